@@ -1,0 +1,576 @@
+"""The company profile: the one input a user writes. Schema, loading and validation.
+
+Every field has a docstring (shown by `aftersales init` and in errors). Validation reports every
+problem at once, each with `file:line:col`, the key path in the profile's own keys and what was
+expected; unknown keys get a "did you mean" suggestion.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import creditcode
+from .errors import ProblemList, ProfileError
+from .yamlload import Loaded, format_path, load_yaml_file
+
+EnterpriseType = Literal["生产型", "销售服务型", "服务型"]
+Level = Literal["达标", "三星", "四星", "五星"]
+
+
+def _credit_code(value: str) -> str:
+    message = creditcode.problem(value)
+    if message:
+        raise ValueError(message)
+    return value
+
+
+CreditCode = Annotated[str, AfterValidator(_credit_code)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Count = Annotated[int, Field(ge=0)]
+Hours = Annotated[float, Field(gt=0)]
+Money = Annotated[float, Field(ge=0)]  # 万元
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
+                              coerce_numbers_to_str=True, str_strip_whitespace=True)
+
+
+# --- company ---------------------------------------------------------------------------------
+class Product(Model):
+    name: Name
+    """产品或服务名称，如“变频空调”"""
+    category: Name
+    """类别，如“家用电器”“软件运维服务”"""
+    description: Text | None = None
+    """一句话说明（用途、主要型号）"""
+    warranty: Text
+    """保修条款，如“整机保修 1 年，压缩机 6 年”"""
+    warranty_months: Count | None = None
+    """整机保修期（月）；服务类可不填"""
+    sanbao: bool = False
+    """是否适用国家“三包”规定（修理、更换、退货）"""
+    sanbao_rule: Text | None = None
+    """适用的三包规定名称，如《部分商品修理更换退货责任规定》"""
+
+
+class Contact(Model):
+    name: Name
+    """认证联系人姓名"""
+    title: Name | None = None
+    """职务"""
+    phone: Name
+    """联系电话"""
+    email: Name | None = None
+    """电子邮箱"""
+
+
+class Certificate(Model):
+    name: Name
+    """证书名称，如“ISO 9001 质量管理体系认证证书”"""
+    number: Name | None = None
+    """证书编号"""
+    issuer: Name | None = None
+    """发证机构"""
+    expires: dt.date | None = None
+    """有效期至"""
+
+
+class Company(Model):
+    legal_name: Name
+    """企业法定名称（与营业执照一致）"""
+    english_name: Name | None = None
+    """英文名称"""
+    short_name: Name
+    """简称，用于页眉和正文"""
+    credit_code: CreditCode
+    """统一社会信用代码（18 位，按 GB 32100 校验）"""
+    legal_representative: Name
+    """法定代表人"""
+    registered_address: Text
+    """注册地址"""
+    office_address: Text
+    """办公地址"""
+    founded: dt.date
+    """成立日期"""
+    employees: Annotated[int, Field(gt=0)]
+    """员工总数（决定认证人日数）"""
+    enterprise_type: EnterpriseType
+    """企业类型：生产型 / 销售服务型 / 服务型"""
+    industry: Name
+    """所属行业"""
+    products: Annotated[list[Product], Field(min_length=1)]
+    """申请认证的商品或服务"""
+    sales_channels: Annotated[list[Name], Field(min_length=1)]
+    """销售渠道，如“自营门店”“京东旗舰店”"""
+    sales_regions: Annotated[list[Name], Field(min_length=1)]
+    """销售区域（省级），如“广东省”；全国销售写“全国”"""
+    website: Name | None = None
+    """官方网站"""
+    contact: Contact
+    """认证联系人"""
+    certificates: list[Certificate] = []
+    """已获得的体系认证、产品认证和荣誉"""
+
+
+# --- organisation ----------------------------------------------------------------------------
+class Person(Model):
+    name: Name
+    """姓名"""
+    title: Name
+    """职务"""
+
+
+class Department(Model):
+    name: Name
+    """部门名称"""
+    head: Name
+    """负责人"""
+    duties: Annotated[list[Text], Field(min_length=1)]
+    """主要职责（每条一句）"""
+    staff: Count | None = None
+    """人数"""
+
+
+class Supervision(Model):
+    body: Name
+    """服务监督机构名称，如“服务质量监督小组”"""
+    head: Name
+    """监督负责人"""
+    full_time_staff: Annotated[int, Field(ge=1)]
+    """专职监督人员数"""
+    inspections_per_year: Annotated[int, Field(ge=1)]
+    """每年服务巡检 / 内部评审次数"""
+
+
+class Organisation(Model):
+    management_representative: Person
+    """管理者代表（由法定代表人任命，对售后服务体系负责）"""
+    aftersales_lead: Person
+    """售后服务负责人"""
+    aftersales_department: Department
+    """专门的售后服务部门"""
+    departments: list[Department] = []
+    """其他相关部门（质量、销售、仓储物流等）"""
+    supervision: Supervision
+    """服务监督机构"""
+
+
+# --- staff -----------------------------------------------------------------------------------
+class CertifiedManager(Model):
+    name: Name
+    """姓名"""
+    certificate_no: Name
+    """售后服务管理师证书编号"""
+    position: Name | None = None
+    """岗位"""
+
+
+class Staff(Model):
+    aftersales_staff: Annotated[int, Field(ge=1)]
+    """售后服务人员总数（含技术人员和业务人员）"""
+    technicians: Count
+    """售后技术人员数"""
+    qualified_technicians: Count
+    """其中持有相应资质或技能证书的人数"""
+    service_management_staff: Annotated[int, Field(ge=1)]
+    """服务管理人员数（总部和网点各级管理人员）"""
+    certified_managers: list[CertifiedManager] = []
+    """持证售后服务管理师名单"""
+    training_hours_per_year: Count | None = None
+    """每人每年培训学时"""
+
+
+# --- resources -------------------------------------------------------------------------------
+class Outlet(Model):
+    name: Name
+    """网点名称"""
+    province: Name
+    """省份"""
+    city: Name
+    """城市"""
+    address: Text
+    """详细地址"""
+    mode: Literal["自营", "委托"]
+    """运营方式：自营 / 委托"""
+    staff: Count
+    """服务人员数"""
+    phone: Name | None = None
+    """网点电话"""
+
+
+class Resources(Model):
+    outlets: Annotated[list[Outlet], Field(min_length=1)]
+    """服务网点"""
+    hotline: Name
+    """服务热线"""
+    hotline_hours: Name
+    """热线服务时间，如“7×24 小时”"""
+    online_channels: list[Name] = []
+    """线上服务渠道，如“微信公众号”“官网在线客服”"""
+    annual_budget: Money
+    """年度售后服务经费（万元）"""
+    special_fund: Money
+    """应对特定问题的专项经费（万元）"""
+    premises: Text
+    """办公和服务场所"""
+    information_system: Text | None = None
+    """顾客信息系统 / 工单系统"""
+    tools: list[Name] = []
+    """主要工具和检测设备"""
+    spare_parts: Text
+    """备品备件保障方式"""
+
+
+# --- commitments and arrangements ------------------------------------------------------------
+class Commitments(Model):
+    response_hours: Hours
+    """接到服务请求后的响应时限（小时）"""
+    onsite_hours_urban: Hours
+    """城区上门时限（小时）"""
+    onsite_hours_rural: Hours | None = None
+    """郊县及农村上门时限（小时）"""
+    repair_days: Hours
+    """一般故障修复时限（天）"""
+    complaint_response_hours: Hours
+    """投诉响应时限（小时）"""
+    complaint_resolution_days: Hours
+    """投诉处理完结时限（天）"""
+    warranty: Text
+    """质量保证承诺"""
+    returns: Text
+    """退换货承诺"""
+
+
+class Arrangement(Model):
+    provided: bool
+    """是否提供此项服务"""
+    description: Text | None = None
+    """提供时：做法（由谁、怎样、多长时间）"""
+    excluded_reason: Text | None = None
+    """不提供时：删减理由"""
+
+    @model_validator(mode="after")
+    def _described_or_excluded(self) -> "Arrangement":
+        if self.provided and not self.description:
+            raise ValueError("提供此项服务时需写明 description（做法）")
+        if not self.provided and not self.excluded_reason:
+            raise ValueError("不提供此项服务时需写明 excluded_reason（删减理由）")
+        return self
+
+
+class Arrangements(Model):
+    delivery: Arrangement
+    """配送（5.2.3）"""
+    installation: Arrangement
+    """安装调试（5.2.3）"""
+    repair: Arrangement
+    """维修（5.2.4）"""
+    technical_support: Arrangement
+    """技术支持（5.2.2）"""
+    take_back: Arrangement
+    """废弃商品回收（5.2.6）"""
+
+
+# --- culture and customers -------------------------------------------------------------------
+class Target(Model):
+    name: Name
+    """目标名称，如“顾客满意度”"""
+    value: Name
+    """目标值，如“≥ 90%”"""
+
+
+class Culture(Model):
+    philosophy: Text
+    """服务理念"""
+    slogan: Name | None = None
+    """服务口号"""
+    targets: Annotated[list[Target], Field(min_length=1)]
+    """服务目标"""
+
+
+class FollowUp(Model):
+    method: Name
+    """回访方式，如“电话回访”"""
+    within_days: Hours
+    """服务完成后几天内回访"""
+    coverage: Annotated[float, Field(gt=0, le=100)]
+    """回访比例（%）"""
+
+
+class Survey(Model):
+    frequency: Name
+    """满意度调查频次，如“每季度”"""
+    method: Name
+    """调查方式"""
+    target: Annotated[float, Field(gt=0, le=100)]
+    """满意度目标（%）"""
+    last_result: Annotated[float, Field(ge=0, le=100)] | None = None
+    """最近一次结果（%）"""
+    last_date: dt.date | None = None
+    """最近一次调查日期"""
+
+
+class Complaints(Model):
+    channels: Annotated[list[Name], Field(min_length=1)]
+    """投诉渠道"""
+    escalation: Annotated[list[Name], Field(min_length=1)]
+    """逐级升级路径，如“客服专员 → 售后经理 → 管理者代表”"""
+    mediation: Text
+    """协商不成时的第三方调解或仲裁途径"""
+
+
+class Customers(Model):
+    records: Text
+    """顾客档案如何建立和保管"""
+    data_protection: Text
+    """顾客信息保护措施"""
+    follow_up: FollowUp
+    """服务回访"""
+    satisfaction_survey: Survey
+    """满意度调查"""
+    complaints: Complaints
+    """投诉处理"""
+
+
+# --- document control and certification ------------------------------------------------------
+class DocumentControl(Model):
+    number: Name
+    """手册编号"""
+    version: Name
+    """版本号，如“A/0”"""
+    prepared_by: Name
+    """编制人"""
+    reviewed_by: Name
+    """审核人"""
+    approved_by: Name
+    """批准人"""
+    issue_date: dt.date
+    """发布日期"""
+    effective_date: dt.date
+    """实施日期"""
+
+
+class Certification(Model):
+    target_level: Level
+    """目标等级：达标 / 三星 / 四星 / 五星"""
+    system_start: dt.date
+    """售后服务体系开始运行的日期"""
+    planned_application: dt.date
+    """计划提交认证申请的日期"""
+    application_type: Literal["初次认证", "监督评价", "再认证"] = "初次认证"
+    """申请类型"""
+    certification_body: Name | None = None
+    """拟申请的认证机构"""
+
+
+# --- readiness -------------------------------------------------------------------------------
+class ClauseAssessment(Model):
+    status: Literal["implemented", "partial", "missing"]
+    """implemented 已落实 / partial 部分落实 / missing 未落实"""
+    evidence: Text | None = None
+    """证据（文件、记录名称）"""
+
+
+class SpecialDeduction(Model):
+    kind: Literal["法律法规", "企业制度", "行业要求", "体系运行"]
+    """类别：违反法律法规 / 违反企业自身服务制度 / 违反行业要求 / 影响体系运行"""
+    finding: Text
+    """事实描述"""
+
+
+class Bonus(Model):
+    strength: Text
+    """超出法规或行业领先的做法"""
+    evidence: Text
+    """证据"""
+
+
+class MaterialStatus(Model):
+    status: Literal["provided", "missing", "not_applicable"]
+    """provided 已提供 / missing 缺失 / not_applicable 不适用"""
+    note: Text | None = None
+    """说明（不适用时写理由）"""
+    expires: dt.date | None = None
+    """有效期至"""
+
+
+class Readiness(Model):
+    self_assessment: dict[str, ClauseAssessment] = {}
+    """按条款的自评，键为条款号，如 "5.3.1\""""
+    special_deductions: list[SpecialDeduction] = []
+    """自查发现的特别扣分项"""
+    bonus: Bonus | None = None
+    """申请的特别加分项（至多 1 项）"""
+    materials: dict[str, MaterialStatus] = {}
+    """申请材料准备情况，键为材料编号，如 "M01\""""
+
+
+class Profile(Model):
+    """一个企业的全部事实：生成手册、申请书、材料清单和自评打分表的唯一输入。"""
+
+    company: Company
+    """企业基本信息"""
+    organisation: Organisation
+    """组织架构"""
+    staff: Staff
+    """人员配置"""
+    resources: Resources
+    """资源配置"""
+    commitments: Commitments
+    """服务承诺与时限"""
+    arrangements: Arrangements
+    """各项服务的安排或删减"""
+    culture: Culture
+    """服务文化"""
+    customers: Customers
+    """顾客关系与投诉"""
+    document: DocumentControl
+    """文件控制"""
+    certification: Certification
+    """认证计划"""
+    readiness: Readiness = Readiness()
+    """认证准备情况"""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Profile":
+        # Cross-field facts; every one is checked so that all problems are reported together.
+        found: list[str] = []
+        s = self.staff
+        if s.qualified_technicians > s.technicians:
+            found.append(f"staff.qualified_technicians（{s.qualified_technicians}）不能多于 technicians（{s.technicians}）")
+        if s.aftersales_staff > self.company.employees:
+            found.append(f"staff.aftersales_staff（{s.aftersales_staff}）不能多于 company.employees（{self.company.employees}）")
+        if len(s.certified_managers) > s.service_management_staff:
+            found.append(f"持证管理师 {len(s.certified_managers)} 人，多于服务管理人员 {s.service_management_staff} 人")
+        d = self.document
+        if d.effective_date < d.issue_date:
+            found.append(f"document.effective_date（{d.effective_date}）早于 issue_date（{d.issue_date}）")
+        c = self.certification
+        if c.planned_application < c.system_start:
+            found.append(f"certification.planned_application（{c.planned_application}）早于体系运行日期 system_start（{c.system_start}）")
+        if self.company.founded > c.system_start:
+            found.append(f"体系运行日期 {c.system_start} 早于企业成立日期 {self.company.founded}")
+        if found:
+            raise ValueError("；".join(found))
+        return self
+
+    @property
+    def slug(self) -> str:
+        return self.company.credit_code
+
+
+# --- loading ---------------------------------------------------------------------------------
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "string_type": "应为文字",
+    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
+    "float_type": "应为数字", "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
+    "date_type": "应为日期（YYYY-MM-DD）", "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）", "date_from_datetime_inexact": "应为日期（YYYY-MM-DD），不带时间",
+    "list_type": "应为列表（每项以 - 开头）",
+    "dict_type": "应为键值映射", "model_type": "应为键值映射", "model_attributes_type": "应为键值映射",
+    "string_too_short": "不能为空", "too_short": "至少需要 {min_length} 项",
+    "string_too_long": "过长（最多 {max_length} 个字符）",
+    "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
+    "less_than_equal": "应不大于 {le}",
+}
+
+
+def validate(loaded: Loaded) -> Profile:
+    """Validate loaded YAML data as a Profile, or raise ProfileError listing every problem."""
+    if not isinstance(loaded.data, dict):
+        problems = ProblemList(loaded.file)
+        problems.add("文件顶层应为键值映射（company:、organisation: …）", line=1, column=1)
+        raise ProfileError("企业档案格式不对", problems.items)
+    try:
+        return Profile.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise ProfileError(f"企业档案有 {exc.error_count()} 处问题", _problems(exc, loaded)) from None
+
+
+def load_profile(path: str | Path) -> Profile:
+    return validate(load_yaml_file(path))
+
+
+def _problems(exc: ValidationError, loaded: Loaded):
+    problems = ProblemList(loaded.file)
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        key_path = format_path(loc)
+        if kind == "extra_forbidden":
+            line, column = loaded.mark(loc, key=True)
+            known = _fields_at(loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            hint = f"是不是 “{close[0]}”？" if close else ("可用的键：" + "、".join(known) if known else "")
+            problems.add(f"未知的键 “{loc[-1]}”", line=line, column=column, key_path=key_path, hint=hint)
+            continue
+        line, column = loaded.mark(loc, key=kind == "missing")
+        if kind == "value_error":
+            message = str(err["msg"]).removeprefix("Value error, ")
+        elif kind == "literal_error":
+            message = "应为以下之一：" + str(err.get("ctx", {}).get("expected", "")).replace("'", "")
+        elif kind in _MESSAGES:
+            message = _MESSAGES[kind].format(**err.get("ctx", {}))
+        else:
+            message = str(err["msg"])
+        if kind == "missing":
+            message += f"：{loc[-1]}"
+            doc = _doc_at(loc)
+            hint = doc or ""
+        else:
+            got = err.get("input")
+            hint = f"实际为 {got!r}" if kind != "value_error" and not isinstance(got, (dict, list)) else ""
+        problems.add(message, line=line, column=column, key_path=key_path, hint=hint)
+    return problems.items
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model class that holds the keys at `loc` (walking lists and dicts)."""
+    annotation: object = Profile
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if not isinstance(part, str) or part not in annotation.model_fields:
+                return None
+            annotation = annotation.model_fields[part].annotation
+        else:
+            args = typing.get_args(annotation)
+            if not args:
+                return None
+            annotation = args[-1]
+    annotation = _unwrap(annotation)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _unwrap(annotation: object) -> object:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    model = _model_at(loc)
+    return list(model.model_fields) if model else []
+
+
+def _doc_at(loc: tuple) -> str:
+    model = _model_at(loc[:-1])
+    if model and loc[-1] in model.model_fields:
+        return model.model_fields[loc[-1]].description or ""
+    return ""

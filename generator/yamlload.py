@@ -1,0 +1,214 @@
+"""Read a YAML file into plain Python data plus the source position of every key and value.
+
+The YAML is composed into nodes (ruamel.yaml) and converted here, so that we decide what is allowed:
+no tags that construct objects, no duplicate keys, bounded alias expansion and nesting. Every value
+keeps the line and column it came from, which is how validation errors name `file:line:col`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import AftersalesError, Problem, ProfileError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 40
+
+Path_ = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """1-based line and column of a key (where there is one) and of its value."""
+
+    line: int
+    column: int
+    key_line: int | None = None
+    key_column: int | None = None
+
+
+@dataclass
+class Loaded:
+    """A YAML document as plain data, with positions keyed by path (('company', 'name'), ...)."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, Mark]
+
+    def mark(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
+        """The closest known position for `path` (walking up to a parent when needed)."""
+        path = tuple(path)
+        while path not in self.marks and path:
+            path = path[:-1]
+        m = self.marks.get(path)
+        if m is None:
+            return None, None
+        if key and m.key_line is not None:
+            return m.key_line, m.key_column
+        return m.line, m.column
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_yaml_file(path: str | Path, error: type[AftersalesError] = ProfileError) -> Loaded:
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"找不到文件 {name}") from None
+    except IsADirectoryError:
+        raise error(f"{name} 是一个文件夹，不是 YAML 文件") from None
+    except OSError as exc:
+        raise error(f"无法读取 {name}：{exc.strerror}") from None
+    try:
+        return load_yaml_bytes(raw, name)
+    except ProfileError as exc:
+        if error is ProfileError:
+            raise
+        raise error(exc.message, exc.problems) from None
+
+
+def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
+    def fail(message: str, line: int | None = None, column: int | None = None, hint: str = ""):
+        raise ProfileError("无法读取配置文件", [Problem(message, name, line, column, hint=hint)])
+
+    if len(raw) > MAX_BYTES:
+        fail(f"文件过大（{len(raw) // 1024} KB），企业档案不应超过 {MAX_BYTES // 1024 // 1024} MB")
+    if b"\x00" in raw:
+        fail("这是二进制文件，不是 YAML 文本", hint="请提供 UTF-8 编码的 .yaml 文件")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        fail(f"文件不是 UTF-8 编码（第 {exc.start + 1} 字节无法解码）", line,
+             hint="请在编辑器中以 UTF-8 编码另存")
+    if not text.strip():
+        fail("文件是空的", hint="可用 `aftersales init` 生成带注释的模板")
+
+    yaml = YAML(typ="rt")
+    try:
+        nodes = list(yaml.compose_all(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        fail(f"YAML 语法错误：{_translate(exc)}", line, column)
+    except YAMLError as exc:  # unmarked scanner/reader errors
+        fail(f"YAML 语法错误：{exc}")
+    nodes = [n for n in nodes if n is not None]
+    if len(nodes) != 1:
+        fail("文件应当只包含一个 YAML 文档" if nodes else "文件里没有内容（只有注释）")
+    marks: dict[Path_, Mark] = {}
+    counter = [0]
+    data = _convert(nodes[0], (), marks, counter, name, 0)
+    return Loaded(name, data, marks)
+
+
+def _translate(exc: MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    if "\\t" in problem or "'\\t'" in problem or "\t" in problem:
+        return "不能用 Tab 缩进，请改用空格"
+    known = {
+        "mapping values are not allowed here": "此处不能出现冒号键值（通常是缩进不对，或值里的冒号需要加引号）",
+        "could not find expected ':'": "缺少冒号（检查缩进和引号是否配对）",
+        "found unexpected end of stream": "引号没有闭合",
+        "did not find expected key": "缩进不一致，找不到预期的键",
+        "did not find expected node content": "缺少内容",
+        "found undefined alias": "引用了未定义的锚点",
+    }
+    for english, chinese in known.items():
+        if problem.startswith(english):
+            return chinese
+    return problem or str(exc).splitlines()[0]
+
+
+def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str, depth: int) -> Any:
+    counter[0] += 1
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+
+    def fail(message: str, hint: str = ""):
+        raise ProfileError("配置文件结构不被接受",
+                           [Problem(message, name, line, column, format_path(path), hint)])
+
+    if counter[0] > MAX_NODES:
+        fail("文件展开后过大（可能是大量别名引用）", "不要用 YAML 锚点/别名复制大块内容")
+    if depth > MAX_DEPTH:
+        fail(f"嵌套层级超过 {MAX_DEPTH} 层")
+    if node.tag not in _PLAIN_TAGS:
+        fail(f"不支持 YAML 标签 {node.tag}", "企业档案只能包含文字、数字、日期、列表和键值")
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                fail("键必须是简单文字")
+            key = str(key_node.value)
+            if key == "<<":
+                fail("不支持 YAML 合并键 <<")
+            if key in out:
+                first = marks[path + (key,)]
+                raise ProfileError("配置文件结构不被接受", [Problem(
+                    f"键 “{key}” 重复出现（第一次在第 {first.key_line} 行）", name,
+                    key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                    format_path(path + (key,)), "删除或合并重复的键")])
+            child = path + (key,)
+            marks[child] = Mark(value_node.start_mark.line + 1, value_node.start_mark.column + 1,
+                                key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _convert(value_node, child, marks, counter, name, depth + 1)
+        return out
+    if isinstance(node, SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            marks[path + (i,)] = Mark(item.start_mark.line + 1, item.start_mark.column + 1)
+            items.append(_convert(item, path + (i,), marks, counter, name, depth + 1))
+        return items
+    return _scalar(node, fail)
+
+
+def _scalar(node: ScalarNode, fail) -> Any:
+    value, tag = node.value, node.tag
+    if tag == "tag:yaml.org,2002:str":
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int":
+        text = value.replace("_", "")
+        for base in (0, 10):
+            try:
+                return int(text, base)
+            except ValueError:
+                pass
+        return value
+    if tag == "tag:yaml.org,2002:float":
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    if tag == "tag:yaml.org,2002:timestamp":
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+            return dt.datetime.fromisoformat(value.replace(" ", "T"))
+        except ValueError:
+            fail(f"日期 “{value}” 不存在或格式不对", "日期格式为 YYYY-MM-DD")
+    return value
