@@ -1,0 +1,44 @@
+"""Clause tags: a heading declares the clauses it serves with a trailing `{clauses=5.1.1,5.1.1.1}`.
+
+Both renderings (DOCX and site) and the traceability matrix read headings through `sections()`, so
+a tag is parsed in exactly one place. An escaped brace (`\\{`, as user text is escaped) is no tag.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+TAG = re.compile(r"\s*(?<!\\)\{clauses=([0-9.,\s]+)\}\s*$")
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str  # heading text without the tag, as Markdown source
+    level: int
+    clauses: tuple[str, ...]
+    line: int  # 0-based line of the heading in the document's Markdown
+
+
+def split(heading: str) -> tuple[str, tuple[str, ...]]:
+    """('组织架构', ('5.1.1', '5.1.1.1')) from '组织架构 {clauses=5.1.1,5.1.1.1}'."""
+    match = TAG.search(heading)
+    if not match:
+        return heading, ()
+    ids = tuple(part.strip() for part in match.group(1).split(",") if part.strip())
+    return heading[: match.start()], ids
+
+
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def sections(markdown: str) -> list[Section]:
+    tokens = parser().parse(markdown)
+    out = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            title, ids = split(tokens[i + 1].content)
+            out.append(Section(title, int(token.tag[1]), ids, token.map[0] if token.map else 0))
+    return out

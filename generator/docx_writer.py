@@ -1,0 +1,402 @@
+"""Markdown → DOCX on the reference template (templates/docx/reference.docx).
+
+markdown-it-py gives a flat token stream; `_Renderer` has one method per token type and fails
+loudly on an unknown one. Style names live only in `STYLES`, and the template is checked for all
+of them before rendering. The document gets a cover page, a TOC field (pre-filled with the
+headings so it reads before Word updates it), a header (company, document number, version), a
+footer with page numbers, and under each tagged heading an "对应条款" line.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from docx import Document as open_docx
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+from . import clausetags
+from .errors import CatalogueError
+from .paths import REFERENCE_DOCX
+
+STYLES = {
+    "body": "Body Text", "plain": "Normal", "bullet": "List Bullet", "number": "List Number",
+    "heading": "Heading {level}", "title": "Title", "subtitle": "Subtitle", "table": "Table Grid",
+    "table_text": "Table Text", "clause": "Clause Tag", "toc_heading": "TOC Heading",
+    "toc": "toc {level}", "cover_company": "Cover Company", "cover_meta": "Cover Meta",
+    "header": "Header Text", "footer": "Footer Text",
+}
+
+
+@dataclass(frozen=True)
+class DocxMeta:
+    """What the writer needs besides the Markdown: cover, header and core properties."""
+
+    title: str
+    company: str
+    short_name: str
+    number: str
+    version: str
+    cover_rows: list[tuple[str, str]] = field(default_factory=list)
+    clause_titles: dict[str, str] = field(default_factory=dict)
+    toc: bool = False
+    date_text: str = ""
+
+
+_template_bytes: bytes | None = None
+
+
+def _template() -> DocxDocument:
+    global _template_bytes
+    if _template_bytes is None:
+        _template_bytes = REFERENCE_DOCX.read_bytes()
+        _check_styles(open_docx(io.BytesIO(_template_bytes)))
+    return open_docx(io.BytesIO(_template_bytes))
+
+
+def _check_styles(doc: DocxDocument) -> None:
+    names = {s.name for s in doc.styles}
+    wanted = []
+    for name in STYLES.values():
+        wanted += [name.format(level=i) for i in (1, 2, 3, 4)] if "{level}" in name else [name]
+    missing = sorted(n for n in set(wanted) if n not in names and not n.startswith("toc "))
+    if missing:
+        raise CatalogueError(f"参考模板 {REFERENCE_DOCX} 缺少样式：{'、'.join(missing)}")
+
+
+def write_docx(markdown: str, meta: DocxMeta) -> bytes:
+    doc = _template()
+    _cover(doc, meta)
+    if meta.toc:
+        _toc(doc, clausetags.sections(markdown))
+    _Renderer(doc, meta).render(markdown)
+    _header_footer(doc, meta)
+    props = doc.core_properties
+    props.title, props.author, props.subject = meta.title, meta.company, "GB/T 27922-2011"
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# --- page furniture --------------------------------------------------------------------------
+def _cover(doc: DocxDocument, meta: DocxMeta) -> None:
+    for _ in range(5):
+        doc.add_paragraph("", STYLES["plain"])
+    doc.add_paragraph(meta.company, STYLES["cover_company"])
+    doc.add_paragraph(meta.title, STYLES["title"])
+    doc.add_paragraph(f"依据 GB/T 27922-2011《商品售后服务评价体系》", STYLES["subtitle"])
+    for _ in range(4):
+        doc.add_paragraph("", STYLES["plain"])
+    if meta.cover_rows:
+        table = doc.add_table(rows=0, cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for label, value in meta.cover_rows:
+            cells = table.add_row().cells
+            cells[0].paragraphs[0].text = label
+            cells[0].paragraphs[0].style = doc.styles[STYLES["cover_meta"]]
+            cells[1].paragraphs[0].text = value
+            cells[1].paragraphs[0].style = doc.styles[STYLES["cover_meta"]]
+    doc.add_paragraph(meta.date_text, STYLES["cover_meta"]).add_run().add_break(WD_BREAK.PAGE)
+
+
+def _field(paragraph: Paragraph, instruction: str, cached: str = "") -> None:
+    """A Word field (PAGE, NUMPAGES, TOC …) with an optional cached result."""
+    def char(kind: str):
+        run = OxmlElement("w:r")
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            fld.set(qn("w:dirty"), "true")
+        run.append(fld)
+        paragraph._p.append(run)
+
+    char("begin")
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run.append(instr)
+    paragraph._p.append(run)
+    char("separate")
+    if cached:
+        paragraph.add_run(cached)
+    char("end")
+
+
+def _toc(doc: DocxDocument, sections: list[clausetags.Section]) -> None:
+    doc.add_paragraph("目　录", STYLES["toc_heading"])
+    paragraph = doc.add_paragraph("", STYLES["plain"])
+    _field(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
+    # Cached entries so the contents read before the field is updated (Word asks on opening).
+    end = paragraph._p[-1]
+    paragraph._p.remove(end)
+    last = paragraph
+    for section in sections:
+        if section.level > 2:
+            continue
+        last = doc.add_paragraph(_plain(section.title), STYLES["toc"].format(level=section.level)
+                                 if STYLES["toc"].format(level=section.level) in doc.styles else STYLES["plain"])
+    last._p.append(end)
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+    last.add_run().add_break(WD_BREAK.PAGE)
+
+
+def _header_footer(doc: DocxDocument, meta: DocxMeta) -> None:
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.text = f"{meta.short_name}　{meta.title}　{meta.number}　{meta.version} 版"
+    header.style = doc.styles[STYLES["header"]]
+    _bottom_border(header)
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles[STYLES["footer"]]
+    footer.add_run("第 ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" 页 共 ")
+    _field(footer, "NUMPAGES", "1")
+    footer.add_run(" 页")
+
+
+def _bottom_border(paragraph: Paragraph) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "808080")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def _plain(markdown_inline: str) -> str:
+    """Inline Markdown source → its text (for TOC entries)."""
+    tokens = clausetags.parser().parseInline(markdown_inline)
+    return "".join(t.content for t in (tokens[0].children or []) if t.type in ("text", "code_inline"))
+
+
+# --- body ------------------------------------------------------------------------------------
+class _Renderer:
+    def __init__(self, doc: DocxDocument, meta: DocxMeta):
+        self.doc = doc
+        self.meta = meta
+        self.lists: list[dict] = []  # stack: {"ordered": bool, "num_id": int | None}
+        self.paragraph: Paragraph | None = None
+        self.table_rows = None
+        self.cell_runs = None
+        self.heading_clauses: tuple[str, ...] = ()
+        self.bold = self.italic = False
+        self._number_abstract = self._abstract_num_id(STYLES["number"])
+
+    def render(self, markdown: str) -> None:
+        tokens = clausetags.parser().parse(markdown)
+        for token in tokens:
+            handler = getattr(self, "_" + token.type, None)
+            if handler is None:
+                raise NotImplementedError(f"DOCX writer has no rule for Markdown token {token.type!r}")
+            handler(token)
+
+    # blocks
+    def _heading_open(self, token):
+        self.paragraph = self.doc.add_paragraph("", STYLES["heading"].format(level=min(int(token.tag[1]), 4)))
+        self.heading_clauses = ()
+
+    def _heading_close(self, token):
+        if self.heading_clauses:
+            names = [f"{cid} {self.meta.clause_titles.get(cid, '')}".strip() for cid in self.heading_clauses]
+            self.doc.add_paragraph("对应条款：" + "；".join(names), STYLES["clause"])
+        self.paragraph = None
+
+    def _paragraph_open(self, token):
+        if self.lists:
+            current = self.lists[-1]
+            style = STYLES["number"] if current["ordered"] else STYLES["bullet"]
+            self.paragraph = self.doc.add_paragraph("", style)
+            if current["ordered"]:
+                self._set_num(self.paragraph, current["num_id"])
+            if len(self.lists) > 1:
+                self.paragraph.paragraph_format.left_indent = Pt(21 * len(self.lists))
+            return
+        self.paragraph = self.doc.add_paragraph("", STYLES["body"])
+
+    def _paragraph_close(self, token):
+        self.paragraph = None
+
+    def _bullet_list_open(self, token):
+        self.lists.append({"ordered": False, "num_id": None})
+
+    def _ordered_list_open(self, token):
+        self.lists.append({"ordered": True, "num_id": self._new_numbering(int(token.attrGet("start") or 1))})
+
+    def _bullet_list_close(self, token):
+        self.lists.pop()
+
+    _ordered_list_close = _bullet_list_close
+
+    def _list_item_open(self, token):
+        pass
+
+    def _list_item_close(self, token):
+        pass
+
+    def _hr(self, token):
+        self.doc.add_paragraph("", STYLES["plain"]).add_run().add_break(WD_BREAK.PAGE)
+
+    def _code_block(self, token):
+        self.doc.add_paragraph(token.content.rstrip("\n"), STYLES["plain"])
+
+    _fence = _code_block
+
+    def _blockquote_open(self, token):
+        pass
+
+    _blockquote_close = _blockquote_open
+
+    # tables: gathered whole, then built in one go (python-docx needs the column count first)
+    def _table_open(self, token):
+        self.table_rows: list[list[list[tuple[str, bool, bool]]]] = []
+        self.header_rows = 0
+
+    def _table_close(self, token):
+        rows = self.table_rows
+        columns = max(len(r) for r in rows)
+        table = self.doc.add_table(rows=len(rows), cols=columns)
+        table.style = self.doc.styles[STYLES["table"]]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tbl_pr = table._tbl.tblPr
+        for old in tbl_pr.findall(qn("w:tblW")):
+            tbl_pr.remove(old)
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), "5000")
+        width.set(qn("w:type"), "pct")
+        tbl_pr.append(width)
+        for r, row in enumerate(rows):
+            header = r < self.header_rows
+            for c, runs in enumerate(row):
+                self._fill_cell(table.cell(r, c), runs, header)
+            if header:
+                self._mark_header(table.rows[r])
+        self.table_rows = None
+        self.doc.add_paragraph("", STYLES["plain"])  # keeps consecutive tables apart
+
+    def _thead_open(self, token):
+        pass
+
+    def _thead_close(self, token):
+        self.header_rows = len(self.table_rows)
+
+    _tbody_open = _tbody_close = _thead_open
+
+    def _tr_open(self, token):
+        self.table_rows.append([])
+
+    def _tr_close(self, token):
+        pass
+
+    def _td_open(self, token):
+        self.table_rows[-1].append([])
+        self.cell_runs = self.table_rows[-1][-1]
+
+    def _td_close(self, token):
+        self.cell_runs = None
+
+    _th_open, _th_close = _td_open, _td_close
+
+    def _fill_cell(self, cell, runs, header: bool) -> None:
+        paragraph = cell.paragraphs[0]
+        paragraph.style = self.doc.styles[STYLES["table_text"]]
+        for text, bold, italic in runs:
+            run = paragraph.add_run(text)
+            run.bold = header or bold or None
+            run.italic = italic or None
+        if header:
+            shading = OxmlElement("w:shd")
+            for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", "E7E6E6")):
+                shading.set(qn(key), value)
+            cell._tc.get_or_add_tcPr().append(shading)
+
+    @staticmethod
+    def _mark_header(row) -> None:
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(header)
+
+    # inline
+    def _inline(self, token):
+        children = token.children or []
+        if self.paragraph is not None and self.paragraph.style.name.startswith("Heading"):
+            title, ids = clausetags.split(token.content)
+            self.heading_clauses = ids
+            if ids:
+                children = clausetags.parser().parseInline(title)[0].children or []
+        for child in children:
+            handler = getattr(self, "_i_" + child.type, None)
+            if handler is None:
+                raise NotImplementedError(f"DOCX writer has no rule for inline token {child.type!r}")
+            handler(child)
+
+    def _emit(self, text: str) -> None:
+        if self.cell_runs is not None:
+            self.cell_runs.append((text, self.bold, self.italic))
+            return
+        run = self.paragraph.add_run(text)
+        if self.bold:
+            run.bold = True
+        if self.italic:
+            run.italic = True
+
+    def _i_text(self, token):
+        self._emit(token.content)
+
+    _i_text_special = _i_text
+    _i_code_inline = _i_text
+
+    def _i_softbreak(self, token):
+        self._emit("")
+
+    def _i_hardbreak(self, token):
+        if self.paragraph is not None:
+            self.paragraph.add_run().add_break()
+
+    def _i_strong_open(self, token):
+        self.bold = True
+
+    def _i_strong_close(self, token):
+        self.bold = False
+
+    def _i_em_open(self, token):
+        self.italic = True
+
+    def _i_em_close(self, token):
+        self.italic = False
+
+    def _i_link_open(self, token):
+        pass
+
+    _i_link_close = _i_link_open
+
+    # numbering
+    def _abstract_num_id(self, style_name: str) -> int:
+        style = self.doc.styles[style_name]
+        num_id = style.element.pPr.numPr.numId.val
+        numbering = self.doc.part.numbering_part.numbering_definitions._numbering
+        return numbering.num_having_numId(num_id).abstractNumId.val
+
+    def _new_numbering(self, start: int) -> int:
+        numbering = self.doc.part.numbering_part.numbering_definitions._numbering
+        num = numbering.add_num(self._number_abstract)
+        override = num.add_lvlOverride(ilvl=0)
+        override.add_startOverride(start)
+        return num.numId
+
+    @staticmethod
+    def _set_num(paragraph: Paragraph, num_id: int) -> None:
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num_id

@@ -1,0 +1,114 @@
+"""Render the documents for one company: Jinja2 Markdown templates under content/documents/.
+
+The environment is sandboxed with StrictUndefined (a missing value is an error, never an empty
+string) and every expression passes through `literal()`, so profile text is never interpreted as
+Markdown, HTML or template syntax.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from . import clausetags
+from .assess import Assessment, excluded_reason, required_managers
+from .markdown_text import Markdown, date, literal, number
+from .profile import Profile
+from .standard import Catalogue
+from .yamlload import load_yaml_file
+from .errors import CatalogueError
+from .paths import DOCUMENTS
+
+
+class DocumentSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str
+    title: str
+    template: str
+    filename: str
+    toc: bool
+
+
+@dataclass(frozen=True)
+class Document:
+    spec: DocumentSpec
+    markdown: str
+    sections: list[clausetags.Section]
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+
+@functools.lru_cache(maxsize=4)
+def document_specs(folder: Path = DOCUMENTS) -> tuple[DocumentSpec, ...]:
+    loaded = load_yaml_file(folder / "documents.yaml", error=CatalogueError)
+    return tuple(TypeAdapter(list[DocumentSpec]).validate_python(loaded.data["documents"]))
+
+
+@functools.lru_cache(maxsize=4)
+def environment(folder: Path = DOCUMENTS) -> jinja2.Environment:
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        finalize=literal,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["num"] = number
+    env.filters["date"] = date
+    env.filters["cn_list"] = lambda items, sep="、": Markdown(sep.join(literal(i) for i in items))
+    return env
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Values derived from the profile that several documents state the same way."""
+
+    required_managers: int
+    self_run: list
+    entrusted: list
+    covered_regions: list[str]
+    uncovered_regions: list[str]
+    excluded: dict[str, str]  # clause id -> reason
+    sanbao_products: list
+
+
+def facts(profile: Profile, catalogue: Catalogue) -> Facts:
+    outlets = profile.resources.outlets
+    provinces = {o.province for o in outlets}
+    regions = [r for r in profile.company.sales_regions if r != "全国"]
+    excluded = {}
+    for clause in catalogue.leaves():
+        reason = excluded_reason(profile, clause)
+        if reason is not None:
+            excluded[clause.id] = reason
+    return Facts(
+        required_managers=required_managers(profile, catalogue),
+        self_run=[o for o in outlets if o.mode == "自营"],
+        entrusted=[o for o in outlets if o.mode == "委托"],
+        covered_regions=[r for r in regions if r in provinces],
+        uncovered_regions=[r for r in regions if r not in provinces],
+        excluded=excluded,
+        sanbao_products=[p for p in profile.company.products if p.sanbao],
+    )
+
+
+def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> list[Document]:
+    env = environment()
+    context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue)}
+    out = []
+    for spec in document_specs():
+        markdown = env.get_template(spec.template).render(context, doc=spec)
+        out.append(Document(spec, markdown, clausetags.sections(markdown)))
+    return out
