@@ -497,8 +497,35 @@ def validate(loaded: Loaded) -> Profile:
         raise ProfileError(f"企业档案有 {exc.error_count()} 处问题", _problems(exc, loaded)) from None
 
 
-def load_profile(path: str | Path) -> Profile:
-    return validate(load_yaml_file(path))
+def load_profile(path: str | Path, catalogue=None) -> Profile:
+    """Read, validate and (given the catalogue) check clause and material ids of a profile."""
+    loaded = load_yaml_file(path)
+    profile = validate(loaded)
+    if catalogue is not None:
+        check_references(profile, loaded, catalogue)
+    return profile
+
+
+def check_references(profile: Profile, loaded: Loaded, catalogue) -> None:
+    """Clause ids and material ids in `readiness` must exist in the standard's data."""
+    problems = ProblemList(loaded.file)
+    scored = {c.id for c in catalogue.leaves()}
+    for clause_id in profile.readiness.self_assessment:
+        if clause_id not in scored:
+            line, column = loaded.mark(("readiness", "self_assessment", clause_id), key=True)
+            close = difflib.get_close_matches(clause_id, sorted(scored), n=1)
+            hint = f"是不是 “{close[0]}”？" if close else "计分条款为：" + "、".join(sorted(scored))
+            what = "不是计分条款（只有下级条款计分）" if clause_id in catalogue else "不存在"
+            problems.add(f"条款 {clause_id} {what}", line=line, column=column,
+                         key_path=f"readiness.self_assessment.{clause_id}", hint=hint)
+    ids = [m.id for m in catalogue.materials]
+    for material_id in profile.readiness.materials:
+        if material_id not in ids:
+            line, column = loaded.mark(("readiness", "materials", material_id), key=True)
+            problems.add(f"材料编号 {material_id} 不存在", line=line, column=column,
+                         key_path=f"readiness.materials.{material_id}", hint=f"材料编号为 {ids[0]}–{ids[-1]}")
+    if problems:
+        raise ProfileError(f"企业档案有 {len(problems.items)} 处问题", problems.items)
 
 
 def _problems(exc: ValidationError, loaded: Loaded):

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import clausetags
 from .assess import Assessment, excluded_reason, required_managers
+from .materials import counts, material_lines
 from .markdown_text import Markdown, date, literal, number
 from .profile import Profile
 from .standard import Catalogue
@@ -106,7 +107,9 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
 
 def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> list[Document]:
     env = environment()
-    context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue)}
+    lines = material_lines(profile, catalogue)
+    context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
+               "m": lines, "mc": counts(lines)}
     out = []
     for spec in document_specs():
         markdown = env.get_template(spec.template).render(context, doc=spec)

@@ -1,0 +1,48 @@
+"""The state of each application material for one company (pure)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .assess import excluded_reason
+from .profile import Profile
+from .standard import Catalogue, Material
+
+STATUS = {"provided": "已提供", "missing": "缺失", "not_applicable": "不适用"}
+GENERATED = "生成"
+EXPIRED = "已过期"
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    material: Material
+    status: str  # 生成 / 已提供 / 缺失 / 不适用 / 已过期 / 可选
+    note: str
+    document: str | None  # key of the generated document, when produced by this tool
+
+
+def material_lines(profile: Profile, catalogue: Catalogue) -> list[MaterialLine]:
+    declared = profile.readiness.materials
+    planned = profile.certification.planned_application
+    repair = catalogue["5.2.4"]
+    out = []
+    for m in catalogue.materials:
+        entry = declared.get(m.id)
+        if m.applies == "certificates" and not profile.company.certificates:
+            out.append(MaterialLine(m, STATUS["not_applicable"], "企业尚无已获证书", None))
+        elif m.applies == "repair" and excluded_reason(profile, repair) is not None:
+            out.append(MaterialLine(m, STATUS["not_applicable"], "维修服务已删减", None))
+        elif m.produced_by:
+            out.append(MaterialLine(m, GENERATED, "由本工具生成", m.produced_by))
+        elif entry is None:
+            status = "可选" if m.applies == "optional" else STATUS["missing"]
+            out.append(MaterialLine(m, status, "企业档案未说明准备情况", None))
+        elif entry.expires is not None and entry.expires < planned:
+            out.append(MaterialLine(m, EXPIRED, f"有效期至 {entry.expires.isoformat()}，早于计划申请日期", None))
+        else:
+            out.append(MaterialLine(m, STATUS[entry.status], entry.note or "", None))
+    return out
+
+
+def counts(lines: list[MaterialLine]) -> dict[str, int]:
+    order = [GENERATED, STATUS["provided"], STATUS["missing"], EXPIRED, STATUS["not_applicable"], "可选"]
+    return {name: sum(1 for l in lines if l.status == name) for name in order}
