@@ -211,7 +211,12 @@ def build_site(config_file: Path, site_dir: Path) -> None:
     quiet = logging.getLogger("mkdocs")
     level = quiet.level
     quiet.setLevel(logging.WARNING)
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # it announces every dictionary load
+    try:
+        import jieba  # mkdocs-material segments Chinese with it; it announces every dictionary load
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:
+        pass
     try:
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         build(config)

@@ -1,0 +1,152 @@
+"""`aftersales`: thin command line over the library. Exit codes: 0 ok, 2 bad input, 1 unexpected."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import AftersalesError
+
+EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return args.run(args)
+    except AftersalesError as exc:
+        print(exc.render(), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aftersales",
+        description="按 GB/T 27922-2011 为企业生成售后服务手册、认证申请书、申请材料清单、自评打分表和网站。")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    init = sub.add_parser("init", help="写出带注释的企业档案模板")
+    init.add_argument("path", nargs="?", default="company.yaml", type=Path, help="写到哪里（默认 company.yaml）")
+    init.add_argument("--force", action="store_true", help="覆盖已有文件")
+    init.set_defaults(run=_init)
+
+    check = sub.add_parser("check", help="校验企业档案，一次列出全部问题")
+    check.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE")
+    check.set_defaults(run=_check)
+
+    score = sub.add_parser("score", help="在终端显示自评打分")
+    score.add_argument("profile", type=Path, metavar="PROFILE")
+    score.set_defaults(run=_score)
+
+    build = sub.add_parser("build", help="生成全部文件和网站")
+    build.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE",
+                       help="企业档案（.yaml），或包含多个档案的文件夹")
+    build.add_argument("-o", "--output", type=Path, default=None,
+                       help="输出目录；一个档案时即该企业的目录，多个档案时每个企业一个子目录（默认 build/）")
+    build.add_argument("--no-site", action="store_true", help="只生成 DOCX，不构建网站")
+    build.set_defaults(run=_build)
+    return parser
+
+
+def _profiles(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise AftersalesError(f"文件夹 {path} 中没有 .yaml 企业档案")
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+def _init(args) -> int:
+    from .starter import starter_text
+
+    if args.path.exists() and not args.force:
+        raise AftersalesError(f"{args.path} 已存在；如需覆盖请加 --force")
+    args.path.write_text(starter_text(), encoding="utf-8")
+    print(f"已写出企业档案模板 {args.path}。请逐项替换为贵企业的信息，然后运行：aftersales check {args.path}")
+    return EXIT_OK
+
+
+def _check(args) -> int:
+    from .build import make_bundle
+
+    failed = 0
+    for path in _profiles(args.profiles):
+        try:
+            bundle = make_bundle(path)
+        except AftersalesError as exc:
+            failed += 1
+            print(exc.render(), file=sys.stderr)
+            continue
+        a = bundle.assessment
+        print(f"✓ {path}：有效。自评 {a.score:g} 分，{a.level}；删减 {len(a.excluded)} 项；"
+              f"材料缺失 {bundle.material_counts.get('缺失', 0)} 项")
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _score(args) -> int:
+    from .assess import assess
+    from .profile import load_profile
+    from .standard import load_catalogue
+
+    catalogue = load_catalogue()
+    profile = load_profile(args.profile, catalogue)
+    a = assess(profile, catalogue)
+    print(f"{profile.company.legal_name}  自评 {a.score:g} 分  {a.level}（{a.level_note}）")
+    print(f"{'条款':<10}{'分值':>6}{'得分':>8}  状态    依据")
+    for line in a.lines:
+        earned = "—" if line.excluded else f"{line.earned:g}"
+        mark = "*" if line.clause.provisional else " "
+        print(f"{line.clause.id:<10}{line.points:>5g}{mark}{earned:>8}  {line.status:<6}  "
+              f"{line.excluded_reason or line.basis}")
+    print(f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
+          f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}。* 为暂定权重")
+    if a.next_level:
+        print(f"距离{a.next_level[0]}还差 {a.next_level[1]:g} 分。")
+    return EXIT_OK
+
+
+def _build(args) -> int:
+    from .build import make_bundle, write_bundle
+
+    paths = _profiles(args.profiles)
+    single = len(paths) == 1 and not args.profiles[0].is_dir()
+    failed = 0
+    for path in paths:
+        try:
+            bundle = make_bundle(path)
+            if single:
+                out = args.output or Path("build") / bundle.slug
+            else:
+                out = (args.output or Path("build")) / bundle.slug
+            write_bundle(bundle, out, site=not args.no_site)
+        except AftersalesError as exc:
+            failed += 1
+            print(exc.render(), file=sys.stderr)
+            continue
+        a = bundle.assessment
+        print(f"✓ {bundle.profile.company.legal_name} → {out}")
+        for name in bundle.docx:
+            print(f"    {out / name}")
+        if not args.no_site:
+            print(f"    {out / 'site' / 'index.html'}")
+        print(f"  自评 {a.score:g} 分，{a.level}；材料：" +
+              "，".join(f"{k} {v}" for k, v in bundle.material_counts.items() if v))
+    if len(paths) > 1:
+        print(f"共 {len(paths)} 个档案：成功 {len(paths) - failed}，失败 {failed}")
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
