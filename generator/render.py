@@ -68,6 +68,7 @@ def environment(folder: Path = DOCUMENTS) -> jinja2.Environment:
     )
     env.filters["num"] = number
     env.filters["date"] = date
+    env.filters["bare"] = lambda text: str(text).rstrip("。；;.．! ！ ")  # the template adds the full stop
     env.filters["cn_list"] = lambda items, sep="、": Markdown(sep.join(literal(i) for i in items))
     return env
 

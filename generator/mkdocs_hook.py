@@ -1,0 +1,45 @@
+"""MkDocs hook for the project's own published site (top-level mkdocs.yml).
+
+Builds every example in company_profiles/ in memory and adds its pages under companies/<slug>/,
+using the same `site_pages()` as a company's own site, plus a portal page listing them.
+"""
+from __future__ import annotations
+
+from mkdocs.structure.files import File
+
+from generator.build import make_bundle
+from generator.markdown_text import literal
+from generator.paths import ROOT
+from generator.site import CSS, NAV, site_pages
+
+_bundles: list = []
+
+
+def on_config(config):
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    _bundles[:] = [make_bundle(path) for path in sorted((ROOT / "company_profiles").glob("*.yaml"))]
+    companies = [{"企业一览": "companies/index.md"}]
+    for bundle in _bundles:
+        name = bundle.profile.company.short_name
+        companies.append({name: [{title: f"companies/{bundle.slug}/{path}"} for title, path in NAV]})
+    config["nav"] = [{"首页": "index.md"}, {"示例企业": companies}]
+    return config
+
+
+def on_files(files, config):
+    rows = []
+    for bundle in _bundles:
+        for rel, content in site_pages(bundle).items():
+            files.append(File.generated(config, f"companies/{bundle.slug}/{rel}", content=content))
+        a, c = bundle.assessment, bundle.profile.company
+        rows.append(f"| [{literal(c.legal_name)}]({bundle.slug}/index.md) | {literal(c.enterprise_type)} | "
+                    f"{literal(a.score)} | {literal(a.level)} | {bundle.material_counts.get('缺失', 0)} |")
+    portal = "\n".join(["# 企业一览", "", "| 企业 | 类型 | 自评得分 | 预测等级 | 缺失材料 |",
+                        "|---|---|---|---|---|", *rows, ""])
+    files.append(File.generated(config, "companies/index.md", content=portal))
+    files.append(File.generated(config, "stylesheets/extra.css", content=CSS))
+    return files
