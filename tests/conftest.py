@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from generator.build import make_bundle, write_bundle
+from generator.standard import load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ROOT / "company_profiles"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HUALAN = PROFILES / "hualan-appliances.yaml"
+YUNXUAN = PROFILES / "yunxuan-online.yaml"
+QIHENG = PROFILES / "qiheng-software.yaml"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def need_tool(name: str) -> str:
+    """The tool's path; in CI a missing tool is a failure (.ci/run installs it), elsewhere a skip."""
+    path = shutil.which(name)
+    if path is None:
+        if IN_CI:
+            pytest.fail(f"{name} is not installed; .ci/run should install it")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def hualan_built(tmp_path_factory):
+    """The home-appliance example built once: DOCX files and site."""
+    out = tmp_path_factory.mktemp("hualan") / "bundle"
+    bundle = make_bundle(HUALAN)
+    write_bundle(bundle, out)
+    return bundle, out
+
+
+@pytest.fixture(scope="session")
+def manual(hualan_built):
+    bundle, out = hualan_built
+    return docx.Document(str(out / "01-售后服务手册.docx"))
+
+
+def all_text(document) -> str:
+    """Every paragraph and table cell of a python-docx document, in order."""
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)

@@ -1,0 +1,109 @@
+"""Scoring by the standard's method, checked against hand calculations."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import HUALAN, QIHENG, YUNXUAN
+from generator.assess import assess, required_managers
+from generator.profile import load_profile
+from generator.standard import load_catalogue
+
+
+def load_text(tmp_path, text, catalogue):
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_profile(path, catalogue)
+
+
+def test_catalogue_points_add_up(catalogue):
+    leaves = catalogue.leaves()
+    assert len(leaves) == 21
+    assert sum(c.points for c in leaves) == 100
+    assert [c.points for c in catalogue.indicators(2)] == [40, 35, 25]
+    assert catalogue["5.1.2.2"].points == 5 and not catalogue["5.1.2.2"].provisional
+    assert catalogue["5.1.1.1"].provisional
+
+
+def test_home_appliance_score_by_hand(catalogue):
+    a = assess(load_profile(HUALAN, catalogue), catalogue)
+    # 24 service managers -> ceil(2.4) = 3 certified managers needed, 2 held: 5 × 2/3
+    assert a.line("5.1.2.2").earned == pytest.approx(3.33)
+    # 6 sales regions, Zhejiang without an outlet: 3 × 5/6
+    assert a.line("5.1.1.2").earned == 2.5
+    assert "浙江省" in a.line("5.1.1.2").basis
+    # 88 of 92 technicians qualified: 4 × 88/92
+    assert a.line("5.1.2.1").earned == pytest.approx(3.83)
+    # two self-assessed partial items at half credit
+    assert a.line("5.1.5.2").earned == 1 and a.line("5.2.6").earned == 1.5
+    assert a.applicable_total == 100
+    assert a.earned_total == pytest.approx(100 - 1.67 - 0.5 - 0.17 - 1 - 1.5, abs=0.01)
+    assert a.score == pytest.approx(a.normalised + 1)  # one special bonus
+    assert a.level == "五星"
+
+
+def test_exclusions_are_normalised(catalogue):
+    a = assess(load_profile(QIHENG, catalogue), catalogue)
+    assert {l.clause.id for l in a.excluded} == {"5.2.3", "5.2.6"}
+    assert a.applicable_total == 100 - 6 - 3
+    assert a.normalised == pytest.approx(round(a.earned_total / 91 * 100, 2))
+    # the unanswered 5.1.1.2 is decided by the profile: one of three regions has an outlet
+    assert a.line("5.1.1.2").earned == 1
+
+
+def test_special_deduction_costs_a_point_and_unanswered_clause_scores_zero(catalogue):
+    a = assess(load_profile(YUNXUAN, catalogue), catalogue)
+    assert a.deductions == 1
+    assert a.score == pytest.approx(a.normalised - 1)
+    assert a.line("5.1.2.2").earned == 0  # no certified manager
+    assert a.level == "达标"
+    assert a.next_level == ("三星", pytest.approx(80 - a.score))
+
+
+def test_five_special_deductions_fail_whatever_the_score(tmp_path, catalogue):
+    finding = "    - {kind: 法律法规, finding: 抽查发现问题}\n"
+    text = HUALAN.read_text(encoding="utf-8").replace(
+        "  special_deductions: []\n", "  special_deductions:\n" + finding * 5)
+    a = assess(load_text(tmp_path, text, catalogue), catalogue)
+    assert a.score >= 90
+    assert a.level == "不通过"
+    assert "5 项" in a.level_note
+
+
+def test_missing_self_assessment_is_no_evidence(tmp_path, catalogue):
+    text = HUALAN.read_text(encoding="utf-8").replace(
+        '    "5.3.2": {status: implemented, evidence: 投诉登记处理表、投诉月度分析}\n', "")
+    a = assess(load_text(tmp_path, text, catalogue), catalogue)
+    assert a.line("5.3.2").earned == 0
+    assert a.line("5.3.2").status == "无证据"
+    assert a.gaps[0].clause.id == "5.3.2"  # 13 points: the largest gap comes first
+
+
+@pytest.mark.parametrize("managers,needed", [(1, 1), (9, 1), (10, 1), (11, 2), (24, 3), (100, 10)])
+def test_manager_requirement(tmp_path, catalogue, managers, needed):
+    text = HUALAN.read_text(encoding="utf-8").replace(
+        "service_management_staff: 24", f"service_management_staff: {managers}").replace(
+        "  certified_managers:\n    - {name: 周丽娟, certificate_no: SHGLS-2024-044021, position: 客户服务部经理}\n"
+        "    - {name: 林晓敏, certificate_no: SHGLS-2024-044022, position: 客户服务部副经理}\n",
+        "  certified_managers: []\n")
+    assert required_managers(load_text(tmp_path, text, catalogue), catalogue) == needed
+
+
+def test_levels_follow_thresholds_from_data(catalogue):
+    names = [(l.name, l.min) for l in catalogue.scoring.levels]
+    assert names == [("五星", 95), ("四星", 90), ("三星", 80), ("达标", 70)]
+
+
+def test_year_at_dabiao_rule_is_a_data_switch(tmp_path, catalogue):
+    import shutil
+
+    from generator.paths import STANDARD
+
+    folder = tmp_path / "standard"
+    shutil.copytree(STANDARD, folder)
+    scoring = folder / "scoring.yaml"
+    scoring.write_text(scoring.read_text(encoding="utf-8").replace(
+        "star_requires_year_at_dabiao: false", "star_requires_year_at_dabiao: true"), encoding="utf-8")
+    strict = load_catalogue(folder)
+    a = assess(load_profile(HUALAN, strict), strict)
+    assert a.score > 95 and a.level == "达标"
+    assert "一年" in a.level_note

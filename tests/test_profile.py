@@ -1,0 +1,131 @@
+"""Loading and validating company profiles: every problem located, nothing crashes."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES, HUALAN, PROFILES
+from generator import creditcode
+from generator.errors import ProfileError
+from generator.profile import load_profile
+from generator.yamlload import load_yaml_bytes
+
+
+def problems_of(tmp_path, text: str, catalogue=None) -> list:
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, catalogue)
+    return info.value.problems
+
+
+def hualan_with(old: str, new: str) -> str:
+    text = HUALAN.read_text(encoding="utf-8")
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize("path", sorted(PROFILES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_examples_are_valid(path, catalogue):
+    profile = load_profile(path, catalogue)
+    assert profile.company.legal_name
+    assert creditcode.problem(profile.company.credit_code) is None
+
+
+def test_three_mistakes_reported_together_with_lines(catalogue):
+    with pytest.raises(ProfileError) as info:
+        load_profile(FIXTURES / "three-mistakes.yaml", catalogue)
+    found = {(p.key_path, p.line) for p in info.value.problems}
+    assert found == {("company.credit_code", 6), ("company.employees", 11), ("resources.hotlien", 107)}
+    by_path = {p.key_path: p for p in info.value.problems}
+    assert "校验位" in by_path["company.credit_code"].message
+    assert by_path["company.employees"].message == "应为整数"
+    assert "hotline" in by_path["resources.hotlien"].hint
+
+
+def test_missing_field_names_key_and_its_meaning(tmp_path):
+    problems = problems_of(tmp_path, hualan_with("  hotline: 400-830-6688\n", ""))
+    assert [p.key_path for p in problems] == ["resources.hotline"]
+    assert problems[0].message == "缺少必填项：hotline"
+    assert problems[0].hint == "服务热线"
+    assert problems[0].line == 99  # the `resources:` mapping that lacks it
+
+
+def test_literal_choice_lists_the_allowed_values(tmp_path):
+    problems = problems_of(tmp_path, hualan_with("enterprise_type: 生产型", "enterprise_type: 制造型"))
+    assert problems[0].key_path == "company.enterprise_type"
+    assert "生产型" in problems[0].message and "销售服务型" in problems[0].message
+
+
+def test_cross_field_facts(tmp_path):
+    text = hualan_with("qualified_technicians: 88", "qualified_technicians: 120")
+    text = text.replace("effective_date: 2026-06-01", "effective_date: 2026-05-01")
+    (problem,) = problems_of(tmp_path, text)
+    assert "qualified_technicians（120）不能多于 technicians（92）" in problem.message
+    assert "effective_date" in problem.message
+
+
+def test_arrangement_needs_reason_when_not_provided(tmp_path):
+    text = hualan_with("  take_back:\n    provided: true", "  take_back:\n    provided: false")
+    problems = problems_of(tmp_path, text)
+    assert problems[0].key_path == "arrangements.take_back"
+    assert "excluded_reason" in problems[0].message
+
+
+def test_unknown_clause_and_material_ids(tmp_path, catalogue):
+    text = hualan_with('"5.1.6": {status: implemented', '"5.1.9": {status: implemented')
+    text = text.replace("    M22: {status: provided}", "    M99: {status: provided}")
+    problems = problems_of(tmp_path, text, catalogue)
+    messages = {p.key_path: p.message for p in problems}
+    assert messages["readiness.self_assessment.5.1.9"] == "条款 5.1.9 不存在"
+    assert messages["readiness.materials.M99"] == "材料编号 M99 不存在"
+    assert all(p.line for p in problems)
+
+
+@pytest.mark.parametrize("code,ok", [
+    ("91350100M000100Y43", True),   # published example
+    ("91440606MA4UJ8X2A1", True),
+    ("91440606MA4UJ8X2A2", False),  # wrong check character
+    ("91440606MA4UJ8X2A", False),   # 17 characters
+    ("9144060OMA4UJ8X2A1", False),  # letter O is not in the alphabet
+])
+def test_credit_code(code, ok):
+    assert (creditcode.problem(code) is None) is ok
+
+
+@pytest.mark.parametrize("text,message,line", [
+    ("a:\n\tb: 1\n", "Tab", 2),
+    ("a: 1\na: 2\n", "重复", 2),
+    ('a: "open\n', "引号没有闭合", None),
+    ("a: !!python/object/apply:os.system [ls]\n", "不支持 YAML 标签", 1),
+    ("", "空的", None),
+    ("# only a comment\n", "只有注释", None),
+])
+def test_yaml_level_problems(text, message, line):
+    with pytest.raises(ProfileError) as info:
+        load_yaml_bytes(text.encode(), "x.yaml")
+    (problem,) = info.value.problems
+    assert message in problem.message
+    if line is not None:
+        assert problem.line == line
+
+
+def test_alias_expansion_is_bounded():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
+              for i in range(1, 9)]
+    with pytest.raises(ProfileError) as info:
+        load_yaml_bytes("\n".join(lines).encode(), "bomb.yaml")
+    assert "别名" in info.value.problems[0].message
+
+
+def test_encoding_problems():
+    with pytest.raises(ProfileError, match="无法读取"):
+        load_yaml_bytes("公司: 华澜".encode("gbk"), "gbk.yaml")
+    with pytest.raises(ProfileError):
+        load_yaml_bytes(b"\x00\x01binary", "bin.yaml")
+    assert load_yaml_bytes("\ufeffa: 1".encode(), "bom.yaml").data == {"a": 1}
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    problems = problems_of(tmp_path, "- just\n- a list\n")
+    assert "键值映射" in problems[0].message
