@@ -1,0 +1,53 @@
+"""Profile text is data: Markdown, HTML and template syntax in it are shown literally."""
+from __future__ import annotations
+
+import docx
+import pytest
+
+from conftest import HUALAN, all_text
+from generator.build import make_bundle, write_bundle
+from generator.markdown_text import literal
+
+EVIL = "<script>alert(1)</script>{{ 7*7 }}**x**"
+
+
+@pytest.fixture(scope="module")
+def evil_built(tmp_path_factory):
+    text = HUALAN.read_text(encoding="utf-8")
+    for old, new in (("legal_name: 佛山市华澜电器有限公司", f"legal_name: '{EVIL}'"),
+                     ("short_name: 华澜电器", "short_name: '华澜 <b>{% raw %}'"),
+                     ("head: 何志强\n      staff: 38", "head: '| 何志强 | [链接](http://x) #'\n      staff: 38")):
+        assert old in text, old
+        text = text.replace(old, new)
+    folder = tmp_path_factory.mktemp("evil")
+    path = folder / "evil.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = folder / "out"
+    write_bundle(make_bundle(path), out)
+    return out
+
+
+def test_literal_escapes_markdown_and_html():
+    assert literal("a*b*") == "a\\*b\\*"
+    assert literal("<i>") == "&lt;i&gt;"
+    assert literal("1. x") == "1\\. x"
+    assert literal(2.0) == "2"
+
+
+def test_docx_shows_the_exact_text(evil_built):
+    manual = docx.Document(str(evil_built / "01-售后服务手册.docx"))
+    text = all_text(manual)
+    assert EVIL in text
+    assert "49" not in text.replace("2026", "")  # {{ 7*7 }} was not evaluated
+    assert "| 何志强 | [链接](http://x) #" in text
+    header = manual.sections[0].header.paragraphs[0].text
+    assert "华澜 <b>{% raw %}" in header
+
+
+def test_site_escapes_the_text(evil_built):
+    home = (evil_built / "site" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}**x**" in home
+    assert "<script>alert(1)" not in home
+    assert "<b>{% raw %}" not in home
+    manual = (evil_built / "site" / "manual.html").read_text(encoding="utf-8")
+    assert '<a href="http://x">' not in manual

@@ -1,0 +1,95 @@
+"""The site (built with mkdocs --strict), traceability and the coverage check."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+from generator.build import make_bundle
+from generator.clausetags import sections
+from generator.errors import CoverageError
+from generator.render import Document
+from generator.trace import check_coverage, trace
+
+
+def page(out, name: str) -> str:
+    return (out / "site" / name).read_text(encoding="utf-8")
+
+
+def test_site_pages_exist_with_company_content(hualan_built):
+    _, out = hualan_built
+    home = page(out, "index.html")
+    assert "佛山市华澜电器有限公司" in home
+    assert "96.16" in home and "五星" in home
+    for name in ("manual", "application", "checklist", "scorecard", "clauses", "trace"):
+        assert (out / "site" / f"{name}.html").is_file()
+    assert (out / "site" / "downloads" / "01-售后服务手册.docx").is_file()
+    assert 'lang="zh"' in home
+
+
+def test_clause_tags_link_to_the_clause_index_and_back(hualan_built):
+    _, out = hualan_built
+    manual = page(out, "manual.html")
+    assert 'href="clauses.html#c-5-1-2-2"' in manual
+    assert 'id="s-' in manual
+    clauses = page(out, "clauses.html")
+    assert 'id="c-5-1-2-2"' in clauses
+    # from the clause back to the manual section that covers it
+    section = re.search(r'id="c-5-1-2-2".*?href="(manual\.html#s-\d+)"', clauses, re.S).group(1)
+    anchor = section.split("#")[1]
+    heading = re.search(rf'<h\d id="{anchor}">(.*?)<a', manual, re.S).group(1)
+    assert "售后服务管理师" in heading
+
+
+def test_trace_matrix_rows(hualan_built):
+    bundle, out = hualan_built
+    matrix = page(out, "trace.html")
+    for clause in bundle.catalogue.leaves():
+        assert f'href="clauses.html#c-{clause.id.replace(".", "-")}"' in matrix
+    row = next(t for t in bundle.traces if t.clause.id == "5.3.2")
+    assert {p.document for p in row.places} >= {"manual", "scorecard"}
+    assert [m.material.id for m in row.materials] == ["M13", "M17"]
+    assert row.score.earned == 13
+
+
+def test_search_index_is_segmented_chinese(hualan_built):
+    _, out = hualan_built
+    index = json.loads((out / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    complaint = next(d for d in index["docs"]
+                     if d["location"].startswith("manual.html#") and d["title"].endswith("\u200b投诉\u200b处理"))
+    assert "\u200b投诉\u200b渠道" in index["docs"][index["docs"].index(complaint) + 1]["title"]
+
+
+def test_coverage_check_names_the_uncovered_clause(catalogue):
+    bundle = make_bundle(ROOT / "company_profiles" / "hualan-appliances.yaml")
+    manual = next(d for d in bundle.documents if d.key == "manual")
+    markdown = manual.markdown.replace("{clauses=5.1.6}", "").replace(",5.1.6}", "}")
+    cut = Document(manual.spec, markdown, sections(markdown))
+    documents = [cut if d.key == "manual" else d for d in bundle.documents]
+    with pytest.raises(CoverageError) as info:
+        check_coverage(trace(catalogue, documents, bundle.materials, bundle.assessment), catalogue)
+    assert [p.message for p in info.value.problems] == ["条款 5.1.6 改进 没有任何手册章节覆盖"]
+
+
+def test_excluded_clause_needs_no_coverage(catalogue):
+    bundle = make_bundle(ROOT / "company_profiles" / "qiheng-software.yaml")
+    manual = next(d for d in bundle.documents if d.key == "manual")
+    markdown = manual.markdown.replace("{clauses=5.2.6}", "")
+    cut = Document(manual.spec, markdown, sections(markdown))
+    documents = [cut if d.key == "manual" else d for d in bundle.documents]
+    check_coverage(trace(catalogue, documents, bundle.materials, bundle.assessment), catalogue)
+
+
+@pytest.mark.slow
+def test_published_site_builds_strict(tmp_path):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    build(config)
+    portal = (tmp_path / "site" / "companies" / "index.html").read_text(encoding="utf-8")
+    for name in ("佛山市华澜电器有限公司", "杭州云选优品电子商务有限公司", "南京启衡信息技术有限公司"):
+        assert name in portal
+    assert (tmp_path / "site" / "companies" / "qiheng-software" / "manual.html").is_file()
