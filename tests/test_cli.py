@@ -1,0 +1,95 @@
+"""The `aftersales` command as a user runs it: exit codes, messages, what is (not) written."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, HUALAN, PROFILES, ROOT
+from generator.cli import main
+from generator.profile import load_profile
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "generator.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd or ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_check_reports_three_mistakes_without_traceback_or_files(tmp_path):
+    before = set(os.listdir(tmp_path))
+    result = run("check", FIXTURES / "three-mistakes.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [l for l in result.stderr.splitlines() if "three-mistakes.yaml:" in l]
+    assert len(lines) == 3
+    assert any(":6:16 [company.credit_code]" in l for l in lines)
+    assert any(":11:14 [company.employees]: 应为整数" in l for l in lines)
+    assert any(":107:3 [resources.hotlien]: 未知的键 “hotlien”（是不是 “hotline”？）" in l for l in lines)
+    assert set(os.listdir(tmp_path)) == before
+
+
+def test_check_examples(capsys):
+    assert main(["check", str(PROFILES)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("✓") == 3
+
+
+def test_init_writes_a_valid_commented_profile(tmp_path, capsys, catalogue):
+    target = tmp_path / "new.yaml"
+    assert main(["init", str(target)]) == 0
+    text = target.read_text(encoding="utf-8")
+    assert "# 统一社会信用代码（18 位，按 GB 32100 校验）" in text or "统一社会信用代码（18 位" in text
+    load_profile(target, catalogue)
+    assert main(["init", str(target)]) == 2  # never overwrites silently
+    assert "已存在" in capsys.readouterr().err
+
+
+def test_score_prints_the_scorecard(capsys):
+    assert main(["score", str(HUALAN)]) == 0
+    out = capsys.readouterr().out
+    assert "自评 96.16 分  五星" in out
+    assert "5.1.2.2" in out and "应配管理师 3 名，实有 2 名" in out
+
+
+def test_failed_build_keeps_previous_output(tmp_path, capsys):
+    out = tmp_path / "bundle"
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
+    manual = out / "01-售后服务手册.docx"
+    before = manual.read_bytes()
+    assert main(["build", str(FIXTURES / "three-mistakes.yaml"), "-o", str(out)]) == 2
+    assert manual.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]  # no staging folder left over
+
+
+def test_build_refuses_a_folder_it_did_not_create(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 2
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert "不是本工具生成" in capsys.readouterr().err
+
+
+def test_build_several_profiles_one_folder_each(tmp_path, capsys):
+    assert main(["build", str(PROFILES), "-o", str(tmp_path), "--no-site"]) == 0
+    folders = sorted(p.name for p in tmp_path.iterdir())
+    assert folders == ["hualan-appliances", "qiheng-software", "yunxuan-online"]
+    assert (tmp_path / "qiheng-software" / "01-售后服务手册.docx").is_file()
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    result = run("check", tmp_path / "nope.yaml")
+    assert result.returncode == 2
+    assert "找不到文件" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_readme_first_command_builds_the_example(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "aftersales build company_profiles/hualan-appliances.yaml" in readme.split("\n## ")[0]
+    result = run("build", "company_profiles/hualan-appliances.yaml", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "site" / "index.html").is_file()
+    assert len(list((tmp_path / "out").glob("*.docx"))) == 4
