@@ -69,7 +69,7 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
     return DocxMeta(
         title=doc.title, company=profile.company.legal_name, short_name=profile.company.short_name,
         number=d.number, version=d.version, cover_rows=rows,
-        clause_titles={cid: c.title for cid, c in catalogue.clauses.items()}, toc=doc.spec.toc,
+        clause_titles={cid: c.title for cid, c in catalogue.clauses.items()}, toc=doc.spec.toc, chapter_breaks=doc.spec.chapter_breaks,
         date_text=f"{date(d.issue_date)}发布　{date(d.effective_date)}实施" if doc.key == "manual" else "",
     )
 

@@ -45,6 +45,7 @@ class DocxMeta:
     cover_rows: list[tuple[str, str]] = field(default_factory=list)
     clause_titles: dict[str, str] = field(default_factory=dict)
     toc: bool = False
+    chapter_breaks: bool = True  # each level-1 heading starts a new page
     date_text: str = ""
 
 
@@ -205,6 +206,8 @@ class _Renderer:
     # blocks
     def _heading_open(self, token):
         self.paragraph = self.doc.add_paragraph("", STYLES["heading"].format(level=min(int(token.tag[1]), 4)))
+        if token.tag == "h1" and not self.meta.chapter_breaks:
+            self.paragraph.paragraph_format.page_break_before = False
         self.heading_clauses = ()
 
     def _heading_close(self, token):
@@ -276,6 +279,7 @@ class _Renderer:
         width.set(qn("w:w"), "5000")
         width.set(qn("w:type"), "pct")
         tbl_pr.append(width)
+        self._column_widths(table, rows, columns)
         for r, row in enumerate(rows):
             header = r < self.header_rows
             for c, runs in enumerate(row):
@@ -284,6 +288,32 @@ class _Renderer:
                 self._mark_header(table.rows[r])
         self.table_rows = None
         self.doc.add_paragraph("", STYLES["plain"])  # keeps consecutive tables apart
+
+    def _column_widths(self, table, rows, columns: int) -> None:
+        """Short columns get exactly their content's width; long ones share what is left."""
+        def width(runs) -> int:  # in half-em units: a CJK character is 2, a Latin one 1
+            text = "".join(t for t, _, _ in runs)
+            return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+        section = self.doc.sections[0]
+        available = section.page_width - section.left_margin - section.right_margin
+        unit = Pt(9.5 / 2)  # Table Text is 9.5 pt
+        longest = [max([width(row[c]) for row in rows if c < len(row)] + [2]) for c in range(columns)]
+        widths: list[int | None] = [int(unit * (n + 3)) if n <= 12 else None for n in longest]
+        flexible = [c for c, w in enumerate(widths) if w is None]
+        left = available - sum(w for w in widths if w is not None)
+        if flexible and left > Pt(60) * len(flexible):
+            weights = {c: min(longest[c], 60) for c in flexible}
+            for c in flexible:
+                widths[c] = int(left * weights[c] / sum(weights.values()))
+        else:  # too many columns for fixed widths: share the page by content
+            weights = [min(max(n, 4), 60) for n in longest]
+            widths = [int(available * w / sum(weights)) for w in weights]
+        table.autofit = False
+        for c, w in enumerate(widths):
+            table.columns[c].width = w
+            for cell in table.columns[c].cells:
+                cell.width = w
 
     def _thead_open(self, token):
         pass

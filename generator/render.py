@@ -32,6 +32,7 @@ class DocumentSpec(BaseModel):
     template: str
     filename: str
     toc: bool
+    chapter_breaks: bool
 
 
 @dataclass(frozen=True)
