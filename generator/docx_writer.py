@@ -64,8 +64,9 @@ def _check_styles(doc: DocxDocument) -> None:
     names = {s.name for s in doc.styles}
     wanted = []
     for name in STYLES.values():
-        wanted += [name.format(level=i) for i in (1, 2, 3, 4)] if "{level}" in name else [name]
-    missing = sorted(n for n in set(wanted) if n not in names and not n.startswith("toc "))
+        levels = (1, 2) if name.startswith("toc") else (1, 2, 3, 4)
+        wanted += [name.format(level=i) for i in levels] if "{level}" in name else [name]
+    missing = sorted(n for n in set(wanted) if n not in names)
     if missing:
         raise CatalogueError(f"参考模板 {REFERENCE_DOCX} 缺少样式：{'、'.join(missing)}")
 
@@ -140,8 +141,7 @@ def _toc(doc: DocxDocument, sections: list[clausetags.Section]) -> None:
     for section in sections:
         if section.level > 2:
             continue
-        last = doc.add_paragraph(_plain(section.title), STYLES["toc"].format(level=section.level)
-                                 if STYLES["toc"].format(level=section.level) in doc.styles else STYLES["plain"])
+        last = doc.add_paragraph(_plain(section.title), STYLES["toc"].format(level=section.level))
     last._p.append(end)
     settings = doc.settings.element
     update = OxmlElement("w:updateFields")

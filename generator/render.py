@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import clausetags
 from .assess import Assessment, excluded_reason, required_managers
-from .materials import counts, material_lines
+from .errors import CatalogueError
 from .markdown_text import Markdown, date, literal, number
+from .materials import counts, material_lines
+from .paths import DOCUMENTS
 from .profile import Profile
 from .standard import Catalogue
 from .yamlload import load_yaml_file
-from .errors import CatalogueError
-from .paths import DOCUMENTS
 
 
 class DocumentSpec(BaseModel):

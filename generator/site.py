@@ -7,6 +7,7 @@ mkdocs.yml reuses `site_pages()` through a hook, so there is one way to make a c
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import yaml as pyyaml  # PyYAML ships with MkDocs; used only to dump the config we generate
@@ -35,14 +36,14 @@ def site_name(name: str) -> str:
     return name.translate(table)
 
 
-def document_page(markdown: str, sections, clause_titles: dict[str, str], prefix: str = "") -> str:
+def document_page(markdown: str, sections, clause_titles: dict[str, str]) -> str:
     """Document Markdown for the site: headings get stable anchors, clause tags become links."""
     lines = markdown.splitlines()
     for index, section in reversed(list(enumerate(sections))):
         heading = "#" * section.level + " " + section.title.rstrip() + " { #" + section_anchor(index) + " }"
         extra = []
         if section.clauses:
-            links = "；".join(f"[{cid} {clause_titles.get(cid, '')}]({prefix}clauses.md#{clause_anchor(cid)})"
+            links = "；".join(f"[{cid} {clause_titles.get(cid, '')}](clauses.md#{clause_anchor(cid)})"
                              for cid in section.clauses)
             extra = ["", "对应条款：" + links, "{: .clause-tag }"]
         lines[section.line:section.line + 1] = [heading, *extra]
@@ -76,7 +77,6 @@ def _demote(markdown: str) -> str:
 
 
 def _demoted(sections):
-    from dataclasses import replace
     return [replace(s, level=s.level + 1) for s in sections]
 
 
@@ -119,12 +119,12 @@ def _home(bundle) -> str:
 """
 
 
-def _place_link(place, prefix: str = "") -> str:
-    return f"[{literal(place.document_title)} · {_strip(place.section.title)}]({prefix}{PAGE_OF[place.document]}#{section_anchor(place.index)})"
-
-
-def _strip(title_markdown: str) -> str:
-    return title_markdown.strip()  # already escaped Markdown from the template
+def _place_link(place, with_document: bool = True) -> str:
+    # section titles are Markdown source from the templates, already escaped
+    label = place.section.title.strip()
+    if with_document:
+        label = f"{literal(place.document_title)} · {label}"
+    return f"[{label}]({PAGE_OF[place.document]}#{section_anchor(place.index)})"
 
 
 def _clauses(bundle) -> str:
@@ -153,7 +153,7 @@ def _matrix(bundle) -> str:
            "| 条款 | 售后服务手册 | 其他文件 | 申请材料 | 评分 |", "|---|---|---|---|---|"]
     for t in bundle.traces:
         c = t.clause
-        manual = "<br>".join(_place_link(p) for p in t.in_document("manual")) or ("删减" if t.excluded_reason else "—")
+        manual = "<br>".join(_place_link(p, with_document=False) for p in t.in_document("manual")) or ("删减" if t.excluded_reason else "—")
         others = "<br>".join(_place_link(p) for p in t.places if p.document != "manual") or "—"
         materials = "、".join(m.material.id for m in t.materials) or "—"
         score = "—"

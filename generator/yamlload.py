@@ -125,7 +125,7 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
 
 def _translate(exc: MarkedYAMLError) -> str:
     problem = (exc.problem or "").strip()
-    if "\\t" in problem or "'\\t'" in problem or "\t" in problem:
+    if "\\t" in problem or "\t" in problem:  # "found character '\t' that cannot start any token"
         return "不能用 Tab 缩进，请改用空格"
     known = {
         "mapping values are not allowed here": "此处不能出现冒号键值（通常是缩进不对，或值里的冒号需要加引号）",
