@@ -84,11 +84,11 @@ def required_managers(profile: Profile, catalogue: Catalogue) -> int:
     return max(rule.minimum, math.ceil(rule.ratio * profile.staff.service_management_staff - 1e-9))
 
 
-def _covered_regions(profile: Profile) -> tuple[list[str], list[str]]:
+def covered_regions(profile: Profile) -> tuple[list[str], list[str]]:
+    """(sales regions with a service outlet, those without); "全国" is not a region of its own."""
     provinces = {o.province for o in profile.resources.outlets}
     regions = [r for r in profile.company.sales_regions if r != "全国"]
-    covered = [r for r in regions if r in provinces]
-    return covered, [r for r in regions if r not in provinces]
+    return [r for r in regions if r in provinces], [r for r in regions if r not in provinces]
 
 
 def _fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> tuple[float, str] | None:
@@ -103,7 +103,7 @@ def _fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> tuple[float
         return (s.qualified_technicians / s.technicians,
                 f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人（按不合格样本比例扣分）")
     if clause_id == "5.1.1.2" and "全国" not in profile.company.sales_regions:
-        covered, missing = _covered_regions(profile)
+        covered, missing = covered_regions(profile)
         total = len(covered) + len(missing)
         basis = f"销售区域 {total} 个，有服务网点的 {len(covered)} 个"
         if missing:

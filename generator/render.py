@@ -15,7 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import clausetags
-from .assess import Assessment, excluded_reason, required_managers
+from .assess import Assessment, covered_regions, excluded_reason, required_managers
 from .errors import CatalogueError
 from .markdown_text import Markdown, date, literal, number
 from .materials import counts, material_lines
@@ -89,8 +89,7 @@ class Facts:
 
 def facts(profile: Profile, catalogue: Catalogue) -> Facts:
     outlets = profile.resources.outlets
-    provinces = {o.province for o in outlets}
-    regions = [r for r in profile.company.sales_regions if r != "全国"]
+    covered, uncovered = covered_regions(profile)
     excluded = {}
     for clause in catalogue.leaves():
         reason = excluded_reason(profile, clause)
@@ -100,8 +99,8 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
         required_managers=required_managers(profile, catalogue),
         self_run=[o for o in outlets if o.mode == "自营"],
         entrusted=[o for o in outlets if o.mode == "委托"],
-        covered_regions=[r for r in regions if r in provinces],
-        uncovered_regions=[r for r in regions if r not in provinces],
+        covered_regions=covered,
+        uncovered_regions=uncovered,
         excluded=excluded,
         sanbao_products=[p for p in profile.company.products if p.sanbao],
     )
