@@ -1,9 +1,13 @@
 """Score a profile by the standard's own method (GB/T 27922-2011 ch. 6). Pure: no I/O.
 
-Per scored clause: excluded (删减) where the company does not provide the service and the catalogue
-allows it; otherwise a credit in [0, 1] decided by profile facts where they settle the clause, or
-else by the self-assessment (a clause with neither scores 0, "no evidence"). Then
-评分 = 实际得分 / 涉及项总分值 × 100, special deductions and the bonus (±1 each), and the level.
+Per scored clause: excluded (删减) where the catalogue allows it and the company says so (in
+`arrangements` or `readiness.exclusions`); otherwise a credit in [0, 1]. Profile facts decide a
+clause where they settle it (5.1.2.2 managers, 5.1.2.1 qualified technicians, 5.1.1.2 outlet
+coverage), cap it where they only show a precondition is missing, and the self-assessment decides
+the rest: a clause checked on samples loses points in proportion to the nonconforming samples, a
+qualitative one by its status; a clause with neither scores 0, "no evidence". Then
+评分 = 实际得分 / 涉及项总分值 × 100, ±1 per special deduction and bonus, and the level.
+The gap plan (`plan.py`) works from the lines computed here.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from .profile import Profile
 from .standard import Catalogue, Clause
 
 STATUS_LABELS = {"implemented": "已落实", "partial": "部分落实", "missing": "未落实", None: "无证据"}
+EXCLUDED = "删减"
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class ScoreLine:
     basis: str  # why this credit, in Chinese
     status: str  # 已落实 / 部分落实 / 未落实 / 无证据 / 删减
     evidence: str
+    source: str  # fact / self / none / excluded
 
     @property
     def excluded(self) -> bool:
@@ -32,6 +38,10 @@ class ScoreLine:
     @property
     def points(self) -> float:
         return self.clause.points or 0.0
+
+    @property
+    def applicable_points(self) -> float:
+        return 0.0 if self.excluded else self.points
 
     @property
     def earned(self) -> float:
@@ -43,6 +53,21 @@ class ScoreLine:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A second-level indicator (5.1, 5.2, 5.3) or third-level one, summed over its scored clauses."""
+
+    clause: Clause
+    maximum: float
+    applicable: float
+    earned: float
+    lines: tuple[ScoreLine, ...] = ()
+
+    @property
+    def clause_ids(self) -> list[str]:
+        return [l.clause.id for l in self.lines]
+
+
+@dataclass(frozen=True)
 class Assessment:
     lines: list[ScoreLine]
     applicable_total: float
@@ -50,11 +75,14 @@ class Assessment:
     normalised: float
     deductions: int
     bonus: float
+    bonus_note: str
     score: float
     level: str
     level_note: str
+    uncapped_level: str  # the level the score alone gives (differs when the one-year rule caps it)
     next_level: tuple[str, float] | None  # (name, points still needed)
-    groups: list[tuple[Clause, float, float]] = field(default_factory=list)  # first level: max, earned
+    groups: list[Group] = field(default_factory=list)  # first-level indicators 5.1, 5.2, 5.3
+    indicators: list[Group] = field(default_factory=list)  # second-level indicators 5.1.1 … 5.3.2
 
     def line(self, clause_id: str) -> ScoreLine:
         return next(line for line in self.lines if line.clause.id == clause_id)
@@ -68,15 +96,22 @@ class Assessment:
     def excluded(self) -> list[ScoreLine]:
         return [l for l in self.lines if l.excluded]
 
+    def normalised_points(self, raw: float) -> float:
+        """How many points of the final score `raw` item points are worth after normalisation."""
+        return raw * 100 / self.applicable_total if self.applicable_total else 0.0
 
+
+# --- exclusions and facts --------------------------------------------------------------------
 def excluded_reason(profile: Profile, clause: Clause) -> str | None:
     """Why the clause is excluded for this company, or None when it applies."""
-    if not clause.excludable or not clause.arrangements:
+    if not clause.excludable:
         return None
-    arrangements = [getattr(profile.arrangements, name) for name in clause.arrangements]
-    if any(a.provided for a in arrangements):
-        return None
-    return "；".join(a.excluded_reason or "" for a in arrangements)
+    if clause.arrangements:
+        arrangements = [getattr(profile.arrangements, name) for name in clause.arrangements]
+        if any(a.provided for a in arrangements):
+            return None
+        return "；".join((a.excluded_reason or "").rstrip("。；; ") for a in arrangements)
+    return profile.readiness.exclusions.get(clause.id)
 
 
 def required_managers(profile: Profile, catalogue: Catalogue) -> int:
@@ -91,57 +126,88 @@ def covered_regions(profile: Profile) -> tuple[list[str], list[str]]:
     return [r for r in regions if r in provinces], [r for r in regions if r not in provinces]
 
 
-def _fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> tuple[float, str] | None:
-    """(credit, basis) where a profile fact settles the clause; None where it does not."""
-    s = profile.staff
+@dataclass(frozen=True)
+class Fact:
+    credit: float
+    basis: str
+    decides: bool  # True: the fact settles the clause; False: an upper bound on the self-assessment
+
+
+def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
+    """What the profile's facts say about a clause, where they say anything."""
+    s, r, caps = profile.staff, profile.resources, catalogue.scoring.fact_caps
     if clause_id == "5.1.2.2":
         need, have = required_managers(profile, catalogue), len(s.certified_managers)
-        credit = min(1.0, have / need)
-        return credit, (f"服务管理人员 {s.service_management_staff} 人，按 {catalogue.scoring.managers.ratio:.0%} "
-                        f"应配管理师 {need} 名，实有 {have} 名")
+        return Fact(min(1.0, have / need),
+                    f"服务管理人员 {s.service_management_staff} 人，按 {catalogue.scoring.managers.ratio:.0%} "
+                    f"应配管理师 {need} 名，实有 {have} 名", True)
     if clause_id == "5.1.2.1" and s.technicians > 0:
-        return (s.qualified_technicians / s.technicians,
-                f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人（按不合格样本比例扣分）")
+        return Fact(s.qualified_technicians / s.technicians,
+                    f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，按不合格样本比例扣分", True)
     if clause_id == "5.1.1.2" and "全国" not in profile.company.sales_regions:
         covered, missing = covered_regions(profile)
-        total = len(covered) + len(missing)
-        basis = f"销售区域 {total} 个，有服务网点的 {len(covered)} 个"
+        basis = f"销售区域 {len(covered) + len(missing)} 个，有服务网点的 {len(covered)} 个"
         if missing:
             basis += "（未覆盖：" + "、".join(missing) + "）"
-        return len(covered) / total, basis
-    if clause_id == "5.1.3.1" and profile.resources.special_fund <= 0:
-        return 0.0, "未预备专项经费（special_fund 为 0）"
+        return Fact(len(covered) / (len(covered) + len(missing)), basis, True)
+    if clause_id == "5.1.3.1" and (r.special_fund <= 0 or r.annual_budget <= 0):
+        return Fact(0.0, "未预备售后服务经费或专项经费（annual_budget / special_fund 为 0）", False)
+    if clause_id == "5.1.3.2" and not s.training_hours_per_year:
+        return Fact(caps["no_training_hours"], "档案未规定每人每年培训学时", False)
+    if clause_id == "5.1.3.3" and not r.information_system:
+        return Fact(caps["no_information_system"], "档案中没有顾客信息系统", False)
+    if clause_id == "5.3.1" and profile.customers.satisfaction_survey.last_result is None:
+        return Fact(caps["no_survey_result"], "尚无满意度调查结果", False)
     return None
 
 
-def _self_assessed(profile: Profile, catalogue: Catalogue, clause_id: str):
-    entry = profile.readiness.self_assessment.get(clause_id)
+def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> tuple[float, str, str, str]:
+    """(credit, basis, source, evidence) from the self-assessment."""
+    entry = profile.readiness.self_assessment.get(clause.id)
     if entry is None:
-        return 0.0, "无自评和证据，按 0 分计", STATUS_LABELS[None], ""
+        return 0.0, "无自评和证据，按 0 分计", "none", ""
+    evidence = entry.evidence or ""
+    if clause.sampled and entry.samples is not None:
+        n, bad = entry.samples.checked, entry.samples.nonconforming
+        return 1 - bad / n, f"抽查 {n} 个样本，{bad} 个不符合，按比例扣分", "self", evidence
     credit = catalogue.scoring.status_credit[entry.status]
-    return credit, "企业自评", STATUS_LABELS[entry.status], entry.evidence or ""
+    return credit, f"自评{STATUS_LABELS[entry.status]}", "self", evidence
 
 
+def _status(credit: float) -> str:
+    return STATUS_LABELS["implemented" if credit >= 1 else "partial" if credit > 0 else "missing"]
+
+
+def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreLine:
+    reason = excluded_reason(profile, clause)
+    if reason is not None:
+        return ScoreLine(clause, reason, 0.0, "按 6.2.2 删减", EXCLUDED, "", "excluded")
+    credit, basis, source, evidence = _self_assessed(profile, catalogue, clause)
+    found = fact(profile, catalogue, clause.id)
+    if found is not None and found.decides:
+        credit, basis, source = found.credit, found.basis, "fact"
+    elif found is not None and credit > found.credit:
+        credit, basis, source = found.credit, f"{basis}；{found.basis}，最多按 {found.credit:.0%} 计", "fact"
+    credit = max(0.0, min(1.0, credit))
+    status = STATUS_LABELS[None] if source == "none" else _status(credit)
+    return ScoreLine(clause, None, credit, basis, status, evidence, source)
+
+
+# --- the whole assessment --------------------------------------------------------------------
 def assess(profile: Profile, catalogue: Catalogue) -> Assessment:
     rules = catalogue.scoring
-    lines: list[ScoreLine] = []
-    for clause in catalogue.leaves():
-        reason = excluded_reason(profile, clause)
-        if reason is not None:
-            lines.append(ScoreLine(clause, reason, 0.0, "按 6.2.2 删减", "删减", ""))
-            continue
-        credit, basis, status, evidence = _self_assessed(profile, catalogue, clause.id)
-        fact = _fact(profile, catalogue, clause.id)
-        if fact is not None:
-            credit, basis = fact
-            status = STATUS_LABELS["implemented" if credit >= 1 else "partial" if credit > 0 else "missing"]
-        lines.append(ScoreLine(clause, None, max(0.0, min(1.0, credit)), basis, status, evidence))
+    lines = [score_line(profile, catalogue, clause) for clause in catalogue.leaves()]
 
-    applicable = sum(l.points for l in lines if not l.excluded)
-    earned = sum(l.earned for l in lines)
+    applicable = sum(l.applicable_points for l in lines)
+    earned = round(sum(l.earned for l in lines), 2)
     normalised = round(earned / applicable * 100, 2) if applicable else 0.0
     deductions = len(profile.readiness.special_deductions)
-    bonus = rules.special_bonus.points if profile.readiness.bonus else 0.0
+    claimed = len(profile.readiness.bonuses)
+    counted = min(claimed, rules.special_bonus.max_count)
+    bonus = counted * rules.special_bonus.points
+    bonus_note = "未申请特别加分项" if not claimed else f"申请 {claimed} 项，计 {counted} 项"
+    if claimed > counted:
+        bonus_note += f"（标准规定特别加分项至多 {rules.special_bonus.max_count} 项）"
     adjust = bonus - deductions * rules.special_deduction.points_each
     if rules.settings.adjust_after_normalisation:
         score = normalised + adjust
@@ -149,29 +215,52 @@ def assess(profile: Profile, catalogue: Catalogue) -> Assessment:
         score = (earned + adjust) / applicable * 100 if applicable else 0.0
     score = round(max(0.0, min(100.0, score)), 2)
 
-    level, note = _level(score, deductions, profile, catalogue)
-    groups = []
-    for top in catalogue.indicators(2):
-        mine = [l for l in lines if l.clause.id.startswith(top.id + ".")]
-        groups.append((top, sum(l.points for l in mine if not l.excluded), sum(l.earned for l in mine)))
-    return Assessment(lines, applicable, round(earned, 2), normalised, deductions, bonus, score,
-                      level, note, _next_level(score, level, catalogue), groups)
+    uncapped, note = level_for(score, deductions, catalogue)
+    level = uncapped
+    cap = _year_rule_cap(profile, catalogue, uncapped)
+    if cap:
+        level, note = rules.levels[-1].name, cap
+    return Assessment(
+        lines, applicable, earned, normalised, deductions, bonus, bonus_note, score, level, note,
+        uncapped, _next_level(score, catalogue),
+        [_group(c, lines) for c in catalogue.indicators(2)],
+        [_group(c, lines) for c in catalogue.indicators(3)],
+    )
 
 
-def _level(score: float, deductions: int, profile: Profile, catalogue: Catalogue) -> tuple[str, str]:
+def level_for(score: float, deductions: int, catalogue: Catalogue) -> tuple[str, str]:
+    """The level a final score gives, with the reason, before certification-scheme caps."""
     rules = catalogue.scoring
     if deductions >= rules.special_deduction.fail_at:
         return rules.fail_name, f"特别扣分项 {deductions} 项，达到 {rules.special_deduction.fail_at} 项即不通过"
     for level in rules.levels:
         if score >= level.min:
-            if rules.settings.star_requires_year_at_dabiao and level.name != rules.levels[-1].name:
-                return rules.levels[-1].name, "认证方案要求达标满一年后方可评星，本次最高为达标"
             return level.name, f"得分 {score:g} ≥ {level.min:g}"
     return rules.fail_name, f"得分 {score:g} 低于 {rules.levels[-1].min:g}"
 
 
-def _next_level(score: float, level: str, catalogue: Catalogue) -> tuple[str, float] | None:
+def _year_rule_cap(profile: Profile, catalogue: Catalogue, level: str) -> str | None:
+    """Why the level is capped at 达标 under the one-year rule, or None."""
+    rules = catalogue.scoring
+    star_levels = [l.name for l in rules.levels[:-1]]
+    if not rules.settings.star_requires_year_at_dabiao or level not in star_levels:
+        return None
+    since = profile.certification.dabiao_certified_on
+    planned = profile.certification.planned_application
+    if since is not None and since.replace(year=since.year + 1) <= planned:
+        return None
+    why = "尚无达标级证书" if since is None else f"达标级证书取得于 {since.isoformat()}，到计划申请日期不满一年"
+    return f"得分可评{level}，但认证方案要求达标满一年方可评星：{why}，本次最高为达标"
+
+
+def _next_level(score: float, catalogue: Catalogue) -> tuple[str, float] | None:
     higher = [l for l in reversed(catalogue.scoring.levels) if l.min > score]
     if not higher:
         return None
     return higher[0].name, round(higher[0].min - score, 2)
+
+
+def _group(clause: Clause, lines: list[ScoreLine]) -> Group:
+    mine = [l for l in lines if l.clause.id == clause.id or l.clause.id.startswith(clause.id + ".")]
+    return Group(clause, sum(l.points for l in mine), sum(l.applicable_points for l in mine),
+                 round(sum(l.earned for l in mine), 2), tuple(mine))

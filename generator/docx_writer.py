@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -29,7 +29,7 @@ STYLES = {
     "heading": "Heading {level}", "title": "Title", "subtitle": "Subtitle", "table": "Table Grid",
     "table_text": "Table Text", "clause": "Clause Tag", "toc_heading": "TOC Heading",
     "toc": "toc {level}", "cover_company": "Cover Company", "cover_meta": "Cover Meta",
-    "header": "Header Text", "footer": "Footer Text",
+    "header": "Header Text", "footer": "Footer Text", "caption": "Caption",
 }
 
 
@@ -71,12 +71,13 @@ def _check_styles(doc: DocxDocument) -> None:
         raise CatalogueError(f"参考模板 {REFERENCE_DOCX} 缺少样式：{'、'.join(missing)}")
 
 
-def write_docx(markdown: str, meta: DocxMeta) -> bytes:
+def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = None) -> bytes:
+    """The DOCX for a document's Markdown; `images` maps the image paths it references to PNG bytes."""
     doc = _template()
     _cover(doc, meta)
     if meta.toc:
         _toc(doc, clausetags.sections(markdown))
-    _Renderer(doc, meta).render(markdown)
+    _Renderer(doc, meta, images or {}).render(markdown)
     _header_footer(doc, meta)
     props = doc.core_properties
     props.title, props.author, props.subject = meta.title, meta.company, "GB/T 27922-2011"
@@ -184,9 +185,10 @@ def _plain(markdown_inline: str) -> str:
 
 # --- body ------------------------------------------------------------------------------------
 class _Renderer:
-    def __init__(self, doc: DocxDocument, meta: DocxMeta):
+    def __init__(self, doc: DocxDocument, meta: DocxMeta, images: dict[str, bytes]):
         self.doc = doc
         self.meta = meta
+        self.images = images
         self.lists: list[dict] = []  # stack: {"ordered": bool, "num_id": int | None}
         self.paragraph: Paragraph | None = None
         self.table_rows = None
@@ -290,30 +292,28 @@ class _Renderer:
         self.doc.add_paragraph("", STYLES["plain"])  # keeps consecutive tables apart
 
     def _column_widths(self, table, rows, columns: int) -> None:
-        """Short columns get exactly their content's width; long ones share what is left."""
-        def width(runs) -> int:  # in half-em units: a CJK character is 2, a Latin one 1
+        """Short columns get their content's width; long ones share what is left."""
+        def width(runs) -> float:  # in half-em units: a CJK character is 2, a Latin one about 1.25
             text = "".join(t for t, _, _ in runs)
-            return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+            return sum(2 if ord(ch) > 0x2E80 else 1.25 for ch in text)
 
         section = self.doc.sections[0]
         available = section.page_width - section.left_margin - section.right_margin
         unit = Pt(9.5 / 2)  # Table Text is 9.5 pt
         longest = [max([width(row[c]) for row in rows if c < len(row)] + [2]) for c in range(columns)]
-        widths: list[int | None] = [int(unit * (n + 3)) if n <= 12 else None for n in longest]
-        flexible = [c for c, w in enumerate(widths) if w is None]
-        left = available - sum(w for w in widths if w is not None)
-        if flexible and left > Pt(60) * len(flexible):
-            weights = {c: min(longest[c], 60) for c in flexible}
-            for c in flexible:
-                widths[c] = int(left * weights[c] / sum(weights.values()))
-        else:  # too many columns for fixed widths: share the page by content
-            weights = [min(max(n, 4), 60) for n in longest]
-            widths = [int(available * w / sum(weights)) for w in weights]
+        desired = [unit * (min(n, 60) + 4) for n in longest]
+        long = [c for c in range(columns) if longest[c] > 14]
+        left = available - sum(desired[c] for c in range(columns) if c not in long)
+        if long and left >= unit * 12 * len(long):
+            share = sum(desired[c] for c in long)
+            widths = [left * desired[c] / share if c in long else desired[c] for c in range(columns)]
+        else:  # nothing long, or too many columns: scale every column to the text width
+            widths = [available * d / sum(desired) for d in desired]
         table.autofit = False
         for c, w in enumerate(widths):
-            table.columns[c].width = w
+            table.columns[c].width = int(w)
             for cell in table.columns[c].cells:
-                cell.width = w
+                cell.width = int(w)
 
     def _thead_open(self, token):
         pass
@@ -405,6 +405,19 @@ class _Renderer:
 
     def _i_em_close(self, token):
         self.italic = False
+
+    def _i_image(self, token):
+        source = token.attrGet("src")
+        if source not in self.images:
+            raise KeyError(f"image {source!r} is referenced but was not produced")
+        section = self.doc.sections[0]
+        width = section.page_width - section.left_margin - section.right_margin
+        self.paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.paragraph.paragraph_format.first_line_indent = 0
+        self.paragraph.add_run().add_picture(io.BytesIO(self.images[source]), width=width)
+        caption = "".join(child.content for child in token.children or [])
+        if caption:
+            self.doc.add_paragraph(caption, STYLES["caption"]).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def _i_link_open(self, token):
         pass

@@ -369,14 +369,35 @@ class Certification(Model):
     """申请类型"""
     certification_body: Name | None = None
     """拟申请的认证机构"""
+    dabiao_certified_on: dt.date | None = None
+    """已获“达标”级证书的日期（认证方案要求达标满一年方可评星时使用）"""
 
 
 # --- readiness -------------------------------------------------------------------------------
+class Samples(Model):
+    checked: Annotated[int, Field(ge=1)]
+    """抽查的样本数（人员、记录、网点或投诉件数）"""
+    nonconforming: Count
+    """其中不符合的样本数"""
+
+    @model_validator(mode="after")
+    def _not_more_than_checked(self) -> "Samples":
+        if self.nonconforming > self.checked:
+            raise ValueError(f"不符合样本数 {self.nonconforming} 多于抽查样本数 {self.checked}")
+        return self
+
+
 class ClauseAssessment(Model):
     status: Literal["implemented", "partial", "missing"]
     """implemented 已落实 / partial 部分落实 / missing 未落实"""
     evidence: Text | None = None
     """证据（文件、记录名称）"""
+    samples: Samples | None = None
+    """抽样检查结果（仅适用于按样本评分的条款）：按不符合样本比例扣分"""
+    owner: Name | None = None
+    """整改负责人（默认为售后服务负责人）"""
+    due: dt.date | None = None
+    """整改完成日期（默认为计划申请日期前 30 天）"""
 
 
 class SpecialDeduction(Model):
@@ -405,10 +426,12 @@ class MaterialStatus(Model):
 class Readiness(Model):
     self_assessment: dict[str, ClauseAssessment] = {}
     """按条款的自评，键为条款号，如 "5.3.1\""""
+    exclusions: dict[str, Text] = {}
+    """其他删减的条款及理由（配送、维修、技术支持和回收的删减写在 arrangements 中）"""
     special_deductions: list[SpecialDeduction] = []
     """自查发现的特别扣分项"""
-    bonus: Bonus | None = None
-    """申请的特别加分项（至多 1 项）"""
+    bonuses: list[Bonus] = []
+    """申请的特别加分项（按标准至多计 1 项）"""
     materials: dict[str, MaterialStatus] = {}
     """申请材料准备情况，键为材料编号，如 "M01\""""
 
@@ -518,6 +541,27 @@ def check_references(profile: Profile, loaded: Loaded, catalogue) -> None:
             what = "不是计分条款（只有下级条款计分）" if clause_id in catalogue else "不存在"
             problems.add(f"条款 {clause_id} {what}", line=line, column=column,
                          key_path=f"readiness.self_assessment.{clause_id}", hint=hint)
+    for clause_id, entry in profile.readiness.self_assessment.items():
+        if entry.samples is not None and clause_id in catalogue and not catalogue[clause_id].sampled:
+            line, column = loaded.mark(("readiness", "self_assessment", clause_id, "samples"), key=True)
+            sampled = "、".join(c.id for c in catalogue.leaves() if c.sampled)
+            problems.add(f"条款 {clause_id} 不按样本评分，不能填写 samples", line=line, column=column,
+                         key_path=f"readiness.self_assessment.{clause_id}.samples",
+                         hint=f"按样本评分的条款：{sampled}")
+    for clause_id in profile.readiness.exclusions:
+        line, column = loaded.mark(("readiness", "exclusions", clause_id), key=True)
+        key_path = f"readiness.exclusions.{clause_id}"
+        clause = catalogue.clauses.get(clause_id)
+        if clause_id not in scored:
+            problems.add(f"条款 {clause_id} 不是可删减的计分条款", line=line, column=column, key_path=key_path)
+        elif clause.arrangements:
+            names = "、".join(f"arrangements.{a}" for a in clause.arrangements)
+            problems.add(f"条款 {clause_id} {clause.title} 的删减由服务安排决定", line=line, column=column,
+                         key_path=key_path, hint=f"请在 {names} 中写 provided: false 和 excluded_reason")
+        elif not clause.excludable:
+            allowed = "、".join(c.id for c in catalogue.leaves() if c.excludable)
+            problems.add(f"条款 {clause_id} {clause.title} 按 GB/T 27922 不可删减", line=line, column=column,
+                         key_path=key_path, hint=f"可删减的条款：{allowed}")
     ids = [m.id for m in catalogue.materials]
     for material_id in profile.readiness.materials:
         if material_id not in ids:

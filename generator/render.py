@@ -7,8 +7,9 @@ Markdown, HTML or template syntax.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path as FilePath
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -20,6 +21,7 @@ from .errors import CatalogueError
 from .markdown_text import Markdown, date, literal, number
 from .materials import counts, material_lines
 from .paths import DOCUMENTS
+from .plan import Action, Path
 from .profile import Profile
 from .standard import Catalogue
 from .yamlload import load_yaml_file
@@ -51,13 +53,13 @@ class Document:
 
 
 @functools.lru_cache(maxsize=4)
-def document_specs(folder: Path = DOCUMENTS) -> tuple[DocumentSpec, ...]:
+def document_specs(folder: FilePath = DOCUMENTS) -> tuple[DocumentSpec, ...]:
     loaded = load_yaml_file(folder / "documents.yaml", error=CatalogueError)
     return tuple(TypeAdapter(list[DocumentSpec]).validate_python(loaded.data["documents"]))
 
 
 @functools.lru_cache(maxsize=4)
-def environment(folder: Path = DOCUMENTS) -> jinja2.Environment:
+def environment(folder: FilePath = DOCUMENTS) -> jinja2.Environment:
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
@@ -69,9 +71,18 @@ def environment(folder: Path = DOCUMENTS) -> jinja2.Environment:
     )
     env.filters["num"] = number
     env.filters["date"] = date
+    env.filters["clause_ids"] = _clause_ids
     env.filters["bare"] = lambda text: str(text).rstrip("。；;.．! ！ ")  # the template adds the full stop
     env.filters["cn_list"] = lambda items, sep="、": Markdown(sep.join(literal(i) for i in items))
     return env
+
+
+def _clause_ids(value: str | list[str]) -> Markdown:
+    """Clause ids for a `{clauses=…}` tag: only digits, dots and commas, inserted unescaped."""
+    text = value if isinstance(value, str) else ",".join(value)
+    if not re.fullmatch(r"\d+(\.\d+)*(,\d+(\.\d+)*)*", text):
+        raise ValueError(f"not a list of clause ids: {text!r}")
+    return Markdown(text)
 
 
 @dataclass(frozen=True)
@@ -106,11 +117,12 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
     )
 
 
-def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> list[Document]:
+def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment,
+                     todo: list[Action], paths: list[Path]) -> list[Document]:
     env = environment()
     lines = material_lines(profile, catalogue)
     context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
-               "m": lines, "mc": counts(lines)}
+               "m": lines, "mc": counts(lines), "todo": todo, "paths": paths}
     out = []
     for spec in document_specs():
         markdown = env.get_template(spec.template).render(context, doc=spec)

@@ -61,6 +61,7 @@ def site_pages(bundle) -> dict[str, str | bytes]:
     pages["trace.md"] = _matrix(bundle)
     for name, data in bundle.docx.items():
         pages[f"downloads/{name}"] = data
+    pages.update(bundle.images)
     pages["stylesheets/extra.css"] = CSS
     return pages
 
@@ -95,6 +96,8 @@ def _home(bundle) -> str:
 **自评得分 {literal(a.score)} 分 · 预测等级 {literal(a.level)}**（目标：{literal(p.certification.target_level)}）
 
 </div>
+
+![各二级指标得分与满分](images/scorecard-indicators.png)
 
 ## 文件 {{ #files }}
 

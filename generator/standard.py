@@ -34,6 +34,7 @@ class Clause(_Data):
     evidence: list[str] = []
     action: str | None = None
     arrangements: list[str] = []
+    effort: float | None = None  # person-days to recover the clause's points (estimate)
 
     @property
     def depth(self) -> int:
@@ -82,6 +83,11 @@ class ManagerRule(_Data):
     minimum: int
 
 
+class PlanRule(_Data):
+    due_days_before_application: int
+    deduction_effort: float
+
+
 class Scoring(_Data):
     levels: list[Level]
     fail_name: str
@@ -89,6 +95,8 @@ class Scoring(_Data):
     special_bonus: SpecialBonusRule
     status_credit: dict[str, float]
     managers: ManagerRule
+    plan: PlanRule
+    fact_caps: dict[str, float]
     settings: Settings
 
 
@@ -179,8 +187,8 @@ def _check(catalogue: Catalogue, folder: Path) -> None:
         if clause.arrangements and not clause.excludable:
             problems.append(Problem(f"{clause.id} 关联了服务安排却不可删减（excludable: false）", file))
     for leaf in catalogue.leaves():
-        if not leaf.evidence or not leaf.action:
-            problems.append(Problem(f"计分条款 {leaf.id} 需要 evidence 和 action", file))
+        if not leaf.evidence or not leaf.action or not leaf.effort:
+            problems.append(Problem(f"计分条款 {leaf.id} 需要 evidence、action 和 effort", file))
     for material in catalogue.materials:
         for cid in material.clauses:
             if cid not in catalogue:

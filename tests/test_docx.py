@@ -8,9 +8,10 @@ from conftest import all_text
 
 
 def table_rows(document, header: list[str]) -> dict[str, list[str]]:
-    """Rows of the table with this header row, keyed by their first cell."""
-    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == header)
-    return {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
+    """Rows of the tables with this header row, keyed by their first cell."""
+    tables = [t for t in document.tables if [c.text for c in t.rows[0].cells] == header]
+    assert tables, header
+    return {row.cells[0].text: [c.text for c in row.cells] for t in tables for row in t.rows[1:]}
 
 
 def test_bundle_holds_four_docx_and_a_site(hualan_built):
@@ -105,7 +106,7 @@ def test_other_documents(hualan_built):
     assert rows["M02"][3] == "不适用"
     assert rows["M16"][2] == "5.1.2.2"
     scorecard = docx.Document(str(out / "04-自评打分表.docx"))
-    lines = table_rows(scorecard, ["条款", "分值", "状态", "得分", "依据", "证据"])
-    assert lines["5.1.2.2 售后服务管理师"][1:4] == ["5", "部分落实", "3.33"]
+    lines = table_rows(scorecard, ["条款", "分值", "涉及", "得分", "失分", "状态", "依据与证据"])
+    assert lines["5.1.2.2 售后服务管理师"][1:6] == ["5", "是", "3.33", "1.67", "部分落实"]
     assert lines["5.1.1.1 售后部门"][1] == "3*"
     assert "96.16" in all_text(scorecard)

@@ -1,0 +1,142 @@
+"""The gap plan: what to fix, worth how many points, and the least-effort path to a level. Pure.
+
+Each clause that loses points is an action that recovers them (the catalogue's `action`, with its
+evidence and an effort estimate in person-days); each special deduction is an action that recovers
+its point. A path to a level is the set of actions with the least total effort whose points reach
+the level's threshold (and that leaves fewer special deductions than the fail count): a small
+knapsack, solved exactly by dynamic programming over hundredths of a point.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .assess import Assessment, level_for
+from .profile import Profile
+from .standard import Catalogue
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str  # clause id, or "特别扣分 1" …
+    title: str
+    action: str
+    evidence: list[str]
+    raw_points: float  # points of the item recovered
+    points: float  # points of the final score recovered (after normalisation)
+    effort: float  # person-days, estimate
+    owner: str
+    due: dt.date
+    deduction: bool = False
+
+
+@dataclass(frozen=True)
+class Path:
+    level: str
+    needed: float  # points of the final score still needed
+    actions: list[Action]
+    reachable: bool
+    note: str
+
+    @property
+    def points(self) -> float:
+        return round(sum(a.points for a in self.actions), 2)
+
+    @property
+    def effort(self) -> float:
+        return sum(a.effort for a in self.actions)
+
+
+def actions(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> list[Action]:
+    """Every action that recovers points, most points first."""
+    rules = catalogue.scoring
+    default_due = profile.certification.planned_application - dt.timedelta(days=rules.plan.due_days_before_application)
+    lead = profile.organisation.aftersales_lead.name
+    out = []
+    for line in assessment.gaps:
+        entry = profile.readiness.self_assessment.get(line.clause.id)
+        out.append(Action(
+            key=line.clause.id, title=line.clause.title, action=line.clause.action or "",
+            evidence=list(line.clause.evidence), raw_points=line.lost,
+            points=round(assessment.normalised_points(line.lost), 2), effort=line.clause.effort or 1,
+            owner=(entry.owner if entry and entry.owner else lead),
+            due=(entry.due if entry and entry.due else default_due)))
+    for i, finding in enumerate(profile.readiness.special_deductions, 1):
+        out.append(Action(
+            key=f"特别扣分 {i}", title=f"特别扣分项（{finding.kind}）",
+            action=f"整改：{finding.finding.rstrip('。')}；查明原因、纠正并保留整改记录",
+            evidence=["整改记录", "纠正预防措施单"], raw_points=rules.special_deduction.points_each,
+            points=rules.special_deduction.points_each, effort=rules.plan.deduction_effort,
+            owner=lead, due=default_due, deduction=True))
+    return sorted(out, key=lambda a: (-a.points, a.effort, a.key))
+
+
+def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list[Action]) -> Path:
+    """The least-effort set of actions that brings the score to `level`."""
+    rules = catalogue.scoring
+    threshold = next(l.min for l in rules.levels if l.name == level)
+    needed = round(threshold - assessment.score, 2)
+    must_fix = max(0, assessment.deductions - rules.special_deduction.fail_at + 1)
+    if needed <= 0 and must_fix == 0:
+        return Path(level, 0.0, [], True, "当前得分已达到")
+    deductions = [a for a in todo if a.deduction]
+    clauses = [a for a in todo if not a.deduction]
+    best: tuple[float, int, list[Action]] | None = None
+    # special deductions are interchangeable: try each count of them, fill the rest with clauses
+    for k in range(must_fix, len(deductions) + 1):
+        fixed = deductions[:k]
+        rest = needed - sum(a.points for a in fixed)
+        chosen = _least_effort(clauses, rest)
+        if chosen is None:
+            continue
+        plan = fixed + chosen
+        cost = (sum(a.effort for a in plan), len(plan))
+        if best is None or cost < best[:2]:
+            best = (*cost, plan)
+    if best is None:
+        most = round(sum(a.points for a in todo), 2)
+        return Path(level, max(needed, 0.0), sorted(todo, key=lambda a: -a.points), False,
+                    f"全部整改最多可得 {most:g} 分，仍达不到{level}（{threshold:g} 分）")
+    plan = sorted(best[2], key=lambda a: (-a.points, a.key))
+    after = round(min(100.0, assessment.score + sum(a.points for a in plan)), 2)
+    reached, _ = level_for(after, assessment.deductions - sum(1 for a in plan if a.deduction), catalogue)
+    note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {after:g} 分，{reached}"
+    return Path(level, max(needed, 0.0), plan, True, note)
+
+
+def _least_effort(items: list[Action], needed: float) -> list[Action] | None:
+    """Least total effort (then fewest items) whose points sum to at least `needed`."""
+    if needed <= 0:
+        return []
+    target = round(needed * 100)
+    gains = [round(a.points * 100) for a in items]
+    if sum(gains) < target:
+        return None
+    inf = float("inf")
+    # cost[x]: least (effort, count) reaching at least x hundredths (x capped at target)
+    cost: list[tuple[float, int]] = [(0.0, 0)] + [(inf, 0)] * target
+    choice: list[list[int]] = [[] for _ in range(target + 1)]
+    for i, (item, gain) in enumerate(zip(items, gains)):
+        if gain <= 0:
+            continue
+        for x in range(target, -1, -1):  # downwards, so each item is used at most once
+            if cost[x][0] == inf:
+                continue
+            y = min(target, x + gain)
+            candidate = (cost[x][0] + item.effort, cost[x][1] + 1)
+            if candidate < cost[y]:
+                cost[y] = candidate
+                choice[y] = choice[x] + [i]
+    return [items[i] for i in choice[target]] if cost[target][0] != inf else None
+
+
+def plan(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> tuple[list[Action], list[Path]]:
+    """All actions, and the paths to the next level and to the profile's target level."""
+    todo = actions(profile, catalogue, assessment)
+    names = []
+    if assessment.next_level:
+        names.append(assessment.next_level[0])
+    target = profile.certification.target_level
+    if target not in names:
+        names.append(target)
+    return todo, [path_to(name, catalogue, assessment, todo) for name in names]
