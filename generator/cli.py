@@ -41,8 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE")
     check.set_defaults(run=_check)
 
-    score = sub.add_parser("score", help="在终端显示自评打分")
+    score = sub.add_parser("score", help="在终端显示自评打分和整改路径")
     score.add_argument("profile", type=Path, metavar="PROFILE")
+    score.add_argument("--json", action="store_true", help="以 JSON 输出全部数字，供脚本使用")
+    score.add_argument("--xlsx", type=Path, metavar="FILE", help="同时把评分和整改计划写成 Excel 工作簿")
     score.set_defaults(run=_score)
 
     build = sub.add_parser("build", help="生成全部文件和网站")
@@ -96,24 +98,21 @@ def _check(args) -> int:
 
 
 def _score(args) -> int:
-    from .assess import assess
-    from .profile import load_profile
-    from .standard import load_catalogue
+    import json
 
-    catalogue = load_catalogue()
-    profile = load_profile(args.profile, catalogue)
-    a = assess(profile, catalogue)
-    print(f"{profile.company.legal_name}  自评 {a.score:g} 分  {a.level}（{a.level_note}）")
-    print(f"{'条款':<10}{'分值':>6}{'得分':>8}  状态    依据")
-    for line in a.lines:
-        earned = "—" if line.excluded else f"{line.earned:g}"
-        mark = "*" if line.clause.provisional else " "
-        print(f"{line.clause.id:<10}{line.points:>5g}{mark}{earned:>8}  {line.status:<6}  "
-              f"{line.excluded_reason or line.basis}")
-    print(f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
-          f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}。* 为暂定权重")
-    if a.next_level:
-        print(f"距离{a.next_level[0]}还差 {a.next_level[1]:g} 分。")
+    from rich.console import Console
+
+    from .scorecard import as_data, print_table, scorecard, write_xlsx
+
+    card = scorecard(args.profile)
+    if args.xlsx:
+        write_xlsx(card, args.xlsx)
+    if args.json:
+        print(json.dumps(as_data(card), ensure_ascii=False, indent=2))
+    else:
+        print_table(card, Console())
+        if args.xlsx:
+            print(f"已写出 {args.xlsx}")
     return EXIT_OK
 
 

@@ -1,0 +1,208 @@
+"""Table-driven scoring cases, each computed by hand from the standard's method.
+
+Every case starts from a "perfect" company (the home-appliance example with every clause
+implemented, enough managers, qualified technicians and outlets in every sales region: 100 points)
+and changes only what the case is about.
+"""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from conftest import HUALAN
+from generator.assess import assess
+from generator.errors import ProfileError
+from generator.plan import plan
+from generator.profile import Profile, load_profile
+from generator.yamlload import load_yaml_file
+
+LEAVES = ["5.1.1.1", "5.1.1.2", "5.1.2.1", "5.1.2.2", "5.1.3.1", "5.1.3.2", "5.1.3.3", "5.1.4.1",
+          "5.1.4.2", "5.1.5.1", "5.1.5.2", "5.1.6", "5.1.7", "5.2.1", "5.2.2", "5.2.3", "5.2.4",
+          "5.2.5", "5.2.6", "5.3.1", "5.3.2"]
+
+
+def perfect() -> dict:
+    data = copy.deepcopy(load_yaml_file(HUALAN).data)
+    data["company"]["sales_regions"] = ["广东省", "广西壮族自治区", "湖南省", "江西省", "福建省"]
+    data["staff"]["qualified_technicians"] = data["staff"]["technicians"]
+    data["staff"]["certified_managers"].append({"name": "何志强", "certificate_no": "SHGLS-2025-000317"})
+    readiness = data["readiness"]
+    readiness["self_assessment"] = {cid: {"status": "implemented", "evidence": "记录"} for cid in LEAVES}
+    readiness["bonuses"] = []
+    readiness["special_deductions"] = []
+    return data
+
+
+def missing(*ids):
+    def change(d):
+        for cid in ids:
+            d["readiness"]["self_assessment"][cid]["status"] = "missing"
+    return change
+
+
+def partial(*ids):
+    def change(d):
+        for cid in ids:
+            d["readiness"]["self_assessment"][cid]["status"] = "partial"
+    return change
+
+
+def technicians(total, qualified):
+    def change(d):
+        d["staff"]["technicians"], d["staff"]["qualified_technicians"] = total, qualified
+        d["staff"]["aftersales_staff"] = max(d["staff"]["aftersales_staff"], total)
+        d["company"]["employees"] = max(d["company"]["employees"], total + 10)
+    return change
+
+
+def deductions(n):
+    def change(d):
+        d["readiness"]["special_deductions"] = [{"kind": "企业制度", "finding": f"发现 {i}"} for i in range(n)]
+    return change
+
+
+def bonuses(n):
+    def change(d):
+        d["readiness"]["bonuses"] = [{"strength": f"领先做法 {i}", "evidence": "证据"} for i in range(n)]
+    return change
+
+
+def managers(n):
+    def change(d):
+        d["staff"]["certified_managers"] = [{"name": f"管理师{i}", "certificate_no": f"C{i}"} for i in range(n)]
+    return change
+
+
+def no_service(*names):
+    def change(d):
+        for name in names:
+            d["arrangements"][name] = {"provided": False, "excluded_reason": "不涉及该项服务"}
+    return change
+
+
+def samples(cid, checked, bad):
+    def change(d):
+        d["readiness"]["self_assessment"][cid]["samples"] = {"checked": checked, "nonconforming": bad}
+    return change
+
+
+def unanswered(cid):
+    def change(d):
+        del d["readiness"]["self_assessment"][cid]
+    return change
+
+
+def no_special_fund(d):
+    d["resources"]["special_fund"] = 0
+
+
+CASES = [
+    # (name, changes, expected score, expected level)
+    ("perfect", [], 100, "五星"),
+    ("exactly 70", [missing("5.3.2", "5.3.1", "5.2.1")], 70, "达标"),
+    ("69.99 fails", [missing("5.3.2", "5.3.1", "5.2.1"), technicians(400, 399)], 69.99, "不通过"),
+    ("exactly 80", [missing("5.3.1", "5.2.4")], 80, "三星"),
+    ("exactly 90", [missing("5.2.4", "5.1.4.2")], 90, "四星"),
+    ("exactly 95", [missing("5.2.1")], 95, "五星"),
+    ("94.99 is four stars", [missing("5.2.1"), technicians(400, 399)], 94.99, "四星"),
+    ("99 with five deductions fails", [partial("5.1.5.2"), deductions(5)], 94, "不通过"),
+    ("99 with four deductions", [partial("5.1.5.2"), deductions(4)], 95, "五星"),
+    ("exclusion lowers the normalised score", [missing("5.2.1"), no_service("take_back")], 94.85, "四星"),
+    ("two exclusions", [missing("5.3.1"), no_service("delivery", "installation", "take_back")], 86.81, "三星"),
+    ("bonus capped at one", [missing("5.2.1"), bonuses(2)], 96, "五星"),
+    ("bonus lifts a level", [missing("5.2.1"), technicians(400, 399), bonuses(1)], 95.99, "五星"),
+    ("no managers", [managers(0)], 95, "五星"),
+    ("two of three managers", [managers(2)], 98.33, "五星"),
+    ("enough managers", [managers(3)], 100, "五星"),
+    ("samples of complaints", [samples("5.3.2", 20, 3)], 98.05, "五星"),
+    ("unanswered clause scores zero", [unanswered("5.3.2")], 87, "三星"),
+    ("no special fund caps 5.1.3.1", [no_special_fund], 97, "五星"),
+    ("deduction below 70", [missing("5.3.2", "5.3.1", "5.2.1"), deductions(1)], 69, "不通过"),
+]
+
+
+@pytest.mark.parametrize("name,changes,score,level", CASES, ids=[c[0] for c in CASES])
+def test_case(catalogue, name, changes, score, level):
+    data = perfect()
+    for change in changes:
+        change(data)
+    profile = Profile.model_validate(data)
+    a = assess(profile, catalogue)
+    assert a.score == pytest.approx(score, abs=0.001)
+    assert a.level == level
+
+
+def test_bonus_cap_is_explained(catalogue):
+    data = perfect()
+    bonuses(2)(data)
+    a = assess(Profile.model_validate(data), catalogue)
+    assert a.bonus == 1
+    assert a.bonus_note == "申请 2 项，计 1 项（标准规定特别加分项至多 1 项）"
+
+
+def test_manager_line_explains_itself(catalogue):
+    data = perfect()
+    managers(2)(data)
+    line = assess(Profile.model_validate(data), catalogue).line("5.1.2.2")
+    assert line.earned == 3.33 and line.source == "fact"
+    assert line.basis == "服务管理人员 24 人，按 10% 应配管理师 3 名，实有 2 名"
+
+
+def test_path_to_the_next_level_takes_least_effort(catalogue):
+    data = perfect()
+    missing("5.3.1", "5.2.4")(data)  # 80: three stars, 10 short of four
+    profile = Profile.model_validate(data)
+    a = assess(profile, catalogue)
+    todo, paths = plan(profile, catalogue, a)
+    assert [t.key for t in todo] == ["5.3.1", "5.2.4"]
+    four = next(p for p in paths if p.level == "四星")
+    # 10 points short: 5.3.1 (12) alone is enough, 5.2.4 (8) is not
+    assert [t.key for t in four.actions] == ["5.3.1"] and four.reachable
+    assert "92" in four.note
+
+
+def test_five_deductions_must_be_corrected_on_the_path(catalogue):
+    data = perfect()
+    deductions(5)(data)
+    profile = Profile.model_validate(data)
+    a = assess(profile, catalogue)
+    assert a.level == "不通过"
+    _, paths = plan(profile, catalogue, a)
+    target = next(p for p in paths if p.level == "五星")
+    assert sum(1 for t in target.actions if t.deduction) == 1  # 4 left: 96 points, five stars
+
+
+def test_exclusion_the_catalogue_forbids_is_a_located_error(tmp_path, catalogue):
+    text = HUALAN.read_text(encoding="utf-8").replace(
+        "  special_deductions: []\n", "  exclusions:\n    \"5.3.2\": 本公司投诉很少\n  special_deductions: []\n")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, catalogue)
+    (problem,) = info.value.problems
+    assert problem.message == "条款 5.3.2 投诉处理 按 GB/T 27922 不可删减"
+    assert problem.key_path == "readiness.exclusions.5.3.2"
+    assert problem.line == text.splitlines().index('    "5.3.2": 本公司投诉很少') + 1
+    assert "5.2.2" in problem.hint and "5.2.6" in problem.hint
+
+
+def test_exclusion_of_a_service_clause_points_to_arrangements(tmp_path, catalogue):
+    text = HUALAN.read_text(encoding="utf-8").replace(
+        "  special_deductions: []\n", "  exclusions:\n    \"5.2.6\": 不回收\n  special_deductions: []\n")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, catalogue)
+    assert "arrangements.take_back" in info.value.problems[0].hint
+
+
+def test_samples_only_on_sampled_clauses(tmp_path, catalogue):
+    text = HUALAN.read_text(encoding="utf-8").replace(
+        '"5.1.6": {status: implemented, evidence: 纠正预防措施单 12 份}',
+        '"5.1.6": {status: implemented, samples: {checked: 5, nonconforming: 1}}')
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, catalogue)
+    assert info.value.problems[0].message == "条款 5.1.6 不按样本评分，不能填写 samples"
