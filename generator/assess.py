@@ -158,7 +158,28 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
         return Fact(caps["no_information_system"], "档案中没有顾客信息系统", False)
     if clause_id == "5.3.1" and profile.customers.satisfaction_survey.last_result is None:
         return Fact(caps["no_survey_result"], "尚无满意度调查结果", False)
-    return None
+    return _on_record(profile, clause_id)
+
+
+def _on_record(profile: Profile, clause_id: str) -> Fact | None:
+    """Facts that show a clause's preconditions are met: they explain, but do not raise, the credit."""
+    k, r, o = profile.commitments, profile.resources, profile.organisation
+    text = {
+        "5.1.1.1": f"档案：设{o.aftersales_department.name}，负责人{o.aftersales_department.head}，"
+                   f"职责 {len(o.aftersales_department.duties)} 项",
+        "5.1.3.1": f"档案：年度经费 {r.annual_budget:g} 万元，专项经费 {r.special_fund:g} 万元",
+        "5.1.5.1": f"档案：{o.supervision.body}，专职 {o.supervision.full_time_staff} 人，"
+                   f"每年巡检 {o.supervision.inspections_per_year} 次",
+        "5.1.7": f"档案：服务理念已明确，服务目标 {len(profile.culture.targets)} 项",
+        "5.2.4": f"档案：{k.response_hours:g} 小时响应，城区 {k.onsite_hours_urban:g} 小时上门，"
+                 f"{k.repair_days:g} 天修复",
+        "5.3.1": f"档案：服务后 {profile.customers.follow_up.within_days:g} 天内回访，"
+                 f"回访比例 {profile.customers.follow_up.coverage:g}%",
+        "5.3.2": f"档案：投诉 {k.complaint_response_hours:g} 小时响应、{k.complaint_resolution_days:g} 天办结，"
+                 f"渠道 {len(profile.customers.complaints.channels)} 个，升级 "
+                 f"{len(profile.customers.complaints.escalation)} 级",
+    }.get(clause_id)
+    return Fact(1.0, text, False) if text else None
 
 
 def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> tuple[float, str, str, str]:
@@ -188,6 +209,8 @@ def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreL
         credit, basis, source = found.credit, found.basis, "fact"
     elif found is not None and credit > found.credit:
         credit, basis, source = found.credit, f"{basis}；{found.basis}，最多按 {found.credit:.0%} 计", "fact"
+    elif found is not None and source != "none":
+        basis = f"{basis}；{found.basis}"
     credit = max(0.0, min(1.0, credit))
     status = STATUS_LABELS[None] if source == "none" else _status(credit)
     return ScoreLine(clause, None, credit, basis, status, evidence, source)
