@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 from .assess import Assessment, assess
-from .charts import indicator_chart
+from .charts import indicator_chart, org_chart, service_flow
 from .docx_writer import DocxMeta, write_docx
 from .errors import AftersalesError
 from .markdown_text import date
@@ -61,7 +61,9 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     materials = material_lines(profile, catalogue)
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
-    images = {"images/scorecard-indicators.png": indicator_chart(assessment)}
+    images = {"images/scorecard-indicators.png": indicator_chart(assessment),
+              "images/org-chart.png": org_chart(profile),
+              "images/service-flow.png": service_flow(profile)}
     docx = {doc.spec.filename: write_docx(doc.markdown, _meta(doc, profile, catalogue), images)
             for doc in documents}
     return Bundle(FilePath(profile_path), profile, catalogue, assessment, documents, materials, traces,

@@ -17,7 +17,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from . import clausetags
@@ -288,6 +288,8 @@ class _Renderer:
                 self._fill_cell(table.cell(r, c), runs, header)
             if header:
                 self._mark_header(table.rows[r])
+            elif any(not "".join(t for t, _, _ in cell).strip() for cell in row):
+                self._writing_height(table.rows[r])  # a blank to fill in by hand
         self.table_rows = None
         self.doc.add_paragraph("", STYLES["plain"])  # keeps consecutive tables apart
 
@@ -301,6 +303,10 @@ class _Renderer:
         available = section.page_width - section.left_margin - section.right_margin
         unit = Pt(9.5 / 2)  # Table Text is 9.5 pt
         longest = [max([width(row[c]) for row in rows if c < len(row)] + [2]) for c in range(columns)]
+        body = rows[self.header_rows:]
+        for c in range(columns):  # a column left blank for handwriting needs room to write
+            if body and all(width(row[c]) == 0 for row in body if c < len(row)):
+                longest[c] = max(longest[c], 24)
         desired = [unit * (min(n, 60) + 4) for n in longest]
         long = [c for c in range(columns) if longest[c] > 14]
         left = available - sum(desired[c] for c in range(columns) if c not in long)
@@ -350,6 +356,13 @@ class _Renderer:
             for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", "E7E6E6")):
                 shading.set(qn(key), value)
             cell._tc.get_or_add_tcPr().append(shading)
+
+    @staticmethod
+    def _writing_height(row) -> None:
+        height = OxmlElement("w:trHeight")
+        height.set(qn("w:val"), str(int(Cm(0.75).twips)))
+        height.set(qn("w:hRule"), "atLeast")
+        row._tr.get_or_add_trPr().append(height)
 
     @staticmethod
     def _mark_header(row) -> None:

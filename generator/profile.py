@@ -106,6 +106,9 @@ class Company(Model):
     """企业类型：生产型 / 销售服务型 / 服务型"""
     industry: Name
     """所属行业"""
+    industry_pack: Name | None = None
+    """行业包（法规清单和常用表述）：home-appliances / automobiles / online-retail / furniture /
+    software-it / general；不填时按所属行业自动匹配"""
     products: Annotated[list[Product], Field(min_length=1)]
     """申请认证的商品或服务"""
     sales_channels: Annotated[list[Name], Field(min_length=1)]
@@ -206,6 +209,17 @@ class Outlet(Model):
     """网点电话"""
 
 
+class Charge(Model):
+    item: Name
+    """收费项目，如“空调加氟（R32）”"""
+    unit: Name | None = None
+    """计价单位，如“次”“件”"""
+    price: Name
+    """价格（元），可写区间，如“150–280”"""
+    note: Text | None = None
+    """说明"""
+
+
 class Resources(Model):
     outlets: Annotated[list[Outlet], Field(min_length=1)]
     """服务网点"""
@@ -227,6 +241,8 @@ class Resources(Model):
     """主要工具和检测设备"""
     spare_parts: Text
     """备品备件保障方式"""
+    charges: list[Charge] = []
+    """保修期外的配件和维修收费标准（列入手册附录并公示）"""
 
 
 # --- commitments and arrangements ------------------------------------------------------------
@@ -562,6 +578,13 @@ def check_references(profile: Profile, loaded: Loaded, catalogue) -> None:
             allowed = "、".join(c.id for c in catalogue.leaves() if c.excludable)
             problems.add(f"条款 {clause_id} {clause.title} 按 GB/T 27922 不可删减", line=line, column=column,
                          key_path=key_path, hint=f"可删减的条款：{allowed}")
+    from .industry import load_packs
+
+    packs = load_packs()
+    if profile.company.industry_pack and profile.company.industry_pack not in packs:
+        line, column = loaded.mark(("company", "industry_pack"))
+        problems.add(f"没有行业包 “{profile.company.industry_pack}”", line=line, column=column,
+                     key_path="company.industry_pack", hint="可选：" + "、".join(packs))
     ids = [m.id for m in catalogue.materials]
     for material_id in profile.readiness.materials:
         if material_id not in ids:

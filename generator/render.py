@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from . import clausetags
 from .assess import Assessment, covered_regions, excluded_reason, required_managers
 from .errors import CatalogueError
+from .industry import Pack, pack_for
 from .markdown_text import Markdown, date, literal, number
 from .materials import counts, material_lines
 from .paths import DOCUMENTS
@@ -72,6 +73,10 @@ def environment(folder: FilePath = DOCUMENTS) -> jinja2.Environment:
     env.filters["num"] = number
     env.filters["date"] = date
     env.filters["clause_ids"] = _clause_ids
+    # `md` marks the output of our own template macros as Markdown (user values inside were escaped
+    # when the macro rendered them); it is never applied to a profile value directly.
+    env.filters["md"] = Markdown
+    env.filters["cells"] = lambda items: Markdown(" | ".join(literal(i) for i in items))
     env.filters["bare"] = lambda text: str(text).rstrip("。；;.．! ！ ")  # the template adds the full stop
     env.filters["cn_list"] = lambda items, sep="、": Markdown(sep.join(literal(i) for i in items))
     return env
@@ -96,6 +101,24 @@ class Facts:
     uncovered_regions: list[str]
     excluded: dict[str, str]  # clause id -> reason
     sanbao_products: list
+    roles: dict[str, str]  # quality / hr / logistics / sales / rd -> the department that does it
+    forms: list  # record forms whose clause applies
+    pack: Pack  # industry pack: laws and wording
+
+
+_ROLE_WORDS = {"quality": ("质量", "品质", "质检"), "hr": ("人力", "人事", "综合", "行政"),
+               "logistics": ("物流", "仓储", "储运", "配送"), "sales": ("营销", "销售", "市场", "商务"),
+               "rd": ("研发", "技术", "开发")}
+
+
+def _roles(profile: Profile) -> dict[str, str]:
+    """Which department does what, from the names the company uses; its after-sales department otherwise."""
+    fallback = profile.organisation.aftersales_department.name
+    out = {}
+    for role, words in _ROLE_WORDS.items():
+        found = [d.name for d in profile.organisation.departments if any(w in d.name for w in words)]
+        out[role] = found[0] if found else fallback
+    return out
 
 
 def facts(profile: Profile, catalogue: Catalogue) -> Facts:
@@ -114,6 +137,9 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
         uncovered_regions=uncovered,
         excluded=excluded,
         sanbao_products=[p for p in profile.company.products if p.sanbao],
+        roles=_roles(profile),
+        forms=[form for form in catalogue.forms if form.clause not in excluded],
+        pack=pack_for(profile),
     )
 
 

@@ -109,15 +109,32 @@ class Material(_Data):
     produced_by: Literal["manual", "application", "checklist", "scorecard"] | None = None
 
 
+class Form(_Data):
+    """A record form: header fields, an items table (fixed items or blank rows), signatures."""
+
+    id: str
+    name: str
+    clause: str
+    fields: list[str] = []
+    columns: list[str] = []
+    rows: int = 0
+    items: list[str] = []
+    questions: list[str] = []
+    scale: list[str] = []
+    clause_rows: bool = False
+    sign: list[str] = []
+
+
 class Catalogue:
     """Clauses by id, with the tree, plus the scoring rules and materials list."""
 
     def __init__(self, info: StandardInfo, clauses: list[Clause], scoring: Scoring,
-                 materials: list[Material]):
+                 materials: list[Material], forms: list[Form]):
         self.info = info
         self.clauses = {c.id: c for c in clauses}
         self.scoring = scoring
         self.materials = materials
+        self.forms = forms
 
     def __getitem__(self, clause_id: str) -> Clause:
         return self.clauses[clause_id]
@@ -167,7 +184,8 @@ def load_catalogue(folder: Path = STANDARD) -> Catalogue:
     clauses = _load(folder / "gbt27922-2011.yaml", list[Clause], "clauses")
     scoring = _load(folder / "scoring.yaml", Scoring, "")
     materials = _load(folder / "materials.yaml", list[Material], "materials")
-    catalogue = Catalogue(info, clauses, scoring, materials)
+    forms = _load(folder / "forms.yaml", list[Form], "forms")
+    catalogue = Catalogue(info, clauses, scoring, materials, forms)
     _check(catalogue, folder)
     return catalogue
 
@@ -193,5 +211,8 @@ def _check(catalogue: Catalogue, folder: Path) -> None:
         for cid in material.clauses:
             if cid not in catalogue:
                 problems.append(Problem(f"材料 {material.id} 引用了不存在的条款 {cid}", str(folder / "materials.yaml")))
+    for form in catalogue.forms:
+        if form.clause not in catalogue:
+            problems.append(Problem(f"表单 {form.id} 引用了不存在的条款 {form.clause}", str(folder / "forms.yaml")))
     if problems:
         raise CatalogueError("标准数据不一致", problems)

@@ -42,7 +42,7 @@ def test_every_applicable_second_level_clause_is_named(manual, catalogue):
 def test_headings_use_word_heading_styles(manual):
     headings = [(p.style.name, p.text) for p in manual.paragraphs if p.style.name.startswith("Heading")]
     assert ("Heading 1", "4 组织架构") in headings
-    assert ("Heading 2", "4.3 服务网点与网点管理") in headings
+    assert ("Heading 2", "4.4 服务网点与网点管理") in headings
     assert not any("{clauses" in text for _, text in headings)
     # each tagged heading is followed by its clause line
     paragraphs = manual.paragraphs
