@@ -74,7 +74,7 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
     d = profile.document
     rows = [("文件编号", d.number), ("版　　本", d.version), ("编　　制", d.prepared_by),
             ("审　　核", d.reviewed_by), ("批　　准", d.approved_by), ("受控状态", "受控")]
-    if doc.key != "manual":
+    if doc.key not in ("manual", "promise"):
         rows = [("申请组织", profile.company.legal_name), ("目标等级", profile.certification.target_level),
                 ("计划申请日期", date(profile.certification.planned_application))]
     return DocxMeta(

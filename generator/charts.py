@@ -9,6 +9,7 @@ import io
 
 from .assess import Assessment
 from .errors import AftersalesError, Problem
+from .markdown_text import hours
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Micro Hei",
              "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC")
@@ -151,8 +152,8 @@ def service_flow(profile) -> bytes:
     follow = profile.customers.follow_up
     steps = [
         ("受理", f"热线 {profile.resources.hotline}\n线上渠道 / 网点"),
-        ("派工", f"{k.response_hours:g} 小时内响应"),
-        ("上门服务", f"城区 {k.onsite_hours_urban:g} 小时内" + (f"\n郊县 {k.onsite_hours_rural:g} 小时内"
+        ("派工", f"{hours(k.response_hours)}内响应"),
+        ("上门服务", f"城区 {hours(k.onsite_hours_urban)}内" + (f"\n郊县 {hours(k.onsite_hours_rural)}内"
                                                            if k.onsite_hours_rural else "")),
         ("维修", f"{k.repair_days:g} 天内修复\n顾客签字确认"),
         ("回访", f"{follow.within_days:g} 天内{_wrap(follow.method, 8)}"),

@@ -28,6 +28,13 @@ def number(value: float | int) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def hours(value: float) -> str:
+    """A time limit in hours as a reader says it: "2 小时", "30 分钟"."""
+    if value < 1:
+        return f"{number(round(value * 60, 1))} 分钟"
+    return f"{number(value)} 小时"
+
+
 def date(value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 

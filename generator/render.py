@@ -19,7 +19,7 @@ from . import clausetags
 from .assess import Assessment, covered_regions, excluded_reason, required_managers
 from .errors import CatalogueError
 from .industry import Pack, pack_for
-from .markdown_text import Markdown, date, literal, number
+from .markdown_text import Markdown, date, hours, literal, number
 from .materials import counts, material_lines
 from .paths import DOCUMENTS
 from .plan import Action, Path
@@ -71,6 +71,7 @@ def environment(folder: FilePath = DOCUMENTS) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = number
+    env.filters["hours"] = hours
     env.filters["date"] = date
     env.filters["clause_ids"] = _clause_ids
     # `md` marks the output of our own template macros as Markdown (user values inside were escaped

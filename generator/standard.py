@@ -106,7 +106,7 @@ class Material(_Data):
     list: Literal["classic", "newer"]
     clauses: list[str]
     applies: Literal["always", "licence", "certificates", "repair", "optional"]
-    produced_by: Literal["manual", "application", "checklist", "scorecard"] | None = None
+    produced_by: Literal["manual", "application", "checklist", "scorecard", "promise"] | None = None
 
 
 class Form(_Data):
