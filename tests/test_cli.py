@@ -92,7 +92,7 @@ def test_readme_first_command_builds_the_example(tmp_path):
     result = run("build", "company_profiles/hualan-appliances.yaml", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "site" / "index.html").is_file()
-    assert len(list((tmp_path / "out").glob("*.docx"))) == 4
+    assert len(list((tmp_path / "out").glob("*.docx"))) == 5
 
 
 @pytest.mark.parametrize("profile", ["hualan-appliances", "yunxuan-online", "qiheng-software"])

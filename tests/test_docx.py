@@ -14,10 +14,11 @@ def table_rows(document, header: list[str]) -> dict[str, list[str]]:
     return {row.cells[0].text: [c.text for c in row.cells] for t in tables for row in t.rows[1:]}
 
 
-def test_bundle_holds_four_docx_and_a_site(hualan_built):
+def test_bundle_holds_the_docx_files_and_a_site(hualan_built):
     bundle, out = hualan_built
     names = sorted(p.name for p in out.glob("*.docx"))
-    assert names == ["01-售后服务手册.docx", "02-认证申请书.docx", "03-申请材料清单.docx", "04-自评打分表.docx"]
+    assert names == ["01-售后服务手册.docx", "02-认证申请书.docx", "03-申请材料清单.docx", "04-自评打分表.docx",
+                     "05-服务承诺书.docx"]
     assert (out / "site" / "index.html").is_file()
 
 
