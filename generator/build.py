@@ -16,11 +16,12 @@ from pathlib import Path as FilePath
 from .assess import Assessment, assess
 from .charts import indicator_chart, org_chart, service_flow
 from .docx_writer import DocxMeta, write_docx
-from .errors import AftersalesError
+from .errors import AftersalesError, locate
 from .markdown_text import date
 from .materials import MaterialLine, counts, material_lines
 from .plan import Action, Path, plan
-from .profile import Profile, load_profile
+from .profile import Profile, check_references, validate
+from .yamlload import load_yaml_file
 from .render import Document, render_documents
 from .site import build_site, site_pages, write_project
 from .standard import Catalogue, load_catalogue
@@ -52,12 +53,19 @@ class Bundle:
         return safe_name(self.source.stem)
 
 
-def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None) -> Bundle:
+def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None,
+                content: FilePath | None = None) -> Bundle:
+    """Everything for one company, in memory; `content` overrides document templates by name."""
     catalogue = catalogue or load_catalogue()
-    profile = load_profile(profile_path, catalogue)
+    loaded = load_yaml_file(profile_path)
+    profile = validate(loaded)
+    check_references(profile, loaded, catalogue)
     assessment = assess(profile, catalogue)
     todo, paths = plan(profile, catalogue, assessment)
-    documents = render_documents(profile, catalogue, assessment, todo, paths)
+    try:
+        documents = render_documents(profile, catalogue, assessment, todo, paths, content)
+    except AftersalesError as exc:  # e.g. a customisation naming no section: point at the profile line
+        raise type(exc)(exc.message, locate(exc.problems, loaded)) from None
     materials = material_lines(profile, catalogue)
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)

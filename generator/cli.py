@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, default=None,
                        help="输出目录；一个档案时即该企业的目录，多个档案时每个企业一个子目录（默认 build/）")
     build.add_argument("--no-site", action="store_true", help="只生成 DOCX，不构建网站")
+    build.add_argument("--content", type=Path, metavar="DIR",
+                       help="自定义模板文件夹：其中与 content/documents/ 同名的模板优先使用（咨询机构的版式和表述）")
     build.set_defaults(run=_build)
     return parser
 
@@ -119,12 +121,14 @@ def _score(args) -> int:
 def _build(args) -> int:
     from .build import make_bundle, write_bundle
 
+    if args.content is not None and not args.content.is_dir():
+        raise AftersalesError(f"--content 应为文件夹：{args.content}")
     paths = _profiles(args.profiles)
     single = len(paths) == 1 and not args.profiles[0].is_dir()
     failed = 0
     for path in paths:
         try:
-            bundle = make_bundle(path)
+            bundle = make_bundle(path, content=args.content)
             if single:
                 out = args.output or Path("build") / bundle.slug
             else:

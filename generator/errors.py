@@ -17,6 +17,7 @@ class Problem:
     column: int | None = None  # 1-based
     key_path: str = ""
     hint: str = ""
+    path: tuple = ()  # the key path as a tuple, so a caller holding the YAML positions can locate it
 
     def location(self) -> str:
         parts = [self.file or "<input>"]
@@ -34,6 +35,19 @@ class Problem:
         if self.hint:
             text += f"（{self.hint}）"
         return text
+
+
+def locate(problems: list[Problem], loaded) -> list[Problem]:
+    """Fill in file, line and column of problems found after loading, from the loaded YAML's marks."""
+    from dataclasses import replace
+
+    out = []
+    for problem in problems:
+        if problem.path and not problem.file:
+            line, column = loaded.mark(problem.path, key=True)
+            problem = replace(problem, file=loaded.file, line=line, column=column)
+        out.append(problem)
+    return out
 
 
 class AftersalesError(Exception):

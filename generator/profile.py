@@ -452,6 +452,13 @@ class Readiness(Model):
     """申请材料准备情况，键为材料编号，如 "M01\""""
 
 
+class SectionText(Model):
+    mode: Literal["append", "replace"] = "append"
+    """append 在章节原文之后追加 / replace 替换章节原文"""
+    text: Annotated[str, Field(min_length=1, max_length=20000)]
+    """正文（Markdown：可用加粗、列表和表格）"""
+
+
 class Profile(Model):
     """一个企业的全部事实：生成手册、申请书、材料清单和自评打分表的唯一输入。"""
 
@@ -477,6 +484,8 @@ class Profile(Model):
     """认证计划"""
     readiness: Readiness = Readiness()
     """认证准备情况"""
+    customisation: dict[str, SectionText] = {}
+    """对手册章节的补充或改写，键为章节号或标题，如“13.2”或“备件与收费”"""
 
     @model_validator(mode="after")
     def _consistent(self) -> "Profile":

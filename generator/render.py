@@ -6,18 +6,20 @@ Markdown, HTML or template syntax.
 """
 from __future__ import annotations
 
+import difflib
 import functools
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import clausetags
 from .assess import Assessment, covered_regions, excluded_reason, required_managers
-from .errors import CatalogueError
+from .errors import AftersalesError, CatalogueError, Problem
 from .industry import Pack, pack_for
 from .markdown_text import Markdown, date, hours, literal, number
 from .materials import counts, material_lines
@@ -59,10 +61,14 @@ def document_specs(folder: FilePath = DOCUMENTS) -> tuple[DocumentSpec, ...]:
     return tuple(TypeAdapter(list[DocumentSpec]).validate_python(loaded.data["documents"]))
 
 
-@functools.lru_cache(maxsize=4)
-def environment(folder: FilePath = DOCUMENTS) -> jinja2.Environment:
+@functools.lru_cache(maxsize=8)
+def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) -> jinja2.Environment:
+    """The Jinja environment; templates in `override` (a consultant's house style) win over ours."""
+    loaders = [jinja2.FileSystemLoader(folder)]
+    if override is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(override))
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         finalize=literal,
         autoescape=False,
@@ -145,13 +151,74 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
 
 
 def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment,
-                     todo: list[Action], paths: list[Path]) -> list[Document]:
-    env = environment()
+                     todo: list[Action], paths: list[Path], content: FilePath | None = None) -> list[Document]:
+    """Every document's Markdown for this company; `content` is an optional template override folder."""
+    env = environment(DOCUMENTS, content.resolve() if content else None)
     lines = material_lines(profile, catalogue)
     context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
                "m": lines, "mc": counts(lines), "todo": todo, "paths": paths}
     out = []
     for spec in document_specs():
-        markdown = env.get_template(spec.template).render(context, doc=spec)
+        markdown = _render(env, spec, context, content)
+        if spec.key == "manual":
+            markdown = customise(markdown, profile.customisation)
         out.append(Document(spec, markdown, clausetags.sections(markdown)))
     return out
+
+
+def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) -> str:
+    try:
+        return env.get_template(spec.template).render(context, doc=spec)
+    except (jinja2.TemplateSyntaxError, jinja2.UndefinedError, SecurityError) as exc:
+        if content is None:
+            raise  # our own templates: a bug, keep the traceback
+        where = getattr(exc, "filename", None) or spec.template
+        raise AftersalesError("自定义模板有误", [Problem(
+            str(exc.message if hasattr(exc, "message") else exc), str(where), getattr(exc, "lineno", None),
+            hint="自定义模板只能使用文档上下文中的数据（p、cat、a、f …），不能访问 Python 内部属性")]) from None
+
+
+def customise(markdown: str, customisation: dict) -> str:
+    """Apply the profile's own text to manual sections: `append` after, or `replace`, a section's body.
+
+    A section is named by its number ("13.2"), its title ("备件与收费") or both ("13.2 备件与收费").
+    The text is Markdown: emphasis, lists and tables work; HTML and clause tags are shown literally,
+    and headings become bold lines so the manual's structure stays as generated.
+    """
+    if not customisation:
+        return markdown
+    lines = markdown.splitlines()
+    sections = clausetags.sections(markdown)
+    names = {}
+    for i, section in enumerate(sections):
+        title = section.title.replace("\\", "").strip()
+        number, _, rest = title.partition(" ")
+        for name in {title, number, rest} - {""}:
+            names.setdefault(name, i)
+    unknown = [key for key in customisation if key not in names]
+    if unknown:
+        titles = [s.title.replace("\\", "").strip() for s in sections]
+        problems = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, titles, n=3, cutoff=0.3)
+            hint = "是不是 " + "、".join(f"“{c}”" for c in close) + "？" if close else "章节号或标题见手册目录"
+            problems.append(Problem(f"手册中没有章节 “{key}”", key_path=f"customisation.{key}", hint=hint,
+                                    path=("customisation", key)))
+        raise AftersalesError("企业档案的 customisation 指向了手册中不存在的章节", problems)
+    # apply from the last section up, so earlier line numbers stay valid
+    for key, change in sorted(customisation.items(), key=lambda kv: -names[kv[0]]):
+        index = names[key]
+        start = sections[index].line + 1
+        end = next((s.line for s in sections[index + 1:] if s.level <= sections[index].level), len(lines))
+        text = ["", *_user_markdown(change.text).splitlines(), ""]
+        if change.mode == "replace":
+            lines[start:end] = text
+        else:
+            lines[end:end] = text
+    return "\n".join(lines) + "\n"
+
+
+def _user_markdown(text: str) -> str:
+    """A user's Markdown, made safe: no raw HTML, no clause tags, no headings."""
+    text = html.escape(text, quote=False).replace("{", "\\{").replace("}", "\\}")
+    return re.sub(r"^\s{0,3}#+\s*(.+?)\s*#*\s*$", r"**\1**", text, flags=re.M)
