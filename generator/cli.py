@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="写出带注释的企业档案模板")
     init.add_argument("path", nargs="?", default="company.yaml", type=Path, help="写到哪里（默认 company.yaml）")
     init.add_argument("--force", action="store_true", help="覆盖已有文件")
+    init.add_argument("--industry", metavar="PACK",
+                      help="按行业包预填服务时限：home-appliances、automobiles、online-retail、furniture、software-it、general")
     init.set_defaults(run=_init)
 
     check = sub.add_parser("check", help="校验企业档案，一次列出全部问题")
@@ -77,7 +79,7 @@ def _init(args) -> int:
 
     if args.path.exists() and not args.force:
         raise AftersalesError(f"{args.path} 已存在；如需覆盖请加 --force")
-    args.path.write_text(starter_text(), encoding="utf-8")
+    args.path.write_text(starter_text(args.industry), encoding="utf-8")
     print(f"已写出企业档案模板 {args.path}。请逐项替换为贵企业的信息，然后运行：aftersales check {args.path}")
     return EXIT_OK
 

@@ -24,6 +24,7 @@ class Pack(BaseModel):
     name: str
     match: list[str]
     laws: list[str]
+    typical_commitments: dict[str, float]
     wording: dict[str, str]
 
 

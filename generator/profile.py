@@ -107,8 +107,7 @@ class Company(Model):
     industry: Name
     """所属行业"""
     industry_pack: Name | None = None
-    """行业包（法规清单和常用表述）：home-appliances / automobiles / online-retail / furniture /
-    software-it / general；不填时按所属行业自动匹配"""
+    """行业包（法规清单和常用表述）：home-appliances / automobiles / online-retail / furniture / software-it / general；不填时按所属行业自动匹配"""
     products: Annotated[list[Product], Field(min_length=1)]
     """申请认证的商品或服务"""
     sales_channels: Annotated[list[Name], Field(min_length=1)]

@@ -23,16 +23,36 @@ HEADER = """\
 """
 
 
-def starter_text() -> str:
+def starter_text(industry: str | None = None) -> str:
+    """The starter profile; with an industry pack id, its typical time limits are filled in."""
     yaml = YAML(typ="rt")
     yaml.width = 120
     data = yaml.load(EXAMPLE.read_text(encoding="utf-8"))
     data.ca.comment = None
+    if industry is not None:
+        _apply_pack(data, industry)
     _block_style(data)
     _annotate(data, Profile)
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return HEADER + buffer.getvalue()
+
+
+def _apply_pack(data: CommentedMap, industry: str) -> None:
+    from .errors import AftersalesError
+    from .industry import load_packs
+
+    packs = load_packs()
+    if industry not in packs:
+        raise AftersalesError(f"没有行业包 “{industry}”；可选：{'、'.join(packs)}")
+    company = data["company"]
+    company.insert(list(company).index("industry") + 1, "industry_pack", industry)
+    commitments = data["commitments"]
+    for key in ("onsite_hours_rural",):
+        if key in commitments and key not in packs[industry].typical_commitments:
+            del commitments[key]
+    for key, value in packs[industry].typical_commitments.items():
+        commitments[key] = int(value) if float(value).is_integer() else value
 
 
 def _block_style(node) -> None:
@@ -57,13 +77,14 @@ def _annotate(node, model) -> None:
         if field is None:
             continue
         value = node[key]
+        comment = " ".join((field.description or "").split())  # one line: a comment cannot wrap
         nested = isinstance(value, CommentedMap) or (
             isinstance(value, CommentedSeq) and any(isinstance(v, CommentedMap) for v in value))
         if nested:
-            node.yaml_set_comment_before_after_key(key, before=field.description or "",
+            node.yaml_set_comment_before_after_key(key, before=comment,
                                                    indent=_indent(node, key))
         else:
-            node.yaml_add_eol_comment(field.description or "", key, column=0)
+            node.yaml_add_eol_comment(comment, key, column=0)
         inner = _unwrap(field.annotation)
         if typing.get_origin(inner) is dict and isinstance(value, CommentedMap) and value:
             _annotate(next(iter(value.values())), typing.get_args(inner)[-1])

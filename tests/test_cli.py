@@ -153,3 +153,16 @@ def test_score_xlsx(tmp_path):
     assert lines["5.1.2.2"][5] == 0 and lines["5.1.2.2"][6] == 5
     plan = list(book["整改计划"].iter_rows(min_row=2, values_only=True))
     assert plan[0][1] == "5.3.1" and plan[0][7] == 6
+
+
+def test_init_with_an_industry_pack(tmp_path, catalogue):
+    from generator.build import make_bundle
+
+    target = tmp_path / "car.yaml"
+    assert main(["init", str(target), "--industry", "automobiles"]) == 0
+    profile = load_profile(target, catalogue)
+    assert profile.company.industry_pack == "automobiles"
+    assert (profile.commitments.response_hours, profile.commitments.onsite_hours_urban) == (1, 2)
+    manual = make_bundle(target).documents[0].markdown
+    assert "《家用汽车产品修理更换退货责任规定》" in manual and "《缺陷汽车产品召回管理条例》" in manual
+    assert main(["init", str(tmp_path / "x.yaml"), "--industry", "cars"]) == 2
