@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 from .assess import Assessment, assess
-from .charts import indicator_chart, org_chart, service_flow
+from .certification import Plan as CertificationPlan
+from .certification import plan_certification
+from .charts import indicator_chart, org_chart, plan_chart, service_flow
 from .docx_writer import DocxMeta, write_docx
 from .errors import AftersalesError, locate
 from .markdown_text import date
@@ -22,7 +24,7 @@ from .materials import MaterialLine, counts, material_lines
 from .plan import Action, Path, plan
 from .profile import Profile, check_references, validate
 from .yamlload import load_yaml_file
-from .render import Document, render_documents
+from .render import Document, blanks, document_specs, render_documents
 from .site import build_site, site_pages, write_project
 from .standard import Catalogue, load_catalogue
 from .trace import Trace, check_coverage, trace
@@ -43,6 +45,17 @@ class Bundle:
     todo: list[Action]
     paths: list[Path]
     images: dict[str, bytes]  # "images/…png" -> bytes, referenced by the documents' Markdown
+    certification: CertificationPlan
+
+    @property
+    def blanks(self) -> list[str]:
+        """Fields of the application form the profile does not hold: to fill in by hand."""
+        return [label for doc in self.documents for label in blanks(doc)]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the user should know before applying (eligibility checks that do not pass)."""
+        return [f"{c.item}：{c.detail}（{c.rule}）" for c in self.certification.warnings]
 
     @property
     def material_counts(self) -> dict[str, int]:
@@ -62,20 +75,22 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     check_references(profile, loaded, catalogue)
     assessment = assess(profile, catalogue)
     todo, paths = plan(profile, catalogue, assessment)
+    certification = plan_certification(profile)
     try:
-        documents = render_documents(profile, catalogue, assessment, todo, paths, content)
+        documents = render_documents(profile, catalogue, assessment, todo, paths, content, certification)
     except AftersalesError as exc:  # e.g. a customisation naming no section: point at the profile line
         raise type(exc)(exc.message, locate(exc.problems, loaded)) from None
-    materials = material_lines(profile, catalogue)
+    materials = material_lines(profile, catalogue, {s.key: s.filename for s in document_specs() if s.filename})
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
     images = {"images/scorecard-indicators.png": indicator_chart(assessment),
+              "images/certification-plan.png": plan_chart(certification),
               "images/org-chart.png": org_chart(profile),
               "images/service-flow.png": service_flow(profile)}
     docx = {doc.spec.filename: write_docx(doc.markdown, _meta(doc, profile, catalogue), images)
-            for doc in documents}
+            for doc in documents if doc.spec.filename}
     return Bundle(FilePath(profile_path), profile, catalogue, assessment, documents, materials, traces,
-                  docx, todo, paths, images)
+                  docx, todo, paths, images, certification)
 
 
 def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:

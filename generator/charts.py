@@ -176,3 +176,35 @@ def service_flow(profile) -> bytes:
         _line(ax, [(xs[4], 1.8), (xs[4], 0.98)], arrow=True)
         fig.tight_layout()
         return _save(fig)
+
+
+def plan_chart(plan) -> bytes:
+    """A Gantt-style timeline of the certification plan."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import dates as mdates
+    from matplotlib import pyplot as plt
+
+    stones = list(reversed(plan.milestones))
+    with plt.rc_context({"font.family": _font(), "font.size": 8, "axes.unicode_minus": False}):
+        fig, ax = plt.subplots(figsize=(7.2, 0.36 * len(stones) + 1.1), dpi=150)
+        for y, m in enumerate(stones):
+            start, end = mdates.date2num(m.start), mdates.date2num(m.end)
+            if end - start < 1:
+                ax.plot([start], [y], marker="D", color="#ef6c00", markersize=6)
+            else:
+                ax.barh(y, end - start, left=start, height=0.5,
+                        color="#3f51b5" if "监督" not in m.label and "复评" not in m.label else "#9fa8da")
+            ax.text(end + 12, y, m.end.isoformat(), va="center", fontsize=7, color="#37474f")
+        ax.set_yticks(range(len(stones)), [m.label for m in stones])
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+        last = mdates.date2num(max(m.end for m in stones))
+        ax.set_xlim(mdates.date2num(min(m.start for m in stones)) - 20, last + 160)
+        ax.set_title("认证计划时间表")
+        ax.grid(axis="x", color="#e0e0e0")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        fig.tight_layout()
+        return _save(fig)

@@ -96,9 +96,17 @@ def _check(args) -> int:
             print(exc.render(), file=sys.stderr)
             continue
         a = bundle.assessment
+        _report(bundle, blanks=False)
         print(f"✓ {path}：有效。自评 {a.score:g} 分，{a.level}；删减 {len(a.excluded)} 项；"
               f"材料缺失 {bundle.material_counts.get('缺失', 0)} 项")
     return EXIT_INPUT if failed else EXIT_OK
+
+
+def _report(bundle, blanks: bool = True) -> None:
+    for warning in bundle.warnings:
+        print(f"  ⚠ {warning}", file=sys.stderr)
+    if blanks and bundle.blanks:
+        print("  需手工填写：" + "、".join(bundle.blanks))
 
 
 def _score(args) -> int:
@@ -148,6 +156,7 @@ def _build(args) -> int:
             print(f"    {out / 'site' / 'index.html'}")
         print(f"  自评 {a.score:g} 分，{a.level}；材料：" +
               "，".join(f"{k} {v}" for k, v in bundle.material_counts.items() if v))
+        _report(bundle)
     if len(paths) > 1:
         print(f"共 {len(paths)} 个档案：成功 {len(paths) - failed}，失败 {failed}")
     return EXIT_INPUT if failed else EXIT_OK

@@ -436,6 +436,10 @@ class MaterialStatus(Model):
     """说明（不适用时写理由）"""
     expires: dt.date | None = None
     """有效期至"""
+    owner: Name | None = None
+    """负责准备的人（默认为售后服务负责人）"""
+    due: dt.date | None = None
+    """完成日期（默认为计划申请日期前 30 天）"""
 
 
 class Readiness(Model):

@@ -35,7 +35,7 @@ class DocumentSpec(BaseModel):
     key: str
     title: str
     template: str
-    filename: str
+    filename: str | None  # None: a site page only
     toc: bool
     chapter_breaks: bool
 
@@ -78,6 +78,7 @@ def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) 
     )
     env.filters["num"] = number
     env.filters["hours"] = hours
+    env.filters["or_blank"] = lambda value: value if value else Markdown(BLANK)
     env.filters["date"] = date
     env.filters["clause_ids"] = _clause_ids
     # `md` marks the output of our own template macros as Markdown (user values inside were escaped
@@ -87,6 +88,15 @@ def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) 
     env.filters["bare"] = lambda text: str(text).rstrip("。；;.．! ！ ")  # the template adds the full stop
     env.filters["cn_list"] = lambda items, sep="、": Markdown(sep.join(literal(i) for i in items))
     return env
+
+
+BLANK = "＿＿＿＿＿＿（待填）"  # a field of a form the profile does not hold: filled in by hand
+
+
+def blanks(document: "Document") -> list[str]:
+    """Labels of the table rows a document leaves to be filled in by hand."""
+    return [line.split("|")[1].strip() for line in document.markdown.splitlines()
+            if BLANK in line and line.startswith("|")]
 
 
 def _clause_ids(value: str | list[str]) -> Markdown:
@@ -151,12 +161,13 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
 
 
 def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment,
-                     todo: list[Action], paths: list[Path], content: FilePath | None = None) -> list[Document]:
+                     todo: list[Action], paths: list[Path], content: FilePath | None = None,
+                     certification=None) -> list[Document]:
     """Every document's Markdown for this company; `content` is an optional template override folder."""
     env = environment(DOCUMENTS, content.resolve() if content else None)
-    lines = material_lines(profile, catalogue)
+    lines = material_lines(profile, catalogue, {s.key: s.filename for s in document_specs() if s.filename})
     context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
-               "m": lines, "mc": counts(lines), "todo": todo, "paths": paths}
+               "m": lines, "mc": counts(lines), "todo": todo, "paths": paths, "plan": certification}
     out = []
     for spec in document_specs():
         markdown = _render(env, spec, context, content)

@@ -16,10 +16,10 @@ from .markdown_text import literal
 from .trace import Trace
 
 NAV = [("首页", "index.md"), ("售后服务手册", "manual.md"), ("认证申请书", "application.md"),
-       ("申请材料清单", "checklist.md"), ("自评打分表", "scorecard.md"), ("服务承诺书", "promise.md"),
+       ("申请材料清单", "checklist.md"), ("自评打分表", "scorecard.md"), ("服务承诺书", "promise.md"), ("认证计划", "plan.md"),
        ("条款索引", "clauses.md"), ("追溯矩阵", "trace.md")]
 PAGE_OF = {"manual": "manual.md", "application": "application.md", "checklist": "checklist.md",
-           "scorecard": "scorecard.md", "promise": "promise.md"}
+           "scorecard": "scorecard.md", "promise": "promise.md", "plan": "plan.md"}
 
 
 def clause_anchor(clause_id: str) -> str:
@@ -108,6 +108,7 @@ def _home(bundle) -> str:
 | [申请材料清单](checklist.md) | 材料状态：{counts} |
 | [自评打分表](scorecard.md) | 逐条评分、预测等级和失分项 |
 | [服务承诺书](promise.md) | 向顾客公开的服务承诺 |
+| [认证计划](plan.md) | 申请条件自查、人日和费用估算、时间表 |
 | [条款索引](clauses.md) | 标准条款及其在本企业文件中的位置 |
 | [追溯矩阵](trace.md) | 条款 × 手册章节 / 材料 / 评分 |
 

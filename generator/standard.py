@@ -107,6 +107,7 @@ class Material(_Data):
     clauses: list[str]
     applies: Literal["always", "licence", "certificates", "repair", "optional"]
     produced_by: Literal["manual", "application", "checklist", "scorecard", "promise"] | None = None
+    section: str | None = None
 
 
 class Form(_Data):

@@ -101,7 +101,7 @@ def test_other_documents(hualan_built):
     assert "91440606MA4UJ8X2A1" in application and "多场所清单" in application
     assert "法定代表人（签字）" in application
     checklist = docx.Document(str(out / "03-申请材料清单.docx"))
-    rows = table_rows(checklist, ["编号", "材料", "对应条款", "状态", "说明"])
+    rows = table_rows(checklist, ["编号", "材料", "对应条款", "状态", "说明", "负责人", "完成日期"])
     assert rows["M20"][3] == "缺失"
     assert rows["M06"][3] == "生成"
     assert rows["M02"][3] == "不适用"

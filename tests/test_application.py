@@ -1,0 +1,126 @@
+"""Application form, materials checklist and certification plan."""
+from __future__ import annotations
+
+import docx
+import pytest
+
+from conftest import HUALAN, PROFILES, YUNXUAN, all_text
+from generator.build import make_bundle, write_bundle
+from generator.certification import load_tariffs, plan_certification
+from generator.cli import main
+from generator.profile import load_profile
+
+
+@pytest.fixture(scope="module")
+def hualan_docs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("app") / "h"
+    bundle = make_bundle(HUALAN)
+    write_bundle(bundle, out, site=False)
+    return bundle, out
+
+
+def rows(document, header0: str) -> dict[str, list[str]]:
+    out = {}
+    for table in document.tables:
+        if table.rows[0].cells[0].text == header0:
+            for row in table.rows[1:]:
+                out.setdefault(row.cells[0].text, [c.text for c in row.cells])
+    return out
+
+
+def test_form_carries_every_identity_field(hualan_docs):
+    bundle, out = hualan_docs
+    c = bundle.profile.company
+    form = docx.Document(str(out / "02-认证申请书.docx"))
+    fields = rows(form, "项目")
+    expected = {
+        "申请组织名称": c.legal_name, "英文名称": c.english_name, "统一社会信用代码": c.credit_code,
+        "注册地址": c.registered_address, "经营（办公）地址": c.office_address,
+        "法定代表人": c.legal_representative, "联系电话": c.contact.phone, "电子邮箱": c.contact.email,
+        "企业类型": c.enterprise_type, "所属行业": c.industry, "申请类型": "初次认证", "申请等级": "五星",
+        "拟申请认证机构": "北京五洲天宇认证中心",
+    }
+    for label, value in expected.items():
+        assert fields[label][1] == value, label
+    assert fields["联系人"][1] == "林晓敏（客户服务部副经理）"
+    assert "待填" not in all_text(form)
+    assert bundle.blanks == []
+
+
+def test_person_days_and_cost_from_the_tariff(hualan_docs):
+    bundle, out = hualan_docs
+    tariff = next(t for t in load_tariffs() if t.default)
+    band = next(r for r in tariff.person_days if 860 <= r.max)  # 860 employees: the 626–875 band
+    assert (band.initial, band.surveillance, band.recert) == (13.5, 5, 9)
+    outlets = len(bundle.profile.resources.outlets)
+    days = band.initial + outlets * tariff.multi_site_days_per_outlet
+    fees = tariff.fees
+    cost = fees.application + fees.registration + fees.annual + days * fees.day_rate
+    form = docx.Document(str(out / "02-认证申请书.docx"))
+    costs = rows(form, "项目")  # the cost table shares the first header
+    initial = costs["初次认证"]
+    assert float(initial[1]) == days == 16.5
+    assert initial[2] == f"{cost:,.0f}" == "54,500"
+    survey = costs["每年监督评审"]
+    assert survey[2] == f"{fees.annual + band.surveillance * fees.day_rate:,.0f}"
+
+
+def test_blank_fields_are_listed(tmp_path, capsys):
+    assert main(["build", str(YUNXUAN), "-o", str(tmp_path / "y"), "--no-site"]) == 0
+    out = capsys.readouterr()
+    assert "需手工填写：拟申请认证机构" in out.out
+    form = all_text(docx.Document(str(tmp_path / "y" / "02-认证申请书.docx")))
+    assert "＿＿＿＿＿＿（待填）" in form
+
+
+def test_warning_for_a_system_running_only_two_months(tmp_path, capsys):
+    text = HUALAN.read_text(encoding="utf-8").replace("planned_application: 2026-12-15",
+                                                      "planned_application: 2026-08-01")
+    path = tmp_path / "early.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = plan_certification(load_profile(path))
+    (warning,) = plan.warnings
+    assert warning.item == "体系运行满 3 个月"
+    assert "最早可于 2026-09-01 申请" in warning.detail
+    assert main(["check", str(path)]) == 0
+    assert "2026-09-01" in capsys.readouterr().err
+
+
+def test_warning_for_no_manager_cites_the_clause(capsys):
+    plan = plan_certification(load_profile(YUNXUAN))
+    (warning,) = plan.warnings
+    assert warning.rule == "GB/T 27922-2011 5.1.2.2" and "管理师" in warning.detail
+
+
+@pytest.mark.parametrize("name", ["hualan-appliances", "yunxuan-online", "qiheng-software"])
+def test_checklist_lists_every_material(tmp_path, name):
+    bundle = make_bundle(PROFILES / f"{name}.yaml")
+    write_bundle(bundle, tmp_path / name, site=False)
+    checklist = docx.Document(str(tmp_path / name / "03-申请材料清单.docx"))
+    listed = rows(checklist, "编号")
+    assert {m.id for m in bundle.catalogue.materials} <= set(listed)
+    for line in bundle.materials:
+        row = listed[line.material.id]
+        assert row[3] == line.status and row[3] in ("生成", "已提供", "缺失", "不适用", "已过期", "可选")
+        if line.status == "生成":
+            produced = row[4].split("：")[1].split("　")[0]
+            assert (tmp_path / name / produced).is_file()
+        if line.status in ("缺失", "已过期"):
+            assert row[5] != "—" and row[6] != "—"  # an owner and a due date
+
+
+def test_expired_certificate(tmp_path):
+    bundle = make_bundle(YUNXUAN)
+    m10 = next(l for l in bundle.materials if l.material.id == "M10")
+    assert m10.status == "已过期" and "2026-10-31" in m10.note
+
+
+def test_plan_page_and_chart(tmp_path):
+    bundle = make_bundle(HUALAN)
+    plan = next(d for d in bundle.documents if d.key == "plan")
+    assert "images/certification-plan.png" in plan.markdown
+    assert "第 1 次监督评审" in plan.markdown and "2028-02-28" in plan.markdown
+    assert "售后服务内审自评表" in plan.markdown
+    assert bundle.images["images/certification-plan.png"].startswith(b"\x89PNG")
+    checklist = next(d for d in bundle.documents if d.key == "checklist")
+    assert "# 申请条件自查" in checklist.markdown and "# 认证时间表" in checklist.markdown
