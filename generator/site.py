@@ -55,7 +55,11 @@ def site_pages(bundle) -> dict[str, str | bytes]:
     pages: dict[str, str | bytes] = {}
     for doc in bundle.documents:
         header = f"# {doc.title}\n\n"
-        pages[PAGE_OF[doc.key]] = header + document_page(_demote(doc.markdown), _demoted(doc.sections), titles)
+        page = header + document_page(_demote(doc.markdown), _demoted(doc.sections), titles)
+        if doc.key == "checklist":  # generated materials link to their download
+            for name in bundle.docx:
+                page = page.replace(f"由本工具生成：{name}", f"由本工具生成：[{name}](downloads/{name})")
+        pages[PAGE_OF[doc.key]] = page
     pages["index.md"] = _home(bundle)
     pages["clauses.md"] = _clauses(bundle)
     pages["trace.md"] = _matrix(bundle)

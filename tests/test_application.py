@@ -124,3 +124,10 @@ def test_plan_page_and_chart(tmp_path):
     assert bundle.images["images/certification-plan.png"].startswith(b"\x89PNG")
     checklist = next(d for d in bundle.documents if d.key == "checklist")
     assert "# 申请条件自查" in checklist.markdown and "# 认证时间表" in checklist.markdown
+
+
+def test_site_checklist_links_generated_materials(hualan_built):
+    _, out = hualan_built
+    page = (out / "site" / "checklist.html").read_text(encoding="utf-8")
+    assert 'href="downloads/05-%E6%9C%8D%E5%8A%A1%E6%89%BF%E8%AF%BA%E4%B9%A6.docx"' in page or \
+        'href="downloads/05-服务承诺书.docx"' in page
