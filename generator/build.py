@@ -25,7 +25,8 @@ from .plan import Action, Path, plan
 from .profile import Profile, check_references, validate
 from .yamlload import load_yaml_file
 from .render import Document, blanks, document_specs, render_documents
-from .site import build_site, site_pages, write_project
+from .site import build_site, write_project
+from .site_pages import nav, site_pages
 from .standard import Catalogue, load_catalogue
 from .trace import Trace, check_coverage, trace
 
@@ -126,7 +127,8 @@ def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True) 
         for name, data in bundle.images.items():
             (staging / "markdown" / name).write_bytes(data)
         if site:
-            config = write_project(site_pages(bundle), staging / "mkdocs", bundle.profile.company.short_name)
+            config = write_project(site_pages(bundle), staging / "mkdocs", bundle.profile.company.short_name,
+                                   nav(bundle))
             build_site(config, staging / "site")
         _swap(staging, out_dir)
     except BaseException:

@@ -10,7 +10,7 @@ from mkdocs.structure.files import File
 from generator.build import make_bundle
 from generator.markdown_text import literal
 from generator.paths import ROOT
-from generator.site import CSS, NAV, site_pages
+from generator.site_pages import CSS, nav, site_pages
 
 _bundles: list = []
 
@@ -25,7 +25,7 @@ def on_config(config):
     companies = [{"企业一览": "companies/index.md"}]
     for bundle in _bundles:
         name = bundle.profile.company.short_name
-        companies.append({name: [{title: f"companies/{bundle.slug}/{path}"} for title, path in NAV]})
+        companies.append({name: nav(bundle, prefix=f"companies/{bundle.slug}/")})
     config["nav"] = [{"首页": "index.md"}, {"示例企业": companies}]
     return config
 

@@ -56,3 +56,8 @@ def all_text(document) -> str:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
     return "\n".join(parts)
+
+
+def manual_html(site) -> str:
+    """All chapter pages of the manual in a built site, in order."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((site / "manual").glob("*.html")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import docx
 import pytest
 
-from conftest import HUALAN, all_text
+from conftest import HUALAN, all_text, manual_html
 from generator.build import make_bundle, write_bundle
 from generator.cli import main
 from generator.errors import AftersalesError
@@ -39,7 +39,7 @@ def test_append_and_replace_sections(tmp_path):
     write_bundle(bundle, tmp_path / "out")
     text = all_text(docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx")))
     assert "<script>x</script> {clauses=5.3.2} 备件价格每季度复核。" in text
-    html = (tmp_path / "out" / "site" / "manual.html").read_text(encoding="utf-8")
+    html = manual_html(tmp_path / "out" / "site")
     assert "<script>x</script>" not in html and "<strong>≤ 1.5%</strong>" in html
     # the user's fake clause tag claims nothing
     assert all("5.3.2" not in s.clauses for s in manual.sections if "备件" in s.title)

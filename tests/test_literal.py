@@ -4,7 +4,7 @@ from __future__ import annotations
 import docx
 import pytest
 
-from conftest import HUALAN, all_text
+from conftest import HUALAN, all_text, manual_html
 from generator.build import make_bundle, write_bundle
 from generator.markdown_text import literal
 
@@ -49,5 +49,5 @@ def test_site_escapes_the_text(evil_built):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}**x**" in home
     assert "<script>alert(1)" not in home
     assert "<b>{% raw %}" not in home
-    manual = (evil_built / "site" / "manual.html").read_text(encoding="utf-8")
+    manual = manual_html(evil_built / "site")
     assert '<a href="http://x">' not in manual

@@ -104,7 +104,7 @@ def test_changing_a_commitment_changes_it_everywhere(tmp_path):
     manual = all_text(docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx")))
     promise = all_text(docx.Document(str(tmp_path / "out" / "05-服务承诺书.docx")))
     assert manual.count("城区 36 小时内") == 3 and "城区 36 小时内上门" in promise
-    for page in (tmp_path / "out" / "site").glob("*.html"):
+    for page in (tmp_path / "out" / "site").rglob("*.html"):
         assert "城区 24 小时" not in page.read_text(encoding="utf-8"), page.name
     original = make_bundle(HUALAN)
     assert original.images["images/service-flow.png"] != bundle.images["images/service-flow.png"]

@@ -23,43 +23,58 @@ def test_site_pages_exist_with_company_content(hualan_built):
     home = page(out, "index.html")
     assert "佛山市华澜电器有限公司" in home
     assert "96.16" in home and "五星" in home
-    for name in ("manual", "application", "checklist", "scorecard", "clauses", "trace"):
-        assert (out / "site" / f"{name}.html").is_file()
+    for name in ("application", "checklist", "scorecard", "promise", "plan", "trace", "manual/index",
+                 "guide/index", "guide/5-3-2"):
+        assert (out / "site" / f"{name}.html").is_file(), name
+    chapters = sorted((out / "site" / "manual").glob("[0-9]*.html"))
+    assert len(chapters) >= 20  # one page per chapter and appendix
     assert (out / "site" / "downloads" / "01-售后服务手册.docx").is_file()
     assert 'lang="zh"' in home
+    assert "fonts.googleapis" not in home  # no web fonts: the site works offline
 
 
-def test_clause_tags_link_to_the_clause_index_and_back(hualan_built):
+def test_clause_tags_link_to_the_guide_and_back(hualan_built):
     _, out = hualan_built
-    manual = page(out, "manual.html")
-    assert 'href="clauses.html#c-5-1-2-2"' in manual
-    assert 'id="s-' in manual
-    clauses = page(out, "clauses.html")
-    assert 'id="c-5-1-2-2"' in clauses
+    chapter = next(p for p in (out / "site" / "manual").glob("*.html") if "售后服务管理师" in p.read_text(encoding="utf-8")
+                   and "5.2 售后服务管理师" in p.read_text(encoding="utf-8"))
+    html = chapter.read_text(encoding="utf-8")
+    assert 'href="../guide/5-1-2.html#c-5-1-2-2"' in html
+    guide = page(out, "guide/5-1-2.html")
+    assert 'id="c-5-1-2-2"' in guide
     # from the clause back to the manual section that covers it
-    section = re.search(r'id="c-5-1-2-2".*?href="(manual\.html#s-\d+)"', clauses, re.S).group(1)
-    anchor = section.split("#")[1]
-    heading = re.search(rf'<h\d id="{anchor}">(.*?)<a', manual, re.S).group(1)
+    target = re.search(r'id="c-5-1-2-2".*?href="(\.\./manual/\d+\.html#s-\d+)"', guide, re.S).group(1)
+    file, anchor = target.replace("../", "").split("#")
+    heading = re.search(rf'<h\d id="{anchor}">(.*?)<a', page(out, file), re.S).group(1)
     assert "售后服务管理师" in heading
 
 
-def test_trace_matrix_rows(hualan_built):
+def test_trace_matrix_rows_and_downloads(hualan_built):
     bundle, out = hualan_built
     matrix = page(out, "trace.html")
     for clause in bundle.catalogue.leaves():
-        assert f'href="clauses.html#c-{clause.id.replace(".", "-")}"' in matrix
+        parts = clause.id.split(".")
+        assert f'href="guide/{"-".join(parts[:3])}.html#c-{"-".join(parts)}"' in matrix
     row = next(t for t in bundle.traces if t.clause.id == "5.3.2")
     assert {p.document for p in row.places} >= {"manual", "scorecard"}
     assert [m.material.id for m in row.materials] == ["M13", "M17"]
     assert row.score.earned == 13
+    csv_text = (out / "site" / "downloads" / "trace.csv").read_text(encoding="utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0] == "条款,名称,售后服务手册,其他文件,申请材料,评分"
+    assert any(l.startswith("5.3.2,投诉处理,") and l.endswith(",13 / 13") for l in lines)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "site" / "downloads" / "trace.xlsx").active
+    values = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["5.1.2.2"][5] == "3.33 / 5"
 
 
 def test_search_index_is_segmented_chinese(hualan_built):
     _, out = hualan_built
     index = json.loads((out / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     complaint = next(d for d in index["docs"]
-                     if d["location"].startswith("manual.html#") and d["title"].endswith("\u200b投诉\u200b处理"))
-    assert "\u200b投诉\u200b渠道" in index["docs"][index["docs"].index(complaint) + 1]["title"]
+                     if d["location"].startswith("manual/") and d["title"].endswith("\u200b投诉\u200b处理"))
+    assert "#" not in complaint["location"] or complaint["location"].split("#")[1].startswith("s-")
 
 
 def test_coverage_check_names_the_uncovered_clause(catalogue):
@@ -92,4 +107,4 @@ def test_published_site_builds_strict(tmp_path):
     portal = (tmp_path / "site" / "companies" / "index.html").read_text(encoding="utf-8")
     for name in ("佛山市华澜电器有限公司", "杭州云选优品电子商务有限公司", "南京启衡信息技术有限公司"):
         assert name in portal
-    assert (tmp_path / "site" / "companies" / "qiheng-software" / "manual.html").is_file()
+    assert (tmp_path / "site" / "companies" / "qiheng-software" / "manual" / "index.html").is_file()
