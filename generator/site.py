@@ -12,6 +12,9 @@ from pathlib import Path
 import yaml as pyyaml  # PyYAML ships with MkDocs; used only to dump the config we generate
 
 
+SEARCH_SEPARATOR = "[\\s\\u200b\\u3000\\-、。，．？！；：（）“”]+"
+
+
 def site_name(name: str) -> str:
     """A site title that no theme template can read as markup (it is not escaped everywhere)."""
     table = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "{": "｛", "}": "｝"})
@@ -28,7 +31,9 @@ def mkdocs_config(name: str, nav: list, docs_dir: str = "docs", site_dir: str = 
         "theme": {"name": "material", "language": "zh", "font": False,  # no web fonts: works offline and in China
                   "features": ["navigation.tabs", "navigation.sections", "navigation.top", "navigation.indexes",
                                "search.highlight", "search.suggest", "toc.follow"]},
-        "plugins": [{"search": {"lang": "zh", "separator": "[\\s\\u200b\\-]"}}],
+        # Chinese is segmented at build time by jieba, joined with U+200B; the separator splits on it
+        # (and on CJK punctuation). lunr's own "zh" pipeline needs a Node segmenter, so it is not used.
+        "plugins": [{"search": {"lang": "en", "separator": SEARCH_SEPARATOR}}],
         "markdown_extensions": ["tables", "attr_list", "md_in_html", {"toc": {"permalink": True}}],
         "extra_css": ["stylesheets/extra.css"],
         "nav": nav,

@@ -1,0 +1,119 @@
+"""The site in a real browser: headless Chromium (Debian's) driven by Playwright, over local HTTP."""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from contextlib import contextmanager
+
+import pytest
+
+from conftest import HUALAN, need_tool
+from generator.build import make_bundle, write_bundle
+
+pytestmark = pytest.mark.slow
+EVIL = "<script>alert(1)</script>{{ 7*7 }}**x**"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def serve(folder):
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = need_tool("chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text().rstrip("¶")  # the permalink sign
+
+
+def open_page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors, dialogs = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return page, errors, dialogs
+
+
+def test_browse_follow_clause_links_search_and_download(browser, hualan_built, tmp_path):
+    _, out = hualan_built
+    with serve(out / "site") as base:
+        page, errors, _ = open_page(browser)
+        page.goto(f"{base}/index.html")
+        assert heading(page) == "佛山市华澜电器有限公司"
+        assert page.locator(".level-badge").inner_text() == "五星"
+        page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+
+        # a download link answers 200
+        href = page.locator('a[href^="downloads/01-"]').first.get_attribute("href")
+        response = page.request.get(f"{base}/{href}")
+        assert response.status == 200 and response.body()[:2] == b"PK"
+
+        # guide page of 5.1.2 → the manual section that covers 5.1.2.2 → and back by its clause tag
+        page.goto(f"{base}/guide/5-1-2.html")
+        block = page.locator("#c-5-1-2-2 ~ ul").first
+        block.locator('a[href*="manual/"]').first.click()
+        page.wait_for_load_state()
+        assert "/manual/" in page.url and "#s-" in page.url
+        anchor = page.url.split("#")[1]
+        assert "售后服务管理师" in page.locator(f"#{anchor}").inner_text()
+        page.screenshot(path=str(tmp_path / "manual.png"))
+        page.locator(f"#{anchor} ~ p.clause-tag a").first.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("guide/5-1-2.html#c-5-1-2-2")
+
+        # Chinese search finds the complaint-handling section
+        page.goto(f"{base}/index.html")
+        search = page.locator("input.md-search__input")
+        search.click()
+        search.fill("投诉")
+        search.press("End")  # the search listens for key events; filling alone sends none
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=15000)
+        texts = " ".join(results.all_inner_texts())
+        assert "投诉处理" in texts.replace("\u200b", "")
+        page.screenshot(path=str(tmp_path / "search.png"))
+        assert errors == []
+        print(f"screenshots: {tmp_path}")
+
+
+def test_hostile_company_name_is_shown_literally(browser, tmp_path):
+    text = HUALAN.read_text(encoding="utf-8").replace("legal_name: 佛山市华澜电器有限公司", f"legal_name: '{EVIL}'")
+    path = tmp_path / "evil.yaml"
+    path.write_text(text, encoding="utf-8")
+    write_bundle(make_bundle(path), tmp_path / "out")
+    with serve(tmp_path / "out" / "site") as base:
+        page, errors, dialogs = open_page(browser)
+        for name in ("index.html", "application.html", "manual/index.html"):
+            page.goto(f"{base}/{name}")
+            page.wait_for_load_state("networkidle")
+            body = page.locator("article").inner_text()
+            assert EVIL in body, name
+            assert "49" not in body.replace("2026", ""), name
+        page.goto(f"{base}/index.html")
+        assert heading(page) == EVIL
+        page.screenshot(path=str(tmp_path / "evil.png"))
+        assert dialogs == [] and errors == []
