@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--content", type=Path, metavar="DIR",
                        help="自定义模板文件夹：其中与 content/documents/ 同名的模板优先使用（咨询机构的版式和表述）")
     build.set_defaults(run=_build)
+
+    serve = sub.add_parser("serve", help="实时预览企业网站：修改档案后页面自动更新")
+    serve.add_argument("profile", type=Path, metavar="PROFILE")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -109,6 +114,26 @@ def _report(bundle, blanks: bool = True) -> None:
         print("  需手工填写：" + "、".join(bundle.blanks))
 
 
+def _serve(args) -> int:
+    import logging
+    import tempfile
+
+    from mkdocs.commands.serve import serve
+
+    from .build import make_bundle
+    from .site import write_project
+    from .site_pages import nav, site_pages
+
+    bundle = make_bundle(args.profile)  # a profile with mistakes is reported before serving
+    with tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:
+        config = write_project(site_pages(bundle), Path(folder), bundle.profile.company.short_name, nav(bundle),
+                               serve_profile=args.profile.resolve())
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+        print(f"预览：http://127.0.0.1:{args.port}/ （修改 {args.profile} 后自动更新，Ctrl+C 退出）")
+        serve(str(config), livereload=True, dev_addr=f"127.0.0.1:{args.port}")
+    return EXIT_OK
+
+
 def _score(args) -> int:
     import json
 
@@ -129,13 +154,14 @@ def _score(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import make_bundle, write_bundle
+    from .build import make_bundle, write_bundle, write_portal
 
     if args.content is not None and not args.content.is_dir():
         raise AftersalesError(f"--content 应为文件夹：{args.content}")
     paths = _profiles(args.profiles)
     single = len(paths) == 1 and not args.profiles[0].is_dir()
     failed = 0
+    built = []
     for path in paths:
         try:
             bundle = make_bundle(path, content=args.content)
@@ -144,6 +170,7 @@ def _build(args) -> int:
             else:
                 out = (args.output or Path("build")) / bundle.slug
             write_bundle(bundle, out, site=not args.no_site)
+            built.append((bundle, out))
         except AftersalesError as exc:
             failed += 1
             print(exc.render(), file=sys.stderr)
@@ -157,6 +184,9 @@ def _build(args) -> int:
         print(f"  自评 {a.score:g} 分，{a.level}；材料：" +
               "，".join(f"{k} {v}" for k, v in bundle.material_counts.items() if v))
         _report(bundle)
+    if not single and built and not args.no_site:
+        portal = write_portal(built, (args.output or Path("build")) / "portal")
+        print(f"企业一览：{portal / 'site' / 'index.html'}")
     if len(paths) > 1:
         print(f"共 {len(paths)} 个档案：成功 {len(paths) - failed}，失败 {failed}")
     return EXIT_INPUT if failed else EXIT_OK

@@ -40,7 +40,9 @@ def mkdocs_config(name: str, nav: list, docs_dir: str = "docs", site_dir: str = 
     }
 
 
-def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: list) -> Path:
+def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: list,
+                  serve_profile: Path | None = None) -> Path:
+    """Write an MkDocs project; with `serve_profile`, pages are regenerated whenever it changes."""
     docs = folder / "docs"
     for rel, content in pages.items():
         target = docs / rel
@@ -50,7 +52,12 @@ def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: l
         else:
             target.write_text(content, encoding="utf-8")
     config = folder / "mkdocs.yml"
-    config.write_text(pyyaml.safe_dump(mkdocs_config(name, nav), allow_unicode=True, sort_keys=False),
+    settings = mkdocs_config(name, nav)
+    if serve_profile is not None:
+        settings.update({"strict": False, "watch": [str(serve_profile)],
+                         "hooks": [str(Path(__file__).with_name("serve_hook.py"))],
+                         "extra": {"aftersales_profile": str(serve_profile)}})
+    config.write_text(pyyaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
                       encoding="utf-8")
     return config
 

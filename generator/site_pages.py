@@ -359,6 +359,31 @@ def _home(bundle) -> str:
 """
 
 
+def portal_page(built, portal_dir) -> str:
+    """The consultant's overview of every company built, linking to each company's site."""
+    import os
+
+    rows = []
+    for bundle, folder in built:
+        a, c = bundle.assessment, bundle.profile.company
+        site = os.path.relpath(folder / "site" / "index.html", portal_dir / "site").replace(os.sep, "/")
+        missing = bundle.material_counts.get("缺失", 0) + bundle.material_counts.get("已过期", 0)
+        warn = "；".join(literal(w.split("：")[0]) for w in bundle.warnings) or "—"
+        rows.append(f'| <a href="{html_attr(site)}">{literal(c.legal_name)}</a> | {literal(c.enterprise_type)} | '
+                    f"{literal(a.score)} | {literal(a.level)} | {literal(bundle.profile.certification.target_level)} | "
+                    f"{missing} | {warn} |")
+    return "\n".join(["---", "hide:", "  - navigation", "---", "", "# 企业一览", "", f"共 {len(built)} 家企业。点击企业名称打开该企业的文件网站。", "",
+                      "| 企业 | 类型 | 自评得分 | 预测等级 | 目标等级 | 缺失 / 过期材料 | 申请前需处理 |",
+                      "|---|---|---|---|---|---|---|", *rows, ""])
+
+
+def html_attr(value: str) -> str:
+    import html
+    from urllib.parse import quote
+
+    return html.escape(quote(value, safe="/.-_~"), quote=True)
+
+
 CSS = """.clause-tag { font-size: .75rem; color: var(--md-default-fg-color--light); margin-top: -.6em; }
 .score-card { border-left: .3rem solid var(--md-primary-fg-color); padding: .2rem 1rem; background: var(--md-code-bg-color); }
 .level-badge { display: inline-block; padding: 0 .6em; border-radius: 1em; color: #fff; font-weight: 700; }

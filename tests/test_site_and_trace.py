@@ -108,3 +108,57 @@ def test_published_site_builds_strict(tmp_path):
     for name in ("佛山市华澜电器有限公司", "杭州云选优品电子商务有限公司", "南京启衡信息技术有限公司"):
         assert name in portal
     assert (tmp_path / "site" / "companies" / "qiheng-software" / "manual" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_portal_lists_every_company_and_links_to_each_site(tmp_path, capsys):
+    from generator.cli import main
+
+    assert main(["build", str(ROOT / "company_profiles"), "-o", str(tmp_path)]) == 0
+    portal = tmp_path / "portal" / "site" / "index.html"
+    html = portal.read_text(encoding="utf-8")
+    for slug, name in (("hualan-appliances", "佛山市华澜电器有限公司"), ("yunxuan-online", "杭州云选优品电子商务有限公司"),
+                       ("qiheng-software", "南京启衡信息技术有限公司")):
+        link = f'href="../../{slug}/site/index.html"'
+        assert link in html and name in html
+        assert (portal.parent / "../.." / slug / "site" / "index.html").resolve().is_file()
+    assert "77" in html and "达标" in html and "售后服务管理师" in html
+    assert "企业一览" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_when_the_profile_changes(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    profile = tmp_path / "q.yaml"
+    profile.write_text((ROOT / "company_profiles" / "qiheng-software.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", str(profile), "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_for(text: str) -> bool:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    if text in response.read().decode("utf-8"):
+                        return True
+            except OSError:
+                pass
+            time.sleep(1)
+        return False
+
+    try:
+        assert wait_for("025-5288 6600")
+        profile.write_text(profile.read_text(encoding="utf-8").replace("hotline: 025-5288 6600", "hotline: 025-5288 9999"),
+                           encoding="utf-8")
+        assert wait_for("025-5288 9999")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
