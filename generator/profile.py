@@ -490,32 +490,29 @@ class Profile(Model):
     customisation: dict[str, SectionText] = {}
     """对手册章节的补充或改写，键为章节号或标题，如“13.2”或“备件与收费”"""
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "Profile":
-        # Cross-field facts; every one is checked so that all problems are reported together.
-        found: list[str] = []
-        s = self.staff
-        if s.qualified_technicians > s.technicians:
-            found.append(f"staff.qualified_technicians（{s.qualified_technicians}）不能多于 technicians（{s.technicians}）")
-        if s.aftersales_staff > self.company.employees:
-            found.append(f"staff.aftersales_staff（{s.aftersales_staff}）不能多于 company.employees（{self.company.employees}）")
-        if len(s.certified_managers) > s.service_management_staff:
-            found.append(f"持证管理师 {len(s.certified_managers)} 人，多于服务管理人员 {s.service_management_staff} 人")
-        d = self.document
-        if d.effective_date < d.issue_date:
-            found.append(f"document.effective_date（{d.effective_date}）早于 issue_date（{d.issue_date}）")
-        c = self.certification
-        if c.planned_application < c.system_start:
-            found.append(f"certification.planned_application（{c.planned_application}）早于体系运行日期 system_start（{c.system_start}）")
-        if self.company.founded > c.system_start:
-            found.append(f"体系运行日期 {c.system_start} 早于企业成立日期 {self.company.founded}")
-        if found:
-            raise ValueError("；".join(found))
-        return self
 
-    @property
-    def slug(self) -> str:
-        return self.company.credit_code
+def cross_field(profile: Profile) -> list[tuple[tuple, str]]:
+    """Facts that contradict each other: (key path of the value to fix, message)."""
+    found = []
+    s, d, c = profile.staff, profile.document, profile.certification
+    if s.qualified_technicians > s.technicians:
+        found.append((("staff", "qualified_technicians"),
+                      f"持证技术人员 {s.qualified_technicians} 人，多于技术人员总数 {s.technicians} 人"))
+    if s.aftersales_staff > profile.company.employees:
+        found.append((("staff", "aftersales_staff"),
+                      f"售后服务人员 {s.aftersales_staff} 人，多于员工总数 {profile.company.employees} 人"))
+    if len(s.certified_managers) > s.service_management_staff:
+        found.append((("staff", "service_management_staff"),
+                      f"持证管理师 {len(s.certified_managers)} 人，多于服务管理人员 {s.service_management_staff} 人"))
+    if d.effective_date < d.issue_date:
+        found.append((("document", "effective_date"), f"实施日期 {d.effective_date} 早于发布日期 {d.issue_date}"))
+    if c.planned_application < c.system_start:
+        found.append((("certification", "planned_application"),
+                      f"计划申请日期 {c.planned_application} 早于体系开始运行的日期 {c.system_start}"))
+    if profile.company.founded > c.system_start:
+        found.append((("certification", "system_start"),
+                      f"体系开始运行的日期 {c.system_start} 早于企业成立日期 {profile.company.founded}"))
+    return found
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -543,9 +540,16 @@ def validate(loaded: Loaded) -> Profile:
         problems.add("文件顶层应为键值映射（company:、organisation: …）", line=1, column=1)
         raise ProfileError("企业档案格式不对", problems.items)
     try:
-        return Profile.model_validate(loaded.data)
+        profile = Profile.model_validate(loaded.data)
     except ValidationError as exc:
         raise ProfileError(f"企业档案有 {exc.error_count()} 处问题", _problems(exc, loaded)) from None
+    problems = ProblemList(loaded.file)
+    for path, message in cross_field(profile):
+        line, column = loaded.mark(path)
+        problems.add(message, line=line, column=column, key_path=format_path(path))
+    if problems:
+        raise ProfileError(f"企业档案有 {len(problems.items)} 处问题", problems.items)
+    return profile
 
 
 def load_profile(path: str | Path, catalogue=None) -> Profile:
@@ -624,9 +628,12 @@ def _problems(exc: ValidationError, loaded: Loaded):
         if kind == "value_error":
             message = str(err["msg"]).removeprefix("Value error, ")
         elif kind == "literal_error":
-            message = "应为以下之一：" + str(err.get("ctx", {}).get("expected", "")).replace("'", "")
+            expected = str(err.get("ctx", {}).get("expected", "")).replace("'", "")
+            message = "应为以下之一：" + expected.replace(" or ", "、").replace(", ", "、")
         elif kind in _MESSAGES:
-            message = _MESSAGES[kind].format(**err.get("ctx", {}))
+            ctx = {k: (int(v) if isinstance(v, float) and v.is_integer() else v)
+                   for k, v in err.get("ctx", {}).items()}
+            message = _MESSAGES[kind].format(**ctx)
         else:
             message = str(err["msg"])
         if kind == "missing":
@@ -635,7 +642,8 @@ def _problems(exc: ValidationError, loaded: Loaded):
             hint = doc or ""
         else:
             got = err.get("input")
-            hint = f"实际为 {got!r}" if kind != "value_error" and not isinstance(got, (dict, list)) else ""
+            shown = repr(got) if len(repr(got)) <= 40 else repr(got)[:36] + "…"
+            hint = f"实际为 {shown}" if kind != "value_error" and not isinstance(got, (dict, list)) else ""
         problems.add(message, line=line, column=column, key_path=key_path, hint=hint)
     return problems.items
 

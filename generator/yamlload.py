@@ -7,12 +7,14 @@ keeps the line and column it came from, which is how validation errors name `fil
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import AftersalesError, Problem, ProfileError
@@ -55,7 +57,7 @@ class Loaded:
             path = path[:-1]
         m = self.marks.get(path)
         if m is None:
-            return None, None
+            return 1, 1  # the document itself
         if key and m.key_line is not None:
             return m.key_line, m.key_column
         return m.line, m.column
@@ -111,8 +113,13 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        fail(f"YAML 语法错误：{_translate(exc)}", line, column)
-    except YAMLError as exc:  # unmarked scanner/reader errors
+        fail(f"YAML 语法错误：{_translate(exc)}", line, column, _unclosed_quote(text, line))
+    except ReaderError as exc:  # a character YAML does not allow in a file (control characters)
+        line = text[: exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        fail(f"文件中含有不可见的控制字符 U+{exc.character:04X}", line, column,
+             "通常来自从其他软件复制的文字，请删除后重新输入")
+    except YAMLError as exc:  # other unmarked scanner errors
         fail(f"YAML 语法错误：{exc}")
     nodes = [n for n in nodes if n is not None]
     if len(nodes) != 1:
@@ -121,6 +128,15 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
     counter = [0]
     data = _convert(nodes[0], (), marks, counter, name, 0)
     return Loaded(name, data, marks)
+
+
+def _unclosed_quote(text: str, before: int | None) -> str:
+    """A hint naming the first line above the error whose quotes do not pair up."""
+    for number, line in enumerate(text.splitlines()[: before or 0], 1):
+        content = line.split(" #")[0]
+        if content.count('"') % 2 or content.count("'") % 2:
+            return f"第 {number} 行的引号似乎没有闭合"
+    return ""
 
 
 def _translate(exc: MarkedYAMLError) -> str:
@@ -183,9 +199,16 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
     return _scalar(node, fail)
 
 
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML (DOCX)
+
+
 def _scalar(node: ScalarNode, fail) -> Any:
     value, tag = node.value, node.tag
     if tag == "tag:yaml.org,2002:str":
+        bad = _ILLEGAL.search(value)
+        if bad:
+            fail(f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）",
+                 "通常来自从其他软件复制的文字，请删除后重新输入")
         return value
     if tag == "tag:yaml.org,2002:null":
         return None

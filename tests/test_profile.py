@@ -59,9 +59,10 @@ def test_literal_choice_lists_the_allowed_values(tmp_path):
 def test_cross_field_facts(tmp_path):
     text = hualan_with("qualified_technicians: 88", "qualified_technicians: 120")
     text = text.replace("effective_date: 2026-06-01", "effective_date: 2026-05-01")
-    (problem,) = problems_of(tmp_path, text)
-    assert "qualified_technicians（120）不能多于 technicians（92）" in problem.message
-    assert "effective_date" in problem.message
+    first, second = problems_of(tmp_path, text)
+    assert (first.key_path, first.message) == ("staff.qualified_technicians", "持证技术人员 120 人，多于技术人员总数 92 人")
+    assert second.key_path == "document.effective_date" and "早于发布日期" in second.message
+    assert first.line and second.line
 
 
 def test_arrangement_needs_reason_when_not_provided(tmp_path):
