@@ -50,13 +50,27 @@ class DocxMeta:
 
 
 _template_bytes: bytes | None = None
+_style_ids: dict[str, str] = {}
+
+
+def _add(doc: DocxDocument, text: str, style: str) -> Paragraph:
+    """doc.add_paragraph with the style set by id: python-docx's lookup by name scans every style."""
+    paragraph = doc.add_paragraph(text)
+    _style(paragraph, style)
+    return paragraph
+
+
+def _style(paragraph: Paragraph, style: str) -> None:
+    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = _style_ids[style]
 
 
 def _template() -> DocxDocument:
     global _template_bytes
     if _template_bytes is None:
         _template_bytes = REFERENCE_DOCX.read_bytes()
-        _check_styles(open_docx(io.BytesIO(_template_bytes)))
+        reference = open_docx(io.BytesIO(_template_bytes))
+        _check_styles(reference)
+        _style_ids.update({s.name: s.style_id for s in reference.styles})
     return open_docx(io.BytesIO(_template_bytes))
 
 
@@ -89,22 +103,22 @@ def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = 
 # --- page furniture --------------------------------------------------------------------------
 def _cover(doc: DocxDocument, meta: DocxMeta) -> None:
     for _ in range(5):
-        doc.add_paragraph("", STYLES["plain"])
-    doc.add_paragraph(meta.company, STYLES["cover_company"])
-    doc.add_paragraph(meta.title, STYLES["title"])
-    doc.add_paragraph(f"依据 GB/T 27922-2011《商品售后服务评价体系》", STYLES["subtitle"])
+        _add(doc, "", STYLES["plain"])
+    _add(doc, meta.company, STYLES["cover_company"])
+    _add(doc, meta.title, STYLES["title"])
+    _add(doc, f"依据 GB/T 27922-2011《商品售后服务评价体系》", STYLES["subtitle"])
     for _ in range(4):
-        doc.add_paragraph("", STYLES["plain"])
+        _add(doc, "", STYLES["plain"])
     if meta.cover_rows:
         table = doc.add_table(rows=0, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for label, value in meta.cover_rows:
             cells = table.add_row().cells
             cells[0].paragraphs[0].text = label
-            cells[0].paragraphs[0].style = doc.styles[STYLES["cover_meta"]]
+            _style(cells[0].paragraphs[0], STYLES["cover_meta"])
             cells[1].paragraphs[0].text = value
-            cells[1].paragraphs[0].style = doc.styles[STYLES["cover_meta"]]
-    doc.add_paragraph(meta.date_text, STYLES["cover_meta"]).add_run().add_break(WD_BREAK.PAGE)
+            _style(cells[1].paragraphs[0], STYLES["cover_meta"])
+    _add(doc, meta.date_text, STYLES["cover_meta"]).add_run().add_break(WD_BREAK.PAGE)
 
 
 def _field(paragraph: Paragraph, instruction: str, cached: str = "") -> None:
@@ -132,8 +146,8 @@ def _field(paragraph: Paragraph, instruction: str, cached: str = "") -> None:
 
 
 def _toc(doc: DocxDocument, sections: list[clausetags.Section]) -> None:
-    doc.add_paragraph("目　录", STYLES["toc_heading"])
-    paragraph = doc.add_paragraph("", STYLES["plain"])
+    _add(doc, "目　录", STYLES["toc_heading"])
+    paragraph = _add(doc, "", STYLES["plain"])
     _field(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
     # Cached entries so the contents read before the field is updated (Word asks on opening).
     end = paragraph._p[-1]
@@ -142,7 +156,7 @@ def _toc(doc: DocxDocument, sections: list[clausetags.Section]) -> None:
     for section in sections:
         if section.level > 2:
             continue
-        last = doc.add_paragraph(_plain(section.title), STYLES["toc"].format(level=section.level))
+        last = _add(doc, _plain(section.title), STYLES["toc"].format(level=section.level))
     last._p.append(end)
     settings = doc.settings.element
     update = OxmlElement("w:updateFields")
@@ -156,10 +170,10 @@ def _header_footer(doc: DocxDocument, meta: DocxMeta) -> None:
     section.different_first_page_header_footer = True
     header = section.header.paragraphs[0]
     header.text = f"{meta.short_name}　{meta.title}　{meta.number}　{meta.version} 版"
-    header.style = doc.styles[STYLES["header"]]
+    _style(header, STYLES["header"])
     _bottom_border(header)
     footer = section.footer.paragraphs[0]
-    footer.style = doc.styles[STYLES["footer"]]
+    _style(footer, STYLES["footer"])
     footer.add_run("第 ")
     _field(footer, "PAGE", "1")
     footer.add_run(" 页 共 ")
@@ -207,7 +221,7 @@ class _Renderer:
 
     # blocks
     def _heading_open(self, token):
-        self.paragraph = self.doc.add_paragraph("", STYLES["heading"].format(level=min(int(token.tag[1]), 4)))
+        self.paragraph = _add(self.doc, "", STYLES["heading"].format(level=min(int(token.tag[1]), 4)))
         if token.tag == "h1" and not self.meta.chapter_breaks:
             self.paragraph.paragraph_format.page_break_before = False
         self.heading_clauses = ()
@@ -215,20 +229,20 @@ class _Renderer:
     def _heading_close(self, token):
         if self.heading_clauses:
             names = [f"{cid} {self.meta.clause_titles.get(cid, '')}".strip() for cid in self.heading_clauses]
-            self.doc.add_paragraph("对应条款：" + "；".join(names), STYLES["clause"])
+            _add(self.doc, "对应条款：" + "；".join(names), STYLES["clause"])
         self.paragraph = None
 
     def _paragraph_open(self, token):
         if self.lists:
             current = self.lists[-1]
             style = STYLES["number"] if current["ordered"] else STYLES["bullet"]
-            self.paragraph = self.doc.add_paragraph("", style)
+            self.paragraph = _add(self.doc, "", style)
             if current["ordered"]:
                 self._set_num(self.paragraph, current["num_id"])
             if len(self.lists) > 1:
                 self.paragraph.paragraph_format.left_indent = Pt(21 * len(self.lists))
             return
-        self.paragraph = self.doc.add_paragraph("", STYLES["body"])
+        self.paragraph = _add(self.doc, "", STYLES["body"])
 
     def _paragraph_close(self, token):
         self.paragraph = None
@@ -251,10 +265,10 @@ class _Renderer:
         pass
 
     def _hr(self, token):
-        self.doc.add_paragraph("", STYLES["plain"]).add_run().add_break(WD_BREAK.PAGE)
+        _add(self.doc, "", STYLES["plain"]).add_run().add_break(WD_BREAK.PAGE)
 
     def _code_block(self, token):
-        self.doc.add_paragraph(token.content.rstrip("\n"), STYLES["plain"])
+        _add(self.doc, token.content.rstrip("\n"), STYLES["plain"])
 
     _fence = _code_block
 
@@ -282,16 +296,17 @@ class _Renderer:
         width.set(qn("w:type"), "pct")
         tbl_pr.append(width)
         self._column_widths(table, rows, columns)
-        for r, row in enumerate(rows):
+        for r, (row, table_row) in enumerate(zip(rows, table.rows)):
             header = r < self.header_rows
+            cells = table_row.cells
             for c, runs in enumerate(row):
-                self._fill_cell(table.cell(r, c), runs, header)
+                self._fill_cell(cells[c], runs, header)
             if header:
-                self._mark_header(table.rows[r])
+                self._mark_header(table_row)
             elif any(not "".join(t for t, _, _ in cell).strip() for cell in row):
-                self._writing_height(table.rows[r])  # a blank to fill in by hand
+                self._writing_height(table_row)  # a blank to fill in by hand
         self.table_rows = None
-        self.doc.add_paragraph("", STYLES["plain"])  # keeps consecutive tables apart
+        _add(self.doc, "", STYLES["plain"])  # keeps consecutive tables apart
 
     def _column_widths(self, table, rows, columns: int) -> None:
         """Short columns get their content's width; long ones share what is left."""
@@ -346,7 +361,7 @@ class _Renderer:
 
     def _fill_cell(self, cell, runs, header: bool) -> None:
         paragraph = cell.paragraphs[0]
-        paragraph.style = self.doc.styles[STYLES["table_text"]]
+        _style(paragraph, STYLES["table_text"])
         for text, bold, italic in runs:
             run = paragraph.add_run(text)
             run.bold = header or bold or None
@@ -430,7 +445,7 @@ class _Renderer:
         self.paragraph.add_run().add_picture(io.BytesIO(self.images[source]), width=width)
         caption = "".join(child.content for child in token.children or [])
         if caption:
-            self.doc.add_paragraph(caption, STYLES["caption"]).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _add(self.doc, caption, STYLES["caption"]).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def _i_link_open(self, token):
         pass
