@@ -18,7 +18,8 @@ from .certification import Plan as CertificationPlan
 from .certification import plan_certification
 from .charts import indicator_chart, org_chart, plan_chart, service_flow
 from .docx_writer import DocxMeta, write_docx
-from .errors import AftersalesError, locate
+from .errors import AftersalesError, Problem, locate
+from .lint import lint
 from .markdown_text import date
 from .materials import MaterialLine, counts, material_lines
 from .plan import Action, Path, plan
@@ -47,6 +48,7 @@ class Bundle:
     paths: list[Path]
     images: dict[str, bytes]  # "images/…png" -> bytes, referenced by the documents' Markdown
     certification: CertificationPlan
+    findings: list[Problem]  # consistency lint: warnings, errors under --strict
 
     @property
     def blanks(self) -> list[str]:
@@ -84,6 +86,7 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     materials = material_lines(profile, catalogue, {s.key: s.filename for s in document_specs() if s.filename})
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
+    findings = lint(profile, catalogue, loaded)
     images = {"images/scorecard-indicators.png": indicator_chart(assessment),
               "images/certification-plan.png": plan_chart(certification),
               "images/org-chart.png": org_chart(profile),
@@ -91,7 +94,7 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     docx = {doc.spec.filename: write_docx(doc.markdown, _meta(doc, profile, catalogue), images)
             for doc in documents if doc.spec.filename}
     return Bundle(FilePath(profile_path), profile, catalogue, assessment, documents, materials, traces,
-                  docx, todo, paths, images, certification)
+                  docx, todo, paths, images, certification, findings)
 
 
 def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:

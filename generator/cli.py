@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="校验企业档案，一次列出全部问题")
     check.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE")
+    check.add_argument("--strict", action="store_true", help="把一致性警告当作错误（退出码 2）")
     check.set_defaults(run=_check)
 
     score = sub.add_parser("score", help="在终端显示自评打分和整改路径")
@@ -102,12 +103,18 @@ def _check(args) -> int:
             continue
         a = bundle.assessment
         _report(bundle, blanks=False)
+        if args.strict and bundle.findings:
+            failed += 1
+            print(f"错误：--strict 下有 {len(bundle.findings)} 条一致性问题", file=sys.stderr)
+            continue
         print(f"✓ {path}：有效。自评 {a.score:g} 分，{a.level}；删减 {len(a.excluded)} 项；"
               f"材料缺失 {bundle.material_counts.get('缺失', 0)} 项")
     return EXIT_INPUT if failed else EXIT_OK
 
 
 def _report(bundle, blanks: bool = True) -> None:
+    for finding in bundle.findings:
+        print(f"  ⚠ {finding.render()}", file=sys.stderr)
     for warning in bundle.warnings:
         print(f"  ⚠ {warning}", file=sys.stderr)
     if blanks and bundle.blanks:

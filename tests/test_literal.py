@@ -51,3 +51,18 @@ def test_site_escapes_the_text(evil_built):
     assert "<b>{% raw %}" not in home
     manual = manual_html(evil_built / "site")
     assert '<a href="http://x">' not in manual
+
+
+def test_word_field_codes_stay_text(tmp_path):
+    from docx.oxml.ns import qn
+
+    field = '{ DATE \\@ "yyyy" } { INCLUDETEXT "c:/x" }'
+    text = HUALAN.read_text(encoding="utf-8").replace(
+        "english_name: Foshan Hualan Electric Appliance Co., Ltd.", f"english_name: '{field}'")
+    path = tmp_path / "field.yaml"
+    path.write_text(text, encoding="utf-8")
+    write_bundle(make_bundle(path), tmp_path / "out", site=False)
+    manual = docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx"))
+    assert field in all_text(manual)
+    instructions = {t.text.split()[0] for t in manual.element.body.iter(qn("w:instrText"))}
+    assert instructions == {"TOC"}  # only our own table-of-contents field
