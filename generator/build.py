@@ -6,6 +6,8 @@ replaces the previous output in one rename. A failed build leaves earlier output
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -109,11 +111,27 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
         number=d.number, version=d.version, cover_rows=rows,
         clause_titles={cid: c.title for cid, c in catalogue.clauses.items()}, toc=doc.spec.toc, chapter_breaks=doc.spec.chapter_breaks,
         date_text=f"{date(d.issue_date)}发布　{date(d.effective_date)}实施" if doc.key == "manual" else "",
+        issued=d.issue_date,
     )
 
 
-def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True) -> FilePath:
-    """Write the DOCX files, the MkDocs project and the built site into `out_dir`, atomically."""
+def summary_of(bundle: Bundle):
+    from .batch import Summary
+
+    counts = bundle.material_counts
+    return Summary(
+        slug=bundle.slug, legal_name=bundle.profile.company.legal_name,
+        enterprise_type=bundle.profile.company.enterprise_type, score=bundle.assessment.score,
+        level=bundle.assessment.level, target_level=bundle.profile.certification.target_level,
+        missing=counts.get("缺失", 0) + counts.get("已过期", 0), material_counts=counts,
+        warnings=bundle.warnings, findings=[f.render() for f in bundle.findings], blanks=bundle.blanks,
+        files=list(bundle.docx))
+
+
+def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,
+                 manifest: dict | None = None) -> FilePath:
+    """Write the DOCX files, the MkDocs project and the built site into `out_dir`, atomically,
+    with `manifest.json` listing every file's SHA-256 (plus the given `manifest` entries)."""
     def fill(staging: FilePath) -> None:
         for name, data in bundle.docx.items():
             (staging / name).write_bytes(data)
@@ -125,12 +143,21 @@ def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True) 
         if site:
             config = write_project(site_pages(bundle), staging / "mkdocs", bundle.profile.company.short_name,
                                    nav(bundle))
-            build_site(config, staging / "site")
+            build_site(config, staging / "site", bundle.profile.document.issue_date)
+        write_manifest(staging, manifest or {})
 
     return atomic_folder(FilePath(out_dir), fill)
 
 
-def write_portal(built: list[tuple[Bundle, FilePath]], out_dir: str | FilePath) -> FilePath:
+def write_manifest(folder: FilePath, extra: dict) -> None:
+    files = {str(p.relative_to(folder)).replace(os.sep, "/"): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(folder.rglob("*")) if p.is_file()}
+    data = {"tool": "aftersales", **extra, "files": files}
+    (folder / "manifest.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                          encoding="utf-8")
+
+
+def write_portal(built: list, out_dir: str | FilePath) -> FilePath:
     """An MkDocs site listing every company built, linking to each company's own site."""
     out_dir = FilePath(out_dir)
 

@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, default=None,
                        help="输出目录；一个档案时即该企业的目录，多个档案时每个企业一个子目录（默认 build/）")
     build.add_argument("--no-site", action="store_true", help="只生成 DOCX，不构建网站")
+    build.add_argument("--force", action="store_true", help="即使档案和模板都没有变化也重新生成")
+    build.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="并行进程数（默认为 CPU 核数）")
     build.add_argument("--content", type=Path, metavar="DIR",
                        help="自定义模板文件夹：其中与 content/documents/ 同名的模板优先使用（咨询机构的版式和表述）")
     build.set_defaults(run=_build)
@@ -161,42 +163,81 @@ def _score(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import make_bundle, write_bundle, write_portal
+    import os
+
+    from .batch import build_many
+    from .build import safe_name, write_portal
 
     if args.content is not None and not args.content.is_dir():
         raise AftersalesError(f"--content 应为文件夹：{args.content}")
     paths = _profiles(args.profiles)
     single = len(paths) == 1 and not args.profiles[0].is_dir()
-    failed = 0
-    built = []
-    for path in paths:
-        try:
-            bundle = make_bundle(path, content=args.content)
-            if single:
-                out = args.output or Path("build") / bundle.slug
-            else:
-                out = (args.output or Path("build")) / bundle.slug
-            write_bundle(bundle, out, site=not args.no_site)
-            built.append((bundle, out))
-        except AftersalesError as exc:
-            failed += 1
-            print(exc.render(), file=sys.stderr)
-            continue
-        a = bundle.assessment
-        print(f"✓ {bundle.profile.company.legal_name} → {out}")
-        for name in bundle.docx:
-            print(f"    {out / name}")
-        if not args.no_site:
-            print(f"    {out / 'site' / 'index.html'}")
-        print(f"  自评 {a.score:g} 分，{a.level}；材料：" +
-              "，".join(f"{k} {v}" for k, v in bundle.material_counts.items() if v))
-        _report(bundle)
+    root = args.output or Path("build")
+    jobs = [(path, (args.output or root / safe_name(path.stem)) if single else root / safe_name(path.stem))
+            for path in paths]
+    if len({out for _, out in jobs}) < len(jobs):
+        raise AftersalesError("有多个档案文件名相同（去掉特殊字符后），它们的输出目录会冲突，请改名")
+    if not single and any(out.name == "portal" for _, out in jobs):
+        raise AftersalesError("档案不能命名为 portal.yaml：portal 是企业一览的目录")
+    workers = args.jobs or min(len(jobs), os.cpu_count() or 1)
+    show = _Progress(len(jobs), single)
+    results = build_many(jobs, site=not args.no_site, content=args.content, force=args.force,
+                         workers=workers, progress=show)
+    show.close()
+    built = [(r.summary, Path(r.out)) for r in results if r.summary is not None]
     if not single and built and not args.no_site:
-        portal = write_portal(built, (args.output or Path("build")) / "portal")
+        portal = write_portal(built, root / "portal")
         print(f"企业一览：{portal / 'site' / 'index.html'}")
-    if len(paths) > 1:
-        print(f"共 {len(paths)} 个档案：成功 {len(paths) - failed}，失败 {failed}")
+    failed = [r for r in results if r.status == "failed"]
+    if len(results) > 1:
+        counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "skipped", "failed")}
+        print(f"共 {len(results)} 个档案：生成 {counts['built']}，未变化跳过 {counts['skipped']}，失败 {counts['failed']}")
+        for r in failed:
+            print(f"  ✗ {r.path}", file=sys.stderr)
     return EXIT_INPUT if failed else EXIT_OK
+
+
+class _Progress:
+    """A progress bar for batches on a terminal; the per-company report for a single build."""
+
+    def __init__(self, total: int, single: bool):
+        self.single = single
+        self.bar = None
+        if not single and sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), transient=True)
+            self.task = self.bar.add_task("生成中", total=total)
+            self.bar.start()
+
+    def __call__(self, result) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+        if result.status == "failed":
+            print(result.message, file=sys.stderr)
+            return
+        s = result.summary
+        mark = "✓" if result.status == "built" else "＝"
+        note = "" if result.status == "built" else "（未变化，跳过；--force 重新生成）"
+        print(f"{mark} {s.legal_name} → {result.out}{note}")
+        if self.single:
+            out = Path(result.out)
+            for name in s.files:
+                print(f"    {out / name}")
+            if (out / "site" / "index.html").exists():
+                print(f"    {out / 'site' / 'index.html'}")
+        print(f"  自评 {s.score:g} 分，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
+        for finding in s.findings:
+            print(f"  ⚠ {finding}", file=sys.stderr)
+        for warning in s.warnings:
+            print(f"  ⚠ {warning}", file=sys.stderr)
+        if s.blanks:
+            print("  需手工填写：" + "、".join(s.blanks))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@ footer with page numbers, and under each tagged heading an "对应条款" line.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 from docx import Document as open_docx
@@ -46,6 +49,7 @@ class DocxMeta:
     clause_titles: dict[str, str] = field(default_factory=dict)
     toc: bool = False
     chapter_breaks: bool = True  # each level-1 heading starts a new page
+    issued: dt.date | None = None  # the document's date: core properties and zip entry times
     date_text: str = ""
 
 
@@ -95,9 +99,32 @@ def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = 
     _header_footer(doc, meta)
     props = doc.core_properties
     props.title, props.author, props.subject = meta.title, meta.company, "GB/T 27922-2011"
+    props.last_modified_by, props.revision = meta.company, 1
+    stamp = dt.datetime.combine(meta.issued or dt.date(2000, 1, 1), dt.time())
+    props.created = props.modified = props.last_printed = stamp
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return reproducible_zip(buffer.getvalue(), stamp)
+
+
+def reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """The same document (DOCX, XLSX) gives the same bytes: every zip entry gets one fixed time, in a fixed order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        first = [n for n in names if n == "[Content_Types].xml"]  # must come first for some readers
+        for name in first + sorted(n for n in names if n not in first):
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            body = source.read(name)
+            if name == "docProps/core.xml":  # some writers stamp "modified" with the clock on save
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", body)
+            target.writestr(info, body)
+    return out.getvalue()
 
 
 # --- page furniture --------------------------------------------------------------------------

@@ -71,8 +71,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(config_file: Path, site_dir: Path) -> None:
-    """Run MkDocs (strict) on a generated project; its warnings become a build error."""
+def build_site(config_file: Path, site_dir: Path, date=None) -> None:
+    """Run MkDocs (strict) on a generated project; its warnings become a build error.
+
+    With `date`, MkDocs stamps that date (SOURCE_DATE_EPOCH) instead of today's, so the same input
+    gives the same site."""
+    import calendar
+    import os
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -91,6 +96,9 @@ def build_site(config_file: Path, site_dir: Path) -> None:
     logger.setLevel(logging.WARNING)
     logger.addHandler(collect)
     logger.propagate = False
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if date is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(date.timetuple()))
     try:
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         build(config)
@@ -98,6 +106,11 @@ def build_site(config_file: Path, site_dir: Path) -> None:
         raise AftersalesError(f"站点构建失败（mkdocs --strict）：{exc}",
                               [Problem(m, str(config_file)) for m in collect.messages]) from None
     finally:
+        if date is not None:
+            if saved is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = saved
         logger.removeHandler(collect)
         logger.setLevel(level)
         logger.propagate = propagate

@@ -305,7 +305,9 @@ def trace_xlsx(bundle, where: Layout) -> bytes:
     book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    from .docx_writer import reproducible_zip
+
+    return reproducible_zip(buffer.getvalue(), stamp)
 
 
 def _home(bundle) -> str:
@@ -360,18 +362,16 @@ def _home(bundle) -> str:
 
 
 def portal_page(built, portal_dir) -> str:
-    """The consultant's overview of every company built, linking to each company's site."""
+    """The consultant's overview of every company built: (Summary, folder) pairs."""
     import os
 
     rows = []
-    for bundle, folder in built:
-        a, c = bundle.assessment, bundle.profile.company
+    for summary, folder in built:
         site = os.path.relpath(folder / "site" / "index.html", portal_dir / "site").replace(os.sep, "/")
-        missing = bundle.material_counts.get("缺失", 0) + bundle.material_counts.get("已过期", 0)
-        warn = "；".join(literal(w.split("：")[0]) for w in bundle.warnings) or "—"
-        rows.append(f'| <a href="{html_attr(site)}">{literal(c.legal_name)}</a> | {literal(c.enterprise_type)} | '
-                    f"{literal(a.score)} | {literal(a.level)} | {literal(bundle.profile.certification.target_level)} | "
-                    f"{missing} | {warn} |")
+        warn = "；".join(literal(w.split("：")[0]) for w in summary.warnings) or "—"
+        rows.append(f'| <a href="{html_attr(site)}">{literal(summary.legal_name)}</a> | {literal(summary.enterprise_type)} | '
+                    f"{literal(summary.score)} | {literal(summary.level)} | {literal(summary.target_level)} | "
+                    f"{summary.missing} | {warn} |")
     return "\n".join(["---", "hide:", "  - navigation", "---", "", "# 企业一览", "", f"共 {len(built)} 家企业。点击企业名称打开该企业的文件网站。", "",
                       "| 企业 | 类型 | 自评得分 | 预测等级 | 目标等级 | 缺失 / 过期材料 | 申请前需处理 |",
                       "|---|---|---|---|---|---|---|", *rows, ""])

@@ -13,6 +13,7 @@ from generator.standard import load_catalogue
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "company_profiles"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 HUALAN = PROFILES / "hualan-appliances.yaml"
 YUNXUAN = PROFILES / "yunxuan-online.yaml"
 QIHENG = PROFILES / "qiheng-software.yaml"

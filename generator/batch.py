@@ -1,0 +1,109 @@
+"""Building many profiles: in parallel over the cores, skipping those whose inputs did not change.
+
+Each output folder holds `manifest.json`: the hash of everything that went into it (profile,
+bundled content and templates, override templates, tool version, options), a summary for the
+portal, and the SHA-256 of every file written. A profile whose input hash matches is skipped.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import AftersalesError
+from .paths import CONTENT, TEMPLATES
+
+VERSION = "0.1.0"
+
+
+@dataclass
+class Summary:
+    """What the portal and the command line show of one built company."""
+
+    slug: str
+    legal_name: str
+    enterprise_type: str
+    score: float
+    level: str
+    target_level: str
+    missing: int
+    material_counts: dict[str, int]
+    warnings: list[str]
+    findings: list[str]
+    blanks: list[str]
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    path: str
+    out: str
+    status: str  # built / skipped / failed
+    summary: Summary | None = None
+    message: str = ""
+
+
+@functools.lru_cache(maxsize=4)
+def _tree_hash(*folders: Path) -> str:
+    digest = hashlib.sha256(VERSION.encode())
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_hash(profile: Path, content: Path | None, site: bool) -> str:
+    digest = hashlib.sha256(profile.read_bytes())
+    digest.update(_tree_hash(CONTENT, TEMPLATES).encode())
+    digest.update(_tree_hash(content.resolve()).encode() if content else b"-")
+    digest.update(b"site" if site else b"docx")
+    return digest.hexdigest()
+
+
+def read_manifest(out: Path) -> dict | None:
+    try:
+        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def build_one(path: str, out: str, site: bool = True, content: str | None = None, force: bool = False) -> Result:
+    """Build one profile into `out` (a worker process runs this); never raises for bad input."""
+    from .build import make_bundle, summary_of, write_bundle
+
+    profile, folder = Path(path), Path(out)
+    try:
+        key = input_hash(profile, Path(content) if content else None, site)
+        manifest = read_manifest(folder)
+        if not force and manifest and manifest.get("input_hash") == key:
+            return Result(path, out, "skipped", Summary(**manifest["summary"]))
+        bundle = make_bundle(profile, content=Path(content) if content else None)
+        summary = summary_of(bundle)
+        write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)})
+        return Result(path, out, "built", summary)
+    except AftersalesError as exc:
+        return Result(path, out, "failed", message=exc.render())
+
+
+def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | None, force: bool,
+               workers: int, progress=None) -> list[Result]:
+    """Build every (profile, output folder) pair; `progress(result)` is called as each finishes."""
+    args = [(str(p), str(o), site, str(content) if content else None, force) for p, o in jobs]
+    results: list[Result] = []
+    if workers <= 1 or len(jobs) <= 1:
+        for a in args:
+            results.append(build_one(*a))
+            if progress:
+                progress(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(build_one, *a) for a in args]
+        for future in futures:
+            results.append(future.result())
+            if progress:
+                progress(results[-1])
+    return results

@@ -1,0 +1,51 @@
+"""Batch builds, skipping unchanged profiles, and reproducible output."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import CORPUS_DIR, HUALAN, PROFILES
+from generator.cli import main
+
+
+@pytest.mark.slow
+def test_same_input_same_bytes(tmp_path):
+    assert main(["build", str(HUALAN), "-o", str(tmp_path / "one")]) == 0
+    assert main(["build", str(HUALAN), "-o", str(tmp_path / "two")]) == 0
+    one = json.loads((tmp_path / "one" / "manifest.json").read_text(encoding="utf-8"))
+    two = json.loads((tmp_path / "two" / "manifest.json").read_text(encoding="utf-8"))
+    assert one == two
+    for docx in (tmp_path / "one").glob("*.docx"):
+        assert docx.read_bytes() == (tmp_path / "two" / docx.name).read_bytes()
+    assert len(one["files"]) > 100 and "01-售后服务手册.docx" in one["files"]
+
+
+def test_batch_with_one_broken_profile(tmp_path, capsys):
+    folder = tmp_path / "profiles"
+    shutil.copytree(PROFILES, folder)
+    shutil.copy(CORPUS_DIR / "16-credit-code-check.yaml", folder / "broken.yaml")
+    assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--no-site", "-j", "2"]) == 2
+    out, err = capsys.readouterr()
+    assert "共 4 个档案：生成 3，未变化跳过 0，失败 1" in out
+    assert "broken.yaml:6:16 [company.credit_code]: 统一社会信用代码校验位错误" in err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["hualan-appliances", "qiheng-software",
+                                                                   "yunxuan-online"]
+
+
+def test_unchanged_profiles_are_skipped_unless_forced(tmp_path, capsys):
+    profile = tmp_path / "p.yaml"
+    shutil.copy(HUALAN, profile)
+    out = tmp_path / "out"
+    assert main(["build", str(profile), "-o", str(out), "--no-site"]) == 0
+    stamp = (out / "manifest.json").stat().st_mtime_ns
+    capsys.readouterr()
+    assert main(["build", str(profile), "-o", str(out), "--no-site"]) == 0
+    assert "未变化，跳过" in capsys.readouterr().out
+    assert (out / "manifest.json").stat().st_mtime_ns == stamp
+    assert main(["build", str(profile), "-o", str(out), "--no-site", "--force"]) == 0
+    assert "未变化" not in capsys.readouterr().out
+    profile.write_text(profile.read_text(encoding="utf-8").replace("400-830-6688", "400-830-6699"), encoding="utf-8")
+    assert main(["build", str(profile), "-o", str(out), "--no-site"]) == 0
+    assert "未变化" not in capsys.readouterr().out
