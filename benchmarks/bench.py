@@ -1,0 +1,143 @@
+"""Speed and memory benchmark (not a test): prints a table of medians.
+
+    python benchmarks/bench.py            # everything (about 10 minutes on 2 cores)
+    python benchmarks/bench.py --quick    # fewer runs and profiles
+
+(a) Markdown → DOCX of the home-appliance manual: this project's writer vs pandoc --reference-doc,
+    as whole processes, and this writer in process with imports excluded;
+(b) one profile from a cold process: DOCX bundle only, and DOCX + site; Python start-up and imports;
+(c) 100 generated profiles, DOCX bundles, with 1 and 2 workers;
+(d) peak resident memory of (b) and (c);
+(e) how time grows from 10 to 100 to 300 profiles (2 workers).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+EXAMPLE = ROOT / "company_profiles" / "hualan-appliances.yaml"
+PY = sys.executable
+
+
+def run(cmd: list[str], **kw) -> tuple[float, int]:
+    """Wall seconds and the peak RSS (KB) of the command and its descendants."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, **kw)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(before, after)
+
+
+def median(cmd, runs) -> float:
+    return statistics.median(run(cmd)[0] for _ in range(runs))
+
+
+def rss_of(cmd) -> float:
+    """Peak RSS (MB) of one run, measured in a fresh helper process so earlier runs do not count."""
+    code = ("import resource,subprocess,sys;subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,"
+            "stderr=subprocess.DEVNULL);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([PY, "-c", code, *cmd], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    return int(out.strip()) / 1024
+
+
+def profiles(folder: Path, count: int) -> Path:
+    """`count` variants of the example, each a different company."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for i in range(count):
+        variant = text.replace("佛山市华澜电器有限公司", f"佛山市华澜电器第{i}分公司").replace(
+            "400-830-6688", f"400-830-{i:04d}").replace("employees: 860", f"employees: {200 + i * 7}")
+        (folder / f"c{i:03d}.yaml").write_text(variant, encoding="utf-8")
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 5
+    rows: list[tuple[str, str]] = []
+    work = Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
+    try:
+        from generator.build import make_bundle
+        from generator.docx_writer import DocxMeta, write_docx
+
+        bundle = make_bundle(EXAMPLE)
+        markdown = next(d for d in bundle.documents if d.key == "manual").markdown
+        source = work / "manual.md"
+        source.write_text(markdown, encoding="utf-8")
+        for name, data in bundle.images.items():
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            (work / name).write_bytes(data)
+        rows.append(("(a) manual Markdown", f"{len(markdown.encode()) / 1024:.0f} KB"))
+        ours = median([PY, "-m", "generator.md2docx", str(source), str(work / "ours.docx")], runs)
+        rows.append(("(a) this writer, whole process", f"{ours:.2f} s"))
+        meta = DocxMeta(title="manual", company="", short_name="", number="", version="", toc=True)
+        write_docx(markdown, meta, bundle.images)  # warm: template parsed, modules imported
+        inproc = statistics.median(_timed(lambda: write_docx(markdown, meta, bundle.images)) for _ in range(runs))
+        rows.append(("(a) this writer, in process (no imports)", f"{inproc:.2f} s"))
+        pandoc = shutil.which("pandoc")
+        if pandoc:
+            theirs = median([pandoc, "-f", "markdown", "-t", "docx", "--reference-doc",
+                             str(ROOT / "templates/docx/reference.docx"), "-o", str(work / "pandoc.docx"),
+                             str(source)], runs)
+            rows.append(("(a) pandoc --reference-doc, whole process", f"{theirs:.2f} s"))
+            rows.append(("(a) ratio whole process / pandoc", f"{ours / theirs:.2f} (target ≤ 1.0)"))
+            rows.append(("(a) ratio in process / pandoc", f"{inproc / theirs:.2f} (target ≤ 0.5)"))
+        else:
+            rows.append(("(a) pandoc", "not installed (apt-get install pandoc)"))
+
+        imports = median([PY, "-c", "import generator.build, generator.cli"], runs)
+        rows.append(("(b) Python start-up + imports", f"{imports:.2f} s"))
+        cli = [PY, "-m", "generator.cli", "build", str(EXAMPLE), "--force", "-o", str(work / "one")]
+        docx_only = median(cli + ["--no-site"], runs)
+        rows.append(("(b) one profile, DOCX bundle, cold process", f"{docx_only:.2f} s (target ≤ 1.5)"))
+        with_site = median(cli, runs)
+        rows.append(("(b) one profile, DOCX + site, cold process", f"{with_site:.2f} s (target ≤ 6)"))
+        rows.append(("(d) peak RSS, one profile DOCX + site", f"{rss_of(cli):.0f} MB"))
+
+        hundred = profiles(work / "p100", 100)
+        for jobs in (1, 2):
+            cmd = [PY, "-m", "generator.cli", "build", str(hundred), "--no-site", "--force", "-j", str(jobs),
+                   "-o", str(work / f"out{jobs}")]
+            wall = run(cmd)[0]
+            rows.append((f"(c) 100 profiles, DOCX, {jobs} worker{'s' if jobs > 1 else ''}",
+                         f"{wall:.1f} s" + (" (target ≤ 60)" if jobs == 2 else "")))
+        rows.append(("(d) peak RSS per worker, 100 profiles", f"{rss_of(cmd):.0f} MB (target ≤ 300)"))
+
+        sizes = (10, 100) if args.quick else (10, 100, 300)
+        for n in sizes:
+            folder = profiles(work / f"scale{n}", n)
+            wall = run([PY, "-m", "generator.cli", "build", str(folder), "--no-site", "--force", "-j", "2",
+                        "-o", str(work / f"scale-out{n}")])[0]
+            rows.append((f"(e) {n} profiles, 2 workers", f"{wall:.1f} s ({wall / n:.2f} s each)"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()
