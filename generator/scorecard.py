@@ -100,7 +100,9 @@ def print_table(card: Scorecard, console) -> None:
 
 def write_xlsx(card: Scorecard, target: FilePath) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
+
+    from .workbook import format_table, save
 
     data = as_data(card)
     book = Workbook()
@@ -123,19 +125,9 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
     for i, t in enumerate(data["plan"], 1):
         todo.append([i, t["key"], t["title"], t["action"], "、".join(t["evidence"]), t["owner"],
                      dt.date.fromisoformat(t["due"]), t["points"], t["effort"]])
-    for sheet, widths in ((summary, [16, 60]), (lines, [10, 16, 8, 10, 6, 8, 8, 10, 50, 40, 40]),
-                          (todo, [6, 12, 16, 60, 40, 10, 12, 12, 14])):
-        for column, width in zip("ABCDEFGHIJK", widths):
-            sheet.column_dimensions[column].width = width
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.iter_rows(min_row=1):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "A2" if sheet is not summary else None
+    format_table(summary, [16, 60], header=False)
     for cell in summary["A"]:
         cell.font = Font(bold=True)
-    stamp = dt.datetime.combine(card.profile.document.issue_date, dt.time())
-    book.properties.created = book.properties.modified = stamp
-    book.properties.creator = "aftersales"
-    book.save(target)
+    format_table(lines, [10, 16, 8, 10, 6, 8, 8, 10, 50, 40, 40])
+    format_table(todo, [6, 12, 16, 60, 40, 10, 12, 12, 14])
+    target.write_bytes(save(book, card.profile.document.issue_date))

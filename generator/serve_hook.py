@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.build import make_bundle
 from generator.errors import AftersalesError
 from generator.markdown_text import literal
+from generator.site import write_pages
 from generator.site_pages import site_pages
 
 
@@ -24,10 +25,4 @@ def on_pre_build(config):
         lines += [f"- {literal(p.render())}" for p in exc.problems]
         pages = {"index.md": "\n".join(lines) + "\n"}
     shutil.rmtree(docs, ignore_errors=True)
-    for rel, content in pages.items():
-        target = docs / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_pages(pages, docs)

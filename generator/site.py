@@ -43,14 +43,7 @@ def mkdocs_config(name: str, nav: list, docs_dir: str = "docs", site_dir: str = 
 def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: list,
                   serve_profile: Path | None = None) -> Path:
     """Write an MkDocs project; with `serve_profile`, pages are regenerated whenever it changes."""
-    docs = folder / "docs"
-    for rel, content in pages.items():
-        target = docs / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_pages(pages, folder / "docs")
     config = folder / "mkdocs.yml"
     settings = mkdocs_config(name, nav)
     if serve_profile is not None:
@@ -69,6 +62,16 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def write_pages(pages: dict[str, str | bytes], docs: Path) -> None:
+    for rel, content in pages.items():
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
 
 
 def build_site(config_file: Path, site_dir: Path, date=None) -> None:

@@ -282,10 +282,9 @@ def trace_csv(bundle, where: Layout) -> bytes:
 
 
 def trace_xlsx(bundle, where: Layout) -> bytes:
-    import datetime as dt
-
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+
+    from .workbook import format_table, save
 
     book = Workbook()
     sheet = book.active
@@ -293,21 +292,8 @@ def trace_xlsx(bundle, where: Layout) -> bytes:
     sheet.append(_HEADER)
     for c, manual, others, materials, score in _matrix_rows(bundle, where, None):
         sheet.append([c.id, c.title, manual, others, materials, score])
-    for column, width in zip("ABCDEF", (10, 16, 50, 50, 16, 10)):
-        sheet.column_dimensions[column].width = width
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    stamp = dt.datetime.combine(bundle.profile.document.issue_date, dt.time())
-    book.properties.created = book.properties.modified = stamp
-    buffer = io.BytesIO()
-    book.save(buffer)
-    from .docx_writer import reproducible_zip
-
-    return reproducible_zip(buffer.getvalue(), stamp)
+    format_table(sheet, [10, 16, 50, 50, 16, 10])
+    return save(book, bundle.profile.document.issue_date)
 
 
 def _home(bundle) -> str:
