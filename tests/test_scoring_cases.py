@@ -173,14 +173,20 @@ def test_five_deductions_must_be_corrected_on_the_path(catalogue):
     assert sum(1 for t in target.actions if t.deduction) == 1  # 4 left: 96 points, five stars
 
 
-def test_exclusion_the_catalogue_forbids_is_a_located_error(tmp_path, catalogue):
-    text = HUALAN.read_text(encoding="utf-8").replace(
-        "  special_deductions: []\n", "  exclusions:\n    \"5.3.2\": 本公司投诉很少\n  special_deductions: []\n")
+def problems_after(tmp_path, catalogue, old: str, new: str):
+    """The problems of the example profile with `old` replaced by `new`."""
+    text = HUALAN.read_text(encoding="utf-8")
+    assert old in text
     path = tmp_path / "p.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ProfileError) as info:
         load_profile(path, catalogue)
-    (problem,) = info.value.problems
+    return text.replace(old, new, 1), info.value.problems
+
+
+def test_exclusion_the_catalogue_forbids_is_a_located_error(tmp_path, catalogue):
+    text, (problem,) = problems_after(tmp_path, catalogue, "  special_deductions: []\n",
+                                      "  exclusions:\n    \"5.3.2\": 本公司投诉很少\n  special_deductions: []\n")
     assert problem.message == "条款 5.3.2 投诉处理 按 GB/T 27922 不可删减"
     assert problem.key_path == "readiness.exclusions.5.3.2"
     assert problem.line == text.splitlines().index('    "5.3.2": 本公司投诉很少') + 1
@@ -188,21 +194,12 @@ def test_exclusion_the_catalogue_forbids_is_a_located_error(tmp_path, catalogue)
 
 
 def test_exclusion_of_a_service_clause_points_to_arrangements(tmp_path, catalogue):
-    text = HUALAN.read_text(encoding="utf-8").replace(
-        "  special_deductions: []\n", "  exclusions:\n    \"5.2.6\": 不回收\n  special_deductions: []\n")
-    path = tmp_path / "p.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ProfileError) as info:
-        load_profile(path, catalogue)
-    assert "arrangements.take_back" in info.value.problems[0].hint
+    _, problems = problems_after(tmp_path, catalogue, "  special_deductions: []\n",
+                                 "  exclusions:\n    \"5.2.6\": 不回收\n  special_deductions: []\n")
+    assert "arrangements.take_back" in problems[0].hint
 
 
 def test_samples_only_on_sampled_clauses(tmp_path, catalogue):
-    text = HUALAN.read_text(encoding="utf-8").replace(
-        '"5.1.6": {status: implemented, evidence: 纠正预防措施单 12 份}',
-        '"5.1.6": {status: implemented, samples: {checked: 5, nonconforming: 1}}')
-    path = tmp_path / "p.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ProfileError) as info:
-        load_profile(path, catalogue)
-    assert info.value.problems[0].message == "条款 5.1.6 不按样本评分，不能填写 samples"
+    _, problems = problems_after(tmp_path, catalogue, '"5.1.6": {status: implemented, evidence: 纠正预防措施单 12 份}',
+                                 '"5.1.6": {status: implemented, samples: {checked: 5, nonconforming: 1}}')
+    assert problems[0].message == "条款 5.1.6 不按样本评分，不能填写 samples"
