@@ -106,9 +106,10 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
     if doc.key not in ("manual", "promise"):
         rows = [("申请组织", profile.company.legal_name), ("目标等级", profile.certification.target_level),
                 ("计划申请日期", date(profile.certification.planned_application))]
+    controlled = doc.key in ("manual", "promise")  # documents of the service system carry its number
     return DocxMeta(
         title=doc.title, company=profile.company.legal_name, short_name=profile.company.short_name,
-        number=d.number, version=d.version, cover_rows=rows,
+        number=d.number if controlled else "", version=d.version if controlled else "", cover_rows=rows,
         clause_titles={cid: c.title for cid, c in catalogue.clauses.items()}, toc=doc.spec.toc, chapter_breaks=doc.spec.chapter_breaks,
         date_text=f"{date(d.issue_date)}发布　{date(d.effective_date)}实施" if doc.key == "manual" else "",
         issued=d.issue_date,

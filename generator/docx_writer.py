@@ -196,7 +196,8 @@ def _header_footer(doc: DocxDocument, meta: DocxMeta) -> None:
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     header = section.header.paragraphs[0]
-    header.text = f"{meta.short_name}　{meta.title}　{meta.number}　{meta.version} 版"
+    parts = [meta.short_name, meta.title, meta.number, f"{meta.version} 版" if meta.version else ""]
+    header.text = "　".join(p for p in parts if p)
     _style(header, STYLES["header"])
     _bottom_border(header)
     footer = section.footer.paragraphs[0]
