@@ -5,6 +5,7 @@ a tag is parsed in exactly one place. An escaped brace (`\\{`, as user text is e
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,15 +31,18 @@ def split(heading: str) -> tuple[str, tuple[str, ...]]:
     return heading[: match.start()], ids
 
 
+@functools.lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
+    """One parser for the process: building one costs more than parsing a short document."""
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-def sections(markdown: str) -> list[Section]:
+@functools.lru_cache(maxsize=32)
+def sections(markdown: str) -> tuple[Section, ...]:
     tokens = parser().parse(markdown)
     out = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
             title, ids = split(tokens[i + 1].content)
             out.append(Section(title, int(token.tag[1]), ids, token.map[0] if token.map else 0))
-    return out
+    return tuple(out)

@@ -44,7 +44,7 @@ class DocumentSpec(BaseModel):
 class Document:
     spec: DocumentSpec
     markdown: str
-    sections: list[clausetags.Section]
+    sections: tuple[clausetags.Section, ...]
 
     @property
     def key(self) -> str:
