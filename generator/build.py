@@ -81,11 +81,11 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     assessment = assess(profile, catalogue)
     todo, paths = plan(profile, catalogue, assessment)
     certification = plan_certification(profile)
+    materials = material_lines(profile, catalogue, {s.key: s.filename for s in document_specs() if s.filename})
     try:
-        documents = render_documents(profile, catalogue, assessment, todo, paths, content, certification)
+        documents = render_documents(profile, catalogue, assessment, todo, paths, materials, content, certification)
     except AftersalesError as exc:  # e.g. a customisation naming no section: point at the profile line
         raise type(exc)(exc.message, locate(exc.problems, loaded)) from None
-    materials = material_lines(profile, catalogue, {s.key: s.filename for s in document_specs() if s.filename})
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
     findings = lint(profile, catalogue, loaded)

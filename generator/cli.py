@@ -93,7 +93,7 @@ def _init(args) -> int:
 
 
 def _check(args) -> int:
-    from .build import make_bundle
+    from .build import make_bundle, summary_of
 
     failed = 0
     for path in _profiles(args.profiles):
@@ -104,7 +104,7 @@ def _check(args) -> int:
             print(exc.render(), file=sys.stderr)
             continue
         a = bundle.assessment
-        _report(bundle, blanks=False)
+        _notices(summary_of(bundle), blanks=False)
         if args.strict and bundle.findings:
             failed += 1
             print(f"错误：--strict 下有 {len(bundle.findings)} 条一致性问题", file=sys.stderr)
@@ -114,13 +114,14 @@ def _check(args) -> int:
     return EXIT_INPUT if failed else EXIT_OK
 
 
-def _report(bundle, blanks: bool = True) -> None:
-    for finding in bundle.findings:
-        print(f"  ⚠ {finding.render()}", file=sys.stderr)
-    for warning in bundle.warnings:
+def _notices(summary, blanks: bool = True) -> None:
+    """A company's consistency findings, eligibility warnings and (for a build) fields left blank."""
+    for finding in summary.findings:
+        print(f"  ⚠ {finding}", file=sys.stderr)
+    for warning in summary.warnings:
         print(f"  ⚠ {warning}", file=sys.stderr)
-    if blanks and bundle.blanks:
-        print("  需手工填写：" + "、".join(bundle.blanks))
+    if blanks and summary.blanks:
+        print("  需手工填写：" + "、".join(summary.blanks))
 
 
 def _serve(args) -> int:
@@ -228,12 +229,7 @@ class _Progress:
             if (out / "site" / "index.html").exists():
                 print(f"    {out / 'site' / 'index.html'}")
         print(f"  自评 {s.score:g} 分，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
-        for finding in s.findings:
-            print(f"  ⚠ {finding}", file=sys.stderr)
-        for warning in s.warnings:
-            print(f"  ⚠ {warning}", file=sys.stderr)
-        if s.blanks:
-            print("  需手工填写：" + "、".join(s.blanks))
+        _notices(s)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -22,7 +22,7 @@ from .assess import Assessment, covered_regions, excluded_reason, required_manag
 from .errors import AftersalesError, CatalogueError, Problem
 from .industry import Pack, pack_for
 from .markdown_text import Markdown, date, hours, literal, number
-from .materials import counts, material_lines
+from .materials import counts
 from .paths import DOCUMENTS
 from .plan import Action, Path
 from .profile import Profile
@@ -161,11 +161,11 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
 
 
 def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment,
-                     todo: list[Action], paths: list[Path], content: FilePath | None = None,
+                     todo: list[Action], paths: list[Path], materials: list, content: FilePath | None = None,
                      certification=None) -> list[Document]:
     """Every document's Markdown for this company; `content` is an optional template override folder."""
     env = environment(DOCUMENTS, content.resolve() if content else None)
-    lines = material_lines(profile, catalogue, {s.key: s.filename for s in document_specs() if s.filename})
+    lines = materials
     context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
                "m": lines, "mc": counts(lines), "todo": todo, "paths": paths, "plan": certification}
     out = []
