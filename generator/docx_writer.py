@@ -1,27 +1,28 @@
 """Markdown → DOCX on the reference template (templates/docx/reference.docx).
 
-markdown-it-py gives a flat token stream; `_Renderer` has one method per token type and fails
-loudly on an unknown one. Style names live only in `STYLES`, and the template is checked for all
-of them before rendering. The document gets a cover page, a TOC field (pre-filled with the
-headings so it reads before Word updates it), a header (company, document number, version), a
-footer with page numbers, and under each tagged heading an "对应条款" line.
+The writer emits WordprocessingML as text. markdown-it-py gives a flat token stream; `_Body` has
+one method per token type (an unknown one fails loudly) and appends XML strings, escaped in one
+place (`_esc`). The reference template is read once per process (`_template`): its parts go into
+every document unchanged, except document.xml (a new body on the template's page set-up),
+numbering.xml (one numbering instance per ordered list, so each restarts at its own number),
+settings.xml (update fields on opening, for the TOC) and the document properties; the header,
+footer and images are added as parts. Style names live only in `STYLES` and the template is
+checked for all of them.
+
+A document gets a cover page, a TOC field (pre-filled with the headings so it reads before Word
+updates it), a header (company, document number, version), a footer with page numbers, and under
+each tagged heading an "对应条款" line.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
-
-from docx import Document as open_docx
-from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.text.paragraph import Paragraph
+from xml.etree import ElementTree
 
 from . import clausetags
 from .errors import CatalogueError
@@ -34,6 +35,15 @@ STYLES = {
     "toc": "toc {level}", "cover_company": "Cover Company", "cover_meta": "Cover Meta",
     "header": "Header Text", "footer": "Footer Text", "caption": "Caption",
 }
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+EMU_PER_TWIP = 635
+TABLE_TEXT_PT = 9.5  # the size of the Table Text style, for column widths
+WRITING_ROW = 425  # twips (0.75 cm): the least height of a row left blank to fill in by hand
+LIST_INDENT = 420  # twips (21 pt) per nesting level
 
 
 @dataclass(frozen=True)
@@ -53,233 +63,346 @@ class DocxMeta:
     date_text: str = ""
 
 
-_template_bytes: bytes | None = None
-_style_ids: dict[str, str] = {}
+# --- text --------------------------------------------------------------------------------------
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _add(doc: DocxDocument, text: str, style: str) -> Paragraph:
-    """doc.add_paragraph with the style set by id: python-docx's lookup by name scans every style."""
-    paragraph = doc.add_paragraph(text)
-    _style(paragraph, style)
-    return paragraph
+def _esc(text: str) -> str:
+    """Text as XML character data (and attribute values): escaped, characters XML cannot hold dropped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
 
 
-def _style(paragraph: Paragraph, style: str) -> None:
-    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = _style_ids[style]
+def _run(text: str, bold: bool = False, italic: bool = False) -> str:
+    props = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + "</w:rPr>"
+             if bold or italic else "")
+    body = _esc(text)
+    if "\n" in body or "\t" in body:  # code blocks: line breaks and tabs are elements in a run
+        body = body.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">').replace(
+            "\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+    return f'<w:r>{props}<w:t xml:space="preserve">{body}</w:t></w:r>'
 
 
-def _template() -> DocxDocument:
-    global _template_bytes
-    if _template_bytes is None:
-        _template_bytes = REFERENCE_DOCX.read_bytes()
-        reference = open_docx(io.BytesIO(_template_bytes))
-        _check_styles(reference)
-        _style_ids.update({s.name: s.style_id for s in reference.styles})
-    return open_docx(io.BytesIO(_template_bytes))
+PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
 
 
-def _check_styles(doc: DocxDocument) -> None:
-    names = {s.name for s in doc.styles}
+def _field(instruction: str, cached: str = "") -> tuple[str, str]:
+    """A Word field (PAGE, NUMPAGES, TOC …) as (start, end) run XML; the cached result goes between."""
+    start = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+             f'<w:r><w:instrText xml:space="preserve"> {_esc(instruction)} </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + (_run(cached) if cached else ""))
+    return start, '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+# --- the template, read once per process -------------------------------------------------------
+@dataclass(frozen=True)
+class _Template:
+    parts: dict[str, bytes]
+    style_ids: dict[str, str]  # style name (lower case) → style id
+    head: str  # document.xml up to and including <w:body>
+    sect_pr: str  # the template's page set-up, without header and footer references
+    text_width: int  # twips between the margins
+    number_abstract: str  # the abstract numbering of the List Number style
+    next_num_id: int
+
+    def style(self, key: str, level: int = 0) -> str:
+        return self.style_ids[STYLES[key].format(level=level).lower()]
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> _Template:
+    with zipfile.ZipFile(io.BytesIO(REFERENCE_DOCX.read_bytes())) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for name in ("word/document.xml", "word/styles.xml", "word/numbering.xml", "word/settings.xml",
+                 "word/_rels/document.xml.rels", "[Content_Types].xml", "_rels/.rels"):
+        if name not in parts:
+            raise CatalogueError(f"参考模板 {REFERENCE_DOCX} 缺少部件 {name}")
+    styles = ElementTree.fromstring(parts["word/styles.xml"])
+    ids, numbered = {}, {}
+    for style in styles.iter(f"{{{W}}}style"):
+        name = style.find(f"{{{W}}}name")
+        if name is not None:
+            ids[name.get(f"{{{W}}}val").lower()] = style.get(f"{{{W}}}styleId")
+            num = style.find(f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}numId")
+            if num is not None:
+                numbered[name.get(f"{{{W}}}val").lower()] = num.get(f"{{{W}}}val")
     wanted = []
     for name in STYLES.values():
         levels = (1, 2) if name.startswith("toc") else (1, 2, 3, 4)
         wanted += [name.format(level=i) for i in levels] if "{level}" in name else [name]
-    missing = sorted(n for n in set(wanted) if n not in names)
+    missing = sorted(n for n in set(wanted) if n.lower() not in ids)
     if missing:
         raise CatalogueError(f"参考模板 {REFERENCE_DOCX} 缺少样式：{'、'.join(missing)}")
+    numbering = ElementTree.fromstring(parts["word/numbering.xml"])
+    nums = {n.get(f"{{{W}}}numId"): n.find(f"{{{W}}}abstractNumId").get(f"{{{W}}}val")
+            for n in numbering.iter(f"{{{W}}}num")}
+    list_number = numbered.get(STYLES["number"].lower())
+    if list_number not in nums:
+        raise CatalogueError(f"参考模板 {REFERENCE_DOCX} 的样式 {STYLES['number']} 没有编号定义")
+    document = parts["word/document.xml"].decode("utf-8")
+    body = document.index("<w:body>") + len("<w:body>")
+    sect_pr = re.findall(r"<w:sectPr\b.*?</w:sectPr>", document, re.S)[-1]
+    sect_pr = re.sub(r"<w:(header|footer)Reference\b[^>]*/>", "", sect_pr)
+    page = re.search(r'<w:pgSz\b[^>]*\bw:w="(\d+)"', sect_pr)
+    margins = re.search(r"<w:pgMar\b[^>]*>", sect_pr)
+    left = re.search(r'w:left="(\d+)"', margins.group(0)) if margins else None
+    right = re.search(r'w:right="(\d+)"', margins.group(0)) if margins else None
+    text_width = (int(page.group(1)) if page else 11906) - (int(left.group(1)) if left else 1440) - (
+        int(right.group(1)) if right else 1440)
+    return _Template(parts, ids, document[:body], sect_pr, text_width, nums[list_number],
+                     max(int(n) for n in nums) + 1)
 
 
+# --- the package -------------------------------------------------------------------------------
 def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = None) -> bytes:
     """The DOCX for a document's Markdown; `images` maps the image paths it references to PNG bytes."""
-    doc = _template()
-    _cover(doc, meta)
-    if meta.toc:
-        _toc(doc, clausetags.sections(markdown))
-    _Renderer(doc, meta, images or {}).render(markdown)
-    _header_footer(doc, meta)
-    props = doc.core_properties
-    props.title, props.author, props.subject = meta.title, meta.company, "GB/T 27922-2011"
-    props.last_modified_by, props.revision = meta.company, 1
+    template = _template()
+    body = _Body(template, meta, images or {})
+    body.render(markdown)
+    parts = dict(template.parts)
+    parts.pop("docProps/thumbnail.jpeg", None)  # a picture of the template, not of this document
+    rels = [(rid, REL + "/image", target) for rid, target, _ in body.media.values()]
+    rels += [("rIdAsHeader", REL + "/header", "header1.xml"), ("rIdAsFooter", REL + "/footer", "footer1.xml")]
+    sect_pr = template.sect_pr.replace(
+        ">", '><w:headerReference w:type="default" r:id="rIdAsHeader"/>'
+             '<w:footerReference w:type="default" r:id="rIdAsFooter"/>', 1)
+    sect_pr = _insert_before(sect_pr, ("<w:textDirection", "<w:bidi", "<w:rtlGutter", "<w:docGrid",
+                                       "<w:printerSettings", "</w:sectPr>"), "<w:titlePg/>")
+    front = _cover(template, meta) + (_toc(template, body.headings) if meta.toc else "")
+    parts["word/document.xml"] = (template.head + front + "".join(body.out) + sect_pr
+                                  + "</w:body></w:document>").encode("utf-8")
+    parts["word/header1.xml"], parts["word/footer1.xml"] = _header_footer(template, meta)
+    for _, target, data in body.media.values():
+        parts["word/" + target] = data
+    parts["word/_rels/document.xml.rels"] = _append(
+        parts["word/_rels/document.xml.rels"], "</Relationships>",
+        "".join(f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>' for rid, kind, target in rels))
+    parts["_rels/.rels"] = re.sub(rb'<Relationship [^>]*relationships/metadata/thumbnail"[^>]*/>', b"",
+                                  parts["_rels/.rels"])
+    parts["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"], bool(body.media))
+    parts["word/numbering.xml"] = _append(parts["word/numbering.xml"], "</w:numbering>", "".join(
+        f'<w:num w:numId="{num}"><w:abstractNumId w:val="{template.number_abstract}"/>'
+        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
+        for num, start in body.numbering))
+    if meta.toc and b"<w:updateFields" not in parts["word/settings.xml"]:
+        parts["word/settings.xml"] = _insert_before(
+            parts["word/settings.xml"].decode("utf-8"), _AFTER_UPDATE_FIELDS, '<w:updateFields w:val="true"/>'
+        ).encode("utf-8")
     stamp = dt.datetime.combine(meta.issued or dt.date(2000, 1, 1), dt.time())
-    props.created = props.modified = props.last_printed = stamp
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return reproducible_zip(buffer.getvalue(), stamp)
+    parts["docProps/core.xml"] = _core(meta, stamp)
+    parts["docProps/app.xml"] = (
+        DECLARATION + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>aftersales</Application><DocSecurity>0</DocSecurity></Properties>").encode("utf-8")
+    return zip_parts(parts, stamp)
 
 
-def reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """The same document (DOCX, XLSX) gives the same bytes: every zip entry gets one fixed time, in a fixed order."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+# Elements of w:settings that come after w:updateFields in the schema's sequence.
+_AFTER_UPDATE_FIELDS = tuple(f"<{name}" for name in (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+    "</w:settings>"))
+
+
+def _insert_before(xml: str, markers: tuple[str, ...], insert: str) -> str:
+    """`insert` before the first of `markers` found in `xml` (schema order in a sequence)."""
+    at = min(i for i in (xml.find(m) for m in markers) if i >= 0)
+    return xml[:at] + insert + xml[at:]
+
+
+def _append(xml: bytes, closing: str, insert: str) -> bytes:
+    text = xml.decode("utf-8")
+    at = text.rindex(closing)
+    if closing == "</w:numbering>" and "<w:numIdMacAtCleanup" in text:
+        at = text.index("<w:numIdMacAtCleanup")
+    return (text[:at] + insert + text[at:]).encode("utf-8")
+
+
+def _content_types(xml: bytes, png: bool) -> bytes:
+    text = xml.decode("utf-8")
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    extra = "".join(f'<Override PartName="/word/{part}1.xml" ContentType="{kind}.{part}+xml"/>'
+                    for part in ("header", "footer") if f"/word/{part}1.xml" not in text)
+    if png and 'Extension="png"' not in text:
+        extra = '<Default Extension="png" ContentType="image/png"/>' + extra
+    return (text.replace("</Types>", extra + "</Types>")).encode("utf-8")
+
+
+def _core(meta: DocxMeta, stamp: dt.datetime) -> bytes:
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        DECLARATION + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_esc(meta.title)}</dc:title><dc:subject>GB/T 27922-2011</dc:subject>"
+        f"<dc:creator>{_esc(meta.company)}</dc:creator><cp:lastModifiedBy>{_esc(meta.company)}</cp:lastModifiedBy>"
+        f"<cp:revision>1</cp:revision><cp:lastPrinted>{when}</cp:lastPrinted>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>'
+    ).encode("utf-8")
+
+
+def zip_parts(parts: dict[str, bytes], stamp: dt.datetime) -> bytes:
+    """A zip in which the same parts give the same bytes: one fixed entry time, a fixed order."""
     out = io.BytesIO()
     when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    first = [n for n in parts if n == "[Content_Types].xml"]  # must come first for some readers
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        first = [n for n in names if n == "[Content_Types].xml"]  # must come first for some readers
-        for name in first + sorted(n for n in names if n not in first):
+        for name in first + sorted(n for n in parts if n not in first):
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            body = source.read(name)
-            if name == "docProps/core.xml":  # some writers stamp "modified" with the clock on save
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", body)
-            target.writestr(info, body)
+            target.writestr(info, parts[name])
     return out.getvalue()
 
 
-# --- page furniture --------------------------------------------------------------------------
-def _cover(doc: DocxDocument, meta: DocxMeta) -> None:
-    for _ in range(5):
-        _add(doc, "", STYLES["plain"])
-    _add(doc, meta.company, STYLES["cover_company"])
-    _add(doc, meta.title, STYLES["title"])
-    _add(doc, f"依据 GB/T 27922-2011《商品售后服务评价体系》", STYLES["subtitle"])
-    for _ in range(4):
-        _add(doc, "", STYLES["plain"])
+def reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """Another writer's zip (XLSX) made reproducible: fixed entry times and order, and core dates."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    if "docProps/core.xml" in parts:  # some writers stamp "modified" with the clock on save
+        parts["docProps/core.xml"] = re.sub(
+            rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+            rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", parts["docProps/core.xml"])
+    return zip_parts(parts, stamp)
+
+
+# --- page furniture ----------------------------------------------------------------------------
+def _p(style_id: str, runs: str = "", props: str = "") -> str:
+    """A paragraph; `props` are further w:pPr children, already in schema order."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{props}</w:pPr>{runs}</w:p>'
+
+
+TABLE_LOOK = ('<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+              'w:noHBand="0" w:noVBand="1"/>')
+
+
+def _cover(template: _Template, meta: DocxMeta) -> str:
+    plain = template.style("plain")
+    out = [_p(plain)] * 5 + [
+        _p(template.style("cover_company"), _run(meta.company)),
+        _p(template.style("title"), _run(meta.title)),
+        _p(template.style("subtitle"), _run("依据 GB/T 27922-2011《商品售后服务评价体系》")),
+    ] + [_p(plain)] * 4
     if meta.cover_rows:
-        table = doc.add_table(rows=0, cols=2)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for label, value in meta.cover_rows:
-            cells = table.add_row().cells
-            cells[0].paragraphs[0].text = label
-            _style(cells[0].paragraphs[0], STYLES["cover_meta"])
-            cells[1].paragraphs[0].text = value
-            _style(cells[1].paragraphs[0], STYLES["cover_meta"])
-    _add(doc, meta.date_text, STYLES["cover_meta"]).add_run().add_break(WD_BREAK.PAGE)
+        half = template.text_width // 2
+        style = template.style("cover_meta")
+        cell = f'<w:tc><w:tcPr><w:tcW w:w="{half}" w:type="dxa"/></w:tcPr>{{}}</w:tc>'
+        rows = "".join("<w:tr>" + cell.format(_p(style, _run(label))) + cell.format(_p(style, _run(value)))
+                       + "</w:tr>" for label, value in meta.cover_rows)
+        out.append(f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>{TABLE_LOOK}</w:tblPr>'
+                   f'<w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{half}"/></w:tblGrid>{rows}</w:tbl>')
+    out.append(_p(template.style("cover_meta"), _run(meta.date_text) + PAGE_BREAK))
+    return "".join(out)
 
 
-def _field(paragraph: Paragraph, instruction: str, cached: str = "") -> None:
-    """A Word field (PAGE, NUMPAGES, TOC …) with an optional cached result."""
-    def char(kind: str):
-        run = OxmlElement("w:r")
-        fld = OxmlElement("w:fldChar")
-        fld.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            fld.set(qn("w:dirty"), "true")
-        run.append(fld)
-        paragraph._p.append(run)
-
-    char("begin")
-    run = OxmlElement("w:r")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run.append(instr)
-    paragraph._p.append(run)
-    char("separate")
-    if cached:
-        paragraph.add_run(cached)
-    char("end")
-
-
-def _toc(doc: DocxDocument, sections: list[clausetags.Section]) -> None:
-    _add(doc, "目　录", STYLES["toc_heading"])
-    paragraph = _add(doc, "", STYLES["plain"])
-    _field(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
+def _toc(template: _Template, headings: list[tuple[int, str]]) -> str:
+    start, end = _field('TOC \\o "1-2" \\h \\z \\u')
     # Cached entries so the contents read before the field is updated (Word asks on opening).
-    end = paragraph._p[-1]
-    paragraph._p.remove(end)
-    last = paragraph
-    for section in sections:
-        if section.level > 2:
-            continue
-        last = _add(doc, _plain(section.title), STYLES["toc"].format(level=section.level))
-    last._p.append(end)
-    settings = doc.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
-    last.add_run().add_break(WD_BREAK.PAGE)
+    entries = [(template.style("plain"), start)] + [
+        (template.style("toc", level), _run(text)) for level, text in headings if level <= 2]
+    out = [_p(template.style("toc_heading"), _run("目　录"))]
+    out += [_p(style, runs + (end + PAGE_BREAK if i == len(entries) - 1 else ""))
+            for i, (style, runs) in enumerate(entries)]
+    return "".join(out)
 
 
-def _header_footer(doc: DocxDocument, meta: DocxMeta) -> None:
-    section = doc.sections[0]
-    section.different_first_page_header_footer = True
-    header = section.header.paragraphs[0]
+def _header_footer(template: _Template, meta: DocxMeta) -> tuple[bytes, bytes]:
     parts = [meta.short_name, meta.title, meta.number, f"{meta.version} 版" if meta.version else ""]
-    header.text = "　".join(p for p in parts if p)
-    _style(header, STYLES["header"])
-    _bottom_border(header)
-    footer = section.footer.paragraphs[0]
-    _style(footer, STYLES["footer"])
-    footer.add_run("第 ")
-    _field(footer, "PAGE", "1")
-    footer.add_run(" 页 共 ")
-    _field(footer, "NUMPAGES", "1")
-    footer.add_run(" 页")
+    border = '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="808080"/></w:pBdr>'
+    header = _p(template.style("header"), _run("　".join(p for p in parts if p)), border)
+    page, page_end = _field("PAGE", "1")
+    pages, pages_end = _field("NUMPAGES", "1")
+    footer = _p(template.style("footer"),
+                _run("第 ") + page + page_end + _run(" 页 共 ") + pages + pages_end + _run(" 页"))
+    namespaces = f'xmlns:w="{W}" xmlns:r="{R}"'
+    return ((DECLARATION + f"<w:hdr {namespaces}>{header}</w:hdr>").encode("utf-8"),
+            (DECLARATION + f"<w:ftr {namespaces}>{footer}</w:ftr>").encode("utf-8"))
 
 
-def _bottom_border(paragraph: Paragraph) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "808080")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    ppr.append(borders)
+def _png_size(data: bytes) -> tuple[int, int]:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("images must be PNG")
+    return struct.unpack(">II", data[16:24])
 
 
-def _plain(markdown_inline: str) -> str:
-    """Inline Markdown source → its text (for TOC entries)."""
-    tokens = clausetags.parser().parseInline(markdown_inline)
-    return "".join(t.content for t in (tokens[0].children or []) if t.type in ("text", "code_inline"))
+# --- body --------------------------------------------------------------------------------------
+class _Body:
+    """The body's XML, token by token; also the headings (for the TOC), numberings and images used."""
 
-
-# --- body ------------------------------------------------------------------------------------
-class _Renderer:
-    def __init__(self, doc: DocxDocument, meta: DocxMeta, images: dict[str, bytes]):
-        self.doc = doc
+    def __init__(self, template: _Template, meta: DocxMeta, images: dict[str, bytes]):
+        self.template = template
         self.meta = meta
         self.images = images
-        self.lists: list[dict] = []  # stack: {"ordered": bool, "num_id": int | None}
-        self.paragraph: Paragraph | None = None
-        self.table_rows = None
-        self.cell_runs = None
+        self.out: list[str] = []
+        self.headings: list[tuple[int, str]] = []
+        self.numbering: list[tuple[int, int]] = []  # (numId, start) of each ordered list
+        self.media: dict[str, tuple[str, str, bytes]] = {}  # source → (relationship id, target, PNG)
+        self.lists: list[int | None] = []  # stack: the numId of an ordered list, None for a bullet list
+        self.runs: list[str] | None = None  # the open paragraph's runs
+        self.style = ""
+        self.props = ""  # the open paragraph's further properties
+        self.after: list[str] = []  # paragraphs that follow the open one (an image's caption)
+        self.heading: int = 0  # level of the open heading, 0 outside headings
         self.heading_clauses: tuple[str, ...] = ()
+        self.heading_text: list[str] = []
+        self.table_rows: list[list[list[tuple[str, bool, bool]]]] | None = None
+        self.header_rows = 0
+        self.cell: list[tuple[str, bool, bool]] | None = None
         self.bold = self.italic = False
-        self._number_abstract = self._abstract_num_id(STYLES["number"])
+        self.pictures = 0
 
     def render(self, markdown: str) -> None:
-        tokens = clausetags.parser().parse(markdown)
-        for token in tokens:
+        for token in clausetags.parser().parse(markdown):
             handler = getattr(self, "_" + token.type, None)
             if handler is None:
                 raise NotImplementedError(f"DOCX writer has no rule for Markdown token {token.type!r}")
             handler(token)
 
+    def _open(self, style_key: str, level: int = 0, props: str = "") -> None:
+        self.runs, self.style, self.props = [], self.template.style(style_key, level), props
+
+    def _close(self) -> None:
+        self.out.append(_p(self.style, "".join(self.runs), self.props))
+        self.out.extend(self.after)
+        self.runs, self.after = None, []
+
     # blocks
     def _heading_open(self, token):
-        self.paragraph = _add(self.doc, "", STYLES["heading"].format(level=min(int(token.tag[1]), 4)))
-        if token.tag == "h1" and not self.meta.chapter_breaks:
-            self.paragraph.paragraph_format.page_break_before = False
-        self.heading_clauses = ()
+        level = min(int(token.tag[1]), 4)
+        keep_on_page = token.tag == "h1" and not self.meta.chapter_breaks
+        self._open("heading", level, '<w:pageBreakBefore w:val="0"/>' if keep_on_page else "")
+        self.heading, self.heading_clauses, self.heading_text = level, (), []
 
     def _heading_close(self, token):
+        self.headings.append((self.heading, "".join(self.heading_text)))
+        self._close()
         if self.heading_clauses:
             names = [f"{cid} {self.meta.clause_titles.get(cid, '')}".strip() for cid in self.heading_clauses]
-            _add(self.doc, "对应条款：" + "；".join(names), STYLES["clause"])
-        self.paragraph = None
+            self.out.append(_p(self.template.style("clause"), _run("对应条款：" + "；".join(names))))
+        self.heading = 0
 
     def _paragraph_open(self, token):
-        if self.lists:
-            current = self.lists[-1]
-            style = STYLES["number"] if current["ordered"] else STYLES["bullet"]
-            self.paragraph = _add(self.doc, "", style)
-            if current["ordered"]:
-                self._set_num(self.paragraph, current["num_id"])
-            if len(self.lists) > 1:
-                self.paragraph.paragraph_format.left_indent = Pt(21 * len(self.lists))
+        if not self.lists:
+            self._open("body")
             return
-        self.paragraph = _add(self.doc, "", STYLES["body"])
+        num_id = self.lists[-1]
+        props = (f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>' if num_id else "")
+        if len(self.lists) > 1:
+            props += f'<w:ind w:left="{LIST_INDENT * len(self.lists)}"/>'
+        self._open("number" if num_id else "bullet", props=props)
 
     def _paragraph_close(self, token):
-        self.paragraph = None
+        self._close()
 
     def _bullet_list_open(self, token):
-        self.lists.append({"ordered": False, "num_id": None})
+        self.lists.append(None)
 
     def _ordered_list_open(self, token):
-        self.lists.append({"ordered": True, "num_id": self._new_numbering(int(token.attrGet("start") or 1))})
+        num_id = self.template.next_num_id + len(self.numbering)
+        self.numbering.append((num_id, int(token.attrGet("start") or 1)))
+        self.lists.append(num_id)
 
     def _bullet_list_close(self, token):
         self.lists.pop()
@@ -289,66 +412,81 @@ class _Renderer:
     def _list_item_open(self, token):
         pass
 
-    def _list_item_close(self, token):
-        pass
+    _list_item_close = _blockquote_open = _blockquote_close = _list_item_open
 
     def _hr(self, token):
-        _add(self.doc, "", STYLES["plain"]).add_run().add_break(WD_BREAK.PAGE)
+        self.out.append(_p(self.template.style("plain"), PAGE_BREAK))
 
     def _code_block(self, token):
-        _add(self.doc, token.content.rstrip("\n"), STYLES["plain"])
+        self.out.append(_p(self.template.style("plain"), _run(token.content.rstrip("\n"))))
 
     _fence = _code_block
 
-    def _blockquote_open(self, token):
+    # tables: gathered whole (column widths depend on every row), then written in one go
+    def _table_open(self, token):
+        self.table_rows, self.header_rows = [], 0
+
+    def _thead_open(self, token):
         pass
 
-    _blockquote_close = _blockquote_open
+    def _thead_close(self, token):
+        self.header_rows = len(self.table_rows)
 
-    # tables: gathered whole, then built in one go (python-docx needs the column count first)
-    def _table_open(self, token):
-        self.table_rows: list[list[list[tuple[str, bool, bool]]]] = []
-        self.header_rows = 0
+    _tbody_open = _tbody_close = _tr_close = _thead_open
+
+    def _tr_open(self, token):
+        self.table_rows.append([])
+
+    def _td_open(self, token):
+        self.cell = []
+        self.table_rows[-1].append(self.cell)
+
+    def _td_close(self, token):
+        self.cell = None
+
+    _th_open, _th_close = _td_open, _td_close
 
     def _table_close(self, token):
         rows = self.table_rows
         columns = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=columns)
-        table.style = self.doc.styles[STYLES["table"]]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl_pr = table._tbl.tblPr
-        for old in tbl_pr.findall(qn("w:tblW")):
-            tbl_pr.remove(old)
-        width = OxmlElement("w:tblW")
-        width.set(qn("w:w"), "5000")
-        width.set(qn("w:type"), "pct")
-        tbl_pr.append(width)
-        self._column_widths(table, rows, columns)
-        for r, (row, table_row) in enumerate(zip(rows, table.rows)):
+        widths = self._column_widths(rows, columns)
+        text_style = self.template.style("table_text")
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.template.style("table")}"/>'
+               f'<w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+               f'{TABLE_LOOK}</w:tblPr><w:tblGrid>'
+               + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+        for r, row in enumerate(rows):
             header = r < self.header_rows
-            cells = table_row.cells
-            for c, runs in enumerate(row):
-                self._fill_cell(cells[c], runs, header)
             if header:
-                self._mark_header(table_row)
-            elif any(not "".join(t for t, _, _ in cell).strip() for cell in row):
-                self._writing_height(table_row)  # a blank to fill in by hand
+                out.append('<w:tr><w:trPr><w:tblHeader/></w:trPr>')
+            elif any(not "".join(t for t, _, _ in cell).strip() for cell in row):  # a blank to fill in by hand
+                out.append(f'<w:tr><w:trPr><w:trHeight w:val="{WRITING_ROW}" w:hRule="atLeast"/></w:trPr>')
+            else:
+                out.append("<w:tr>")
+            shading = '<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>' if header else ""
+            for c in range(columns):
+                runs = "".join('<w:r><w:br/></w:r>' if text == "\n" else _run(text, header or bold, italic)
+                               for text, bold, italic in (row[c] if c < len(row) else []))
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shading}</w:tcPr>'
+                           f'{_p(text_style, runs)}</w:tc>')
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        out.append(_p(self.template.style("plain")))  # keeps consecutive tables apart
+        self.out.append("".join(out))
         self.table_rows = None
-        _add(self.doc, "", STYLES["plain"])  # keeps consecutive tables apart
 
-    def _column_widths(self, table, rows, columns: int) -> None:
-        """Short columns get their content's width; long ones share what is left."""
+    def _column_widths(self, rows, columns: int) -> list[int]:
+        """Short columns get their content's width; long ones share what is left (twips)."""
         def width(runs) -> float:  # in half-em units: a CJK character is 2, a Latin one about 1.25
-            text = "".join(t for t, _, _ in runs)
-            return sum(2 if ord(ch) > 0x2E80 else 1.25 for ch in text)
+            return sum(2 if ord(ch) > 0x2E80 else 1.25 for text, _, _ in runs for ch in text)
 
-        section = self.doc.sections[0]
-        available = section.page_width - section.left_margin - section.right_margin
-        unit = Pt(9.5 / 2)  # Table Text is 9.5 pt
-        longest = [max([width(row[c]) for row in rows if c < len(row)] + [2]) for c in range(columns)]
-        body = rows[self.header_rows:]
+        available = self.template.text_width
+        unit = TABLE_TEXT_PT / 2 * 20
+        measured = [[width(cell) for cell in row] for row in rows]
+        longest = [max([row[c] for row in measured if c < len(row)] + [2]) for c in range(columns)]
+        body = measured[self.header_rows:]
         for c in range(columns):  # a column left blank for handwriting needs room to write
-            if body and all(width(row[c]) == 0 for row in body if c < len(row)):
+            if body and all(row[c] == 0 for row in body if c < len(row)):
                 longest[c] = max(longest[c], 24)
         desired = [unit * (min(n, 60) + 4) for n in longest]
         long = [c for c in range(columns) if longest[c] > 14]
@@ -358,65 +496,12 @@ class _Renderer:
             widths = [left * desired[c] / share if c in long else desired[c] for c in range(columns)]
         else:  # nothing long, or too many columns: scale every column to the text width
             widths = [available * d / sum(desired) for d in desired]
-        table.autofit = False
-        for c, w in enumerate(widths):
-            table.columns[c].width = int(w)
-            for cell in table.columns[c].cells:
-                cell.width = int(w)
-
-    def _thead_open(self, token):
-        pass
-
-    def _thead_close(self, token):
-        self.header_rows = len(self.table_rows)
-
-    _tbody_open = _tbody_close = _thead_open
-
-    def _tr_open(self, token):
-        self.table_rows.append([])
-
-    def _tr_close(self, token):
-        pass
-
-    def _td_open(self, token):
-        self.table_rows[-1].append([])
-        self.cell_runs = self.table_rows[-1][-1]
-
-    def _td_close(self, token):
-        self.cell_runs = None
-
-    _th_open, _th_close = _td_open, _td_close
-
-    def _fill_cell(self, cell, runs, header: bool) -> None:
-        paragraph = cell.paragraphs[0]
-        _style(paragraph, STYLES["table_text"])
-        for text, bold, italic in runs:
-            run = paragraph.add_run(text)
-            run.bold = header or bold or None
-            run.italic = italic or None
-        if header:
-            shading = OxmlElement("w:shd")
-            for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", "E7E6E6")):
-                shading.set(qn(key), value)
-            cell._tc.get_or_add_tcPr().append(shading)
-
-    @staticmethod
-    def _writing_height(row) -> None:
-        height = OxmlElement("w:trHeight")
-        height.set(qn("w:val"), str(int(Cm(0.75).twips)))
-        height.set(qn("w:hRule"), "atLeast")
-        row._tr.get_or_add_trPr().append(height)
-
-    @staticmethod
-    def _mark_header(row) -> None:
-        header = OxmlElement("w:tblHeader")
-        header.set(qn("w:val"), "true")
-        row._tr.get_or_add_trPr().append(header)
+        return [int(w) for w in widths]
 
     # inline
     def _inline(self, token):
         children = token.children or []
-        if self.paragraph is not None and self.paragraph.style.name.startswith("Heading"):
+        if self.heading:
             title, ids = clausetags.split(token.content)
             self.heading_clauses = ids
             if ids:
@@ -427,28 +512,24 @@ class _Renderer:
                 raise NotImplementedError(f"DOCX writer has no rule for inline token {child.type!r}")
             handler(child)
 
-    def _emit(self, text: str) -> None:
-        if self.cell_runs is not None:
-            self.cell_runs.append((text, self.bold, self.italic))
-            return
-        run = self.paragraph.add_run(text)
-        if self.bold:
-            run.bold = True
-        if self.italic:
-            run.italic = True
-
     def _i_text(self, token):
-        self._emit(token.content)
+        if self.cell is not None:
+            self.cell.append((token.content, self.bold, self.italic))
+            return
+        if self.heading:
+            self.heading_text.append(token.content)
+        self.runs.append(_run(token.content, self.bold, self.italic))
 
-    _i_text_special = _i_text
-    _i_code_inline = _i_text
+    _i_text_special = _i_code_inline = _i_text
 
     def _i_softbreak(self, token):
-        self._emit("")
+        pass  # a line break in the source: Chinese text runs on without a space
 
     def _i_hardbreak(self, token):
-        if self.paragraph is not None:
-            self.paragraph.add_run().add_break()
+        if self.cell is not None:
+            self.cell.append(("\n", False, False))
+        else:
+            self.runs.append("<w:r><w:br/></w:r>")
 
     def _i_strong_open(self, token):
         self.bold = True
@@ -462,40 +543,37 @@ class _Renderer:
     def _i_em_close(self, token):
         self.italic = False
 
-    def _i_image(self, token):
-        source = token.attrGet("src")
-        if source not in self.images:
-            raise KeyError(f"image {source!r} is referenced but was not produced")
-        section = self.doc.sections[0]
-        width = section.page_width - section.left_margin - section.right_margin
-        self.paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.paragraph.paragraph_format.first_line_indent = 0
-        self.paragraph.add_run().add_picture(io.BytesIO(self.images[source]), width=width)
-        caption = "".join(child.content for child in token.children or [])
-        if caption:
-            _add(self.doc, caption, STYLES["caption"]).alignment = WD_ALIGN_PARAGRAPH.CENTER
-
     def _i_link_open(self, token):
         pass
 
     _i_link_close = _i_link_open
 
-    # numbering
-    def _abstract_num_id(self, style_name: str) -> int:
-        style = self.doc.styles[style_name]
-        num_id = style.element.pPr.numPr.numId.val
-        numbering = self.doc.part.numbering_part.numbering_definitions._numbering
-        return numbering.num_having_numId(num_id).abstractNumId.val
-
-    def _new_numbering(self, start: int) -> int:
-        numbering = self.doc.part.numbering_part.numbering_definitions._numbering
-        num = numbering.add_num(self._number_abstract)
-        override = num.add_lvlOverride(ilvl=0)
-        override.add_startOverride(start)
-        return num.numId
-
-    @staticmethod
-    def _set_num(paragraph: Paragraph, num_id: int) -> None:
-        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = 0
-        num_pr.get_or_add_numId().val = num_id
+    def _i_image(self, token):
+        source = token.attrGet("src")
+        if source not in self.images:
+            raise KeyError(f"image {source!r} is referenced but was not produced")
+        if source not in self.media:
+            n = len(self.media) + 1
+            self.media[source] = (f"rIdAsImage{n}", f"media/image{n}.png", self.images[source])
+        rid = self.media[source][0]
+        pixels_wide, pixels_high = _png_size(self.images[source])
+        cx = self.template.text_width * EMU_PER_TWIP
+        cy = cx * pixels_high // pixels_wide
+        self.pictures += 1
+        n = self.pictures
+        a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+        pic = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+        wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+        self.runs.append(
+            f'<w:r><w:drawing><wp:inline xmlns:wp="{wp}" distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+            f'<wp:docPr id="{n}" name="Picture {n}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{a}" '
+            f'noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic xmlns:a="{a}"><a:graphicData uri="{pic}">'
+            f'<pic:pic xmlns:pic="{pic}"><pic:nvPicPr><pic:cNvPr id="{n}" name="image{n}.png"/><pic:cNvPicPr/>'
+            f'</pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch>'
+            f'</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+            f"</wp:inline></w:drawing></w:r>")
+        self.props = '<w:ind w:firstLine="0"/><w:jc w:val="center"/>'
+        caption = "".join(child.content for child in token.children or [])
+        if caption:
+            self.after.append(_p(self.template.style("caption"), _run(caption), '<w:jc w:val="center"/>'))
