@@ -1,0 +1,128 @@
+"""The Pillow charts (font lookup, determinism, layout) and the DOCX writer on awkward Markdown."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from PIL import Image, ImageFont
+
+from generator import charts
+from generator.docx_writer import DocxMeta, write_docx
+from generator.errors import AftersalesError
+from generator.profile import load_profile
+
+from conftest import HUALAN
+
+
+@pytest.fixture
+def fresh_fonts():
+    charts._font_files.cache_clear()
+    charts._font.cache_clear()
+    yield
+    charts._font_files.cache_clear()
+    charts._font.cache_clear()
+
+
+def test_charts_use_a_chinese_font(fresh_fonts):
+    (regular, index), (bold, bold_index) = charts._font_files()
+    family, style = ImageFont.truetype(regular, 12, index=index).getname()
+    assert family in charts.CJK_FONTS and style == "Regular"
+    assert ImageFont.truetype(bold, 12, index=bold_index).getname()[1] == "Bold"
+    assert ImageFont.truetype(regular, 12, index=index).getbbox("投诉")[2] > 12  # two glyphs, not empty boxes
+
+
+def test_fonts_are_found_without_fontconfig(fresh_fonts, monkeypatch):
+    """Windows and macOS have no fc-list: the font folders are searched instead."""
+    (regular, _), _ = charts._font_files()
+    charts._font_files.cache_clear()
+    monkeypatch.setattr(charts.shutil, "which", lambda name: None)
+    monkeypatch.setattr(charts, "FONT_FOLDERS", (str(__import__("pathlib").Path(regular).parent),))
+    (found, index), _ = charts._font_files()
+    assert ImageFont.truetype(found, 12, index=index).getname()[0] in charts.CJK_FONTS
+
+
+def test_no_chinese_font_is_a_clear_error(fresh_fonts, monkeypatch):
+    monkeypatch.setattr(charts, "_installed_faces", lambda: iter([("DejaVu Sans", False, "x.ttf", 0)]))
+    with pytest.raises(AftersalesError) as caught:
+        charts._font_files()
+    assert "找不到中文字体" in caught.value.message
+    assert "fonts-noto-cjk" in str(caught.value.problems[0])
+
+
+def test_charts_are_png_and_reproducible():
+    profile = load_profile(HUALAN)
+    first, second = charts.org_chart(profile), charts.org_chart(profile)
+    assert first == second
+    image = Image.open(io.BytesIO(first))
+    assert image.format == "PNG" and image.width >= 1080 and not image.info  # no metadata
+
+
+def test_org_chart_grows_with_departments_and_wraps_long_names():
+    profile = load_profile(HUALAN)
+    base = Image.open(io.BytesIO(charts.org_chart(profile)))
+    departments = list(profile.organisation.departments)
+    many = departments * 2
+    many[0] = many[0].model_copy(update={"name": "售后服务质量监督与客户关系管理委员会办公室"})
+    wider = profile.model_copy(update={"organisation": profile.organisation.model_copy(
+        update={"departments": many})})
+    image = Image.open(io.BytesIO(charts.org_chart(wider)))
+    assert image.width > base.width  # twelve columns do not squeeze into the page width
+    assert image.height > base.height  # the long name wraps onto more lines and its row grows
+
+
+def _document(markdown: str) -> docx.document.Document:
+    meta = DocxMeta(title="测试", company="公司", short_name="公司", number="N-1", version="A/0")
+    return docx.Document(io.BytesIO(write_docx(markdown, meta)))
+
+
+def test_writer_escapes_text_and_drops_characters_xml_cannot_hold():
+    document = _document("# A & B <c>\n\n正文 \"引号\" & <script>alert(1)</script>\x0b结束\n")
+    texts = [p.text for p in document.paragraphs]
+    assert "A & B <c>" in texts
+    assert '正文 "引号" & <script>alert(1)</script>结束' in texts
+
+
+def test_writer_code_blocks_keep_line_breaks_and_tabs():
+    document = _document("```\n第一行\n\t第二行\n```\n")
+    paragraph = next(p for p in document.paragraphs if "第一行" in p.text)
+    assert paragraph.text == "第一行\n\t第二行"
+
+
+def test_writer_ordered_lists_restart_and_keep_their_start_number():
+    document = _document("1. 甲\n2. 乙\n\n正文\n\n3. 丙\n4. 丁\n\n- 项\n  1. 嵌套\n")
+    numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    assert [p.text for p in numbered] == ["甲", "乙", "丙", "丁", "嵌套"]
+    ids = [p._p.pPr.numPr.numId.val for p in numbered]
+    assert ids[0] == ids[1] != ids[2] == ids[3] != ids[4]
+    numbering = document.part.numbering_part.element
+    starts = {int(n.get(qn("w:numId"))): n.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}").get(qn("w:val"))
+              for n in numbering.findall(qn("w:num")) if n.find(qn("w:lvlOverride")) is not None}
+    assert starts[ids[0]] == "1" and starts[ids[2]] == "3"
+    nested = numbered[-1]._p.pPr.find(qn("w:ind"))
+    assert nested is not None and nested.get(qn("w:left")) == "840"
+
+
+def test_writer_hard_breaks_tables_and_ragged_rows():
+    document = _document("行一\\\n行二\n\n| 甲 | 乙 |\n| --- | --- |\n| 一 | |\n| 三 |\n")
+    assert "行一\n行二" in [p.text for p in document.paragraphs]
+    table = document.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == ["甲", "乙"]
+    assert len(table.rows[2].cells) == 2  # a short row is padded to the grid
+    assert table.rows[1]._tr.trPr.find(qn("w:trHeight")) is not None  # a blank cell gets writing height
+
+
+def test_writer_images_keep_their_aspect_ratio_and_are_stored_once():
+    png = io.BytesIO()
+    Image.new("RGB", (400, 100), "white").save(png, format="PNG")
+    meta = DocxMeta(title="图", company="公司", short_name="", number="", version="")
+    data = write_docx("![甲](images/a.png)\n\n![乙](images/a.png)\n", meta, {"images/a.png": png.getvalue()})
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert [n for n in names if n.startswith("word/media/")] == ["word/media/image1.png"]
+    document = docx.Document(io.BytesIO(data))
+    shapes = document.inline_shapes
+    assert len(shapes) == 2 and shapes[0].width == 4 * shapes[0].height
+    assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == ["甲", "乙"]
+    assert "docProps/thumbnail.jpeg" not in names
