@@ -49,9 +49,9 @@ class Tariff(_Data):
     matches: list[str]
     title: str
     status: str
-    source: str
+    source: str  # where the table was read, for maintainers (not printed in the documents)
     retrieved: dt.date
-    note: str
+    note: str  # how the source was read, for maintainers (not printed in the documents)
     fees: Fees
     multi_site_days_per_outlet: float
     person_days: list[DaysRow]

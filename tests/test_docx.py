@@ -106,6 +106,9 @@ def test_other_documents(hualan_built):
     assert rows["M06"][3] == "生成"
     assert rows["M02"][3] == "不适用"
     assert rows["M16"][2] == "5.1.2.2"
+    plan_text = all_text(checklist)
+    assert "以认证机构的报价为准（收费标准查阅于 2026年11月1日）" in plan_text
+    assert "乱码" not in plan_text and "http" not in plan_text  # maintainers' notes on the source stay in the data
     scorecard = docx.Document(str(out / "04-自评打分表.docx"))
     lines = table_rows(scorecard, ["条款", "分值", "涉及", "得分", "失分", "状态", "依据与证据"])
     assert lines["5.1.2.2 售后服务管理师"][1:6] == ["5", "是", "3.33", "1.67", "部分落实"]
