@@ -37,8 +37,7 @@ STYLES = {
 }
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"  # also the base of relationship types
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 EMU_PER_TWIP = 635
 TABLE_TEXT_PT = 9.5  # the size of the Table Text style, for column widths
@@ -100,7 +99,7 @@ class _Template:
     parts: dict[str, bytes]
     style_ids: dict[str, str]  # style name (lower case) → style id
     head: str  # document.xml up to and including <w:body>
-    sect_pr: str  # the template's page set-up, without header and footer references
+    sect_pr: str  # the template's page set-up with our header, footer and distinct first page
     text_width: int  # twips between the margins
     number_abstract: str  # the abstract numbering of the List Number style
     next_num_id: int
@@ -149,6 +148,24 @@ def _template() -> _Template:
     right = re.search(r'w:right="(\d+)"', margins.group(0)) if margins else None
     text_width = (int(page.group(1)) if page else 11906) - (int(left.group(1)) if left else 1440) - (
         int(right.group(1)) if right else 1440)
+    # The same in every document: our header and footer on all pages but the cover, no template thumbnail.
+    sect_pr = sect_pr.replace(">", '><w:headerReference w:type="default" r:id="rIdAsHeader"/>'
+                                   '<w:footerReference w:type="default" r:id="rIdAsFooter"/>', 1)
+    sect_pr = _insert_before(sect_pr, ("<w:textDirection", "<w:bidi", "<w:rtlGutter", "<w:docGrid",
+                                       "<w:printerSettings", "</w:sectPr>"), "<w:titlePg/>")
+    parts.pop("docProps/thumbnail.jpeg", None)  # a picture of the template, not of a document
+    parts["_rels/.rels"] = re.sub(rb'<Relationship [^>]*relationships/metadata/thumbnail"[^>]*/>', b"",
+                                  parts["_rels/.rels"])
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    extra = "".join(f'<Override PartName="/word/{part}1.xml" ContentType="{kind}.{part}+xml"/>'
+                    for part in ("header", "footer") if f"/word/{part}1.xml" not in types)
+    if 'Extension="png"' not in types:
+        extra = '<Default Extension="png" ContentType="image/png"/>' + extra
+    parts["[Content_Types].xml"] = _insert_before(types, ("</Types>",), extra).encode("utf-8")
+    parts["docProps/app.xml"] = (
+        DECLARATION + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>aftersales</Application><DocSecurity>0</DocSecurity></Properties>").encode("utf-8")
     return _Template(parts, ids, document[:body], sect_pr, text_width, nums[list_number],
                      max(int(n) for n in nums) + 1)
 
@@ -160,39 +177,24 @@ def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = 
     body = _Body(template, meta, images or {})
     body.render(markdown)
     parts = dict(template.parts)
-    parts.pop("docProps/thumbnail.jpeg", None)  # a picture of the template, not of this document
-    rels = [(rid, REL + "/image", target) for rid, target, _ in body.media.values()]
-    rels += [("rIdAsHeader", REL + "/header", "header1.xml"), ("rIdAsFooter", REL + "/footer", "footer1.xml")]
-    sect_pr = template.sect_pr.replace(
-        ">", '><w:headerReference w:type="default" r:id="rIdAsHeader"/>'
-             '<w:footerReference w:type="default" r:id="rIdAsFooter"/>', 1)
-    sect_pr = _insert_before(sect_pr, ("<w:textDirection", "<w:bidi", "<w:rtlGutter", "<w:docGrid",
-                                       "<w:printerSettings", "</w:sectPr>"), "<w:titlePg/>")
     front = _cover(template, meta) + (_toc(template, body.headings) if meta.toc else "")
-    parts["word/document.xml"] = (template.head + front + "".join(body.out) + sect_pr
+    parts["word/document.xml"] = (template.head + front + "".join(body.out) + template.sect_pr
                                   + "</w:body></w:document>").encode("utf-8")
     parts["word/header1.xml"], parts["word/footer1.xml"] = _header_footer(template, meta)
-    for _, target, data in body.media.values():
+    rels = [("rIdAsHeader", "header", "header1.xml"), ("rIdAsFooter", "footer", "footer1.xml")]
+    for rid, target, data in body.media.values():
         parts["word/" + target] = data
-    parts["word/_rels/document.xml.rels"] = _append(
-        parts["word/_rels/document.xml.rels"], "</Relationships>",
-        "".join(f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>' for rid, kind, target in rels))
-    parts["_rels/.rels"] = re.sub(rb'<Relationship [^>]*relationships/metadata/thumbnail"[^>]*/>', b"",
-                                  parts["_rels/.rels"])
-    parts["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"], bool(body.media))
-    parts["word/numbering.xml"] = _append(parts["word/numbering.xml"], "</w:numbering>", "".join(
+        rels.append((rid, "image", target))
+    _insert(parts, "word/_rels/document.xml.rels", ("</Relationships>",), "".join(
+        f'<Relationship Id="{rid}" Type="{R}/{kind}" Target="{target}"/>' for rid, kind, target in rels))
+    _insert(parts, "word/numbering.xml", ("<w:numIdMacAtCleanup", "</w:numbering>"), "".join(
         f'<w:num w:numId="{num}"><w:abstractNumId w:val="{template.number_abstract}"/>'
         f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
         for num, start in body.numbering))
     if meta.toc and b"<w:updateFields" not in parts["word/settings.xml"]:
-        parts["word/settings.xml"] = _insert_before(
-            parts["word/settings.xml"].decode("utf-8"), _AFTER_UPDATE_FIELDS, '<w:updateFields w:val="true"/>'
-        ).encode("utf-8")
+        _insert(parts, "word/settings.xml", _AFTER_UPDATE_FIELDS, '<w:updateFields w:val="true"/>')
     stamp = dt.datetime.combine(meta.issued or dt.date(2000, 1, 1), dt.time())
     parts["docProps/core.xml"] = _core(meta, stamp)
-    parts["docProps/app.xml"] = (
-        DECLARATION + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-        "<Application>aftersales</Application><DocSecurity>0</DocSecurity></Properties>").encode("utf-8")
     return zip_parts(parts, stamp)
 
 
@@ -211,22 +213,8 @@ def _insert_before(xml: str, markers: tuple[str, ...], insert: str) -> str:
     return xml[:at] + insert + xml[at:]
 
 
-def _append(xml: bytes, closing: str, insert: str) -> bytes:
-    text = xml.decode("utf-8")
-    at = text.rindex(closing)
-    if closing == "</w:numbering>" and "<w:numIdMacAtCleanup" in text:
-        at = text.index("<w:numIdMacAtCleanup")
-    return (text[:at] + insert + text[at:]).encode("utf-8")
-
-
-def _content_types(xml: bytes, png: bool) -> bytes:
-    text = xml.decode("utf-8")
-    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-    extra = "".join(f'<Override PartName="/word/{part}1.xml" ContentType="{kind}.{part}+xml"/>'
-                    for part in ("header", "footer") if f"/word/{part}1.xml" not in text)
-    if png and 'Extension="png"' not in text:
-        extra = '<Default Extension="png" ContentType="image/png"/>' + extra
-    return (text.replace("</Types>", extra + "</Types>")).encode("utf-8")
+def _insert(parts: dict[str, bytes], name: str, markers: tuple[str, ...], insert: str) -> None:
+    parts[name] = _insert_before(parts[name].decode("utf-8"), markers, insert).encode("utf-8")
 
 
 def _core(meta: DocxMeta, stamp: dt.datetime) -> bytes:
