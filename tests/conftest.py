@@ -20,6 +20,25 @@ QIHENG = PROFILES / "qiheng-software.yaml"
 IN_CI = os.environ.get("CI") == "true"
 
 
+def corpus_cases() -> dict[str, bytes]:
+    """The bad profiles of tests/corpus/: most are edits of base.yml (edits.yml), the rest files of their own."""
+    import yaml
+
+    base = (CORPUS_DIR / "base.yml").read_text(encoding="utf-8")
+    cases = {p.name: p.read_bytes() for p in CORPUS_DIR.glob("*.yaml")}
+    for name, edits in yaml.safe_load((CORPUS_DIR / "edits.yml").read_text(encoding="utf-8")).items():
+        text = base
+        for edit in edits:
+            if "append" in edit:
+                text += edit["append"]
+            else:
+                assert text.count(edit["replace"]) == 1, f"{name}: the text to replace must occur once in base.yml"
+                text = text.replace(edit["replace"], edit["with"], 1)
+        assert name not in cases, f"{name} is both a file and an edit"
+        cases[name] = text.encode("utf-8")
+    return cases
+
+
 def need_tool(name: str) -> str:
     """The tool's path; in CI a missing tool is a failure (.ci/run installs it), elsewhere a skip."""
     path = shutil.which(name)

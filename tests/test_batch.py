@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import CORPUS_DIR, HUALAN, PROFILES
+from conftest import HUALAN, PROFILES, corpus_cases
 from generator.cli import main
 
 
@@ -25,7 +25,7 @@ def test_same_input_same_bytes(tmp_path):
 def test_batch_with_one_broken_profile(tmp_path, capsys):
     folder = tmp_path / "profiles"
     shutil.copytree(PROFILES, folder)
-    shutil.copy(CORPUS_DIR / "16-credit-code-check.yaml", folder / "broken.yaml")
+    (folder / "broken.yaml").write_bytes(corpus_cases()["16-credit-code-check.yaml"])
     assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--no-site", "-j", "2"]) == 2
     out, err = capsys.readouterr()
     assert "共 4 个档案：生成 3，未变化跳过 0，失败 1" in out

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import HUALAN
+from conftest import CORPUS_DIR, HUALAN, corpus_cases
 from generator.cli import main
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
-EXPECTED = yaml.safe_load((CORPUS / "expected.yml").read_text(encoding="utf-8"))
+EXPECTED = yaml.safe_load((CORPUS_DIR / "expected.yml").read_text(encoding="utf-8"))
+CASES = corpus_cases()
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -29,15 +29,16 @@ def previous(tmp_path_factory):
 
 
 def test_corpus_is_large_and_fully_described():
-    files = sorted(p.name for p in CORPUS.glob("*.yaml"))
+    files = sorted(CASES)
     assert len(files) >= 40
     assert files == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_bad_profile(name, previous, capsys):
+def test_bad_profile(name, previous, capsys, tmp_path):
     out, before = previous
-    path = CORPUS / name
+    path = tmp_path / name
+    path.write_bytes(CASES[name])
     assert main(["build", str(path), "-o", str(out), "--no-site"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
