@@ -141,7 +141,7 @@ def nav(bundle, prefix: str = "") -> list:
 # --- pages written here ----------------------------------------------------------------------
 def _manual_index(bundle, where: Layout) -> str:
     p = bundle.profile
-    lines = [f"# 售后服务手册", "",
+    lines = ["# 售后服务手册", "",
              f"{literal(p.company.legal_name)}　编号 {literal(p.document.number)}　版本 {literal(p.document.version)}　"
              f"{literal(p.document.issue_date)}发布，{literal(p.document.effective_date)}实施", "",
              "| 章 | 对应条款 |", "|---|---|"]

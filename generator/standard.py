@@ -172,7 +172,8 @@ def _load(path: Path, shape, key: str):
         return TypeAdapter(shape).validate_python(loaded.data[key] if key else loaded.data)
     except (ValidationError, KeyError, TypeError) as exc:
         problems = []
-        for err in getattr(exc, "errors", lambda: [{"loc": (), "msg": str(exc)}])():
+        errors = exc.errors() if isinstance(exc, ValidationError) else [{"loc": (), "msg": str(exc)}]
+        for err in errors:
             loc = ((key,) if key else ()) + tuple(err["loc"])
             line, column = loaded.mark(loc)
             problems.append(Problem(err["msg"], str(path), line, column, format_path(loc)))

@@ -7,7 +7,6 @@ import pytest
 from conftest import HUALAN, all_text, manual_html
 from generator.build import make_bundle, write_bundle
 from generator.cli import main
-from generator.errors import AftersalesError
 
 
 def profile_with(tmp_path, extra: str):

@@ -7,7 +7,7 @@ import subprocess
 import docx
 import pytest
 
-from conftest import HUALAN, PROFILES, QIHENG, all_text, need_tool
+from conftest import HUALAN, PROFILES, all_text, need_tool
 from generator.build import make_bundle, write_bundle
 
 PLACEHOLDERS = ("XX", "某某", "TODO", "待填写", "None", "＿＿公司")
