@@ -9,14 +9,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from importlib.metadata import version
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import AftersalesError
 from .paths import CONTENT, TEMPLATES
 
-VERSION = "0.1.0"
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Result:
 
 @functools.lru_cache(maxsize=4)
 def _tree_hash(*folders: Path) -> str:
-    digest = hashlib.sha256(VERSION.encode())
+    digest = hashlib.sha256(version("aftersales").encode())  # the tool's version, from pyproject.toml
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(folder)).encode())
@@ -93,17 +93,19 @@ def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | Non
                workers: int, progress=None) -> list[Result]:
     """Build every (profile, output folder) pair; `progress(result)` is called as each finishes."""
     args = [(str(p), str(o), site, str(content) if content else None, force) for p, o in jobs]
-    results: list[Result] = []
+    results: list[Result | None] = [None] * len(args)
+
+    def done(i: int, result: Result) -> None:
+        results[i] = result
+        if progress:
+            progress(result)
+
     if workers <= 1 or len(jobs) <= 1:
-        for a in args:
-            results.append(build_one(*a))
-            if progress:
-                progress(results[-1])
+        for i, a in enumerate(args):
+            done(i, build_one(*a))
         return results
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(build_one, *a) for a in args]
-        for future in futures:
-            results.append(future.result())
-            if progress:
-                progress(results[-1])
-    return results
+        futures = {pool.submit(build_one, *a): i for i, a in enumerate(args)}
+        for future in as_completed(futures):
+            done(futures[future], future.result())
+    return results  # in the order of `jobs`

@@ -101,12 +101,13 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
 
 def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
     d = profile.document
-    rows = [("文件编号", d.number), ("版　　本", d.version), ("编　　制", d.prepared_by),
-            ("审　　核", d.reviewed_by), ("批　　准", d.approved_by), ("受控状态", "受控")]
-    if doc.key not in ("manual", "promise"):
+    controlled = doc.key in ("manual", "promise")  # documents of the service system carry its number
+    if controlled:
+        rows = [("文件编号", d.number), ("版　　本", d.version), ("编　　制", d.prepared_by),
+                ("审　　核", d.reviewed_by), ("批　　准", d.approved_by), ("受控状态", "受控")]
+    else:
         rows = [("申请组织", profile.company.legal_name), ("目标等级", profile.certification.target_level),
                 ("计划申请日期", date(profile.certification.planned_application))]
-    controlled = doc.key in ("manual", "promise")  # documents of the service system carry its number
     return DocxMeta(
         title=doc.title, company=profile.company.legal_name, short_name=profile.company.short_name,
         number=d.number if controlled else "", version=d.version if controlled else "", cover_rows=rows,
