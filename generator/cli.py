@@ -174,8 +174,7 @@ def _build(args) -> int:
     paths = _profiles(args.profiles)
     single = len(paths) == 1 and not args.profiles[0].is_dir()
     root = args.output or Path("build")
-    jobs = [(path, (args.output or root / safe_name(path.stem)) if single else root / safe_name(path.stem))
-            for path in paths]
+    jobs = [(path, args.output if single and args.output else root / safe_name(path.stem)) for path in paths]
     if len({out for _, out in jobs}) < len(jobs):
         raise AftersalesError("有多个档案文件名相同（去掉特殊字符后），它们的输出目录会冲突，请改名")
     if not single and any(out.name == "portal" for _, out in jobs):
