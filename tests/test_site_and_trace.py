@@ -97,6 +97,19 @@ def test_excluded_clause_needs_no_coverage(catalogue):
     check_coverage(trace(catalogue, documents, bundle.materials, bundle.assessment), catalogue)
 
 
+def test_published_site_has_the_company_sites_settings():
+    """The top-level mkdocs.yml is written by hand; its theme, search and Markdown settings must stay
+    those that generator/site.py gives every company site, or the published pages would differ."""
+    import yaml
+
+    from generator.site import mkdocs_config
+
+    published = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    company = yaml.load(yaml.safe_dump(mkdocs_config("x", [])), Loader=yaml.BaseLoader)  # both as text values
+    for key in ("use_directory_urls", "strict", "theme", "plugins", "markdown_extensions", "extra_css"):
+        assert published[key] == company[key], key
+
+
 @pytest.mark.slow
 def test_published_site_builds_strict(tmp_path):
     from mkdocs.commands.build import build
