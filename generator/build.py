@@ -164,7 +164,9 @@ def write_portal(built: list, out_dir: str | FilePath) -> FilePath:
     out_dir = FilePath(out_dir)
 
     def fill(staging: FilePath) -> None:
-        config = write_project({"index.md": portal_page(built, out_dir), "stylesheets/extra.css": CSS},
+        links = [(summary, os.path.relpath(folder / "site" / "index.html", out_dir / "site").replace(os.sep, "/"))
+                 for summary, folder in built]
+        config = write_project({"index.md": portal_page(links), "stylesheets/extra.css": CSS},
                                staging / "mkdocs", "企业一览", [{"企业一览": "index.md"}])
         build_site(config, staging / "site")
 

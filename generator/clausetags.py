@@ -21,6 +21,11 @@ class Section:
     clauses: tuple[str, ...]
     line: int  # 0-based line of the heading in the document's Markdown
 
+    @property
+    def text(self) -> str:
+        """The title as a reader sees it: Markdown escapes removed."""
+        return self.title.replace("\\", "").strip()
+
 
 def split(heading: str) -> tuple[str, tuple[str, ...]]:
     """('组织架构', ('5.1.1', '5.1.1.1')) from '组织架构 {clauses=5.1.1,5.1.1.1}'."""

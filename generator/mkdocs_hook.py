@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from mkdocs.structure.files import File
 
-from generator.build import make_bundle
-from generator.markdown_text import literal
+from generator.build import make_bundle, summary_of
 from generator.paths import ROOT
-from generator.site_pages import CSS, nav, site_pages
+from generator.site_pages import CSS, nav, portal_page, site_pages
 
 _bundles: list = []
 
@@ -31,15 +30,10 @@ def on_config(config):
 
 
 def on_files(files, config):
-    rows = []
     for bundle in _bundles:
         for rel, content in site_pages(bundle).items():
             files.append(File.generated(config, f"companies/{bundle.slug}/{rel}", content=content))
-        a, c = bundle.assessment, bundle.profile.company
-        rows.append(f"| [{literal(c.legal_name)}]({bundle.slug}/index.md) | {literal(c.enterprise_type)} | "
-                    f"{literal(a.score)} | {literal(a.level)} | {bundle.material_counts.get('缺失', 0)} |")
-    portal = "\n".join(["# 企业一览", "", "| 企业 | 类型 | 自评得分 | 预测等级 | 缺失材料 |",
-                        "|---|---|---|---|---|", *rows, ""])
+    portal = portal_page([(summary_of(bundle), f"{bundle.slug}/index.html") for bundle in _bundles])
     files.append(File.generated(config, "companies/index.md", content=portal))
     files.append(File.generated(config, "stylesheets/extra.css", content=CSS))
     return files

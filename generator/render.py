@@ -165,9 +165,8 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
                      certification=None) -> list[Document]:
     """Every document's Markdown for this company; `content` is an optional template override folder."""
     env = environment(DOCUMENTS, content.resolve() if content else None)
-    lines = materials
     context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
-               "m": lines, "mc": counts(lines), "todo": todo, "paths": paths, "plan": certification}
+               "m": materials, "mc": counts(materials), "todo": todo, "paths": paths, "plan": certification}
     out = []
     for spec in document_specs():
         markdown = _render(env, spec, context, content)
@@ -200,15 +199,14 @@ def customise(markdown: str, customisation: dict) -> str:
         return markdown
     lines = markdown.splitlines()
     sections = clausetags.sections(markdown)
+    titles = [s.text for s in sections]
     names = {}
-    for i, section in enumerate(sections):
-        title = section.title.replace("\\", "").strip()
+    for i, title in enumerate(titles):
         number, _, rest = title.partition(" ")
         for name in {title, number, rest} - {""}:
             names.setdefault(name, i)
     unknown = [key for key in customisation if key not in names]
     if unknown:
-        titles = [s.title.replace("\\", "").strip() for s in sections]
         problems = []
         for key in unknown:
             close = difflib.get_close_matches(key, titles, n=3, cutoff=0.3)

@@ -246,7 +246,7 @@ def _matrix_rows(bundle, where: Layout, source: str | None):
         def places(keys, with_document):
             items = [p for p in t.places if (p.document == "manual") == keys]
             if source is None:
-                return "；".join(((p.document_title + " · ") if with_document else "") + p.section.title.replace("\\", "").strip()
+                return "；".join(((p.document_title + " · ") if with_document else "") + p.section.text
                                 for p in items)
             return "<br>".join(_place_link(source, p, where, with_document) for p in items)
         manual = places(True, False) or ("删减" if t.excluded_reason else "—")
@@ -347,18 +347,15 @@ def _home(bundle) -> str:
 """
 
 
-def portal_page(built, portal_dir) -> str:
-    """The consultant's overview of every company built: (Summary, folder) pairs."""
-    import os
-
+def portal_page(companies) -> str:
+    """The overview of several companies: (Summary, link to the company's site) pairs."""
     rows = []
-    for summary, folder in built:
-        site = os.path.relpath(folder / "site" / "index.html", portal_dir / "site").replace(os.sep, "/")
+    for summary, site in companies:
         warn = "；".join(literal(w.split("：")[0]) for w in summary.warnings) or "—"
         rows.append(f'| <a href="{html_attr(site)}">{literal(summary.legal_name)}</a> | {literal(summary.enterprise_type)} | '
                     f"{literal(summary.score)} | {literal(summary.level)} | {literal(summary.target_level)} | "
                     f"{summary.missing} | {warn} |")
-    return "\n".join(["---", "hide:", "  - navigation", "---", "", "# 企业一览", "", f"共 {len(built)} 家企业。点击企业名称打开该企业的文件网站。", "",
+    return "\n".join(["---", "hide:", "  - navigation", "---", "", "# 企业一览", "", f"共 {len(companies)} 家企业。点击企业名称打开该企业的文件网站。", "",
                       "| 企业 | 类型 | 自评得分 | 预测等级 | 目标等级 | 缺失 / 过期材料 | 申请前需处理 |",
                       "|---|---|---|---|---|---|---|", *rows, ""])
 
