@@ -248,8 +248,7 @@ def org_chart(profile) -> bytes:
     texts = [_wrap(o.supervision.body, box_w - 16, 16) + f"\n{o.supervision.head}" if dept is None
              else _wrap(dept.name, box_w - 16, 16) + f"\n{dept.head}" for dept in columns]
     box_h = max(120, max(t.count("\n") + 1 for t in texts) * 16 * 1.45 + 30)
-    self_run = sum(1 for x in profile.resources.outlets if x.mode == "自营")
-    entrusted = len(profile.resources.outlets) - self_run
+    self_run, entrusted = len(profile.resources.self_run), len(profile.resources.entrusted)
     outlets = [text for text, count in ((f"自营网点\n{self_run} 个", self_run),
                                         (f"委托网点\n{entrusted} 个", entrusted)) if count]
     below = 300 + box_h  # the department row's lower edge

@@ -243,6 +243,14 @@ class Resources(Model):
     charges: list[Charge] = []
     """保修期外的配件和维修收费标准（列入手册附录并公示）"""
 
+    @property
+    def self_run(self) -> list[Outlet]:
+        return [o for o in self.outlets if o.mode == "自营"]
+
+    @property
+    def entrusted(self) -> list[Outlet]:
+        return [o for o in self.outlets if o.mode == "委托"]
+
 
 # --- commitments and arrangements ------------------------------------------------------------
 class Commitments(Model):

@@ -139,7 +139,6 @@ def _roles(profile: Profile) -> dict[str, str]:
 
 
 def facts(profile: Profile, catalogue: Catalogue) -> Facts:
-    outlets = profile.resources.outlets
     covered, uncovered = covered_regions(profile)
     excluded = {}
     for clause in catalogue.leaves():
@@ -148,8 +147,8 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
             excluded[clause.id] = reason
     return Facts(
         required_managers=required_managers(profile, catalogue),
-        self_run=[o for o in outlets if o.mode == "自营"],
-        entrusted=[o for o in outlets if o.mode == "委托"],
+        self_run=profile.resources.self_run,
+        entrusted=profile.resources.entrusted,
         covered_regions=covered,
         uncovered_regions=uncovered,
         excluded=excluded,
