@@ -25,8 +25,7 @@ from .lint import lint
 from .markdown_text import date
 from .materials import MaterialLine, counts, material_lines
 from .plan import Action, Path, plan
-from .profile import Profile, check_references, validate
-from .yamlload import load_yaml_file
+from .profile import Profile, read_profile
 from .render import Document, blanks, document_specs, render_documents
 from .site import build_site, write_project
 from .site_pages import CSS, nav, portal_page, site_pages
@@ -75,9 +74,7 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
                 content: FilePath | None = None) -> Bundle:
     """Everything for one company, in memory; `content` overrides document templates by name."""
     catalogue = catalogue or load_catalogue()
-    loaded = load_yaml_file(profile_path)
-    profile = validate(loaded)
-    check_references(profile, loaded, catalogue)
+    profile, loaded = read_profile(profile_path, catalogue)
     assessment = assess(profile, catalogue)
     todo, paths = plan(profile, catalogue, assessment)
     certification = plan_certification(profile)

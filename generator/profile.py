@@ -560,13 +560,18 @@ def validate(loaded: Loaded) -> Profile:
     return profile
 
 
-def load_profile(path: str | Path, catalogue=None) -> Profile:
-    """Read, validate and (given the catalogue) check clause and material ids of a profile."""
+def read_profile(path: str | Path, catalogue=None) -> tuple[Profile, Loaded]:
+    """Read, validate and (given the catalogue) check clause and material ids of a profile; the loaded
+    YAML comes along to locate later findings in the file."""
     loaded = load_yaml_file(path)
     profile = validate(loaded)
     if catalogue is not None:
         check_references(profile, loaded, catalogue)
-    return profile
+    return profile, loaded
+
+
+def load_profile(path: str | Path, catalogue=None) -> Profile:
+    return read_profile(path, catalogue)[0]
 
 
 def check_references(profile: Profile, loaded: Loaded, catalogue) -> None:
