@@ -70,11 +70,14 @@ def _action(t: Action) -> dict:
 
 
 def print_table(card: Scorecard, console) -> None:
+    """The scorecard on a terminal. Every string goes in as rich Text, never as markup: profile text
+    such as a company name with "[/b]" in it is printed as it is."""
     from rich.table import Table
+    from rich.text import Text
 
     a = card.assessment
-    console.print(f"[bold]{card.profile.company.legal_name}[/bold]  自评 [bold]{a.score:g}[/bold] 分  "
-                  f"[bold]{a.level}[/bold]（{a.level_note}）", markup=True, highlight=False)
+    console.print(Text.assemble((card.profile.company.legal_name, "bold"), "  自评 ", (f"{a.score:g}", "bold"),
+                                " 分  ", (a.level, "bold"), f"（{a.level_note}）"))
     table = Table(show_lines=False, header_style="bold")
     for name, justify in (("条款", "left"), ("分值", "right"), ("得分", "right"), ("失分", "right"),
                           ("状态", "left"), ("依据", "left")):
@@ -83,19 +86,18 @@ def print_table(card: Scorecard, console) -> None:
         points = f"{l.points:g}{'*' if l.clause.provisional else ''}"
         earned = "—" if l.excluded else f"{l.earned:g}"
         lost = "—" if l.excluded else f"{l.lost:g}"
-        table.add_row(f"{l.clause.id} {l.clause.title}", points, earned, lost, l.status,
-                      l.excluded_reason or l.basis)
+        table.add_row(*(Text(cell) for cell in (f"{l.clause.id} {l.clause.title}", points, earned, lost, l.status,
+                                                l.excluded_reason or l.basis)))
     console.print(table)
-    console.print(f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
-                  f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。* 为暂定权重。",
-                  markup=False, highlight=False)
+    lines = [f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
+             f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。* 为暂定权重。"]
     for path in card.paths:
         if path.actions and path.reachable:
-            keys = "、".join(t.key for t in path.actions)
-            console.print(f"达到{path.level}：还需 {path.needed:g} 分；{path.note}：{keys}", markup=False,
-                          highlight=False)
+            lines.append(f"达到{path.level}：还需 {path.needed:g} 分；{path.note}：{'、'.join(t.key for t in path.actions)}")
         else:
-            console.print(f"{path.level}：{path.note}", markup=False, highlight=False)
+            lines.append(f"{path.level}：{path.note}")
+    for line in lines:
+        console.print(Text(line))
 
 
 def write_xlsx(card: Scorecard, target: FilePath) -> None:

@@ -66,3 +66,15 @@ def test_word_field_codes_stay_text(tmp_path):
     assert field in all_text(manual)
     instructions = {t.text.split()[0] for t in manual.element.body.iter(qn("w:instrText"))}
     assert instructions == {"TOC"}  # only our own table-of-contents field
+
+
+def test_score_prints_rich_markup_in_a_name_as_it_is(tmp_path, capsys):
+    """The terminal table must not read a company name as rich markup ("[/b]" used to crash it)."""
+    from generator.cli import main
+
+    name = "佛山[/b]市[red]华澜"
+    path = tmp_path / "markup.yaml"
+    path.write_text(HUALAN.read_text(encoding="utf-8").replace(
+        "legal_name: 佛山市华澜电器有限公司", f'legal_name: "{name}"'), encoding="utf-8")
+    assert main(["score", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(name + "  自评 96.16 分")
