@@ -232,7 +232,7 @@ def _core(meta: DocxMeta, stamp: dt.datetime) -> bytes:
 
 
 def zip_parts(parts: dict[str, bytes], stamp: dt.datetime) -> bytes:
-    """A zip in which the same parts give the same bytes: one fixed entry time, a fixed order."""
+    """A zip (DOCX, XLSX) in which the same parts give the same bytes: one fixed entry time, a fixed order."""
     out = io.BytesIO()
     when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
     first = [n for n in parts if n == "[Content_Types].xml"]  # must come first for some readers
@@ -243,17 +243,6 @@ def zip_parts(parts: dict[str, bytes], stamp: dt.datetime) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, parts[name])
     return out.getvalue()
-
-
-def reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Another writer's zip (XLSX) made reproducible: fixed entry times and order, and core dates."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    if "docProps/core.xml" in parts:  # some writers stamp "modified" with the clock on save
-        parts["docProps/core.xml"] = re.sub(
-            rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-            rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", parts["docProps/core.xml"])
-    return zip_parts(parts, stamp)
 
 
 # --- page furniture ----------------------------------------------------------------------------

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 
 
 def format_table(sheet, widths: list[float], *, header: bool = True) -> None:
@@ -23,11 +25,22 @@ def format_table(sheet, widths: list[float], *, header: bool = True) -> None:
 
 def save(book, issued: dt.date) -> bytes:
     """The workbook's bytes, dated `issued` and byte-identical for the same content."""
-    from .docx_writer import reproducible_zip
-
     stamp = dt.datetime.combine(issued, dt.time())
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = "aftersales"
     buffer = io.BytesIO()
     book.save(buffer)
-    return reproducible_zip(buffer.getvalue(), stamp)
+    return _reproducible(buffer.getvalue(), stamp)
+
+
+def _reproducible(data: bytes, stamp: dt.datetime) -> bytes:
+    """openpyxl's zip made reproducible: fixed entry times and order, and the core dates."""
+    from .docx_writer import zip_parts
+
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    if "docProps/core.xml" in parts:  # openpyxl stamps "modified" with the clock on save
+        parts["docProps/core.xml"] = re.sub(
+            rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+            rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", parts["docProps/core.xml"])
+    return zip_parts(parts, stamp)
