@@ -10,10 +10,10 @@ import functools
 import hashlib
 import json
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from importlib.metadata import version
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .errors import AftersalesError
 from .paths import CONTENT, TEMPLATES
 
@@ -48,7 +48,7 @@ class Result:
 
 @functools.lru_cache(maxsize=4)
 def _tree_hash(*folders: Path) -> str:
-    digest = hashlib.sha256(version("aftersales").encode())  # the tool's version, from pyproject.toml
+    digest = hashlib.sha256(__version__.encode())  # the tool's version
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(folder)).encode())

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from . import __version__
 from .errors import AftersalesError
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
@@ -30,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aftersales",
         description="按 GB/T 27922-2011 为企业生成售后服务手册、认证申请书、申请材料清单、自评打分表和网站。")
+    parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     init = sub.add_parser("init", help="写出带注释的企业档案模板")
@@ -164,8 +167,6 @@ def _score(args) -> int:
 
 
 def _build(args) -> int:
-    import os
-
     from .batch import build_many
     from .build import safe_name, write_portal
 
@@ -187,7 +188,7 @@ def _build(args) -> int:
     built = [(r.summary, Path(r.out)) for r in results if r.summary is not None]
     if not single and built and not args.no_site:
         portal = write_portal(built, root / "portal")
-        print(f"企业一览：{portal / 'site' / 'index.html'}")
+        print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
     failed = [r for r in results if r.status == "failed"]
     if len(results) > 1:
         counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "skipped", "failed")}
@@ -195,6 +196,17 @@ def _build(args) -> int:
         for r in failed:
             print(f"  ✗ {r.path}", file=sys.stderr)
     return EXIT_INPUT if failed else EXIT_OK
+
+
+def shown(path: Path) -> str:
+    """A path as the user can type it: relative to the working folder when inside it, else absolute."""
+    from .folder import absolute
+
+    full = absolute(path)
+    try:
+        return str(full.relative_to(Path.cwd()))
+    except ValueError:
+        return str(full)
 
 
 class _Progress:
@@ -220,15 +232,14 @@ class _Progress:
         s = result.summary
         mark = "✓" if result.status == "built" else "＝"
         note = "" if result.status == "built" else "（未变化，跳过；--force 重新生成）"
-        print(f"{mark} {s.legal_name} → {result.out}{note}")
-        if self.single:
-            out = Path(result.out)
-            for name in s.files:
-                print(f"    {out / name}")
-            if (out / "site" / "index.html").exists():
-                print(f"    {out / 'site' / 'index.html'}")
+        out = Path(result.out)
+        print(f"{mark} {s.legal_name} → {shown(out)}{os.sep}{note}")
         print(f"  自评 {s.score:g} 分，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
         _notices(s)
+        if self.single:
+            print(f"  DOCX 文件（{len(s.files)} 份）在 {shown(out)}{os.sep}：" + "、".join(s.files))
+            if (out / "site" / "index.html").is_file():
+                print(f"  网站（用浏览器打开）：{shown(out / 'site' / 'index.html')}")
 
     def close(self) -> None:
         if self.bar is not None:

@@ -63,13 +63,25 @@ def test_failed_build_keeps_previous_output(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]  # no staging folder left over
 
 
-def test_build_refuses_a_folder_it_did_not_create(tmp_path, capsys):
+def test_build_keeps_the_users_files_and_refuses_to_replace_them(tmp_path, capsys):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
-    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 2
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert (out / "01-售后服务手册.docx").is_file()
+    # a rebuild without the site removes the tool's own files only
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site", "--force"]) == 0
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    # a file of the user's where the tool would write: nothing is written, the user's file stays
+    other = tmp_path / "theirs"
+    (other / "site").mkdir(parents=True)
+    (other / "site" / "index.html").write_text("my own site", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(HUALAN), "-o", str(other)]) == 2
     assert "不是本工具生成" in capsys.readouterr().err
+    assert (other / "site" / "index.html").read_text(encoding="utf-8") == "my own site"
+    assert sorted(p.name for p in other.iterdir()) == ["site"]
 
 
 def test_build_several_profiles_one_folder_each(tmp_path, capsys):
