@@ -11,10 +11,10 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .paths import ROOT
+from .paths import EXAMPLES
 from .profile import Profile, _unwrap
 
-EXAMPLE = ROOT / "company_profiles" / "hualan-appliances.yaml"
+EXAMPLE = EXAMPLES / "hualan-appliances.yaml"
 
 HEADER = """\
 # 企业档案（aftersales 的唯一输入）。由 `aftersales init` 生成：以下为示例企业的数据，
