@@ -6,6 +6,7 @@ replaces the previous output in one rename. A failed build leaves earlier output
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from pathlib import Path as FilePath
 from .assess import Assessment, assess
 from .certification import Plan as CertificationPlan
 from .certification import plan_certification
-from .charts import indicator_chart, org_chart, plan_chart, service_flow
 from .docx_writer import DocxMeta, write_docx
+from .figures import Figure, as_data, bundle_figures
 from .errors import AftersalesError, Problem, locate
 from .folder import MARKER, absolute, write_owned
 from .lint import lint
@@ -27,6 +28,7 @@ from .render import Document, blanks, document_specs, render_documents
 from .site import build_site, write_project
 from .site_pages import CSS, nav, portal_page, site_pages
 from .standard import Catalogue, load_catalogue
+from .svg import to_svg
 from .trace import Trace, check_coverage, trace
 
 __all__ = ["Bundle", "MARKER", "make_bundle", "safe_name", "summary_of", "write_bundle", "write_portal"]
@@ -44,7 +46,7 @@ class Bundle:
     docx: dict[str, bytes]  # filename -> bytes
     todo: list[Action]
     paths: list[Path]
-    images: dict[str, bytes]  # "images/…png" -> bytes, referenced by the documents' Markdown
+    figures: dict[str, Figure]  # "figures/….svg" -> chart or diagram, referenced by the documents' Markdown
     certification: CertificationPlan
     findings: list[Problem]  # consistency lint: warnings, errors under --strict
 
@@ -83,14 +85,11 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
     findings = lint(profile, catalogue, loaded)
-    images = {"images/scorecard-indicators.png": indicator_chart(assessment),
-              "images/certification-plan.png": plan_chart(certification),
-              "images/org-chart.png": org_chart(profile),
-              "images/service-flow.png": service_flow(profile)}
-    docx = {doc.spec.filename: write_docx(doc.markdown, _meta(doc, profile, catalogue), images)
+    figures = bundle_figures(profile, assessment, certification)
+    docx = {doc.spec.filename: write_docx(doc.markdown, _meta(doc, profile, catalogue), figures=figures)
             for doc in documents if doc.spec.filename}
     return Bundle(FilePath(profile_path), profile, catalogue, assessment, documents, materials, traces,
-                  docx, todo, paths, images, certification, findings)
+                  docx, todo, paths, figures, certification, findings)
 
 
 def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
@@ -132,11 +131,13 @@ def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,
     def fill(staging: FilePath) -> None:
         for name, data in bundle.docx.items():
             (staging / name).write_bytes(data)
-        (staging / "markdown" / "images").mkdir(parents=True)
+        (staging / "markdown" / "figures").mkdir(parents=True)
         for doc in bundle.documents:
             (staging / "markdown" / f"{doc.key}.md").write_text(doc.markdown, encoding="utf-8")
-        for name, data in bundle.images.items():
-            (staging / "markdown" / name).write_bytes(data)
+        for name, figure in bundle.figures.items():  # the SVG, and the data md2docx draws natively from
+            (staging / "markdown" / name).write_text(to_svg(figure), encoding="utf-8")
+            (staging / "markdown" / name).with_suffix(".json").write_text(
+                json.dumps(as_data(figure), ensure_ascii=False, indent=1), encoding="utf-8")
         if site:
             config = write_project(site_pages(bundle), staging / "mkdocs", bundle.profile.company.short_name,
                                    nav(bundle))

@@ -26,7 +26,9 @@ from xml.etree import ElementTree
 
 from . import clausetags
 from .errors import CatalogueError
+from .figures import BarChart, Figure
 from .paths import REFERENCE_DOCX
+from .xmltext import esc as _esc
 
 STYLES = {
     "body": "Body Text", "plain": "Normal", "bullet": "List Bullet", "number": "List Number",
@@ -38,6 +40,7 @@ STYLES = {
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"  # also the base of relationship types
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 EMU_PER_TWIP = 635
 TABLE_TEXT_PT = 9.5  # the size of the Table Text style, for column widths
@@ -63,15 +66,6 @@ class DocxMeta:
 
 
 # --- text --------------------------------------------------------------------------------------
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _esc(text: str) -> str:
-    """Text as XML character data (and attribute values): escaped, characters XML cannot hold dropped."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
-
-
 def _run(text: str, bold: bool = False, italic: bool = False) -> str:
     props = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + "</w:rPr>"
              if bold or italic else "")
@@ -162,6 +156,9 @@ def _template() -> _Template:
                     for part in ("header", "footer") if f"/word/{part}1.xml" not in types)
     if 'Extension="png"' not in types:
         extra = '<Default Extension="png" ContentType="image/png"/>' + extra
+    if 'Extension="xlsx"' not in types:  # the data of native charts
+        extra = ('<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.'
+                 'spreadsheetml.sheet"/>' + extra)
     parts["[Content_Types].xml"] = _insert_before(types, ("</Types>",), extra).encode("utf-8")
     parts["docProps/app.xml"] = (
         DECLARATION + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
@@ -171,10 +168,14 @@ def _template() -> _Template:
 
 
 # --- the package -------------------------------------------------------------------------------
-def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = None) -> bytes:
-    """The DOCX for a document's Markdown; `images` maps the image paths it references to PNG bytes."""
+def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = None,
+               figures: dict[str, Figure] | None = None) -> bytes:
+    """The DOCX for a document's Markdown. An image it references is looked up in `figures` first
+    (drawn as a native chart or a group of shapes), then in `images` (PNG bytes)."""
+    from .docx_figures import WORKBOOK_RELATIONSHIP, chart_workbook, chart_xml
+
     template = _template()
-    body = _Body(template, meta, images or {})
+    body = _Body(template, meta, images or {}, figures or {})
     body.render(markdown)
     parts = dict(template.parts)
     front = _cover(template, meta) + (_toc(template, body.headings) if meta.toc else "")
@@ -185,6 +186,20 @@ def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = 
     for rid, target, data in body.media.values():
         parts["word/" + target] = data
         rels.append((rid, "image", target))
+    stamp = dt.datetime.combine(meta.issued or dt.date(2000, 1, 1), dt.time())
+    chart_types = ""
+    for n, (rid, chart) in enumerate(body.charts, start=1):
+        workbook = f"Microsoft_Excel_Worksheet{n}.xlsx"
+        parts[f"word/charts/chart{n}.xml"] = chart_xml(chart)
+        parts[f"word/embeddings/{workbook}"] = chart_workbook(chart, stamp.date())
+        parts[f"word/charts/_rels/chart{n}.xml.rels"] = (
+            DECLARATION + f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}"><Relationship Id="{WORKBOOK_RELATIONSHIP}" '
+            f'Type="{R}/package" Target="../embeddings/{workbook}"/></Relationships>').encode("utf-8")
+        rels.append((rid, "chart", f"charts/chart{n}.xml"))
+        chart_types += (f'<Override PartName="/word/charts/chart{n}.xml" '
+                        'ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>')
+    if chart_types:
+        _insert(parts, "[Content_Types].xml", ("</Types>",), chart_types)
     _insert(parts, "word/_rels/document.xml.rels", ("</Relationships>",), "".join(
         f'<Relationship Id="{rid}" Type="{R}/{kind}" Target="{target}"/>' for rid, kind, target in rels))
     _insert(parts, "word/numbering.xml", ("<w:numIdMacAtCleanup", "</w:numbering>"), "".join(
@@ -193,7 +208,6 @@ def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = 
         for num, start in body.numbering))
     if meta.toc and b"<w:updateFields" not in parts["word/settings.xml"]:
         _insert(parts, "word/settings.xml", _AFTER_UPDATE_FIELDS, '<w:updateFields w:val="true"/>')
-    stamp = dt.datetime.combine(meta.issued or dt.date(2000, 1, 1), dt.time())
     parts["docProps/core.xml"] = _core(meta, stamp)
     return zip_parts(parts, stamp)
 
@@ -308,10 +322,13 @@ def _png_size(data: bytes) -> tuple[int, int]:
 class _Body:
     """The body's XML, token by token; also the headings (for the TOC), numberings and images used."""
 
-    def __init__(self, template: _Template, meta: DocxMeta, images: dict[str, bytes]):
+    def __init__(self, template: _Template, meta: DocxMeta, images: dict[str, bytes],
+                 figures: dict[str, Figure]):
         self.template = template
         self.meta = meta
         self.images = images
+        self.figures = figures
+        self.charts: list[tuple[str, BarChart]] = []  # (relationship id, chart) of each chart part
         self.out: list[str] = []
         self.headings: list[tuple[int, str]] = []
         self.numbering: list[tuple[int, int]] = []  # (numId, start) of each ordered list
@@ -328,7 +345,7 @@ class _Body:
         self.header_rows = 0
         self.cell: list[tuple[str, bool, bool]] | None = None
         self.bold = self.italic = False
-        self.pictures = 0
+        self.next_drawing_id = 1  # docPr and shape ids are unique in the document
 
     def render(self, markdown: str) -> None:
         for token in clausetags.parser().parse(markdown):
@@ -527,8 +544,30 @@ class _Body:
 
     def _i_image(self, token):
         source = token.attrGet("src")
-        if source not in self.images:
+        if source in self.figures:
+            self.runs.append(self._figure(self.figures[source]))
+        elif source in self.images:
+            self.runs.append(self._picture(source))
+        else:
             raise KeyError(f"image {source!r} is referenced but was not produced")
+        self.props = '<w:ind w:firstLine="0"/><w:jc w:val="center"/>'
+        caption = "".join(child.content for child in token.children or [])
+        if caption:
+            self.after.append(_p(self.template.style("caption"), _run(caption), '<w:jc w:val="center"/>'))
+
+    def _figure(self, figure: Figure) -> str:
+        from .docx_figures import chart_run, diagram_run
+
+        if isinstance(figure, BarChart):
+            rid = f"rIdAsChart{len(self.charts) + 1}"
+            self.charts.append((rid, figure))
+            self.next_drawing_id += 1
+            return chart_run(rid, self.next_drawing_id - 1, figure.title, self.template.text_width / 20,
+                             figure.height)
+        run, self.next_drawing_id = diagram_run(figure, self.next_drawing_id, self.template.style("plain"))
+        return run
+
+    def _picture(self, source: str) -> str:
         if source not in self.media:
             n = len(self.media) + 1
             self.media[source] = (f"rIdAsImage{n}", f"media/image{n}.png", self.images[source])
@@ -536,12 +575,12 @@ class _Body:
         pixels_wide, pixels_high = _png_size(self.images[source])
         cx = self.template.text_width * EMU_PER_TWIP
         cy = cx * pixels_high // pixels_wide
-        self.pictures += 1
-        n = self.pictures
+        n = self.next_drawing_id
+        self.next_drawing_id += 1
         a = "http://schemas.openxmlformats.org/drawingml/2006/main"
         pic = "http://schemas.openxmlformats.org/drawingml/2006/picture"
         wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-        self.runs.append(
+        return (
             f'<w:r><w:drawing><wp:inline xmlns:wp="{wp}" distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
             f'<wp:docPr id="{n}" name="Picture {n}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{a}" '
             f'noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic xmlns:a="{a}"><a:graphicData uri="{pic}">'
@@ -550,7 +589,3 @@ class _Body:
             f'</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
             f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
             f"</wp:inline></w:drawing></w:r>")
-        self.props = '<w:ind w:firstLine="0"/><w:jc w:val="center"/>'
-        caption = "".join(child.content for child in token.children or [])
-        if caption:
-            self.after.append(_p(self.template.style("caption"), _run(caption), '<w:jc w:val="center"/>'))

@@ -8,11 +8,14 @@ All links are relative, so the same pages work in a company's own site and in th
 from __future__ import annotations
 
 import csv
+import html
 import io
 import posixpath
+import re
 from dataclasses import dataclass
 
 from .markdown_text import literal
+from .svg import to_svg
 
 SINGLE_PAGES = {"application": "application.md", "checklist": "checklist.md", "scorecard": "scorecard.md",
                 "promise": "promise.md", "plan": "plan.md"}
@@ -66,9 +69,19 @@ def layout(documents) -> Layout:
     return Layout(pages, chapters)
 
 
+FIGURE_LINE = re.compile(r"!\[([^\]]*)\]\((figures/[^)\s]+)\)\s*")
+
+
+def figure_html(caption: str, figure) -> str:
+    """A figure as an HTML block: the SVG inline (its text selectable and searchable), its caption."""
+    return (f'<figure class="figure">\n{to_svg(figure)}\n<figcaption>{html.escape(caption)}</figcaption>\n'
+            "</figure>")
+
+
 def _transform(markdown: str, sections, key: str, where: Layout, titles: dict[str, str],
-               demote: bool) -> list[tuple[str, str]]:
-    """(page, line) for each line: headings get anchors, clause tags become links from that page."""
+               demote: bool, figures: dict) -> list[tuple[str, str]]:
+    """(page, line) for each line: headings get anchors, clause tags become links from that page,
+    a line that is only a figure becomes the figure's inline SVG."""
     lines = markdown.splitlines()
     starts = {s.line: (i, s) for i, s in enumerate(sections)}
     out, page = [], where.pages.get((key, 0), SINGLE_PAGES.get(key))
@@ -83,8 +96,9 @@ def _transform(markdown: str, sections, key: str, where: Layout, titles: dict[st
                                  for cid in section.clauses)
                 out += [(page, ""), (page, "对应条款：" + links), (page, "{: .clause-tag }")]
             continue
-        if "](images/" in line:
-            line = line.replace("](images/", "](" + rel(page, "images/") + "/")
+        figure = FIGURE_LINE.fullmatch(line)
+        if figure and figure.group(2) in figures:
+            line = figure_html(figure.group(1), figures[figure.group(2)])
         out.append((page, line))
     return out
 
@@ -97,7 +111,7 @@ def site_pages(bundle) -> dict[str, str | bytes]:
     for doc in bundle.documents:
         demote = doc.key != "manual"
         collected: dict[str, list[str]] = {}
-        for page, line in _transform(doc.markdown, doc.sections, doc.key, where, titles, demote):
+        for page, line in _transform(doc.markdown, doc.sections, doc.key, where, titles, demote, bundle.figures):
             collected.setdefault(page, []).append(line)
         for page, lines in collected.items():
             text = "\n".join(lines) + "\n"
@@ -116,7 +130,6 @@ def site_pages(bundle) -> dict[str, str | bytes]:
     pages["index.md"] = _home(bundle)
     for name, data in bundle.docx.items():
         pages[f"downloads/{name}"] = data
-    pages.update(bundle.images)
     pages["stylesheets/extra.css"] = CSS
     return pages
 
@@ -319,7 +332,7 @@ def _home(bundle) -> str:
 
 {warnings}
 
-![各二级指标得分与满分](images/scorecard-indicators.png)
+{figure_html("各二级指标得分与满分", bundle.figures["figures/scorecard-indicators.svg"])}
 
 ## 文件 {{ #files }}
 
@@ -361,7 +374,6 @@ def portal_page(companies) -> str:
 
 
 def html_attr(value: str) -> str:
-    import html
     from urllib.parse import quote
 
     return html.escape(quote(value, safe="/.-_~"), quote=True)
@@ -374,4 +386,7 @@ CSS = """.clause-tag { font-size: .75rem; color: var(--md-default-fg-color--ligh
 .level-pass { background: #1565c0; } .level-fail { background: #616161; }
 .md-typeset table:not([class]) { font-size: .7rem; }
 .md-typeset td:empty::after { content: "\\00a0"; display: inline-block; min-height: 1.6em; }
+.md-typeset figure.figure { margin: 1em 0; }
+.md-typeset figure.figure svg { max-width: 100%; height: auto; }
+.md-typeset figure.figure figcaption { font-size: .7rem; color: var(--md-default-fg-color--light); }
 """

@@ -118,10 +118,11 @@ def test_expired_certificate(tmp_path):
 def test_plan_page_and_chart(tmp_path):
     bundle = make_bundle(HUALAN)
     plan = next(d for d in bundle.documents if d.key == "plan")
-    assert "images/certification-plan.png" in plan.markdown
+    assert "](figures/certification-plan.svg)" in plan.markdown
     assert "第 1 次监督评审" in plan.markdown and "2028-02-28" in plan.markdown
     assert "售后服务内审自评表" in plan.markdown
-    assert bundle.images["images/certification-plan.png"].startswith(b"\x89PNG")
+    gantt = bundle.figures["figures/certification-plan.svg"]
+    assert gantt.categories == tuple(m.label for m in bundle.certification.milestones)
     checklist = next(d for d in bundle.documents if d.key == "checklist")
     assert "# 申请条件自查" in checklist.markdown and "# 认证时间表" in checklist.markdown
 

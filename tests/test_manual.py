@@ -107,7 +107,8 @@ def test_changing_a_commitment_changes_it_everywhere(tmp_path):
     for page in (tmp_path / "out" / "site").rglob("*.html"):
         assert "城区 24 小时" not in page.read_text(encoding="utf-8"), page.name
     original = make_bundle(HUALAN)
-    assert original.images["images/service-flow.png"] != bundle.images["images/service-flow.png"]
+    assert original.figures["figures/service-flow.svg"] != bundle.figures["figures/service-flow.svg"]
+    assert any("城区 36 小时内" in "".join(b.lines) for b in bundle.figures["figures/service-flow.svg"].boxes)
 
 
 def test_promise_letter_is_its_own_document(bundles, tmp_path):

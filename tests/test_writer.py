@@ -1,76 +1,14 @@
-"""The Pillow charts (font lookup, determinism, layout) and the DOCX writer on awkward Markdown."""
+"""The DOCX writer on awkward Markdown: escaping, code, lists, tables, pictures."""
 from __future__ import annotations
 
 import io
 import zipfile
 
 import docx
-import pytest
 from docx.oxml.ns import qn
-from PIL import Image, ImageFont
+from PIL import Image
 
-from generator import charts
 from generator.docx_writer import DocxMeta, write_docx
-from generator.errors import AftersalesError
-from generator.profile import load_profile
-
-from conftest import HUALAN
-
-
-@pytest.fixture
-def fresh_fonts():
-    charts._font_files.cache_clear()
-    charts._font.cache_clear()
-    yield
-    charts._font_files.cache_clear()
-    charts._font.cache_clear()
-
-
-def test_charts_use_a_chinese_font(fresh_fonts):
-    (regular, index), (bold, bold_index) = charts._font_files()
-    family, style = ImageFont.truetype(regular, 12, index=index).getname()
-    assert family in charts.CJK_FONTS and style == "Regular"
-    assert ImageFont.truetype(bold, 12, index=bold_index).getname()[1] == "Bold"
-    assert ImageFont.truetype(regular, 12, index=index).getbbox("投诉")[2] > 12  # two glyphs, not empty boxes
-
-
-def test_fonts_are_found_without_fontconfig(fresh_fonts, monkeypatch):
-    """Windows and macOS have no fc-list: the font folders are searched instead."""
-    (regular, _), _ = charts._font_files()
-    charts._font_files.cache_clear()
-    monkeypatch.setattr(charts.shutil, "which", lambda name: None)
-    monkeypatch.setattr(charts, "FONT_FOLDERS", (str(__import__("pathlib").Path(regular).parent),))
-    (found, index), _ = charts._font_files()
-    assert ImageFont.truetype(found, 12, index=index).getname()[0] in charts.CJK_FONTS
-
-
-def test_no_chinese_font_is_a_clear_error(fresh_fonts, monkeypatch):
-    monkeypatch.setattr(charts, "_installed_faces", lambda: iter([("DejaVu Sans", False, "x.ttf", 0)]))
-    with pytest.raises(AftersalesError) as caught:
-        charts._font_files()
-    assert "找不到中文字体" in caught.value.message
-    assert "fonts-noto-cjk" in str(caught.value.problems[0])
-
-
-def test_charts_are_png_and_reproducible():
-    profile = load_profile(HUALAN)
-    first, second = charts.org_chart(profile), charts.org_chart(profile)
-    assert first == second
-    image = Image.open(io.BytesIO(first))
-    assert image.format == "PNG" and image.width >= 1080 and not image.info  # no metadata
-
-
-def test_org_chart_grows_with_departments_and_wraps_long_names():
-    profile = load_profile(HUALAN)
-    base = Image.open(io.BytesIO(charts.org_chart(profile)))
-    departments = list(profile.organisation.departments)
-    many = departments * 2
-    many[0] = many[0].model_copy(update={"name": "售后服务质量监督与客户关系管理委员会办公室"})
-    wider = profile.model_copy(update={"organisation": profile.organisation.model_copy(
-        update={"departments": many})})
-    image = Image.open(io.BytesIO(charts.org_chart(wider)))
-    assert image.width > base.width  # twelve columns do not squeeze into the page width
-    assert image.height > base.height  # the long name wraps onto more lines and its row grows
 
 
 def _document(markdown: str) -> docx.document.Document:

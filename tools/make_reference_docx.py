@@ -126,6 +126,12 @@ def build(path: Path) -> None:
         paragraph._p.getparent().remove(paragraph._p)
     doc.core_properties.author = "aftersales"
     doc.core_properties.title = "reference"
+    # python-docx's default template carries Word 2010's stylesWithEffects.xml, a second copy of the
+    # styles that no longer matches the ones changed above: Word may call the file unreadable
+    # (openxml-audit reports it). Word does not need the part; without its relationship it is not saved.
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rid]
     doc.save(path)
 
 
