@@ -39,8 +39,29 @@ def _reproducible(data: bytes, stamp: dt.datetime) -> bytes:
 
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
+    if "xl/styles.xml" in parts:
+        parts["xl/styles.xml"] = _font_order(parts["xl/styles.xml"])
     if "docProps/core.xml" in parts:  # openpyxl stamps "modified" with the clock on save
         parts["docProps/core.xml"] = re.sub(
             rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
             rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", parts["docProps/core.xml"])
     return zip_parts(parts, stamp)
+
+
+# The order Excel writes a font's properties in (and the Open XML SDK's schema, which openxml-audit
+# applies, expects); openpyxl writes name and family first.
+_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
+               "name", "family", "charset", "scheme")
+
+
+def _font_order(styles: bytes) -> bytes:
+    def reorder(match: re.Match) -> bytes:
+        children = re.findall(rb"<(\w+)\b[^>]*/>", match.group(2))
+        elements = re.findall(rb"<\w+\b[^>]*/>", match.group(2))
+        if b"".join(elements) != match.group(2):  # not only empty elements: leave as written
+            return match.group(0)
+        ranked = sorted(zip(children, elements), key=lambda pair: _FONT_ORDER.index(pair[0].decode())
+                        if pair[0].decode() in _FONT_ORDER else len(_FONT_ORDER))
+        return match.group(1) + b"".join(element for _, element in ranked) + match.group(3)
+
+    return re.sub(rb"(<font>)(.*?)(</font>)", reorder, styles, flags=re.S)

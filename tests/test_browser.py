@@ -117,3 +117,47 @@ def test_hostile_company_name_is_shown_literally(browser, tmp_path):
         assert heading(page) == EVIL
         page.screenshot(path=str(tmp_path / "evil.png"))
         assert dialogs == [] and errors == []
+
+
+FIT = """() => {
+  const problems = [];
+  for (const svg of document.querySelectorAll('figure.figure svg')) {
+    const width = svg.viewBox.baseVal.width, boxes = [...svg.querySelectorAll('rect[rx]')];
+    for (const t of svg.querySelectorAll('text')) {
+      const box = t.getBBox();
+      if (box.x < -0.5 || box.x + box.width > width + 0.5) problems.push(['outside', t.textContent]);
+      const x = +t.getAttribute('x'), y = +t.getAttribute('y');
+      const frame = boxes.find(r => r.x.baseVal.value <= x && x <= r.x.baseVal.value + r.width.baseVal.value
+                                  && r.y.baseVal.value <= y && y <= r.y.baseVal.value + r.height.baseVal.value);
+      if (frame && box.width > frame.width.baseVal.value - 2) problems.push(['wider than its box', t.textContent]);
+    }
+  }
+  return problems;
+}"""
+
+
+def test_figures_are_svg_whose_text_is_text_and_fits(browser, hualan_built, tmp_path):
+    bundle, out = hualan_built
+    department = bundle.profile.organisation.departments[0].name
+    with_figures = sorted(str(p.relative_to(out / "site")) for p in (out / "site").rglob("*.html")
+                          if "<figure" in p.read_text(encoding="utf-8"))
+    org_page = next(p for p in with_figures
+                    if "<figcaption>售后服务组织机构图</figcaption>" in (out / "site" / p).read_text(encoding="utf-8"))
+    assert len(with_figures) == 6  # home, two manual chapters, plan, checklist, scorecard
+    with serve(out / "site") as base:
+        page, errors, _ = open_page(browser)
+        for name in with_figures:
+            page.goto(f"{base}/{name}")
+            assert page.locator("figure.figure svg text").count() > 5, name
+            assert page.evaluate(FIT) == [], name
+        page.goto(f"{base}/{org_page}")
+        figure = page.locator("figure.figure").first
+        figure.scroll_into_view_if_needed()
+        assert "售后服务组织机构图" in figure.locator("figcaption").inner_text()
+        # the reader can find and select the chart's text: it is text, not a picture of it
+        assert page.evaluate("(t) => window.find(t)", department)
+        assert page.evaluate("() => window.getSelection().toString()") == department
+        assert page.evaluate("() => window.getSelection().anchorNode.parentElement.closest('svg') !== null")
+        figure.screenshot(path=str(tmp_path / "org-chart.png"))
+        assert errors == []
+        print(f"screenshot: {tmp_path / 'org-chart.png'}")
