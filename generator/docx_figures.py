@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .figures import EXCEL_EPOCH, INK, LINE, LINE_HEIGHT, PAD, BarChart, Box, Diagram
-from .xmltext import esc
+from .ooxml import esc
 
 EMU_PER_PT = 12700
 BODY_LATIN, BODY_CJK, HEAD_LATIN, HEAD_CJK = "Times New Roman", "宋体", "Arial", "黑体"

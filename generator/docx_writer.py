@@ -6,8 +6,9 @@ place (`_esc`). The reference template is read once per process (`_template`): i
 every document unchanged, except document.xml (a new body on the template's page set-up),
 numbering.xml (one numbering instance per ordered list, so each restarts at its own number),
 settings.xml (update fields on opening, for the TOC) and the document properties; the header,
-footer and images are added as parts. Style names live only in `STYLES` and the template is
-checked for all of them.
+footer and pictures are added as parts, and each figure (`figures`) as a native chart part with
+its embedded workbook, or as a group of drawing shapes in the body (`docx_figures`). Style names
+live only in `STYLES` and the template is checked for all of them.
 
 A document gets a cover page, a TOC field (pre-filled with the headings so it reads before Word
 updates it), a header (company, document number, version), a footer with page numbers, and under
@@ -25,10 +26,12 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from . import clausetags
+from .docx_figures import WORKBOOK_RELATIONSHIP, chart_run, chart_workbook, chart_xml, diagram_run
 from .errors import CatalogueError
 from .figures import BarChart, Figure
+from .ooxml import esc as _esc
+from .ooxml import zip_parts
 from .paths import REFERENCE_DOCX
-from .xmltext import esc as _esc
 
 STYLES = {
     "body": "Body Text", "plain": "Normal", "bullet": "List Bullet", "number": "List Number",
@@ -172,8 +175,6 @@ def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = 
                figures: dict[str, Figure] | None = None) -> bytes:
     """The DOCX for a document's Markdown. An image it references is looked up in `figures` first
     (drawn as a native chart or a group of shapes), then in `images` (PNG bytes)."""
-    from .docx_figures import WORKBOOK_RELATIONSHIP, chart_workbook, chart_xml
-
     template = _template()
     body = _Body(template, meta, images or {}, figures or {})
     body.render(markdown)
@@ -243,20 +244,6 @@ def _core(meta: DocxMeta, stamp: dt.datetime) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>'
     ).encode("utf-8")
-
-
-def zip_parts(parts: dict[str, bytes], stamp: dt.datetime) -> bytes:
-    """A zip (DOCX, XLSX) in which the same parts give the same bytes: one fixed entry time, a fixed order."""
-    out = io.BytesIO()
-    when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
-    first = [n for n in parts if n == "[Content_Types].xml"]  # must come first for some readers
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in first + sorted(n for n in parts if n not in first):
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, parts[name])
-    return out.getvalue()
 
 
 # --- page furniture ----------------------------------------------------------------------------
@@ -556,8 +543,6 @@ class _Body:
             self.after.append(_p(self.template.style("caption"), _run(caption), '<w:jc w:val="center"/>'))
 
     def _figure(self, figure: Figure) -> str:
-        from .docx_figures import chart_run, diagram_run
-
         if isinstance(figure, BarChart):
             rid = f"rIdAsChart{len(self.charts) + 1}"
             self.charts.append((rid, figure))

@@ -6,6 +6,8 @@ import io
 import re
 import zipfile
 
+from .ooxml import zip_parts
+
 
 def format_table(sheet, widths: list[float], *, header: bool = True) -> None:
     """Column widths, a bold first row (when it is a header) frozen in place, wrapped cells."""
@@ -35,8 +37,6 @@ def save(book, issued: dt.date) -> bytes:
 
 def _reproducible(data: bytes, stamp: dt.datetime) -> bytes:
     """openpyxl's zip made reproducible: fixed entry times and order, and the core dates."""
-    from .docx_writer import zip_parts
-
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     if "xl/styles.xml" in parts:
