@@ -3,14 +3,14 @@
 WPS, rendered by LibreOffice, and drawn in the document's fonts (宋体 / 黑体 on the East Asian slot).
 
 The chart XML comes from python-pptx's chart XML writer (the same `c:chartSpace` as in PowerPoint),
-formatted through its chart object model; the workbook is written with openpyxl.
+formatted through its chart object model; the embedded workbook comes from its workbook writer.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from .figures import EXCEL_EPOCH, INK, LINE, LINE_HEIGHT, PAD, BarChart, Box, Diagram
-from .ooxml import esc
+from .figures import INK, LINE, LINE_HEIGHT, PAD, BarChart, Box, Diagram
+from .ooxml import esc, repack
 
 EMU_PER_PT = 12700
 BODY_LATIN, BODY_CJK, HEAD_LATIN, HEAD_CJK = "Times New Roman", "宋体", "Arial", "黑体"
@@ -123,30 +123,10 @@ def _finish(space) -> None:
 
 
 def chart_workbook(chart: BarChart, issued: dt.date) -> bytes:
-    """The chart's data as the workbook Word opens with "edit data": categories in column A, one
-    series per column from B, names in row 1 (the cells the chart XML refers to)."""
-    from openpyxl import Workbook
-
-    from .workbook import save
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Sheet1"
-    sheet.append([None] + [s.name for s in chart.series])
-    for row, category in enumerate(chart.categories):
-        sheet.append([category] + [_cell(s.values[row], chart.dates and s.colour is None) for s in chart.series])
-    for column, series in enumerate(chart.series, start=2):
-        if chart.dates and series.colour is None:
-            for cell in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-                cell[0].number_format = "yyyy-mm-dd"
-    sheet.column_dimensions["A"].width = 24
-    return save(book, issued)
-
-
-def _cell(value, as_date: bool):
-    if value is None or not as_date:
-        return value
-    return EXCEL_EPOCH + dt.timedelta(days=value)
+    """The chart's data as the workbook Word opens with "edit data", written by python-pptx's own
+    workbook writer (XlsxWriter), so its cells are exactly where the chart XML's formulas point:
+    categories in column A, one series per column from B, names in row 1; dates shown as dates."""
+    return repack(_chart_data(chart).xlsx_blob, dt.datetime.combine(issued, dt.time()))
 
 
 def chart_run(relationship: str, drawing_id: int, name: str, width_pt: float, height_pt: float) -> str:

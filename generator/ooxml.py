@@ -16,6 +16,24 @@ def esc(text: str) -> str:
     return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
 
 
+def stamp_core(core: bytes, stamp: dt.datetime) -> bytes:
+    """docProps/core.xml with its created and modified dates set to `stamp` (writers put the clock there)."""
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return re.sub(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*", lambda m: m.group(1) + when, core)
+
+
+def repack(data: bytes, stamp: dt.datetime, fix=None) -> bytes:
+    """A package written by another library, made reproducible: core dates and zip entries fixed;
+    `fix(parts)` may change parts on the way."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    if "docProps/core.xml" in parts:
+        parts["docProps/core.xml"] = stamp_core(parts["docProps/core.xml"], stamp)
+    if fix is not None:
+        fix(parts)
+    return zip_parts(parts, stamp)
+
+
 def zip_parts(parts: dict[str, bytes], stamp: dt.datetime) -> bytes:
     """A zip (DOCX, XLSX) in which the same parts give the same bytes: one fixed entry time, a fixed order."""
     out = io.BytesIO()

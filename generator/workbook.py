@@ -4,9 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 
-from .ooxml import zip_parts
+from .ooxml import repack
 
 
 def format_table(sheet, widths: list[float], *, header: bool = True) -> None:
@@ -36,16 +35,12 @@ def save(book, issued: dt.date) -> bytes:
 
 
 def _reproducible(data: bytes, stamp: dt.datetime) -> bytes:
-    """openpyxl's zip made reproducible: fixed entry times and order, and the core dates."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    if "xl/styles.xml" in parts:
-        parts["xl/styles.xml"] = _font_order(parts["xl/styles.xml"])
-    if "docProps/core.xml" in parts:  # openpyxl stamps "modified" with the clock on save
-        parts["docProps/core.xml"] = re.sub(
-            rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-            rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", parts["docProps/core.xml"])
-    return zip_parts(parts, stamp)
+    """openpyxl's zip made reproducible (fixed entry times and order, core dates), fonts in Excel's order."""
+    def fix(parts: dict[str, bytes]) -> None:
+        if "xl/styles.xml" in parts:
+            parts["xl/styles.xml"] = _font_order(parts["xl/styles.xml"])
+
+    return repack(data, stamp, fix)
 
 
 # The order Excel writes a font's properties in (and the Open XML SDK's schema, which openxml-audit
