@@ -2,7 +2,8 @@
 
 Each output folder holds `manifest.json`: the hash of everything that went into it (profile,
 bundled content and templates, override templates, tool version, options), a summary for the
-portal, and the SHA-256 of every file written. A profile whose input hash matches is skipped.
+portal, and the SHA-256 of every file written. A profile whose input hash matches is skipped,
+provided every file the manifest lists is still there as written.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import AftersalesError
+from .folder import intact
+from .yamlload import read_input
 from .paths import CONTENT, TEMPLATES
 
 
@@ -57,7 +60,7 @@ def _tree_hash(*folders: Path) -> str:
 
 
 def input_hash(profile: Path, content: Path | None, site: bool) -> str:
-    digest = hashlib.sha256(profile.read_bytes())
+    digest = hashlib.sha256(read_input(profile))
     digest.update(_tree_hash(CONTENT, TEMPLATES).encode())
     digest.update(_tree_hash(content.resolve()).encode() if content else b"-")
     digest.update(b"site" if site else b"docx")
@@ -79,7 +82,7 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
     try:
         key = input_hash(profile, Path(content) if content else None, site)
         manifest = read_manifest(folder)
-        if not force and manifest and manifest.get("input_hash") == key:
+        if not force and manifest and manifest.get("input_hash") == key and intact(folder):
             return Result(path, out, "skipped", Summary(**manifest["summary"]))
         bundle = make_bundle(profile, content=Path(content) if content else None)
         summary = summary_of(bundle)

@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _path(text: str) -> Path:
+    """A path as typed: `~` expanded even when the shell did not (a quoted or configured path)."""
+    return Path(os.path.expanduser(text))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aftersales",
@@ -36,37 +41,37 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     init = sub.add_parser("init", help="写出带注释的企业档案模板")
-    init.add_argument("path", nargs="?", default="company.yaml", type=Path, help="写到哪里（默认 company.yaml）")
+    init.add_argument("path", nargs="?", default="company.yaml", type=_path, help="写到哪里（默认 company.yaml）")
     init.add_argument("--force", action="store_true", help="覆盖已有文件")
     init.add_argument("--industry", metavar="PACK",
                       help="按行业包预填服务时限：home-appliances、automobiles、online-retail、furniture、software-it、general")
     init.set_defaults(run=_init)
 
     check = sub.add_parser("check", help="校验企业档案，一次列出全部问题")
-    check.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE")
+    check.add_argument("profiles", nargs="+", type=_path, metavar="PROFILE")
     check.add_argument("--strict", action="store_true", help="把一致性警告当作错误（退出码 2）")
     check.set_defaults(run=_check)
 
     score = sub.add_parser("score", help="在终端显示自评打分和整改路径")
-    score.add_argument("profile", type=Path, metavar="PROFILE")
+    score.add_argument("profile", type=_path, metavar="PROFILE")
     score.add_argument("--json", action="store_true", help="以 JSON 输出全部数字，供脚本使用")
-    score.add_argument("--xlsx", type=Path, metavar="FILE", help="同时把评分和整改计划写成 Excel 工作簿")
+    score.add_argument("--xlsx", type=_path, metavar="FILE", help="同时把评分和整改计划写成 Excel 工作簿")
     score.set_defaults(run=_score)
 
     build = sub.add_parser("build", help="生成全部文件和网站")
-    build.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE",
+    build.add_argument("profiles", nargs="+", type=_path, metavar="PROFILE",
                        help="企业档案（.yaml），或包含多个档案的文件夹")
-    build.add_argument("-o", "--output", type=Path, default=None,
+    build.add_argument("-o", "--output", type=_path, default=None,
                        help="输出目录；一个档案时即该企业的目录，多个档案时每个企业一个子目录（默认 build/）")
     build.add_argument("--no-site", action="store_true", help="只生成 DOCX，不构建网站")
     build.add_argument("--force", action="store_true", help="即使档案和模板都没有变化也重新生成")
     build.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="并行进程数（默认为 CPU 核数）")
-    build.add_argument("--content", type=Path, metavar="DIR",
+    build.add_argument("--content", type=_path, metavar="DIR",
                        help="自定义模板文件夹：其中与 content/documents/ 同名的模板优先使用（咨询机构的版式和表述）")
     build.set_defaults(run=_build)
 
     serve = sub.add_parser("serve", help="实时预览企业网站：修改档案后页面自动更新")
-    serve.add_argument("profile", type=Path, metavar="PROFILE")
+    serve.add_argument("profile", type=_path, metavar="PROFILE")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     serve.set_defaults(run=_serve)
     return parser

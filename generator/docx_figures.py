@@ -33,10 +33,13 @@ def chart_xml(chart: BarChart) -> bytes:
     space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_STACKED, _chart_data(chart)).xml.encode("utf-8"))
     view = Chart(space, None)
     view.font.size = Pt(8.5)
-    view.has_title = True
-    view.chart_title.text_frame.text = chart.title
-    title_font = view.chart_title.text_frame.paragraphs[0].runs[0].font
-    title_font.size, title_font.bold = Pt(10.5), True
+    view.has_title = bool(chart.title)
+    if chart.title:
+        view.chart_title.text_frame.text = chart.title
+        title_font = view.chart_title.text_frame.paragraphs[0].runs[0].font
+        title_font.size, title_font.bold = Pt(10.5), True
+    else:
+        space.find(f"{{{C}}}chart/{{{C}}}autoTitleDeleted").set("val", "1")
     plot = view.plots[0]
     plot.gap_width, plot.overlap = 45, 100
     for series, data in zip(plot.series, chart.series):
@@ -180,7 +183,9 @@ def _segment(a: tuple[float, float], b: tuple[float, float], arrow: bool, colour
 
 
 def _box(box: Box, shape_id: int, paragraph_style: str) -> str:
-    """A text box: centred lines, each its own paragraph, in exactly the line height laid out."""
+    """A text box: its paragraphs centred, in exactly the line height laid out; Word wraps them
+    (at the width they were wrapped to here, or wider), so edited text flows. A box whose text
+    was cut carries the whole of it as its description (alt text)."""
     geometry = "roundRect" if box.rounded and box.framed else "rect"
     fill = _solid(box.fill) if box.framed else "<a:noFill/>"
     line = f'<a:ln w="{_emu(1.2)}">{_solid(box.edge)}</a:ln>' if box.framed else "<a:ln><a:noFill/></a:ln>"
@@ -191,9 +196,10 @@ def _box(box: Box, shape_id: int, paragraph_style: str) -> str:
                  f'w:line="{round(box.size * LINE_HEIGHT * 20)}" w:lineRule="exact"/>'
                  f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr>')
     text = "".join(f'<w:p>{paragraph}<w:r>{props}<w:t xml:space="preserve">{esc(t)}</w:t></w:r></w:p>'
-                   for t in box.lines)
+                   for t in box.paragraphs or box.lines)
+    description = f' descr="{esc(box.full)}"' if box.full else ""
     inset = _emu(PAD)
-    return (f'<wps:wsp><wps:cNvPr id="{shape_id}" name="框 {shape_id}"/><wps:cNvSpPr/><wps:spPr>'
+    return (f'<wps:wsp><wps:cNvPr id="{shape_id}" name="框 {shape_id}"{description}/><wps:cNvSpPr/><wps:spPr>'
             f'<a:xfrm><a:off x="{_emu(box.x)}" y="{_emu(box.y)}"/><a:ext cx="{_emu(box.w)}" cy="{_emu(box.h)}"/></a:xfrm>'
             f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill}{line}</wps:spPr>'
             f'<wps:txbx><w:txbxContent>{text}</w:txbxContent></wps:txbx>'

@@ -54,7 +54,8 @@ class BarChart:
 
     @property
     def height(self) -> float:
-        return 46 + 22 * len(self.categories) + (26 if self.legend else 0)
+        """Points: the title, a row per category, the value axis' labels, the legend."""
+        return (30 if self.title else 8) + 22 * len(self.categories) + 24 + (22 if self.legend else 0)
 
 
 def serial(day: dt.date) -> int:
@@ -70,12 +71,13 @@ def indicator_chart(assessment) -> BarChart:
     top = max(g.maximum for g in groups)
     step = _step(top)
     axis_max = math.ceil(top / step) * step
+    series = (Series("得分", earned, INDIGO, tuple(number(v) if v else "" for v in earned), "General", "FFFFFF"),
+              Series("失分", lost, RED_PALE, tuple(number(v) if v else "" for v in lost)),
+              Series("删减", excluded, SILVER, tuple("删减" if v else "" for v in excluded), '"删减";;;'))
     return BarChart(
         title=f"各二级指标得分（最终得分 {number(assessment.score)}，{assessment.level}）",
         categories=tuple(f"{g.clause.id} {g.clause.title}" for g in groups),
-        series=(Series("得分", earned, INDIGO, tuple(number(v) if v else "" for v in earned), "General", "FFFFFF"),
-                Series("失分", lost, RED_PALE, tuple(number(v) if v else "" for v in lost)),
-                Series("删减", excluded, SILVER, tuple("删减" if v else "" for v in excluded), '"删减";;;')),
+        series=series[:1] + tuple(s for s in series[1:] if any(v is not None for v in s.values)),
         axis_min=0, axis_max=axis_max, major_unit=step, axis_format="General",
         ticks=tuple(number(step * i) for i in range(round(axis_max / step) + 1)))
 
@@ -84,14 +86,16 @@ def plan_chart(plan) -> BarChart:
     """The certification plan as a Gantt chart: an undrawn bar up to each step's start, then its
     duration in days (the dates are in the table beside it); a step of no duration (a date) shows ◆."""
     stones = plan.milestones
-    start = _mid_month(min(m.start for m in stones) - dt.timedelta(days=15))
-    unit = 365.25 / 2  # half a year: from the middle of a month, every tick stays within its month
+    first = min(m.start for m in stones) - dt.timedelta(days=15)
+    start = dt.date(first.year, 1 if first.month < 7 else 7, 3)
+    unit = 365.25 / 2  # half a year; half-years differ from it by under 2 days, so from the 3rd of
+    # January or July every tick falls on the 1st to 5th of its month, which its label names
     intervals = math.ceil((serial(max(m.end for m in stones)) + 45 - serial(start)) / unit)
     axis = [serial(start) + unit * i for i in range(intervals + 1)]
     days = tuple((m.end - m.start).days for m in stones)
     later = tuple(LIGHT if "监督" in m.label or "复评" in m.label else None for m in stones)
     return BarChart(
-        title="认证计划时间表",
+        title="",  # the caption beneath names it
         categories=tuple(m.label for m in stones),
         series=(Series("开始日期", tuple(serial(m.start) for m in stones), None),
                 Series("历时（天）", days, INDIGO, tuple("" if d else "◆" for d in days), ';;"◆"',
@@ -99,10 +103,6 @@ def plan_chart(plan) -> BarChart:
         axis_min=axis[0], axis_max=axis[-1], major_unit=unit, axis_format="yyyy-mm",
         ticks=tuple((EXCEL_EPOCH + dt.timedelta(days=math.floor(v))).strftime("%Y-%m") for v in axis),
         dates=True, legend=False)
-
-
-def _mid_month(day: dt.date) -> dt.date:
-    return day.replace(day=15)
 
 
 def _step(maximum: float, ticks: int = 8) -> float:
@@ -118,7 +118,7 @@ class Box:
     y: float  # top edge
     w: float
     h: float
-    lines: tuple[str, ...]
+    lines: tuple[str, ...]  # as drawn (the SVG breaks lines where these do)
     fill: str = PALER
     edge: str = INDIGO
     ink: str = INK
@@ -126,6 +126,8 @@ class Box:
     bold: bool = False
     rounded: bool = True
     framed: bool = True  # False: text only (a note above a box)
+    paragraphs: tuple[str, ...] = ()  # the same text as Word holds it, to reflow when edited
+    full: str = ""  # the whole text, where `lines` had to cut it short
 
 
 @dataclass(frozen=True)
@@ -155,16 +157,27 @@ def em_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
 
 
+NO_BREAK = "\u00a0"  # a space that keeps its neighbours on one line (a phone number's groups)
+NO_LINE_START = set("，。、；：！？）》」』”’…%,.;:!?)]}")
+NO_LINE_END = set("（《「『“‘([{")
+
+
 def wrap(text: str, width: float, size: float) -> tuple[str, ...]:
     """`text` in lines no wider than `width` points at `size`; breaks between CJK characters and
-    at spaces, and inside a Latin word only when the word alone is too long."""
+    at spaces (not at a no-break space), inside a Latin word only when the word alone is too long,
+    and never before closing or after opening punctuation."""
     out: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for token in _tokens(paragraph):
             if line and em_width((line + token).rstrip()) * size > width:
+                carry = ""
+                if token[0] in NO_LINE_START and len(line) > 1 and em_width(line[-1]) == 1:
+                    line, carry = line[:-1], line[-1]  # the character before the comma goes along
+                while len(line) > 1 and line.rstrip()[-1:] in NO_LINE_END:
+                    line, carry = line.rstrip()[:-1], line.rstrip()[-1] + carry
                 out.append(line.rstrip())
-                line = token.lstrip()
+                line = (carry + token).lstrip()
             else:
                 line += token
             while em_width(line) * size > width and len(line) > 1:  # a word longer than a line
@@ -173,6 +186,22 @@ def wrap(text: str, width: float, size: float) -> tuple[str, ...]:
                 line = line[cut:]
         out.append(line.rstrip())
     return tuple(out)
+
+
+def block(parts: list[tuple[str, int]], room: float, size: float) -> dict:
+    """A box's text from its parts, each (text, most lines): `lines` as drawn, `paragraphs` for
+    Word, and `full`, the whole text, when a part had to be cut."""
+    lines: list[str] = []
+    paragraphs: list[str] = []
+    cut = False
+    for text, most in parts:
+        wrapped = wrap(text, room, size)
+        shown = clamp(wrapped, most)
+        cut = cut or shown != wrapped
+        lines += shown
+        paragraphs += [text] if shown == wrapped else ["".join(shown)]
+    return {"lines": tuple(lines), "paragraphs": tuple(paragraphs),
+            "full": "\n".join(t for t, _ in parts) if cut else ""}
 
 
 def _tokens(text: str):
@@ -233,19 +262,18 @@ def _org_chart(profile, size: float) -> Diagram:
         rest = rest[per_row - 1:]
     box_w = (WIDTH - 12 - gap * (per_row - 1)) / per_row
     room = (box_w - 2 * PAD) * SLACK
-    texts = [[clamp(wrap(name, room, size), 4) + clamp(wrap(head, room, size), 2) for name, head, _ in row]
-             for row in rows]
+    texts = [[block([(name, 4), (head, 2)], room, size) for name, head, _ in row] for row in rows]
     boxes: list[Box] = []
     lines: list[Connector] = []
     top_w, top_size = 170.0, size + 1.5
     top_room = (top_w - 2 * PAD) * SLACK
-    tops = [("法定代表人",) + clamp(wrap(profile.company.legal_representative, top_room, top_size), 2),
-            ("管理者代表",) + clamp(wrap(o.management_representative.name, top_room, top_size), 2)]
-    top_h = max(_text_height(len(t), top_size) for t in tops)
+    tops = [block([("法定代表人", 1), (profile.company.legal_representative, 2)], top_room, top_size),
+            block([("管理者代表", 1), (o.management_representative.name, 2)], top_room, top_size)]
+    top_h = max(_text_height(len(t["lines"]), top_size) for t in tops)
     mid = WIDTH / 2
     second_y = top_h + 18
-    boxes.append(Box(mid - top_w / 2, 0, top_w, top_h, tops[0], PALE, INDIGO, size=top_size, bold=True))
-    boxes.append(Box(mid - top_w / 2, second_y, top_w, top_h, tops[1], PALE, INDIGO, size=top_size))
+    boxes.append(Box(mid - top_w / 2, 0, top_w, top_h, fill=PALE, edge=INDIGO, size=top_size, bold=True, **tops[0]))
+    boxes.append(Box(mid - top_w / 2, second_y, top_w, top_h, fill=PALE, edge=INDIGO, size=top_size, **tops[1]))
     lines.append(Connector(((mid, top_h), (mid, second_y))))
     bus = second_y + top_h + 14
     lines.append(Connector(((mid, second_y + top_h), (mid, bus))))
@@ -254,7 +282,7 @@ def _org_chart(profile, size: float) -> Diagram:
     for r, (row, row_texts) in enumerate(zip(rows, texts)):
         first_column = 0 if r == 0 else 1
         xs = [6 + (first_column + i) * (box_w + gap) for i in range(len(row))]
-        height = max(_text_height(len(t), size) for t in row_texts)
+        height = max(_text_height(len(t["lines"]), size) for t in row_texts)
         row_bus = y - 14
         centres = [x + box_w / 2 for x in xs]
         span = [min(centres + ([mid] if r == 0 else [])), max(centres + ([mid] if r == 0 else []))]
@@ -265,7 +293,8 @@ def _org_chart(profile, size: float) -> Diagram:
             lines.append(Connector(((centre, row_bus), (centre, y))))
             fill, edge, ink = {"main": (INDIGO, INDIGO, "FFFFFF"), "supervision": (ORANGE_FILL, ORANGE, INK)}.get(
                 role, (PALER, INDIGO, INK))
-            boxes.append(Box(x, y, box_w, height, text, fill, edge, ink, size, bold=role == "main"))
+            boxes.append(Box(x, y, box_w, height, fill=fill, edge=edge, ink=ink, size=size, bold=role == "main",
+                             **text))
         if r == 0:
             main_bottom, main_x = y + height, xs[0]
         last_bus = row_bus
@@ -281,9 +310,9 @@ def _org_chart(profile, size: float) -> Diagram:
         oy = main_bottom + 14
         end = oy
         for text in outlets:
-            text_lines = wrap(text, (box_w - 12 - 2 * PAD) * SLACK, size - 0.5)
-            h = _text_height(len(text_lines), size - 0.5)
-            boxes.append(Box(rail + 6, oy, box_w - 12, h, text_lines, GREEN_FILL, GREEN, size=size - 0.5))
+            text_block = block([(text, 2)], (box_w - 12 - 2 * PAD) * SLACK, size - 0.5)
+            h = _text_height(len(text_block["lines"]), size - 0.5)
+            boxes.append(Box(rail + 6, oy, box_w - 12, h, fill=GREEN_FILL, edge=GREEN, size=size - 0.5, **text_block))
             lines.append(Connector(((rail, oy + h / 2), (rail + 6, oy + h / 2))))
             end = oy + h / 2
             oy += h + 8
@@ -298,25 +327,26 @@ def service_flow(profile) -> Diagram:
     k = profile.commitments
     follow = profile.customers.follow_up
     steps = [
-        ("受理", f"热线 {profile.resources.hotline}\n线上渠道、网点"),
+        ("受理", f"热线 {profile.resources.hotline.replace(' ', NO_BREAK)}\n线上渠道、网点"),
         ("派工", f"{hours(k.response_hours)}内响应"),
-        ("上门服务", f"城区 {hours(k.onsite_hours_urban)}内" + (f"，郊县 {hours(k.onsite_hours_rural)}内"
+        ("上门服务", f"城区 {hours(k.onsite_hours_urban)}内" + (f"\n郊县 {hours(k.onsite_hours_rural)}内"
                                                            if k.onsite_hours_rural else "")),
-        ("维修", f"{number(k.repair_days)} 天内修复，顾客签字确认"),
+        ("维修", f"{number(k.repair_days)} 天内修复\n顾客签字确认"),
         ("回访", f"{number(follow.within_days)} 天内{follow.method}"),
         ("关闭", "满意后关闭工单"),
     ]
     pitch = WIDTH / len(steps)
     box_w, box_h, note_size = pitch - 18, 34.0, 7.5
-    notes = [clamp(wrap(note, (pitch - 4 - 2 * PAD) * SLACK, note_size), 5) for _, note in steps]
-    top = max(len(n) for n in notes) * note_size * LINE_HEIGHT + PAD + 4
+    notes = [block([(part, 3) for part in note.split("\n")], (pitch - 4 - 2 * PAD) * SLACK, note_size)
+             for _, note in steps]
+    top = max(len(n["lines"]) for n in notes) * note_size * LINE_HEIGHT + PAD + 4
     boxes, lines = [], []
     for i, ((title, _), note) in enumerate(zip(steps, notes)):
         x = pitch * i + 9
         ends = i in (0, len(steps) - 1)
-        note_box_h = len(note) * note_size * LINE_HEIGHT + PAD
-        boxes.append(Box(pitch * i + 2, top - 4 - note_box_h, pitch - 4, note_box_h, note, ink=GREY,
-                         size=note_size, framed=False))
+        note_box_h = len(note["lines"]) * note_size * LINE_HEIGHT + PAD
+        boxes.append(Box(pitch * i + 2, top - 4 - note_box_h, pitch - 4, note_box_h, ink=GREY, size=note_size,
+                         framed=False, **note))
         boxes.append(Box(x, top, box_w, box_h, (title,), INDIGO if ends else PALER, INDIGO,
                          "FFFFFF" if ends else INK, 10.5, bold=True))
         if i:
@@ -352,11 +382,12 @@ def from_data(data: dict) -> Figure:
                        for s in data["series"])
         return BarChart(**{**data, "categories": tuple(data["categories"]), "series": series,
                            "ticks": tuple(data["ticks"])})
-    boxes = tuple(Box(**{**b, "lines": tuple(b["lines"])}) for b in data["boxes"])
+    boxes = tuple(Box(**{**b, "lines": tuple(b["lines"]), "paragraphs": tuple(b["paragraphs"])})
+                  for b in data["boxes"])
     connectors = tuple(Connector(tuple(tuple(p) for p in c["points"]), c["arrow"], c["colour"])
                        for c in data["connectors"])
     return Diagram(data["title"], data["width"], data["height"], boxes, connectors)
 
 
 __all__ = ["BarChart", "Box", "Connector", "Diagram", "Figure", "Series", "as_data", "bundle_figures",
-           "clamp", "em_width", "from_data", "indicator_chart", "org_chart", "plan_chart", "service_flow", "wrap"]
+           "block", "clamp", "em_width", "from_data", "indicator_chart", "org_chart", "plan_chart", "service_flow", "wrap"]

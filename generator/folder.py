@@ -2,9 +2,10 @@
 
 A build is written into a staging folder inside the output folder (same file system, same
 permissions, never a sibling of the user's), then each top-level entry (a DOCX file, `site/`,
-`markdown/` …) is put in place in one rename; `manifest.json` comes last. Which files are ours
-is what the previous `manifest.json` lists: anything else is the user's and is kept. A build that
-would replace a file of the user's stops before writing anything.
+`markdown/` …) is put in place in one rename; `manifest.json` comes last. A file is ours when the
+previous `manifest.json` lists it with the SHA-256 it still has: anything else, including a
+generated DOCX the consultant has since edited, is the user's and is kept. A build that would
+replace a file of the user's stops before writing anything.
 
 Paths are made absolute first (after `~` is expanded), so that MkDocs, which reads relative
 paths against its config file, and the staging folder agree with the path the user gave.
@@ -36,7 +37,7 @@ def write_owned(out_dir: str | os.PathLike, fill: Callable[[Path], None], extra:
     as an absolute path. `manifest.json` (every file's SHA-256 plus `extra`) is written last."""
     out = absolute(out_dir)
     if out.exists() and not out.is_dir():
-        raise AftersalesError(f"输出路径 {out} 是一个文件，不是文件夹", [Problem("请用 -o 指定一个文件夹")])
+        raise AftersalesError(f"输出路径 {out} 是一个文件，不是文件夹；请用 -o 指定一个文件夹")
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
     ours = owned_files(out)
@@ -50,23 +51,41 @@ def write_owned(out_dir: str | os.PathLike, fill: Callable[[Path], None], extra:
         _refuse_foreign(out, entries, ours)
         for name in sorted(entries, key=lambda n: n == MANIFEST):  # the manifest last
             _put(staging / name, out / name)
-        for rel in sorted(ours - _files(out, entries), reverse=True):  # ours before, not written now
-            _remove_ours(out, rel)
+        for rel in sorted(set(ours) - _files(out, entries), reverse=True):  # ours before, not written now
+            if _sha256(out / rel) == ours[rel]:  # unless edited since: then it is the user's
+                _remove_ours(out, rel)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
 
 
-def owned_files(out: Path) -> set[str]:
-    """The files (relative, with /) that the previous build's manifest says this tool wrote."""
+def owned_files(out: Path) -> dict[str, str]:
+    """The files (relative, with /) that the previous build's manifest says this tool wrote, and
+    the SHA-256 each had then."""
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return set()
-    if not isinstance(manifest, dict) or manifest.get("tool") != "aftersales":
-        return set()
-    files = manifest.get("files")
-    return {f for f in files if isinstance(f, str)} | {MANIFEST} if isinstance(files, dict) else set()
+        return {}
+    if not isinstance(manifest, dict) or manifest.get("tool") != "aftersales" or not isinstance(
+            manifest.get("files"), dict):
+        return {}
+    files = {f: h for f, h in manifest["files"].items() if isinstance(f, str) and isinstance(h, str)}
+    files[MANIFEST] = _sha256(out / MANIFEST)
+    return files
+
+
+def intact(out: str | os.PathLike) -> bool:
+    """Every file the manifest lists is there with the content it was written with."""
+    folder = absolute(out)
+    files = owned_files(folder)
+    return bool(files) and all(_sha256(folder / rel) == digest for rel, digest in files.items())
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def write_manifest(folder: Path, extra: dict) -> None:
@@ -93,16 +112,20 @@ def _files(out: Path, entries: list[str]) -> set[str]:
     return found
 
 
-def _refuse_foreign(out: Path, entries: list[str], ours: set[str]) -> None:
-    """Stop before writing if an entry to be replaced holds a file this tool did not write."""
-    foreign = sorted(_files(out, entries) - ours)
-    if foreign:
-        shown = [Problem(f"{out / rel}") for rel in foreign[:10]]
-        if len(foreign) > 10:
-            shown.append(Problem(f"……共 {len(foreign)} 个"))
+def _refuse_foreign(out: Path, entries: list[str], ours: dict[str, str]) -> None:
+    """Stop before writing if an entry to be replaced holds a file this tool did not write, or one
+    it wrote that has been changed since."""
+    problems = []
+    for rel in sorted(_files(out, entries)):
+        if rel not in ours:
+            problems.append(Problem("不是本工具生成的文件", str(out / rel)))
+        elif _sha256(out / rel) != ours[rel]:
+            problems.append(Problem("生成后被修改过", str(out / rel)))
+    if problems:
+        more = f"（共 {len(problems)} 个，下面是前 10 个）" if len(problems) > 10 else ""
         raise AftersalesError(
-            f"输出目录 {out} 中已有同名的文件或文件夹不是本工具生成的，为免覆盖，没有写入任何文件；"
-            "请换一个输出目录，或先把这些文件移走", shown)
+            f"输出目录 {out} 中有本工具要写的文件或文件夹不是它生成的，或生成后被修改过{more}；为免覆盖，没有写入任何文件。"
+            "请把这些文件移走或另存为别的名字，或换一个输出目录", problems[:10])
 
 
 def _put(source: Path, target: Path) -> None:

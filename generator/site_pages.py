@@ -386,7 +386,7 @@ CSS = """.clause-tag { font-size: .75rem; color: var(--md-default-fg-color--ligh
 .level-pass { background: #1565c0; } .level-fail { background: #616161; }
 .md-typeset table:not([class]) { font-size: .7rem; }
 .md-typeset td:empty::after { content: "\\00a0"; display: inline-block; min-height: 1.6em; }
-.md-typeset figure.figure { margin: 1em 0; }
-.md-typeset figure.figure svg { max-width: 100%; height: auto; }
+.md-typeset figure.figure { margin: 1em 0; overflow-x: auto; }
+.md-typeset figure.figure svg { width: 100%; max-width: 32rem; min-width: 30rem; height: auto; }
 .md-typeset figure.figure figcaption { font-size: .7rem; color: var(--md-default-fg-color--light); }
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .figures import GREY, INK, BarChart, Diagram, Figure, em_width
+from .figures import GREY, INK, LINE_HEIGHT, BarChart, Diagram, Figure, em_width
 
 PX = 4 / 3  # CSS pixels per point
 FONT = "sans-serif"
@@ -41,14 +41,18 @@ def _diagram(diagram: Diagram) -> list[str]:
         marker = ' marker-end="url(#arrow)"' if c.arrow else ""
         out.append(f'<polyline points="{points}" fill="none" stroke="#{c.colour}" stroke-width="1.2"{marker}/>')
     for b in diagram.boxes:
+        if b.full:  # the text was cut short: the whole of it as the box's tooltip
+            out.append(f"<g><title>{escape(b.full)}</title>")
         if b.framed:
             radius = ' rx="5"' if b.rounded else ""
             out.append(f'<rect x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.w)}" height="{_n(b.h)}"{radius} '
                        f'fill="#{b.fill}" stroke="#{b.edge}" stroke-width="1.2"/>')
-        step = b.size * 1.3
+        step = b.size * LINE_HEIGHT
         first = b.y + b.h / 2 - step * (len(b.lines) - 1) / 2
         out += [_text(b.x + b.w / 2, first + i * step, line, b.size, fill=b.ink, bold=b.bold)
                 for i, line in enumerate(b.lines)]
+        if b.full:
+            out.append("</g>")
     return out
 
 
@@ -57,14 +61,14 @@ def _chart(chart: BarChart) -> tuple[float, float, list[str]]:
     width, height = 453.0, chart.height
     left = max(em_width(c) for c in chart.categories) * size + 14
     right = width - 14
-    top = 34.0
+    top = 30.0 if chart.title else 8.0
     bottom = top + row * len(chart.categories)
     scale = (right - left) / (chart.axis_max - chart.axis_min)
 
     def x(value: float) -> float:
         return left + (value - chart.axis_min) * scale
 
-    out = [_text(width / 2, 14, chart.title, 10.5, bold=True)]
+    out = [_text(width / 2, 14, chart.title, 10.5, bold=True)] if chart.title else []
     for i, label in enumerate(chart.ticks):  # value axis: gridlines, ticks and labels
         at = x(chart.axis_min + chart.major_unit * i)
         out.append(f'<line x1="{_n(at)}" y1="{_n(top - 4)}" x2="{_n(at)}" y2="{_n(bottom + 3)}" '
@@ -95,7 +99,7 @@ def _chart(chart: BarChart) -> tuple[float, float, list[str]]:
         widths = [14 + em_width(s.name) * 8 for s in drawn]
         at = (width - sum(widths) - 16 * (len(drawn) - 1)) / 2
         for series, w in zip(drawn, widths):
-            out.append(f'<rect x="{_n(at)}" y="{_n(height - 16)}" width="10" height="8" fill="#{series.colour}"/>')
-            out.append(_text(at + 13, height - 12, series.name, 8, "start"))
+            out.append(f'<rect x="{_n(at)}" y="{_n(height - 15)}" width="10" height="8" fill="#{series.colour}"/>')
+            out.append(_text(at + 13, height - 11, series.name, 8, "start"))
             at += w + 16
     return width, height, out

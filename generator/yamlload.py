@@ -70,17 +70,22 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def load_yaml_file(path: str | Path, error: type[AftersalesError] = ProfileError) -> Loaded:
-    path = Path(path)
+def read_input(path: str | Path, error: type[AftersalesError] = ProfileError) -> bytes:
+    """The bytes of an input file; a missing or unreadable one is a clear error, not a traceback."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise error(f"找不到文件 {name}") from None
     except IsADirectoryError:
         raise error(f"{name} 是一个文件夹，不是 YAML 文件") from None
     except OSError as exc:
         raise error(f"无法读取 {name}：{exc.strerror}") from None
+
+
+def load_yaml_file(path: str | Path, error: type[AftersalesError] = ProfileError) -> Loaded:
+    name = str(path)
+    raw = read_input(path, error)
     try:
         return load_yaml_bytes(raw, name)
     except ProfileError as exc:

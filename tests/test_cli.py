@@ -178,3 +178,43 @@ def test_init_with_an_industry_pack(tmp_path, catalogue):
     manual = make_bundle(target).documents[0].markdown
     assert "《家用汽车产品修理更换退货责任规定》" in manual and "《缺陷汽车产品召回管理条例》" in manual
     assert main(["init", str(tmp_path / "x.yaml"), "--industry", "cars"]) == 2
+
+
+def test_a_generated_file_the_user_edited_is_never_overwritten(tmp_path, capsys):
+    out = tmp_path / "bundle"
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
+    manual = out / "01-售后服务手册.docx"
+    edited = manual.read_bytes() + b"edited in Word"
+    manual.write_bytes(edited)
+    changed = tmp_path / "hualan.yaml"
+    changed.write_text(HUALAN.read_text(encoding="utf-8").replace("employees: 860", "employees: 861"),
+                       encoding="utf-8")
+    capsys.readouterr()
+    for profile in (HUALAN, changed):  # unchanged input: the edit is noticed, not skipped over
+        assert main(["build", str(profile), "-o", str(out), "--no-site"]) == 2
+        err = capsys.readouterr().err
+        assert f"{manual}: 生成后被修改过" in err and "Traceback" not in err and "<input>" not in err
+        assert manual.read_bytes() == edited
+    manual.rename(out / "01-售后服务手册-签字版.docx")  # saved under another name: the build goes on
+    assert main(["build", str(changed), "-o", str(out), "--no-site"]) == 0
+    assert (out / "01-售后服务手册-签字版.docx").read_bytes() == edited and manual.is_file()
+
+
+def test_a_missing_profile_is_a_message_and_the_batch_goes_on(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "one")]) == 2
+    assert "找不到文件" in capsys.readouterr().err
+    assert main(["build", str(HUALAN), str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "many"),
+                 "--no-site"]) == 2
+    captured = capsys.readouterr()
+    assert "找不到文件" in captured.err and "Traceback" not in captured.err
+    assert "共 2 个档案：生成 1，未变化跳过 0，失败 1" in captured.out
+    assert (tmp_path / "many" / "hualan-appliances" / "01-售后服务手册.docx").is_file()
+
+
+def test_output_under_home_written_with_a_tilde_is_skipped_when_unchanged(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", str(HUALAN), "-o", "~/客户 A", "--no-site"]) == 0
+    assert main(["build", str(HUALAN), "-o", "~/客户 A", "--no-site"]) == 0
+    assert "未变化，跳过" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["客户 A"]

@@ -19,7 +19,8 @@ from lxml import etree
 
 from conftest import HUALAN, QIHENG
 from generator.build import make_bundle
-from generator.figures import LINE_HEIGHT, MAX_HEIGHT, PAD, WIDTH, Box, Diagram, em_width, org_chart, service_flow
+from generator.figures import (LINE_HEIGHT, MAX_HEIGHT, PAD, WIDTH, Box, Diagram, em_width, org_chart, service_flow,
+                               wrap)
 from generator.profile import load_profile
 from generator.svg import to_svg
 
@@ -61,7 +62,7 @@ def test_indicator_chart_is_a_native_chart_whose_data_is_in_its_workbook(bundle)
     chart, sheet = chart_and_workbook(data)
     groups = bundle.assessment.indicators
     series = chart.findall(".//c:ser", NS)
-    assert [s.findtext("c:tx//c:v", namespaces=NS) for s in series] == ["得分", "失分", "删减"]
+    assert [s.findtext("c:tx//c:v", namespaces=NS) for s in series] == ["得分", "失分"]  # nothing excluded
     categories = [v.text for v in series[0].findall("c:cat//c:pt/c:v", NS)]
     assert categories == [f"{g.clause.id} {g.clause.title}" for g in groups]
     earned = [float(v.text) for v in series[0].findall("c:val//c:pt/c:v", NS)]
@@ -77,6 +78,8 @@ def test_indicator_chart_is_a_native_chart_whose_data_is_in_its_workbook(bundle)
                                                           if g.clause.id == "5.1.2"))
     title = "".join(chart.find("c:chart/c:title", NS).itertext())
     assert title == f"各二级指标得分（最终得分 {bundle.assessment.score:g}，{bundle.assessment.level}）"
+    legend = chart.find("c:chart/c:legend", NS)
+    assert legend is not None and chart.find("c:chart/c:plotArea/c:valAx/c:crosses", NS).get("val") == "max"
     assert {"宋体", "黑体"} <= {e.get("typeface") for e in chart.iter(f"{{{NS['a']}}}ea")}
     document = docx.Document(io.BytesIO(data))
     assert [s.type for s in document.inline_shapes] == [WD_INLINE_SHAPE.CHART]
@@ -114,7 +117,7 @@ def test_diagrams_are_word_shapes_holding_the_company_text(bundle):
     for text in [bundle.profile.company.legal_representative, o.management_representative.name,
                  *(d.name for d in o.departments), *(d.head for d in o.departments), "委托网点"]:
         assert text in org.replace("\n", ""), text
-    assert "服务质量监督" in org and "办公室" in org
+    assert "服务质量监督办公室" in org  # one paragraph: Word wraps it, and rewraps it when edited
     assert bundle.profile.resources.hotline in flow and "不满意 → 投诉处理" in flow
     with zipfile.ZipFile(io.BytesIO(bundle.docx["01-售后服务手册.docx"])) as archive:
         body = archive.read("word/document.xml").decode()
@@ -170,6 +173,14 @@ def shown(box: Box) -> str:
     return "".join(box.lines).replace(" ", "")
 
 
+def check_paragraphs(diagram: Diagram) -> None:
+    """Word holds the text drawn, as whole paragraphs; a box cut short keeps its whole text."""
+    for box in diagram.boxes:
+        if box.paragraphs:
+            assert "".join(box.paragraphs).replace(" ", "") == shown(box), box
+        assert ("…" in shown(box)) == bool(box.full) or box.full, box
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names=st.lists(st.tuples(NAMES, NAMES), min_size=0, max_size=40), lead=NAMES, supervision=NAMES)
 def test_org_chart_fits_any_organisation(names, lead, supervision):
@@ -181,6 +192,7 @@ def test_org_chart_fits_any_organisation(names, lead, supervision):
         "management_representative": o.management_representative.model_copy(update={"name": lead})})
     diagram = org_chart(BASE.model_copy(update={"organisation": organisation}))
     check_layout(diagram)
+    check_paragraphs(diagram)
     assert diagram.height <= MAX_HEIGHT or len(names) > 30
     texts = [shown(b) for b in diagram.boxes]
     for name, head in names:  # every department is drawn: whole, or cut with a visible …
@@ -200,6 +212,7 @@ def test_service_flow_fits_any_commitments(hotline, method, hours, days):
                                       BASE.resources.model_copy(update={"hotline": hotline})})
     diagram = service_flow(profile)
     check_layout(diagram)
+    check_paragraphs(diagram)
     assert diagram.width == WIDTH and diagram.height < 200
 
 
@@ -209,3 +222,21 @@ def test_no_outlets_and_exclusions_still_draw():
     excluded = dict(zip(chart.categories, chart.series[2].values))
     assert excluded["5.2.3 配送"] and excluded["5.2.6 废弃商品回收"]
     check_layout(bundle.figures["figures/org-chart.svg"])
+
+
+@pytest.mark.parametrize("text,width,lines", [
+    ("城区 24 小时内，郊县 48 小时内", 60, ("城区 24 小时", "内，郊县 48 小", "时内")),  # no line starts with ，
+    ("热线 400-830-6688（总部）", 70, ("热线 400-830-6688", "（总部）")),  # none ends with （
+    ("热线 025-5288\u00a06600", 60, ("热线", "025-5288\u00a06600")),  # a no-break space holds the number
+    ("售后服务质量监督与客户关系管理委员会办公室", 54, ("售后服务质量监", "督与客户关系管", "理委员会办公室")),
+])
+def test_wrap_breaks_lines_where_a_reader_expects(text, width, lines):
+    assert wrap(text, width, 7.5) == lines
+
+
+def test_gantt_ticks_fall_at_the_start_of_the_month_they_name(bundle):
+    gantt = bundle.figures["figures/certification-plan.svg"]
+    for i, label in enumerate(gantt.ticks):
+        day = dt.date(1899, 12, 30) + dt.timedelta(days=int(gantt.axis_min + gantt.major_unit * i))
+        assert day.strftime("%Y-%m") == label and day.day <= 5 and day.month in (1, 7)
+    assert gantt.title == ""  # the caption beneath names it
