@@ -327,7 +327,7 @@ def service_flow(profile) -> Diagram:
     k = profile.commitments
     follow = profile.customers.follow_up
     steps = [
-        ("受理", f"热线 {profile.resources.hotline.replace(' ', NO_BREAK)}\n线上渠道、网点"),
+        ("受理", f"热线\n{profile.resources.hotline.replace(' ', NO_BREAK)}\n线上渠道、网点"),
         ("派工", f"{hours(k.response_hours)}内响应"),
         ("上门服务", f"城区 {hours(k.onsite_hours_urban)}内" + (f"\n郊县 {hours(k.onsite_hours_rural)}内"
                                                            if k.onsite_hours_rural else "")),
