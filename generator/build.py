@@ -1,8 +1,9 @@
 """The whole pipeline for one company, read top to bottom.
 
 Everything is loaded, validated, assessed, rendered and checked in memory first (`make_bundle`);
-only then are files written (`write_bundle`), into a temporary folder beside the target that
-replaces the previous output in one rename. A failed build leaves earlier output untouched.
+only then are files written (`write_bundle`), through `folder.write_owned`: staged inside the
+output folder, each entry put in place in one step, only the tool's own unchanged files replaced.
+A failed build leaves earlier output untouched.
 """
 from __future__ import annotations
 

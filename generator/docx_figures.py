@@ -10,18 +10,33 @@ from __future__ import annotations
 import datetime as dt
 
 from .figures import INK, LINE, LINE_HEIGHT, PAD, BarChart, Box, Diagram
-from .ooxml import esc, repack
+from .ooxml import BODY_CJK, BODY_LATIN, HEAD_CJK, HEAD_LATIN, esc, repack
 
 EMU_PER_PT = 12700
-BODY_LATIN, BODY_CJK, HEAD_LATIN, HEAD_CJK = "Times New Roman", "宋体", "Arial", "黑体"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKBOOK_RELATIONSHIP = "rId1"  # the chart part's relationship to its embedded workbook
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+
+
+def chart_parts(n: int, chart: BarChart, issued: dt.date) -> dict[str, bytes]:
+    """The parts of the document's `n`th chart: the chart, its embedded workbook and the relationship
+    between them (the document refers to word/charts/chart{n}.xml; content type `CHART_TYPE`)."""
+    data = _chart_data(chart)
+    workbook = f"Microsoft_Excel_Worksheet{n}.xlsx"
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="{WORKBOOK_RELATIONSHIP}" Type="{R}/package" Target="../embeddings/{workbook}"/>'
+            "</Relationships>")
+    return {f"word/charts/chart{n}.xml": chart_xml(chart, data),
+            f"word/embeddings/{workbook}": chart_workbook(chart, issued, data),
+            f"word/charts/_rels/chart{n}.xml.rels": rels.encode("utf-8")}
 
 
 # --- charts ------------------------------------------------------------------------------------
-def chart_xml(chart: BarChart) -> bytes:
-    """The `c:chartSpace` part of a chart whose data is in the embedded workbook."""
+def chart_xml(chart: BarChart, data=None) -> bytes:
+    """The `c:chartSpace` part of a chart whose data (python-pptx chart data) is in the embedded workbook."""
     from lxml import etree
     from pptx.chart.chart import Chart
     from pptx.chart.xmlwriter import ChartXmlWriter
@@ -30,7 +45,8 @@ def chart_xml(chart: BarChart) -> bytes:
     from pptx.oxml import parse_xml
     from pptx.util import Pt
 
-    space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_STACKED, _chart_data(chart)).xml.encode("utf-8"))
+    data = data or _chart_data(chart)
+    space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_STACKED, data).xml.encode("utf-8"))
     view = Chart(space, None)
     view.font.size = Pt(8.5)
     view.has_title = bool(chart.title)
@@ -117,7 +133,7 @@ def _finish(space) -> None:
     ids: dict[str, str] = {}
     for element in space.iter(f"{{{C}}}axId", f"{{{C}}}crossAx"):
         element.set("val", ids.setdefault(element.get("val"), str(50_000_001 + len(ids))))
-    ns = f'xmlns:c="{C}" xmlns:a="{A}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    ns = f'xmlns:c="{C}" xmlns:a="{A}" xmlns:r="{R}"'
     space.find(f"{{{C}}}date1904").addnext(parse_xml(f'<c:roundedCorners {ns} val="0"/>'))
     space.find(f"{{{C}}}txPr").addprevious(parse_xml(
         f'<c:spPr {ns}><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'))
@@ -125,11 +141,11 @@ def _finish(space) -> None:
         f'<c:externalData {ns} r:id="{WORKBOOK_RELATIONSHIP}"><c:autoUpdate val="0"/></c:externalData>'))
 
 
-def chart_workbook(chart: BarChart, issued: dt.date) -> bytes:
+def chart_workbook(chart: BarChart, issued: dt.date, data=None) -> bytes:
     """The chart's data as the workbook Word opens with "edit data", written by python-pptx's own
     workbook writer (XlsxWriter), so its cells are exactly where the chart XML's formulas point:
     categories in column A, one series per column from B, names in row 1; dates shown as dates."""
-    return repack(_chart_data(chart).xlsx_blob, dt.datetime.combine(issued, dt.time()))
+    return repack((data or _chart_data(chart)).xlsx_blob, dt.datetime.combine(issued, dt.time()))
 
 
 def chart_run(relationship: str, drawing_id: int, name: str, width_pt: float, height_pt: float) -> str:
@@ -207,4 +223,4 @@ def _box(box: Box, shape_id: int, paragraph_style: str) -> str:
             f'anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>')
 
 
-__all__ = ["chart_run", "chart_workbook", "chart_xml", "diagram_run"]
+__all__ = ["CHART_TYPE", "chart_parts", "chart_run", "chart_workbook", "chart_xml", "diagram_run"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from . import clausetags
-from .docx_figures import WORKBOOK_RELATIONSHIP, chart_run, chart_workbook, chart_xml, diagram_run
+from .docx_figures import CHART_TYPE, chart_parts, chart_run, diagram_run
 from .errors import CatalogueError
 from .figures import BarChart, Figure
 from .ooxml import esc as _esc
@@ -43,7 +43,6 @@ STYLES = {
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"  # also the base of relationship types
-PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 EMU_PER_TWIP = 635
 TABLE_TEXT_PT = 9.5  # the size of the Table Text style, for column widths
@@ -188,19 +187,13 @@ def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = 
         parts["word/" + target] = data
         rels.append((rid, "image", target))
     stamp = dt.datetime.combine(meta.issued or dt.date(2000, 1, 1), dt.time())
-    chart_types = ""
     for n, (rid, chart) in enumerate(body.charts, start=1):
-        workbook = f"Microsoft_Excel_Worksheet{n}.xlsx"
-        parts[f"word/charts/chart{n}.xml"] = chart_xml(chart)
-        parts[f"word/embeddings/{workbook}"] = chart_workbook(chart, stamp.date())
-        parts[f"word/charts/_rels/chart{n}.xml.rels"] = (
-            DECLARATION + f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}"><Relationship Id="{WORKBOOK_RELATIONSHIP}" '
-            f'Type="{R}/package" Target="../embeddings/{workbook}"/></Relationships>').encode("utf-8")
+        parts.update(chart_parts(n, chart, stamp.date()))
         rels.append((rid, "chart", f"charts/chart{n}.xml"))
-        chart_types += (f'<Override PartName="/word/charts/chart{n}.xml" '
-                        'ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>')
-    if chart_types:
-        _insert(parts, "[Content_Types].xml", ("</Types>",), chart_types)
+    if body.charts:
+        _insert(parts, "[Content_Types].xml", ("</Types>",), "".join(
+            f'<Override PartName="/word/charts/chart{n}.xml" ContentType="{CHART_TYPE}"/>'
+            for n in range(1, len(body.charts) + 1)))
     _insert(parts, "word/_rels/document.xml.rels", ("</Relationships>",), "".join(
         f'<Relationship Id="{rid}" Type="{R}/{kind}" Target="{target}"/>' for rid, kind, target in rels))
     _insert(parts, "word/numbering.xml", ("<w:numIdMacAtCleanup", "</w:numbering>"), "".join(
@@ -546,9 +539,9 @@ class _Body:
         if isinstance(figure, BarChart):
             rid = f"rIdAsChart{len(self.charts) + 1}"
             self.charts.append((rid, figure))
+            run = chart_run(rid, self.next_drawing_id, figure.title, self.template.text_width / 20, figure.height)
             self.next_drawing_id += 1
-            return chart_run(rid, self.next_drawing_id - 1, figure.title, self.template.text_width / 20,
-                             figure.height)
+            return run
         run, self.next_drawing_id = diagram_run(figure, self.next_drawing_id, self.template.style("plain"))
         return run
 

@@ -89,8 +89,7 @@ def _sha256(path: Path) -> str | None:
 
 
 def write_manifest(folder: Path, extra: dict) -> None:
-    files = {_rel(p, folder): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(folder.rglob("*")) if p.is_file()}
+    files = {_rel(p, folder): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
     data = {"tool": "aftersales", **extra, "files": files}
     (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                    encoding="utf-8")

@@ -7,6 +7,11 @@ import io
 import re
 import zipfile
 
+# The documents' fonts (Latin, East Asian): body text and headings. templates/docx/reference.docx
+# is made with them (tools/make_reference_docx.py), and charts and shapes name them too.
+BODY_LATIN, BODY_CJK = "Times New Roman", "宋体"
+HEAD_LATIN, HEAD_CJK = "Arial", "黑体"
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .figures import GREY, INK, LINE_HEIGHT, BarChart, Diagram, Figure, em_width
+from .figures import GREY, INK, LINE_HEIGHT, WIDTH, BarChart, Diagram, Figure, em_width
 
 PX = 4 / 3  # CSS pixels per point
 FONT = "sans-serif"
@@ -58,7 +58,7 @@ def _diagram(diagram: Diagram) -> list[str]:
 
 def _chart(chart: BarChart) -> tuple[float, float, list[str]]:
     size, row = 8.5, 22.0
-    width, height = 453.0, chart.height
+    width, height = WIDTH, chart.height
     left = max(em_width(c) for c in chart.categories) * size + 14
     right = width - 14
     top = 30.0 if chart.title else 8.0

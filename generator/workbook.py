@@ -45,8 +45,9 @@ def _reproducible(data: bytes, stamp: dt.datetime) -> bytes:
 
 # The order Excel writes a font's properties in (and the Open XML SDK's schema, which openxml-audit
 # applies, expects); openpyxl writes name and family first.
-_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
-               "name", "family", "charset", "scheme")
+_FONT_ORDER = {name.encode(): rank for rank, name in enumerate(
+    ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color", "name", "family",
+     "charset", "scheme"))}
 
 
 def _font_order(styles: bytes) -> bytes:
@@ -55,8 +56,7 @@ def _font_order(styles: bytes) -> bytes:
         elements = re.findall(rb"<\w+\b[^>]*/>", match.group(2))
         if b"".join(elements) != match.group(2):  # not only empty elements: leave as written
             return match.group(0)
-        ranked = sorted(zip(children, elements), key=lambda pair: _FONT_ORDER.index(pair[0].decode())
-                        if pair[0].decode() in _FONT_ORDER else len(_FONT_ORDER))
+        ranked = sorted(zip(children, elements), key=lambda pair: _FONT_ORDER.get(pair[0], len(_FONT_ORDER)))
         return match.group(1) + b"".join(element for _, element in ranked) + match.group(3)
 
     return re.sub(rb"(<font>)(.*?)(</font>)", reorder, styles, flags=re.S)

@@ -16,8 +16,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-BODY_LATIN, BODY_CJK = "Times New Roman", "宋体"
-HEAD_LATIN, HEAD_CJK = "Arial", "黑体"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.ooxml import BODY_CJK, BODY_LATIN, HEAD_CJK, HEAD_LATIN  # noqa: E402 (one place for the fonts)
+
 BLACK = RGBColor(0, 0, 0)
 
 
