@@ -144,8 +144,11 @@ def _finish(space) -> None:
 def chart_workbook(chart: BarChart, issued: dt.date, data=None) -> bytes:
     """The chart's data as the workbook Word opens with "edit data", written by python-pptx's own
     workbook writer (XlsxWriter), so its cells are exactly where the chart XML's formulas point:
-    categories in column A, one series per column from B, names in row 1; dates shown as dates."""
-    return repack((data or _chart_data(chart)).xlsx_blob, dt.datetime.combine(issued, dt.time()))
+    categories in column A, one series per column from B, names in row 1; dates shown as dates;
+    text kept text (`workbook.chart_data_xlsx`)."""
+    from .workbook import chart_data_xlsx
+
+    return repack(chart_data_xlsx(data or _chart_data(chart)), dt.datetime.combine(issued, dt.time()))
 
 
 def chart_run(relationship: str, drawing_id: int, name: str, width_pt: float, height_pt: float) -> str:

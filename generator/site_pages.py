@@ -286,11 +286,13 @@ _HEADER = ["条款", "名称", "售后服务手册", "其他文件", "申请材�
 
 
 def trace_csv(bundle, where: Layout) -> bytes:
+    from .workbook import csv_cell
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_HEADER)
     for c, manual, others, materials, score in _matrix_rows(bundle, where, None):
-        writer.writerow([c.id, c.title, manual, others, materials, score])
+        writer.writerow([csv_cell(v) for v in (c.id, c.title, manual, others, materials, score)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
 
 
