@@ -1,7 +1,8 @@
 """MkDocs hook for `aftersales serve`: before every build, regenerate the pages from the profile.
 
 MkDocs watches the profile file; when it changes, this hook rebuilds the company's pages. A profile
-with mistakes shows them on the home page instead of stopping the preview.
+with mistakes shows them on the home page instead of stopping the preview. Before the server starts,
+it is made to answer this computer's browser only (`preview.guard`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from generator.build import make_bundle
 from generator.errors import AftersalesError
 from generator.markdown_text import literal
+from generator.preview import guard
 from generator.site import write_pages
 from generator.site_pages import site_pages
 
@@ -26,3 +28,7 @@ def on_pre_build(config):
         pages = {"index.md": "\n".join(lines) + "\n"}
     shutil.rmtree(docs, ignore_errors=True)
     write_pages(pages, docs)
+
+
+def on_serve(server, config, builder):
+    return guard(server)

@@ -3,6 +3,8 @@
 `site_pages.site_pages()` makes every page and download as {path: text or bytes}; `write_project()`
 writes them with a generated mkdocs.yml, and `build_site()` runs MkDocs in strict mode. The
 top-level mkdocs.yml reuses `site_pages()` through a hook, so there is one way to make a company's pages.
+Every site, generated or published, runs the `html_safety` hook: no page links to anything but http,
+https, mailto, tel or a relative URL.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import yaml as pyyaml  # PyYAML ships with MkDocs; used only to dump the config 
 
 
 SEARCH_SEPARATOR = "[\\s\\u200b\\u3000\\-、。，．？！；：（）“”]+"
+SAFETY_HOOK = Path(__file__).with_name("html_safety.py")  # copied beside each mkdocs.yml: a self-contained project
 
 
 def site_name(name: str) -> str:
@@ -36,6 +39,7 @@ def mkdocs_config(name: str, nav: list, docs_dir: str = "docs", site_dir: str = 
         "plugins": [{"search": {"lang": "en", "separator": SEARCH_SEPARATOR}}],
         "markdown_extensions": ["tables", "attr_list", "md_in_html", {"toc": {"permalink": True}}],
         "extra_css": ["stylesheets/extra.css"],
+        "hooks": [SAFETY_HOOK.name],
         "nav": nav,
     }
 
@@ -44,11 +48,12 @@ def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: l
                   serve_profile: Path | None = None) -> Path:
     """Write an MkDocs project; with `serve_profile`, pages are regenerated whenever it changes."""
     write_pages(pages, folder / "docs")
+    (folder / SAFETY_HOOK.name).write_bytes(SAFETY_HOOK.read_bytes())
     config = folder / "mkdocs.yml"
     settings = mkdocs_config(name, nav)
     if serve_profile is not None:
         settings.update({"strict": False, "watch": [str(serve_profile)],
-                         "hooks": [str(Path(__file__).with_name("serve_hook.py"))],
+                         "hooks": [*settings["hooks"], str(Path(__file__).with_name("serve_hook.py"))],
                          "extra": {"aftersales_profile": str(serve_profile)}})
     config.write_text(pyyaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
                       encoding="utf-8")
@@ -81,6 +86,7 @@ def build_site(config_file: Path, site_dir: Path, date=None) -> None:
     gives the same site."""
     import calendar
     import os
+    import sys
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -100,6 +106,8 @@ def build_site(config_file: Path, site_dir: Path, date=None) -> None:
     logger.addHandler(collect)
     logger.propagate = False
     saved = os.environ.get("SOURCE_DATE_EPOCH")
+    bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True  # importing the project's hook must not add __pycache__ to the output
     if date is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(date.timetuple()))
     try:
@@ -109,6 +117,7 @@ def build_site(config_file: Path, site_dir: Path, date=None) -> None:
         raise AftersalesError(f"站点构建失败（mkdocs --strict）：{exc}",
                               [Problem(m, str(config_file)) for m in collect.messages]) from None
     finally:
+        sys.dont_write_bytecode = bytecode
         if date is not None:
             if saved is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
