@@ -33,14 +33,20 @@ def _credit_code(value: str) -> str:
 CreditCode = Annotated[str, AfterValidator(_credit_code)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Count = Annotated[int, Field(ge=0)]
-Hours = Annotated[float, Field(gt=0)]
-Money = Annotated[float, Field(ge=0)]  # 万元
+# Every number and date that feeds arithmetic has a range: beyond it a value is a typo, and date
+# arithmetic, ZIP timestamps (1980–2107) and float sums would fail or mislead.
+MAX_COUNT = 10_000_000  # people, outlets, samples, months …
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Positive = Annotated[int, Field(ge=1, le=MAX_COUNT)]
+Hours = Annotated[float, Field(gt=0, le=8760)]  # a time limit: at most a year
+Money = Annotated[float, Field(ge=0, le=100_000_000)]  # 万元
+Date = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+DocumentDate = Annotated[dt.date, Field(ge=dt.date(1990, 1, 1), le=dt.date(2100, 12, 31))]  # issued, applied …
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
-                              coerce_numbers_to_str=True, str_strip_whitespace=True)
+                              coerce_numbers_to_str=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 # --- company ---------------------------------------------------------------------------------
@@ -79,7 +85,7 @@ class Certificate(Model):
     """证书编号"""
     issuer: Name | None = None
     """发证机构"""
-    expires: dt.date | None = None
+    expires: Date | None = None
     """有效期至"""
 
 
@@ -98,9 +104,9 @@ class Company(Model):
     """注册地址"""
     office_address: Text
     """办公地址"""
-    founded: dt.date
+    founded: Date
     """成立日期"""
-    employees: Annotated[int, Field(gt=0)]
+    employees: Positive
     """员工总数（决定认证人日数）"""
     enterprise_type: EnterpriseType
     """企业类型：生产型 / 销售服务型 / 服务型"""
@@ -146,9 +152,9 @@ class Supervision(Model):
     """服务监督机构名称，如“服务质量监督小组”"""
     head: Name
     """监督负责人"""
-    full_time_staff: Annotated[int, Field(ge=1)]
+    full_time_staff: Positive
     """专职监督人员数"""
-    inspections_per_year: Annotated[int, Field(ge=1)]
+    inspections_per_year: Positive
     """每年服务巡检 / 内部评审次数"""
 
 
@@ -176,13 +182,13 @@ class CertifiedManager(Model):
 
 
 class Staff(Model):
-    aftersales_staff: Annotated[int, Field(ge=1)]
+    aftersales_staff: Positive
     """售后服务人员总数（含技术人员和业务人员）"""
     technicians: Count
     """售后技术人员数"""
     qualified_technicians: Count
     """其中持有相应资质或技能证书的人数"""
-    service_management_staff: Annotated[int, Field(ge=1)]
+    service_management_staff: Positive
     """服务管理人员数（总部和网点各级管理人员）"""
     certified_managers: list[CertifiedManager] = []
     """持证售后服务管理师名单"""
@@ -337,7 +343,7 @@ class Survey(Model):
     """满意度目标（%）"""
     last_result: Annotated[float, Field(ge=0, le=100)] | None = None
     """最近一次结果（%）"""
-    last_date: dt.date | None = None
+    last_date: Date | None = None
     """最近一次调查日期"""
 
 
@@ -375,30 +381,30 @@ class DocumentControl(Model):
     """审核人"""
     approved_by: Name
     """批准人"""
-    issue_date: dt.date
+    issue_date: DocumentDate
     """发布日期"""
-    effective_date: dt.date
+    effective_date: DocumentDate
     """实施日期"""
 
 
 class Certification(Model):
     target_level: Level
     """目标等级：达标 / 三星 / 四星 / 五星"""
-    system_start: dt.date
+    system_start: DocumentDate
     """售后服务体系开始运行的日期"""
-    planned_application: dt.date
+    planned_application: DocumentDate
     """计划提交认证申请的日期"""
     application_type: Literal["初次认证", "监督评价", "再认证"] = "初次认证"
     """申请类型"""
     certification_body: Name | None = None
     """拟申请的认证机构"""
-    dabiao_certified_on: dt.date | None = None
+    dabiao_certified_on: Date | None = None
     """已获“达标”级证书的日期（认证方案要求达标满一年方可评星时使用）"""
 
 
 # --- readiness -------------------------------------------------------------------------------
 class Samples(Model):
-    checked: Annotated[int, Field(ge=1)]
+    checked: Positive
     """抽查的样本数（人员、记录、网点或投诉件数）"""
     nonconforming: Count
     """其中不符合的样本数"""
@@ -419,7 +425,7 @@ class ClauseAssessment(Model):
     """抽样检查结果（仅适用于按样本评分的条款）：按不符合样本比例扣分"""
     owner: Name | None = None
     """整改负责人（默认为售后服务负责人）"""
-    due: dt.date | None = None
+    due: Date | None = None
     """整改完成日期（默认为计划申请日期前 30 天）"""
 
 
@@ -442,11 +448,11 @@ class MaterialStatus(Model):
     """provided 已提供 / missing 缺失 / not_applicable 不适用"""
     note: Text | None = None
     """说明（不适用时写理由）"""
-    expires: dt.date | None = None
+    expires: Date | None = None
     """有效期至"""
     owner: Name | None = None
     """负责准备的人（默认为售后服务负责人）"""
-    due: dt.date | None = None
+    due: Date | None = None
     """完成日期（默认为计划申请日期前 30 天）"""
 
 
@@ -538,7 +544,9 @@ _MESSAGES = {
     "string_too_long": "过长（最多 {max_length} 个字符）",
     "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
     "less_than_equal": "应不大于 {le}",
+    "finite_number": "应为有限的数字",
 }
+_DATE_MESSAGES = {"greater_than_equal": "应不早于 {ge}", "less_than_equal": "应不晚于 {le}"}
 
 
 def validate(loaded: Loaded) -> Profile:
@@ -646,7 +654,8 @@ def _problems(exc: ValidationError, loaded: Loaded):
         elif kind in _MESSAGES:
             ctx = {k: (int(v) if isinstance(v, float) and v.is_integer() else v)
                    for k, v in err.get("ctx", {}).items()}
-            message = _MESSAGES[kind].format(**ctx)
+            dated = isinstance(err.get("input"), dt.date)
+            message = (_DATE_MESSAGES if dated and kind in _DATE_MESSAGES else _MESSAGES)[kind].format(**ctx)
         else:
             message = str(err["msg"])
         if kind == "missing":
@@ -655,7 +664,8 @@ def _problems(exc: ValidationError, loaded: Loaded):
             hint = doc or ""
         else:
             got = err.get("input")
-            shown = repr(got) if len(repr(got)) <= 40 else repr(got)[:36] + "…"
+            shown = got.isoformat() if isinstance(got, dt.date) else repr(got)
+            shown = shown if len(shown) <= 40 else shown[:36] + "…"
             hint = f"实际为 {shown}" if kind != "value_error" and not isinstance(got, (dict, list)) else ""
         problems.add(message, line=line, column=column, key_path=key_path, hint=hint)
     return problems.items

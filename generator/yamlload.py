@@ -7,7 +7,9 @@ keeps the line and column it came from, which is how validation errors name `fil
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                                SequenceStartEvent)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import AftersalesError, Problem, ProfileError
+from .errors import AftersalesError, Problem, ProfileError, display, os_reason
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -70,17 +74,28 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def read_input(path: str | Path, error: type[AftersalesError] = ProfileError) -> bytes:
-    """The bytes of an input file; a missing or unreadable one is a clear error, not a traceback."""
-    name = str(path)
+def read_input(path: str | Path, error: type[AftersalesError] = ProfileError, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of an input file, which must be a regular file of at most `limit` bytes (one byte
+    more is read, to tell). A missing, unreadable or special file (a folder, a FIFO, a device) is a
+    clear error: never a traceback, never a read that blocks or does not end."""
+    name = display(path)
     try:
-        return Path(path).read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode):  # stat: a FIFO is not opened, so nothing blocks
+            kind = "文件夹" if os.path.isdir(path) else "特殊文件（管道、设备或套接字）"
+            raise error(f"{name} 是一个{kind}，不是 YAML 文件", [Problem("请给出企业档案（.yaml 文本文件）的路径", name)])
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # replaced since the stat
+                raise error(f"{name} 不是普通文件")
+            data = stream.read(limit + 1)
     except FileNotFoundError:
-        raise error(f"找不到文件 {name}") from None
-    except IsADirectoryError:
-        raise error(f"{name} 是一个文件夹，不是 YAML 文件") from None
+        raise error(f"找不到文件 {name}", [Problem("请检查路径和文件名", name)]) from None
     except OSError as exc:
-        raise error(f"无法读取 {name}：{exc.strerror}") from None
+        raise error(f"无法读取 {name}：{os_reason(exc)}", [Problem("请检查文件的权限，或换一个路径", name)]) from None
+    if len(data) > limit:
+        raise error(f"文件过大：{name} 超过 {limit // 1024 // 1024} MB，不像企业档案",
+                    [Problem("企业档案是几十 KB 的 YAML 文本文件", name)])
+    return data
 
 
 def load_yaml_file(path: str | Path, error: type[AftersalesError] = ProfileError) -> Loaded:
@@ -113,6 +128,7 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
 
     yaml = YAML(typ="rt")
     try:
+        _check_depth(yaml, text, name)  # before any tree is built: composing is recursive
         nodes = list(yaml.compose_all(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -133,6 +149,41 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
     counter = [0]
     data = _convert(nodes[0], (), marks, counter, name, 0)
     return Loaded(name, data, marks)
+
+
+def _check_depth(yaml: YAML, text: str, name: str) -> None:
+    """Stop at the first collection nested deeper than MAX_DEPTH, reading events one at a time
+    (composing is recursive, and parsing a deep flow collection to its end is slow). The error
+    names the key path down to it."""
+    stack: list[list] = []  # per open collection: [key or index, expecting a key (mappings) or None]
+
+    def advance() -> None:  # a value of the innermost collection is complete
+        if stack:
+            frame = stack[-1]
+            if frame[1] is None:
+                frame[0] += 1
+            else:
+                frame[1] = True
+
+    for event in yaml.parse(text):
+        if isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
+            if stack and stack[-1][1] is True:  # a key
+                stack[-1][0], stack[-1][1] = getattr(event, "value", None), False
+                if isinstance(event, (ScalarEvent, AliasEvent)):
+                    continue
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                if len(stack) > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise ProfileError("配置文件结构不被接受", [Problem(
+                        f"嵌套层级超过 {MAX_DEPTH} 层", name, mark.line + 1, mark.column + 1,
+                        format_path(tuple(str(key) if expecting is not None else key for key, expecting in stack)),
+                        "企业档案的结构不超过 5 层；检查是否多了括号或缩进")])
+                stack.append([None, True] if isinstance(event, MappingStartEvent) else [0, None])
+            else:
+                advance()
+        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            stack.pop()
+            advance()
 
 
 def _unclosed_quote(text: str, before: int | None) -> str:
@@ -182,6 +233,9 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
             if not isinstance(key_node, ScalarNode):
                 fail("键必须是简单文字")
             key = str(key_node.value)
+            bad = _ILLEGAL.search(key) or _BREAKS.search(key)
+            if bad:
+                fail(f"键 {key!r} 中含有控制字符或换行 U+{ord(bad.group()):04X}", "键只能是一行文字")
             if key == "<<":
                 fail("不支持 YAML 合并键 <<")
             if key in out:
@@ -204,39 +258,51 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
     return _scalar(node, fail)
 
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML (DOCX)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # not in XML (DOCX)
+_BREAKS = re.compile("\r\n?|[\n\x85\u2028\u2029]")  # every line terminator a reader may honour
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "yes": True, "on": True, "y": True, "false": False, "no": False, "off": False, "n": False}
 
 
 def _scalar(node: ScalarNode, fail) -> Any:
+    """A scalar's value by its tag. Every value is checked for control characters, whatever its tag
+    (`!!int "\\0"` must not slip one through), and an explicit tag must fit its value."""
     value, tag = node.value, node.tag
+    bad = _ILLEGAL.search(value)
+    if bad:
+        fail(f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）",
+             "通常来自从其他软件复制的文字，请删除后重新输入")
     if tag == "tag:yaml.org,2002:str":
-        bad = _ILLEGAL.search(value)
-        if bad:
-            fail(f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）",
-                 "通常来自从其他软件复制的文字，请删除后重新输入")
-        return value
+        return _BREAKS.sub("\n", value)  # one line terminator: \r, U+2028 … never split a line elsewhere
     if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:bool":
-        return value.lower() in ("true", "yes", "on", "y")
-    if tag == "tag:yaml.org,2002:int":
+        if value in _NULLS:
+            return None
+    elif tag == "tag:yaml.org,2002:bool":
+        if value.lower() in _BOOLS:
+            return _BOOLS[value.lower()]
+    elif tag == "tag:yaml.org,2002:int":
         text = value.replace("_", "")
+        if len(text) > 30:
+            fail(f"数字 “{value[:20]}…” 过长", "企业档案中的数字都远小于 30 位")
         for base in (0, 10):
             try:
                 return int(text, base)
             except ValueError:
                 pass
-        return value
-    if tag == "tag:yaml.org,2002:float":
+        fail(f"“{value}” 不是整数")
+    elif tag == "tag:yaml.org,2002:float":
+        text = value.replace("_", "").lower()
         try:
-            return float(value.replace("_", ""))
+            return float(text.replace(".inf", "inf").replace(".nan", "nan"))
         except ValueError:
-            return value
-    if tag == "tag:yaml.org,2002:timestamp":
+            fail(f"“{value}” 不是数字")
+    elif tag == "tag:yaml.org,2002:timestamp":
         try:
             if len(value) == 10:
                 return dt.date.fromisoformat(value)
             return dt.datetime.fromisoformat(value.replace(" ", "T"))
         except ValueError:
             fail(f"日期 “{value}” 不存在或格式不对", "日期格式为 YYYY-MM-DD")
-    return value
+    kind = {"tag:yaml.org,2002:map": "键值映射", "tag:yaml.org,2002:seq": "列表"}.get(tag, tag.rsplit(":", 1)[-1])
+    fail(f"值 “{value}” 与标签 {tag.replace('tag:yaml.org,2002:', '!!')} 不符（不是{kind}）",
+         "去掉 !! 标签，直接写值")
