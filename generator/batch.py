@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .errors import AftersalesError
+from .errors import display, from_environment
 from .folder import intact
 from .yamlload import read_input
 from .paths import CONTENT, TEMPLATES
@@ -47,6 +47,7 @@ class Result:
     status: str  # built / skipped / failed
     summary: Summary | None = None
     message: str = ""
+    bug: bool = False  # failed by a defect of the tool (exit 1), not by the input or the environment
 
 
 @functools.lru_cache(maxsize=4)
@@ -88,8 +89,18 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
         summary = summary_of(bundle)
         write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)})
         return Result(path, out, "built", summary)
-    except AftersalesError as exc:
-        return Result(path, out, "failed", message=exc.render())
+    except Exception as exc:  # isolated: one profile's failure never stops the others
+        error = from_environment(exc)
+        if error is not None:
+            return Result(path, out, "failed", message=error.render())
+        return Result(path, out, "failed", message=_bug_report(path, exc), bug=True)
+
+
+def _bug_report(path: str, exc: BaseException) -> str:
+    import traceback
+
+    trace = "".join(traceback.format_exception(exc))
+    return f"错误：处理 {display(path)} 时遇到程序缺陷（请报告，并附上下面的信息和该档案）\n{trace}"
 
 
 def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | None, force: bool,
@@ -110,5 +121,12 @@ def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | Non
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(build_one, *a): i for i, a in enumerate(args)}
         for future in as_completed(futures):
-            done(futures[future], future.result())
+            i = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker process died (killed, out of memory)
+                error = from_environment(exc)
+                result = Result(args[i][0], args[i][1], "failed", bug=error is None, message=(
+                    error.render() if error else f"错误：处理 {display(args[i][0])} 的进程意外结束：{exc}"))
+            done(i, result)
     return results  # in the order of `jobs`

@@ -7,30 +7,57 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import AftersalesError
+from .errors import AftersalesError, display, from_environment
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The one error boundary: a user's or the environment's error is a message and exit 2; only a
+    bug keeps its traceback (exit 1)."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character never fails a build
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_INPUT
     try:
-        return args.run(args)
-    except AftersalesError as exc:
-        print(exc.render(), file=sys.stderr)
-        return exc.exit_code
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the boundary, not at the interpreter's exit
+        return code
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `aftersales score --json | head`: the reader has gone, nothing more to say
+        _silence_stdout()
+        return EXIT_INPUT
+    except BaseException as exc:
+        error = from_environment(exc)
+        if error is None:
+            raise
+        print(error.render(), file=sys.stderr)
+        return error.exit_code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _path(text: str) -> Path:
     """A path as typed: `~` expanded even when the shell did not (a quoted or configured path)."""
     return Path(os.path.expanduser(text))
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数：{text}")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="实时预览企业网站：修改档案后页面自动更新")
     serve.add_argument("profile", type=_path, metavar="PROFILE")
-    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--port", type=_port, default=8000, help="端口（默认 8000）")
     serve.set_defaults(run=_serve)
     return parser
 
@@ -83,7 +110,7 @@ def _profiles(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
-                raise AftersalesError(f"文件夹 {path} 中没有 .yaml 企业档案")
+                raise AftersalesError(f"文件夹 {display(path)} 中没有 .yaml 企业档案")
             out += found
         else:
             out.append(path)
@@ -93,10 +120,12 @@ def _profiles(paths: list[Path]) -> list[Path]:
 def _init(args) -> int:
     from .starter import starter_text
 
-    if args.path.exists() and not args.force:
-        raise AftersalesError(f"{args.path} 已存在；如需覆盖请加 --force")
-    args.path.write_text(starter_text(args.industry), encoding="utf-8")
-    print(f"已写出企业档案模板 {args.path}。请逐项替换为贵企业的信息，然后运行：aftersales check {args.path}")
+    from .folder import write_file
+
+    if (args.path.exists() or args.path.is_symlink()) and not args.force and not args.path.is_dir():
+        raise AftersalesError(f"{display(args.path)} 已存在；如需覆盖请加 --force")
+    write_file(args.path, starter_text(args.industry).encode("utf-8"), replace=lambda _: args.force)
+    print(f"已写出企业档案模板 {display(args.path)}。请逐项替换为贵企业的信息，然后运行：aftersales check {display(args.path)}")
     return EXIT_OK
 
 
@@ -107,9 +136,12 @@ def _check(args) -> int:
     for path in _profiles(args.profiles):
         try:
             bundle = make_bundle(path)
-        except AftersalesError as exc:
+        except Exception as exc:  # one profile's problem never hides the others'
+            error = from_environment(exc)
+            if error is None:
+                raise
             failed += 1
-            print(exc.render(), file=sys.stderr)
+            print(error.render(), file=sys.stderr)
             continue
         a = bundle.assessment
         _notices(summary_of(bundle), blanks=False)
@@ -117,7 +149,7 @@ def _check(args) -> int:
             failed += 1
             print(f"错误：--strict 下有 {len(bundle.findings)} 条一致性问题", file=sys.stderr)
             continue
-        print(f"✓ {path}：有效。自评 {a.score:g} 分，{a.level}；删减 {len(a.excluded)} 项；"
+        print(f"✓ {display(path)}：有效。自评 {a.score:g} 分，{a.level}；删减 {len(a.excluded)} 项；"
               f"材料缺失 {bundle.material_counts.get('缺失', 0)} 项")
     return EXIT_INPUT if failed else EXIT_OK
 
@@ -133,22 +165,9 @@ def _notices(summary, blanks: bool = True) -> None:
 
 
 def _serve(args) -> int:
-    import logging
-    import tempfile
+    from .preview import serve_profile
 
-    from mkdocs.commands.serve import serve
-
-    from .build import make_bundle
-    from .site import write_project
-    from .site_pages import nav, site_pages
-
-    bundle = make_bundle(args.profile)  # a profile with mistakes is reported before serving
-    with tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:
-        config = write_project(site_pages(bundle), Path(folder), bundle.profile.company.short_name, nav(bundle),
-                               serve_profile=args.profile.resolve())
-        logging.basicConfig(level=logging.INFO, format="%(message)s")
-        print(f"预览：http://127.0.0.1:{args.port}/ （修改 {args.profile} 后自动更新，Ctrl+C 退出）")
-        serve(str(config), livereload=True, dev_addr=f"127.0.0.1:{args.port}")
+    serve_profile(args.profile, args.port)  # answers only this computer's names; a busy port is a message
     return EXIT_OK
 
 
@@ -167,7 +186,7 @@ def _score(args) -> int:
     else:
         print_table(card, Console())
         if args.xlsx:
-            print(f"已写出 {args.xlsx}")
+            print(f"已写出 {display(args.xlsx)}")
     return EXIT_OK
 
 
@@ -191,16 +210,26 @@ def _build(args) -> int:
                          workers=workers, progress=show)
     show.close()
     built = [(r.summary, Path(r.out)) for r in results if r.summary is not None]
+    portal_failed = False
     if not single and built and not args.no_site:
-        portal = write_portal(built, root / "portal")
-        print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
+        try:
+            portal = write_portal(built, root / "portal")
+            print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
+        except Exception as exc:  # the companies are built: still print the summary
+            error = from_environment(exc)
+            if error is None:
+                raise
+            print(error.render(), file=sys.stderr)
+            portal_failed = True
     failed = [r for r in results if r.status == "failed"]
     if len(results) > 1:
         counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "skipped", "failed")}
         print(f"共 {len(results)} 个档案：生成 {counts['built']}，未变化跳过 {counts['skipped']}，失败 {counts['failed']}")
         for r in failed:
-            print(f"  ✗ {r.path}", file=sys.stderr)
-    return EXIT_INPUT if failed else EXIT_OK
+            print(f"  ✗ {display(r.path)}", file=sys.stderr)
+    if any(r.bug for r in results):
+        return EXIT_BUG
+    return EXIT_INPUT if failed or portal_failed else EXIT_OK
 
 
 def shown(path: Path) -> str:

@@ -91,3 +91,60 @@ class ProblemList:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+# --- what the user sees of paths and of the operating system's errors ------------------------
+import errno as _errno  # noqa: E402
+
+_REASONS = {
+    _errno.ENOENT: ("不存在", "请检查路径"),
+    _errno.EACCES: ("没有权限", "请检查权限，或换一个位置（build 用 -o 指定输出目录）"),
+    _errno.EPERM: ("操作不被允许", "请检查权限，或换一个位置"),
+    _errno.EROFS: ("所在的文件系统是只读的", "请换一个可写的位置（build 用 -o 指定输出目录）"),
+    _errno.ENOSPC: ("磁盘空间不足", "请清理磁盘空间后重试；已有的文件没有改动"),
+    _errno.EDQUOT: ("超出磁盘配额", "请清理空间后重试；已有的文件没有改动"),
+    _errno.ENAMETOOLONG: ("文件名或路径过长", "请使用较短的文件夹名或文件名"),
+    _errno.ENOTDIR: ("路径中的某一级是文件，不是文件夹", "请检查路径，或换一个位置"),
+    _errno.EISDIR: ("是一个文件夹", "请给出文件的路径"),
+    _errno.EEXIST: ("已存在", "请换一个名字"),
+    _errno.ELOOP: ("符号链接循环", "请检查路径中的符号链接"),
+    _errno.EMFILE: ("打开的文件过多", "请减少并行进程数（-j）后重试"),
+    _errno.EIO: ("读写出错（磁盘或网络存储故障）", "请检查存储设备后重试"),
+    _errno.EBUSY: ("正被占用", "请关闭占用它的程序后重试"),
+    _errno.ETXTBSY: ("正被占用", "请关闭占用它的程序后重试"),
+    _errno.EADDRINUSE: ("端口已被占用", "请换一个端口（--port）"),
+    _errno.EPIPE: ("输出管道已关闭", ""),
+}
+
+
+def display(path: object) -> str:
+    """A path (or any text) as it can be printed and read: undecodable bytes of a file name and
+    control characters (a newline in a name) shown as escapes, never a UnicodeEncodeError."""
+    import os
+
+    text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def os_reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno, (exc.strerror or type(exc).__name__, ""))[0]
+
+
+def from_environment(exc: BaseException) -> AftersalesError | None:
+    """An error of the environment or of a resource limit, as an AftersalesError naming the path and
+    what to do; None for anything else (a bug, which keeps its traceback)."""
+    if isinstance(exc, AftersalesError):
+        return exc
+    if isinstance(exc, OSError):
+        reason, todo = _REASONS.get(exc.errno, (exc.strerror or str(exc), "请检查该路径后重试"))
+        where = [display(f) for f in (exc.filename, exc.filename2) if f is not None]
+        what = "：".join(["、".join(where), reason]) if where else reason
+        return AftersalesError(f"读写文件失败：{what}", [Problem(todo, where[0])] if where and todo else [])
+    if isinstance(exc, UnicodeError):
+        return AftersalesError(f"文字编码出错：{exc}", [Problem("输入文件和文件名请使用 UTF-8 编码")])
+    if isinstance(exc, RecursionError):
+        return AftersalesError("输入嵌套过深（例如模板互相包含），无法处理", [Problem("请检查输入中的循环引用或过深的嵌套")])
+    if isinstance(exc, MemoryError):
+        return AftersalesError("内存不足", [Problem("请关闭其他程序，或减少并行进程数（-j）后重试")])
+    return None

@@ -104,7 +104,8 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .workbook import format_table, save
+    from .folder import write_file
+    from .workbook import format_table, made_here, save
 
     data = as_data(card)
     book = Workbook()
@@ -132,4 +133,4 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
         cell.font = Font(bold=True)
     format_table(lines, [10, 16, 8, 10, 6, 8, 8, 10, 50, 40, 40])
     format_table(todo, [6, 12, 16, 60, 40, 10, 12, 12, 14])
-    target.write_bytes(save(book, card.profile.document.issue_date))
+    write_file(target, save(book, card.profile.document.issue_date), replace=made_here)

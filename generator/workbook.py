@@ -147,3 +147,16 @@ def _font_order(styles: bytes) -> bytes:
         return match.group(1) + b"".join(element for _, element in ranked) + match.group(3)
 
     return re.sub(rb"(<font>)(.*?)(</font>)", reorder, styles, flags=re.S)
+
+
+def made_here(path) -> bool:
+    """Whether the workbook at `path` was written by this tool (its creator property says so), and
+    so may be replaced by a new one."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            core = book.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+    return re.search(rb"<dc:creator\b[^>]*>aftersales</dc:creator>", core) is not None

@@ -225,7 +225,6 @@ def test_preview_refuses_a_project_without_its_guard(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="until cli._serve calls generator.preview.serve_profile: then remove this mark")
 def test_cli_serve_on_a_busy_port_exits_2_without_traceback(capsys):
     from generator.cli import main
 
