@@ -7,6 +7,7 @@ Markdown, HTML or template syntax.
 from __future__ import annotations
 
 import difflib
+import os
 import functools
 import html
 import re
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import clausetags
 from .assess import Assessment, covered_regions, excluded_reason, required_managers
-from .errors import AftersalesError, CatalogueError, Problem
+from .errors import AftersalesError, CatalogueError, Problem, display
 from .industry import Pack, pack_for
 from .markdown_text import Markdown, date, hours, literal, number
 from .materials import counts
@@ -163,6 +164,8 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
                      todo: list[Action], paths: list[Path], materials: list, content: FilePath | None = None,
                      certification=None) -> list[Document]:
     """Every document's Markdown for this company; `content` is an optional template override folder."""
+    if content is not None:
+        _check_encoding(content)
     env = environment(DOCUMENTS, content.resolve() if content else None)
     context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
                "m": materials, "mc": counts(materials), "todo": todo, "paths": paths, "plan": certification}
@@ -178,55 +181,167 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
 def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) -> str:
     try:
         return env.get_template(spec.template).render(context, doc=spec)
-    except (jinja2.TemplateSyntaxError, jinja2.UndefinedError, SecurityError) as exc:
+    except Exception as exc:  # RecursionError too: a template that includes itself
         if content is None:
             raise  # our own templates: a bug, keep the traceback
-        where = getattr(exc, "filename", None) or spec.template
-        raise AftersalesError("自定义模板有误", [Problem(
-            str(exc.message if hasattr(exc, "message") else exc), str(where), getattr(exc, "lineno", None),
-            hint="自定义模板只能使用文档上下文中的数据（p、cat、a、f …），不能访问 Python 内部属性")]) from None
+        where = _template_line(exc, content.resolve())
+        if where is None and not isinstance(exc, (jinja2.TemplateError, UnicodeDecodeError)):
+            raise  # nothing of the consultant's templates was running: ours failed
+        file, line = where or (str(getattr(exc, "filename", None) or content / spec.template),
+                               getattr(exc, "lineno", None))
+        hint = "改好后重新构建"
+        if isinstance(exc, RecursionError):
+            message = "模板互相包含（或包含自己），没有尽头"
+        elif isinstance(exc, jinja2.TemplateNotFound):
+            message = f"找不到被包含的模板 “{exc.name}”"
+            hint = f"被包含的模板应在 {display(content)} 或内置模板中"
+        elif isinstance(exc, jinja2.UndefinedError):
+            message, hint = f"用到了不存在的值：{exc.message}", "模板只能使用文档上下文中的数据（p、cat、a、f …）"
+        elif isinstance(exc, SecurityError):
+            message, hint = f"不允许的访问：{exc}", "模板不能访问 Python 内部属性"
+        else:
+            message = f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}"
+        raise AftersalesError("自定义模板有误", [Problem(message, display(file), line, hint=hint)]) from None
+
+
+def _check_encoding(folder: FilePath) -> None:
+    """Every template (*.j2) in a consultant's folder is UTF-8 text (Jinja's error would not say which)."""
+    for path in sorted(p for p in folder.rglob("*.j2") if p.is_file()):
+        raw = path.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise AftersalesError("自定义模板有误", [Problem(
+                f"不是 UTF-8 编码（第 {exc.start + 1} 字节无法解码）", display(path), raw[: exc.start].count(b"\n") + 1,
+                hint="请在编辑器中以 UTF-8 编码另存")]) from None
+
+
+def _template_line(exc: BaseException, folder: FilePath) -> tuple[str, int] | None:
+    """The innermost line of a template in `folder` that was running when `exc` was raised (Jinja
+    reports template lines in the traceback)."""
+    import traceback
+
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return exc.filename, exc.lineno
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(str(folder) + os.sep):
+            found = (frame.filename, frame.lineno)
+    return found
 
 
 def customise(markdown: str, customisation: dict) -> str:
     """Apply the profile's own text to manual sections: `append` after, or `replace`, a section's body.
 
     A section is named by its number ("13.2"), its title ("备件与收费") or both ("13.2 备件与收费").
-    The text is Markdown: emphasis, lists and tables work; HTML and clause tags are shown literally,
-    and headings become bold lines so the manual's structure stays as generated.
+    Every name is resolved once against the manual's section tree; two names for one section, or a
+    chapter together with one of its sections, are an error (which text would win is not clear).
+    The text is Markdown: emphasis, lists, tables and http/https/mailto/tel links work; images,
+    other links, HTML and clause tags are refused or shown literally, and headings (`#`, or a line
+    underlined with `===`/`---`) become bold lines, so the manual's structure stays as generated.
     """
     if not customisation:
         return markdown
-    lines = markdown.splitlines()
+    lines = markdown.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     sections = clausetags.sections(markdown)
-    titles = [s.text for s in sections]
-    names = {}
-    for i, title in enumerate(titles):
-        number, _, rest = title.partition(" ")
-        for name in {title, number, rest} - {""}:
+    spans = [(s.line + 1, next((t.line for t in sections[i + 1:] if t.level <= s.level), len(lines)))
+             for i, s in enumerate(sections)]
+    names: dict[str, int] = {}
+    for i, section in enumerate(sections):
+        number, _, rest = section.text.partition(" ")
+        for name in {section.text, number, rest} - {""}:
             names.setdefault(name, i)
-    unknown = [key for key in customisation if key not in names]
-    if unknown:
-        problems = []
-        for key in unknown:
-            close = difflib.get_close_matches(key, titles, n=3, cutoff=0.3)
+    problems, targets, texts = [], {}, {}
+    for key, change in customisation.items():
+        if key not in names:
+            close = difflib.get_close_matches(key, [s.text for s in sections], n=3, cutoff=0.3)
             hint = "是不是 " + "、".join(f"“{c}”" for c in close) + "？" if close else "章节号或标题见手册目录"
             problems.append(Problem(f"手册中没有章节 “{key}”", key_path=f"customisation.{key}", hint=hint,
                                     path=("customisation", key)))
-        raise AftersalesError("企业档案的 customisation 指向了手册中不存在的章节", problems)
-    # apply from the last section up, so earlier line numbers stay valid
-    for key, change in sorted(customisation.items(), key=lambda kv: -names[kv[0]]):
+            continue
         index = names[key]
-        start = sections[index].line + 1
-        end = next((s.line for s in sections[index + 1:] if s.level <= sections[index].level), len(lines))
-        text = ["", *_user_markdown(change.text).splitlines(), ""]
-        if change.mode == "replace":
+        clash = next((other for other, j in targets.items()
+                      if j == index or _within(spans[j], sections[index].line) or _within(spans[index], sections[j].line)),
+                     None)
+        if clash is not None:
+            same = targets[clash] == index
+            problems.append(Problem(
+                f"“{key}” 与 “{clash}” " + ("指向同一章节" if same else "指向的章节相互包含") +
+                f"（{sections[targets[clash]].text}、{sections[index].text}）", key_path=f"customisation.{key}",
+                hint="每个章节只写一处：合并为一项，或分别写给互不包含的小节", path=("customisation", key)))
+            continue
+        targets[key] = index
+        try:
+            texts[key] = _user_markdown(change.text)
+        except _Refused as refused:
+            problems.append(Problem(str(refused), key_path=f"customisation.{key}.text", hint=refused.hint,
+                                    path=("customisation", key, "text")))
+    if problems:
+        raise AftersalesError("企业档案的 customisation 有误", problems)
+    for key in sorted(targets, key=lambda k: -targets[k]):  # from the last section up: earlier lines stay put
+        start, end = spans[targets[key]]
+        text = ["", *texts[key].split("\n"), ""]
+        if customisation[key].mode == "replace":
             lines[start:end] = text
         else:
             lines[end:end] = text
     return "\n".join(lines) + "\n"
 
 
+def _within(span: tuple[int, int], line: int) -> bool:
+    return span[0] <= line < span[1]
+
+
+class _Refused(ValueError):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+_LINK_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+@functools.lru_cache(maxsize=1)
+def _user_parser():
+    """The documents' Markdown parser, but accepting every link, so that we judge each one."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    parser.validateLink = lambda url: True
+    return parser
+
+
 def _user_markdown(text: str) -> str:
-    """A user's Markdown, made safe: no raw HTML, no clause tags, no headings."""
-    text = html.escape(text, quote=False).replace("{", "\\{").replace("}", "\\}")
-    return re.sub(r"^\s{0,3}#+\s*(.+?)\s*#*\s*$", r"**\1**", text, flags=re.M)
+    """A user's Markdown, made safe: no images, links only to http/https/mailto/tel, no raw HTML,
+    no clause tags, no headings of any kind."""
+    text = text.strip("\n")
+    for _ in range(3):  # a heading made into a bold line cannot make another; checked all the same
+        tokens = _user_parser().parse(text)
+        for token in (child for t in tokens for child in (t.children or [])):
+            if token.type == "image":
+                raise _Refused("正文中不能插入图片", "手册正文只收文字；图片请在 Word 中插入，或作为附件提供")
+            if token.type == "link_open":
+                href = str(token.attrs.get("href", ""))
+                scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", href)
+                if not scheme or scheme.group(1).lower() not in _LINK_SCHEMES:
+                    raise _Refused(f"不支持的链接 “{href[:60]}”",
+                                   "链接只能以 http://、https://、mailto: 或 tel: 开头")
+        headings = [(t, tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open" and t.map]
+        if not headings:
+            break
+        lines = text.split("\n")
+        for heading, inline in reversed(headings):
+            first, last = heading.map
+            if heading.level == 0:  # at the top: the whole heading becomes one bold line
+                content = " ".join(inline.content.split())
+                lines[first:last] = [f"**{content}**" if content else ""]
+            else:  # inside a list or quote: its marker is escaped and shows as typed
+                marker = heading.markup[0]
+                row = last - 1 if marker in "=-" else first
+                lines[row] = lines[row].replace(marker, "\\" + marker, 1)
+        text = "\n".join(lines)
+    else:
+        raise _Refused("正文的标题格式无法处理", "请去掉正文中的 # 标题和 === / --- 下划线")
+    return html.escape(text, quote=False).replace("{", "\\{").replace("}", "\\}")
