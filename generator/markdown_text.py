@@ -13,7 +13,8 @@ import re
 
 # Characters escaped everywhere, and the ones that only matter at the start of a line.
 _INLINE = re.compile(r"([\\`*_\[\]{}#|!])")
-_LEADING = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_LEADING = re.compile(r"^(\s*)([-+=>~]|\d+[.)])")
+_BREAK = re.compile("\\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]\\s*")  # every line terminator a reader honours
 
 
 class Markdown(str):
@@ -49,7 +50,7 @@ def literal(value: object) -> str:
         return number(value)
     if isinstance(value, dt.date):
         return date(value)
-    text = re.sub(r"\s*\n\s*", " ", str(value))
+    text = _BREAK.sub(" ", str(value))
     text = html.escape(text, quote=False)
     text = _INLINE.sub(r"\\\1", text)
     return _LEADING.sub(lambda m: m.group(1) + _escape_lead(m.group(2)), text)
