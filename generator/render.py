@@ -266,10 +266,10 @@ def customise(markdown: str, customisation: dict) -> str:
                       if j == index or _within(spans[j], sections[index].line) or _within(spans[index], sections[j].line)),
                      None)
         if clash is not None:
-            same = targets[clash] == index
-            problems.append(Problem(
-                f"“{key}” 与 “{clash}” " + ("指向同一章节" if same else "指向的章节相互包含") +
-                f"（{sections[targets[clash]].text}、{sections[index].text}）", key_path=f"customisation.{key}",
+            mine, theirs = sections[index].text, sections[targets[clash]].text
+            message = (f"“{key}” 与 “{clash}” 指向同一章节 {mine}" if targets[clash] == index else
+                       f"“{key}”（{mine}）与 “{clash}”（{theirs}）一个包含另一个")
+            problems.append(Problem(message, key_path=f"customisation.{key}",
                 hint="每个章节只写一处：合并为一项，或分别写给互不包含的小节", path=("customisation", key)))
             continue
         targets[key] = index
