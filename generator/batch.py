@@ -75,7 +75,8 @@ def read_manifest(out: Path) -> dict | None:
         return None
 
 
-def build_one(path: str, out: str, site: bool = True, content: str | None = None, force: bool = False) -> Result:
+def build_one(path: str, out: str, site: bool = True, content: str | None = None, force: bool = False,
+              keep_renamed: bool = False) -> Result:
     """Build one profile into `out` (a worker process runs this); never raises for bad input."""
     from .build import make_bundle, summary_of, write_bundle
 
@@ -87,7 +88,8 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
             return Result(path, out, "skipped", Summary(**manifest["summary"]))
         bundle = make_bundle(profile, content=Path(content) if content else None)
         summary = summary_of(bundle)
-        write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)})
+        write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)},
+                     keep_renamed=keep_renamed)
         return Result(path, out, "built", summary)
     except Exception as exc:  # isolated: one profile's failure never stops the others
         error = from_environment(exc)
@@ -104,9 +106,9 @@ def _bug_report(path: str, exc: BaseException) -> str:
 
 
 def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | None, force: bool,
-               workers: int, progress=None) -> list[Result]:
+               workers: int, progress=None, keep_renamed: bool = False) -> list[Result]:
     """Build every (profile, output folder) pair; `progress(result)` is called as each finishes."""
-    args = [(str(p), str(o), site, str(content) if content else None, force) for p, o in jobs]
+    args = [(str(p), str(o), site, str(content) if content else None, force, keep_renamed) for p, o in jobs]
     results: list[Result | None] = [None] * len(args)
 
     def done(i: int, result: Result) -> None:

@@ -125,7 +125,7 @@ def summary_of(bundle: Bundle):
 
 
 def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,
-                 manifest: dict | None = None) -> FilePath:
+                 manifest: dict | None = None, keep_renamed: bool = False) -> FilePath:
     """Write the DOCX files, the MkDocs project and the built site into `out_dir` (only files this
     tool wrote are replaced), with `manifest.json` listing every file's SHA-256 (plus `manifest`).
     Returns the output folder as an absolute path."""
@@ -144,7 +144,7 @@ def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,
                                    nav(bundle))
             build_site(config, staging / "site", bundle.profile.document.issue_date)
 
-    return write_owned(out_dir, fill, manifest)
+    return write_owned(out_dir, fill, manifest, keep_renamed=keep_renamed)
 
 
 def write_portal(built: list, out_dir: str | FilePath) -> FilePath:

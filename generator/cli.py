@@ -92,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="输出目录；一个档案时即该企业的目录，多个档案时每个企业一个子目录（默认 build/）")
     build.add_argument("--no-site", action="store_true", help="只生成 DOCX，不构建网站")
     build.add_argument("--force", action="store_true", help="即使档案和模板都没有变化也重新生成")
+    build.add_argument("--keep-renamed", action="store_true",
+                       help="输出目录中本工具要写的位置上有您的文件（如在 Word 中修改过的手册）时，把它们改名保留后继续")
     build.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="并行进程数（默认为 CPU 核数）")
     build.add_argument("--content", type=_path, metavar="DIR",
                        help="自定义模板文件夹：其中与 content/documents/ 同名的模板优先使用（咨询机构的版式和表述）")
@@ -207,7 +209,7 @@ def _build(args) -> int:
     workers = args.jobs or min(len(jobs), os.cpu_count() or 1)
     show = _Progress(len(jobs), single)
     results = build_many(jobs, site=not args.no_site, content=args.content, force=args.force,
-                         workers=workers, progress=show)
+                         workers=workers, progress=show, keep_renamed=args.keep_renamed)
     show.close()
     built = [(r.summary, Path(r.out)) for r in results if r.summary is not None]
     portal_failed = False

@@ -38,9 +38,15 @@ def absolute(path: str | os.PathLike) -> Path:
     return Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
 
 
-def write_owned(out_dir: str | os.PathLike, fill: Callable[[Path], None], extra: dict | None = None) -> Path:
+def write_owned(out_dir: str | os.PathLike, fill: Callable[[Path], None], extra: dict | None = None, *,
+                keep_renamed: bool = False) -> Path:
     """Let `fill` write a staging folder, then move its entries into `out_dir`; returns `out_dir`
     as an absolute path. `manifest.json` (every file's SHA-256 plus `extra`) is written last.
+
+    The user's files are never lost: one inside a folder the build replaces (a note in `site/`) is
+    carried into the new folder; one where the build writes a file of its own (a generated DOCX
+    edited since, a file of the same name) stops the build before anything is written, unless
+    `keep_renamed`: then it is kept under a new name beside (“… (已修改 2026-11-23 1650).docx”).
 
     Builds into one folder take turns (a lock on the folder). Before the first entry moves, the new
     manifest is journalled as `.aftersales-pending.json`, so that a build killed while moving leaves
@@ -61,7 +67,7 @@ def write_owned(out_dir: str | os.PathLike, fill: Callable[[Path], None], extra:
             fill(staging)
             write_manifest(staging, extra or {})
             entries = sorted(p.name for p in staging.iterdir() if p.name != STAGING_TAG)
-            _refuse_foreign(out, entries, ours)
+            _keep_users(out, entries, ours, staging, keep_renamed)
             shutil.copyfile(staging / MANIFEST, staging / "journal")  # the journal, put in place in one step
             os.replace(staging / "journal", out / PENDING)
             for name in sorted(entries, key=lambda n: n == MANIFEST):  # the manifest last
@@ -171,20 +177,63 @@ def _files(out: Path, entries: list[str]) -> set[str]:
     return found
 
 
-def _refuse_foreign(out: Path, entries: list[str], ours: dict[str, str]) -> None:
-    """Stop before writing if an entry to be replaced holds a file this tool did not write, or one
-    it wrote that has been changed since."""
-    problems = []
+def _keep_users(out: Path, entries: list[str], ours: dict[str, set[str]], staging: Path, rename: bool) -> None:
+    """Keep every file under the entries about to be replaced that is not the tool's own unchanged
+    file: carried into the staging tree where nothing new is written, else (with `rename`) kept
+    under a new name, else the build stops before anything is written."""
+    carry, clash = [], []
     for rel in sorted(_files(out, entries)):
-        if rel not in ours:
-            problems.append(Problem("不是本工具生成的文件", display(out / rel)))
-        elif _sha256(out / rel) not in ours[rel]:
-            problems.append(Problem("生成后被修改过", display(out / rel)))
-    if problems:
+        if rel in ours and _sha256(out / rel) in ours[rel]:
+            continue  # ours as written: replaced or removed
+        (carry if _collision(staging, rel) is None else clash).append(rel)
+    if clash and not rename:
+        problems = [Problem("生成后被修改过" if rel in ours else "不是本工具生成的文件", display(out / rel)) for rel in clash]
         more = f"（共 {len(problems)} 个，下面是前 10 个）" if len(problems) > 10 else ""
         raise AftersalesError(
-            f"输出目录 {display(out)} 中有本工具要写的文件或文件夹不是它生成的，或生成后被修改过{more}；为免覆盖，没有写入任何文件。"
-            "请把这些文件移走或另存为别的名字，或换一个输出目录", problems[:10])
+            f"输出目录 {display(out)} 中本工具要写的位置上有您的文件（生成后修改过，或不是本工具生成的）{more}；"
+            "为免覆盖，没有写入任何文件。加 --keep-renamed 把它们改名保留后继续，或把它们移走，或换一个输出目录",
+            problems[:10])
+    points = sorted({_collision(staging, rel) for rel in clash})
+    for rel in carry:
+        _copy(out / rel, staging / rel)
+    for point in points:
+        target = _free_name(point, out, staging)
+        if "/" in point:  # inside a folder the build replaces: the copy goes into the new folder
+            _copy(out / point, staging / target)
+        else:  # a top-level entry: moved aside at once, the new one takes its place
+            os.rename(out / point, out / target)
+
+
+def _collision(staging: Path, rel: str) -> str | None:
+    """The part of the user's `rel` where the new build puts a file (or a folder where the user has
+    a file); None when the new build leaves that place free."""
+    parts = rel.split("/")
+    for n in range(1, len(parts) + 1):
+        path = staging.joinpath(*parts[:n])
+        if path.is_file() or path.is_symlink() or (n == len(parts) and path.exists()):
+            return "/".join(parts[:n])
+        if not path.exists():
+            return None
+    return None
+
+
+def _free_name(rel: str, out: Path, staging: Path) -> str:
+    """A name beside `rel` free in both folders, saying when the user's file was last changed."""
+    path = Path(rel)
+    stamp = time.strftime("%Y-%m-%d %H%M", time.localtime((out / rel).lstat().st_mtime))
+    for n in range(1, 1000):
+        name = path.with_name(f"{path.stem} (已修改 {stamp}{'' if n == 1 else f' {n}'}){path.suffix}").as_posix()
+        if not any((root / name).exists() or (root / name).is_symlink() for root in (out, staging)):
+            return name
+    raise AftersalesError(f"无法为 {display(out / rel)} 找到一个空闲的新名字")
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, target, symlinks=True)
+    else:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _put(source: Path, target: Path, staging: Path) -> None:

@@ -55,3 +55,86 @@ def test_sigkill_at_random_moments(tmp_path):
 ])
 def test_output_names_are_sanitised(name, safe):
     assert safe_name(name) == safe
+
+
+# --- the user's files around and inside the output (issue #13) ------------------------------
+from generator.folder import PENDING, STAGING_TAG, intact, write_owned  # noqa: E402
+
+
+def _fill(version: str):
+    def fill(staging):
+        (staging / "a.docx").write_text(f"a {version}", encoding="utf-8")
+        (staging / "site").mkdir()
+        (staging / "site" / "index.html").write_text(f"index {version}", encoding="utf-8")
+    return fill
+
+
+def _snapshot(folder) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_users_file_inside_a_replaced_folder_is_carried_over(tmp_path):
+    out = write_owned(tmp_path / "o", _fill("1"))
+    (out / "site" / "mine.txt").write_text("my note", encoding="utf-8")
+    (out / "site" / "notes").mkdir()
+    (out / "site" / "notes" / "n.txt").write_text("deeper", encoding="utf-8")
+    write_owned(out, _fill("2"))
+    assert (out / "site" / "index.html").read_text(encoding="utf-8") == "index 2"
+    assert (out / "site" / "mine.txt").read_text(encoding="utf-8") == "my note"
+    assert (out / "site" / "notes" / "n.txt").read_text(encoding="utf-8") == "deeper"
+    assert intact(out)
+
+
+def test_edited_file_stops_the_build_or_is_kept_renamed(tmp_path):
+    out = write_owned(tmp_path / "o", _fill("1"))
+    (out / "a.docx").write_text("signed by the customer", encoding="utf-8")
+    (out / "site" / "index.html").write_text("my edit", encoding="utf-8")
+    before = _snapshot(out)
+    with pytest.raises(Exception) as stopped:
+        write_owned(out, _fill("2"))
+    assert "--keep-renamed" in stopped.value.message
+    assert _snapshot(out) == before  # nothing written
+    write_owned(out, _fill("2"), keep_renamed=True)
+    assert (out / "a.docx").read_text(encoding="utf-8") == "a 2"
+    kept = [p for p in out.glob("a (已修改 *).docx")]
+    assert [p.read_text(encoding="utf-8") for p in kept] == ["signed by the customer"]
+    assert [p.read_text(encoding="utf-8") for p in (out / "site").glob("index (已修改 *).html")] == ["my edit"]
+    assert intact(out)
+
+
+def test_a_folder_named_like_a_staging_folder_is_the_users(tmp_path):
+    out = write_owned(tmp_path / "o", _fill("1"))
+    theirs = out / f"{STAGING_PREFIX}999999999-backup"  # no such process, but no tag inside either
+    theirs.mkdir()
+    (theirs / "keep.txt").write_text("mine", encoding="utf-8")
+    write_owned(out, _fill("2"))
+    assert (theirs / "keep.txt").read_text(encoding="utf-8") == "mine"
+    killed = out / f"{STAGING_PREFIX}999999999-x"  # a killed build's: tagged with its process number
+    killed.mkdir()
+    (killed / STAGING_TAG).write_text("aftersales staging 999999999\n", encoding="utf-8")
+    write_owned(out, _fill("3"))
+    assert not killed.exists()
+
+
+def test_a_build_killed_while_moving_files_leaves_them_the_tools(tmp_path, monkeypatch):
+    """The journal written before the first move: files already moved stay the tool's own."""
+    import generator.folder as folder
+
+    out = write_owned(tmp_path / "o", _fill("1"))
+    real_put = folder._put
+    moved = []
+
+    def put_then_die(source, target, staging):
+        if moved:
+            raise KeyboardInterrupt  # killed after the first entry moved
+        moved.append(target)
+        real_put(source, target, staging)
+
+    monkeypatch.setattr(folder, "_put", put_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        write_owned(out, _fill("2"))
+    monkeypatch.setattr(folder, "_put", real_put)
+    assert (out / PENDING).exists() and not intact(out)  # a mix: not trusted as unchanged
+    write_owned(out, _fill("3"))  # and not refused as the user's either
+    assert not (out / PENDING).exists() and intact(out)
+    assert (out / "a.docx").read_text(encoding="utf-8") == "a 3"
