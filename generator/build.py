@@ -166,7 +166,10 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f
 
 
 def safe_name(name: str) -> str:
-    """A folder name safe on every platform, derived from a profile file name."""
+    """A folder name safe on every platform, derived from a profile file name (bytes of the name
+    that are not UTF-8, and characters that are not printable, become "-")."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    name = "".join(c if c.isprintable() and c != "\ufffd" else "-" for c in name)
     clean = _UNSAFE.sub("-", name).strip(" .-") or "company"
     if clean.lower() in _RESERVED:
         clean = f"_{clean}"

@@ -109,14 +109,30 @@ def _parser() -> argparse.ArgumentParser:
 def _profiles(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if _is_dir(path):
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and _is_file(p))
             if not found:
                 raise AftersalesError(f"文件夹 {display(path)} 中没有 .yaml 企业档案")
             out += found
         else:
             out.append(path)
     return out
+
+
+def _is_dir(path: Path) -> bool:
+    """A folder? A path that cannot even be looked at (a name too long) is not: reading it as a
+    profile then reports why, for that profile alone."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return True  # listed, so that its build reports the problem
 
 
 def _init(args) -> int:
@@ -176,8 +192,6 @@ def _serve(args) -> int:
 def _score(args) -> int:
     import json
 
-    from rich.console import Console
-
     from .scorecard import as_data, print_table, scorecard, write_xlsx
 
     card = scorecard(args.profile)
@@ -186,7 +200,7 @@ def _score(args) -> int:
     if args.json:
         print(json.dumps(as_data(card), ensure_ascii=False, indent=2))
     else:
-        print_table(card, Console())
+        print_table(card, _QuietConsole())
         if args.xlsx:
             print(f"已写出 {display(args.xlsx)}")
     return EXIT_OK
@@ -199,7 +213,7 @@ def _build(args) -> int:
     if args.content is not None and not args.content.is_dir():
         raise AftersalesError(f"--content 应为文件夹：{args.content}")
     paths = _profiles(args.profiles)
-    single = len(paths) == 1 and not args.profiles[0].is_dir()
+    single = len(paths) == 1 and not _is_dir(args.profiles[0])
     root = args.output or Path("build")
     jobs = [(path, args.output if single and args.output else root / safe_name(path.stem)) for path in paths]
     if len({out for _, out in jobs}) < len(jobs):
@@ -232,6 +246,17 @@ def _build(args) -> int:
     if any(r.bug for r in results):
         return EXIT_BUG
     return EXIT_INPUT if failed or portal_failed else EXIT_OK
+
+
+def _QuietConsole():
+    """rich's console, but a closed pipe reaches the error boundary (rich itself would exit 1)."""
+    from rich.console import Console
+
+    class Quiet(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return Quiet()
 
 
 def shown(path: Path) -> str:

@@ -20,7 +20,7 @@ class Problem:
     path: tuple = ()  # the key path as a tuple, so a caller holding the YAML positions can locate it
 
     def location(self) -> str:
-        parts = [self.file or "<input>"]
+        parts = [display(self.file) if self.file else "<input>"]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:

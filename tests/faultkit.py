@@ -38,6 +38,7 @@ IN_CI = os.environ.get("CI") == "true"
 STAGING_PREFIX = ".aftersales-staging-"
 TOOL_PREFIX = ".aftersales-"  # the tool's own names in an output folder
 MANIFEST = "manifest.json"
+PENDING = ".aftersales-pending.json"  # the journal of a build moving its files into place
 DOCX_NAMES = ("01-售后服务手册.docx", "02-认证申请书.docx", "03-申请材料清单.docx", "04-自评打分表.docx",
               "05-服务承诺书.docx")
 MEMORY_LIMIT = 1 << 30  # a CLI run reading an endless device fails with MemoryError instead of eating the machine
@@ -199,9 +200,14 @@ def has_traceback(result: Run) -> bool:
     return "Traceback" in result.stderr or "Exception ignored" in result.stderr
 
 
-def output_problems(folder: Path, *, site: bool | None = None, allow_staging: bool = False) -> list[str]:
+def output_problems(folder: Path, *, site: bool | None = None, allow_staging: bool = False,
+                    allow_interrupted: bool = False) -> list[str]:
     """Why `folder` is not a complete output (empty list: it is): its manifest.json, every file the
-    manifest lists with that SHA-256, the five DOCX opening with python-docx, the site if asked for."""
+    manifest lists with that SHA-256, the five DOCX opening with python-docx, the site if asked for.
+
+    With `allow_interrupted`, a build killed while moving its files into place (the few
+    milliseconds between its journal, `.aftersales-pending.json`, and its manifest) may have left
+    each file as the previous or the new version: every file must be one of the two, whole."""
     import docx
 
     if not folder.is_dir():
@@ -211,12 +217,20 @@ def output_problems(folder: Path, *, site: bool | None = None, allow_staging: bo
         return [f"{folder}: no readable manifest.json of aftersales"]
     problems = []
     files = manifest["files"]
-    for rel, digest in sorted(files.items()):
+    pending = _read_manifest(folder / PENDING) if allow_interrupted else None
+    if (folder / PENDING).exists() and pending is None:
+        problems.append(f"{PENDING}: an interrupted build's journal is left")
+    journal = (pending or {}).get("files", {})
+    for rel, digest in sorted({**files, **journal}.items()):
         path = folder / rel
+        allowed = {files.get(rel), journal.get(rel)} - {None}
+        if rel == MANIFEST:
+            continue
         if path.is_symlink() or not path.is_file():
-            problems.append(f"{rel}: listed in manifest.json, missing")
-        elif sha256(path) != digest:
-            problems.append(f"{rel}: SHA-256 differs from manifest.json")
+            if rel in files:  # the previous build's files all stay until the new manifest is in place
+                problems.append(f"{rel}: listed in manifest.json, missing")
+        elif sha256(path) not in allowed:
+            problems.append(f"{rel}: SHA-256 differs from manifest.json" + (" and from the journal" if pending else ""))
     for name in DOCX_NAMES:
         if name not in files:
             problems.append(f"{name}: not in manifest.json")
