@@ -533,7 +533,7 @@ def cross_field(profile: Profile) -> list[tuple[tuple, str]]:
 _MESSAGES = {
     "missing": "缺少必填项",
     "string_type": "应为文字",
-    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
+    "int_type": "应为整数", "int_parsing": "应为整数", "int_parsing_size": "数字过长", "int_from_float": "应为整数",
     "float_type": "应为数字", "float_parsing": "应为数字",
     "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
     "date_type": "应为日期（YYYY-MM-DD）", "date_parsing": "应为日期（YYYY-MM-DD）",

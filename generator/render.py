@@ -231,7 +231,9 @@ def _template_line(exc: BaseException, folder: FilePath) -> tuple[str, int] | No
 
 
 def customise(markdown: str, customisation: dict) -> str:
-    """Apply the profile's own text to manual sections: `append` after, or `replace`, a section's body.
+    """Apply the profile's own text to manual sections: `append` after a section (its sub-sections
+    included), or `replace` the text under its heading (its sub-sections, and so the clauses they
+    serve, stay).
 
     A section is named by its number ("13.2"), its title ("备件与收费") or both ("13.2 备件与收费").
     Every name is resolved once against the manual's section tree; two names for one section, or a
@@ -247,7 +249,9 @@ def customise(markdown: str, customisation: dict) -> str:
         lines.pop()
     sections = clausetags.sections(markdown)
     spans = [(s.line + 1, next((t.line for t in sections[i + 1:] if t.level <= s.level), len(lines)))
-             for i, s in enumerate(sections)]
+             for i, s in enumerate(sections)]  # a section with its sub-sections
+    bodies = [(s.line + 1, sections[i + 1].line if i + 1 < len(sections) else len(lines))
+              for i, s in enumerate(sections)]  # the text under a heading, before any sub-section
     names: dict[str, int] = {}
     for i, section in enumerate(sections):
         number, _, rest = section.text.partition(" ")
@@ -280,14 +284,27 @@ def customise(markdown: str, customisation: dict) -> str:
                                     path=("customisation", key, "text")))
     if problems:
         raise AftersalesError("企业档案的 customisation 有误", problems)
+    for key, text in texts.items():  # the guard: a user's text never changes the manual's structure
+        if not _contained(text):
+            problems.append(Problem("这段文字会改变手册的结构（其后的章节会被吞掉）", key_path=f"customisation.{key}.text",
+                                    hint="请去掉其中的代码块标记（```）和过深的嵌套", path=("customisation", key, "text")))
+    if problems:
+        raise AftersalesError("企业档案的 customisation 有误", problems)
     for key in sorted(targets, key=lambda k: -targets[k]):  # from the last section up: earlier lines stay put
-        start, end = spans[targets[key]]
         text = ["", *texts[key].split("\n"), ""]
-        if customisation[key].mode == "replace":
+        if customisation[key].mode == "replace":  # the section's own text; its sub-sections stay
+            start, end = bodies[targets[key]]
             lines[start:end] = text
-        else:
+        else:  # after the whole section, sub-sections included
+            end = spans[targets[key]][1]
             lines[end:end] = text
     return "\n".join(lines) + "\n"
+
+
+def _contained(text: str) -> bool:
+    """Whether Markdown after `text` is read as it would be without it (a heading after it stays one)."""
+    probe = clausetags.sections(f"# 前\n\n{text}\n\n# 后 {{clauses=1}}\n\n## 后 2\n")
+    return [(s.level, s.text) for s in probe] == [(1, "前"), (1, "后"), (2, "后 2")]
 
 
 def _within(span: tuple[int, int], line: int) -> bool:
@@ -301,6 +318,7 @@ class _Refused(ValueError):
 
 
 _LINK_SCHEMES = ("http", "https", "mailto", "tel")
+_MAX_NESTING = 8  # lists and quotes in a user's text (the parser stops reading a document nested deeper)
 
 
 @functools.lru_cache(maxsize=1)
@@ -328,10 +346,18 @@ def _user_markdown(text: str) -> str:
                 if not scheme or scheme.group(1).lower() not in _LINK_SCHEMES:
                     raise _Refused(f"不支持的链接 “{href[:60]}”",
                                    "链接只能以 http://、https://、mailto: 或 tel: 开头")
+        if max((t.level for t in tokens), default=0) > _MAX_NESTING:
+            raise _Refused("正文中的列表或引用嵌套过深", f"嵌套不超过 {_MAX_NESTING} 层")
+        fences = [t for t in tokens if t.type == "fence" and t.map]
         headings = [(t, tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open" and t.map]
-        if not headings:
+        if not headings and not fences:
             break
         lines = text.split("\n")
+        for fence in fences:  # a code fence, closed or not, shows as typed (an open one would run to the end)
+            for row in {fence.map[0], fence.map[1] - 1}:
+                marker = fence.markup[0]
+                if marker * 3 in lines[row]:
+                    lines[row] = lines[row].replace(marker, "\\" + marker, 1)
         for heading, inline in reversed(headings):
             first, last = heading.map
             if heading.level == 0:  # at the top: the whole heading becomes one bold line

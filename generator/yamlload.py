@@ -141,7 +141,7 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
         fail(f"文件中含有不可见的控制字符 U+{exc.character:04X}", line, column,
              "通常来自从其他软件复制的文字，请删除后重新输入")
     except YAMLError as exc:  # other unmarked scanner errors
-        fail(f"YAML 语法错误：{exc}")
+        fail(f"YAML 语法错误：{_translate(exc)}")
     nodes = [n for n in nodes if n is not None]
     if len(nodes) != 1:
         fail("文件应当只包含一个 YAML 文档" if nodes else "文件里没有内容（只有注释）")
@@ -195,22 +195,44 @@ def _unclosed_quote(text: str, before: int | None) -> str:
     return ""
 
 
-def _translate(exc: MarkedYAMLError) -> str:
-    problem = (exc.problem or "").strip()
+_KNOWN = (  # the YAML parser's problems, as a user reads them (prefix or pattern -> Chinese)
+    ("mapping values are not allowed here", "此处不能出现冒号键值（通常是缩进不对，或值里的冒号需要加引号）"),
+    ("could not find expected ':'", "缺少冒号（检查缩进和引号是否配对）"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("did not find expected key", "缩进不一致，找不到预期的键"),
+    ("did not find expected node content", "缺少内容"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("sequence entries are not allowed here", "此处不能出现列表项（“- ” 开头），通常是缩进不对"),
+    ("mapping keys are not allowed here", "此处不能出现键（检查缩进）"),
+    ("expected <block end>", "缩进不一致：这一行的缩进与上文的层级对不上"),
+    ("expected ',' or '}'", "花括号 { } 中缺少逗号或右括号"),
+    ("expected ',' or ']'", "方括号 [ ] 中缺少逗号或右括号"),
+    ("found incompatible YAML document", "不支持的 YAML 版本声明（%YAML），请删除这一行"),
+    ("found duplicate YAML directive", "重复的 %YAML 声明，请删除"),
+    ("found duplicate tag handle", "重复的 %TAG 声明，请删除"),
+    ("found undefined tag handle", "未定义的 ! 标签前缀"),
+    ("found unknown escape character", "双引号中的反斜杠转义无效（要写反斜杠本身，请改用单引号或写两个反斜杠）"),
+    ("expected escape sequence", "双引号中的 \\x、\\u 转义后应为十六进制数字"),
+    ("expected alphabetic or numeric character", "锚点或别名（& 或 *）后应为字母或数字"),
+    ("expected a comment or a line break", "值后面多了内容（应为注释或换行）"),
+    ("expected '<document start>'", "文档开头的声明之后应有 ---"),
+    ("expected ' '", "此处应有空格"),
+    ("found a tab character", "不能用 Tab 缩进，请改用空格"),
+    ("expected a mapping node", "此处应为键值映射"),
+    ("found character", "这个字符不能出现在这里（给值加上引号即可）"),
+    ("expected", "格式不正确（检查这一行及上一行的缩进、引号、括号和冒号）"),
+    ("found", "格式不正确（检查这一行及上一行的缩进、引号、括号和冒号）"),
+)
+
+
+def _translate(exc: YAMLError) -> str:
+    problem = (getattr(exc, "problem", None) or str(exc)).strip()
     if "\\t" in problem or "\t" in problem:  # "found character '\t' that cannot start any token"
         return "不能用 Tab 缩进，请改用空格"
-    known = {
-        "mapping values are not allowed here": "此处不能出现冒号键值（通常是缩进不对，或值里的冒号需要加引号）",
-        "could not find expected ':'": "缺少冒号（检查缩进和引号是否配对）",
-        "found unexpected end of stream": "引号没有闭合",
-        "did not find expected key": "缩进不一致，找不到预期的键",
-        "did not find expected node content": "缺少内容",
-        "found undefined alias": "引用了未定义的锚点",
-    }
-    for english, chinese in known.items():
+    for english, chinese in _KNOWN:
         if problem.startswith(english):
             return chinese
-    return problem or str(exc).splitlines()[0]
+    return "格式不正确（检查这一行及上一行的缩进、引号、括号和冒号）"
 
 
 def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str, depth: int) -> Any:
