@@ -1,0 +1,99 @@
+"""Issue #13, proved by generation rather than enumeration: thousands of profiles mutated from the
+examples (tests/mutate.py: keys deleted, duplicated and moved, values of the wrong type and range,
+deep nesting, every kind of character and markup in strings, tagged scalars, `customisation:`
+entries, damaged bytes) never crash the tool.
+
+`aftersales check` on each must return 0 or 2 and raise nothing, print no traceback, and on 2 name
+the profile's file in a message in Chinese, as the README promises (no run of three English words
+outside the quoted user values). A case gets 10 s of CPU time. Every 100th case is also built over an earlier good build: exit 0 or 2; on 2 the
+earlier output is byte-identical and nothing was added; on 0 every DOCX opens with python-docx and
+passes openxml-audit. All failures are collected and reported together, grouped by class, each with
+the seed that reproduces it:
+
+    python benchmarks/fuzz.py --replay SEED
+
+FUZZ_CASES and FUZZ_SEED (environment) change the number of cases and the first seed; CI runs the
+default 2,000. `python benchmarks/fuzz.py --cases 20000` runs more, in parallel.
+"""
+from __future__ import annotations
+
+import faulthandler
+import os
+import shutil
+import sys
+
+import pytest
+
+from conftest import HUALAN
+from mutate import BASES, Tally, emit, good_build, make_case, run_build, run_check, write_case
+import mutate
+
+CASES = int(os.environ.get("FUZZ_CASES", "2000"))
+FIRST_SEED = int(os.environ.get("FUZZ_SEED", "0"))
+SEEDS = range(FIRST_SEED, FIRST_SEED + CASES)
+BUILD_EVERY = 100
+CHECK_SECONDS = 10  # of CPU time; checking a valid profile takes about 0.4 s, so longer counts as a hang
+BUILD_SECONDS = 60
+
+
+def _watchdog(seconds: float) -> None:
+    """A hang the case's alarms cannot interrupt (inside C code) ends the run with every thread's
+    traceback, rather than holding CI until its time limit."""
+    faulthandler.dump_traceback_later(seconds * 4 + 30 + 60, exit=True, file=sys.__stderr__)
+
+
+def test_mutator_is_reproducible_and_starts_from_valid_profiles(tmp_path):
+    assert make_case(7).data == make_case(7).data and make_case(7).mutations == make_case(7).mutations
+    assert len({make_case(seed).data for seed in range(20)}) == 20
+    assert HUALAN in BASES
+    for base in BASES:  # unmutated, the mutator's YAML is the example itself: exit 0
+        path = tmp_path / base.name
+        path.write_text(emit(mutate._base(base), mutate.random.Random(0)), encoding="utf-8")
+        outcome = run_check(path, CHECK_SECONDS)
+        assert outcome.kind == "exit 0", (base.name, outcome.group, outcome.stderr)
+    described = " ".join(" ".join(make_case(seed).mutations) for seed in range(300))
+    for word in ("delete", "duplicate", "set", "move", "copy", "customisation", "alias", "add key", "flow nesting",
+                 "deep", "truncate", "BOM"):
+        assert word in described, f"no mutation described as {word!r} in 300 seeds"
+
+
+def test_mutated_profiles_are_checked_without_crashing(tmp_path):
+    tally = Tally()
+    folder = tmp_path / "case"
+    try:
+        for seed in SEEDS:
+            case = make_case(seed)
+            path = write_case(case, folder)
+            _watchdog(CHECK_SECONDS)
+            tally.add(case, run_check(path, CHECK_SECONDS), "check")
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    counts = ", ".join(f"{k}: {v}" for k, v in sorted(tally.counts.items()))
+    print(f"{CASES} mutated profiles checked: {counts}")
+    if tally.failures:
+        pytest.fail(f"{CASES} mutated profiles checked ({counts})\n" + tally.report(), pytrace=False)
+    # not vacuous: the mutations leave many profiles valid and make many invalid
+    assert tally.counts.get("check exit 0", 0) >= CASES // 20, counts
+    assert tally.counts.get("check exit 2", 0) >= CASES // 2, counts
+
+
+@pytest.mark.slow
+def test_mutated_profiles_build_or_leave_the_previous_output(tmp_path):
+    previous = good_build(tmp_path / "good")
+    tally = Tally()
+    folder = tmp_path / "case"
+    try:
+        for seed in SEEDS[::BUILD_EVERY]:
+            case = make_case(seed)
+            path = write_case(case, folder)
+            _watchdog(BUILD_SECONDS)
+            tally.add(case, run_build(path, previous, tmp_path / "build", BUILD_SECONDS), "build")
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    counts = ", ".join(f"{k}: {v}" for k, v in sorted(tally.counts.items()))
+    print(f"{len(SEEDS[::BUILD_EVERY])} mutated profiles built: {counts}")
+    if tally.failures:
+        pytest.fail(f"{len(SEEDS[::BUILD_EVERY])} mutated profiles built ({counts})\n" + tally.report(),
+                    pytrace=False)
