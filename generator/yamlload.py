@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
 import re
 import stat
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
                                 SequenceStartEvent)
@@ -129,7 +130,13 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
     yaml = YAML(typ="rt")
     try:
         _check_depth(yaml, text, name)  # before any tree is built: composing is recursive
-        nodes = list(yaml.compose_all(text))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ReusedAnchorWarning)
+            nodes = list(yaml.compose_all(text))
+    except ReusedAnchorWarning as exc:  # `&a` twice: which one an alias means is not clear
+        where = re.search(r"second occurrence.*?line (\d+), column (\d+)", str(exc), re.S)
+        fail("锚点（&名字）重复定义", int(where.group(1)) if where else None,
+             int(where.group(2)) if where else None, "每个锚点名只能定义一次")
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
