@@ -18,8 +18,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
-                                SequenceStartEvent)
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import AftersalesError, Problem, ProfileError, display, os_reason
@@ -129,10 +128,15 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
 
     yaml = YAML(typ="rt")
     try:
-        _check_depth(yaml, text, name)  # before any tree is built: composing is recursive
+        yaml.Composer = _Composer
         with warnings.catch_warnings():
             warnings.simplefilter("error", ReusedAnchorWarning)
             nodes = list(yaml.compose_all(text))
+    except _TooDeep as exc:
+        raise ProfileError("配置文件结构不被接受", [Problem(
+            f"嵌套层级超过 {MAX_DEPTH} 层", name, exc.mark.line + 1, exc.mark.column + 1,
+            format_path(tuple(str(k) if not isinstance(k, int) else k for k in exc.path)),
+            "企业档案的结构不超过 5 层；检查是否多了括号或缩进")]) from None
     except ReusedAnchorWarning as exc:  # `&a` twice: which one an alias means is not clear
         where = re.search(r"second occurrence.*?line (\d+), column (\d+)", str(exc), re.S)
         fail("锚点（&名字）重复定义", int(where.group(1)) if where else None,
@@ -158,39 +162,28 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
     return Loaded(name, data, marks)
 
 
-def _check_depth(yaml: YAML, text: str, name: str) -> None:
-    """Stop at the first collection nested deeper than MAX_DEPTH, reading events one at a time
-    (composing is recursive, and parsing a deep flow collection to its end is slow). The error
-    names the key path down to it."""
-    stack: list[list] = []  # per open collection: [key or index, expecting a key (mappings) or None]
+class _Composer(Composer):
+    """ruamel's composer, stopping at the first node nested deeper than MAX_DEPTH (composing is
+    recursive) with the key path down to it; nothing beyond is read, however the text goes on."""
 
-    def advance() -> None:  # a value of the innermost collection is complete
-        if stack:
-            frame = stack[-1]
-            if frame[1] is None:
-                frame[0] += 1
-            else:
-                frame[1] = True
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        keys = self.__dict__.setdefault("keys", [])
+        inside = index is not None  # a value (keys are composed with index None, the root too)
+        if inside:
+            keys.append(index.value if isinstance(index, Node) else index)
+        try:
+            if len(keys) > MAX_DEPTH:
+                raise _TooDeep(tuple(keys), self.parser.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            if inside:
+                keys.pop()
 
-    for event in yaml.parse(text):
-        if isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
-            if stack and stack[-1][1] is True:  # a key
-                stack[-1][0], stack[-1][1] = getattr(event, "value", None), False
-                if isinstance(event, (ScalarEvent, AliasEvent)):
-                    continue
-            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-                if len(stack) > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise ProfileError("配置文件结构不被接受", [Problem(
-                        f"嵌套层级超过 {MAX_DEPTH} 层", name, mark.line + 1, mark.column + 1,
-                        format_path(tuple(str(key) if expecting is not None else key for key, expecting in stack)),
-                        "企业档案的结构不超过 5 层；检查是否多了括号或缩进")])
-                stack.append([None, True] if isinstance(event, MappingStartEvent) else [0, None])
-            else:
-                advance()
-        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-            stack.pop()
-            advance()
+
+class _TooDeep(Exception):
+    def __init__(self, path: tuple, mark):
+        super().__init__(path)
+        self.path, self.mark = path, mark
 
 
 def _unclosed_quote(text: str, before: int | None) -> str:
@@ -243,6 +236,8 @@ def _translate(exc: YAMLError) -> str:
 
 
 def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str, depth: int) -> Any:
+    """Plain data from a composed node. The composer bounded the text's nesting; an alias of one of
+    its own ancestors makes a cycle, which only this depth check ends."""
     counter[0] += 1
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -253,7 +248,7 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
     if counter[0] > MAX_NODES:
         fail("文件展开后过大（可能是大量别名引用）", "不要用 YAML 锚点/别名复制大块内容")
     if depth > MAX_DEPTH:
-        fail(f"嵌套层级超过 {MAX_DEPTH} 层")
+        fail(f"嵌套层级超过 {MAX_DEPTH} 层（可能是别名引用了自己所在的结构）")
     if node.tag not in _PLAIN_TAGS:
         fail(f"不支持 YAML 标签 {node.tag}", "企业档案只能包含文字、数字、日期、列表和键值")
     if isinstance(node, MappingNode):
