@@ -36,10 +36,15 @@ def split(heading: str) -> tuple[str, tuple[str, ...]]:
     return heading[: match.start()], ids
 
 
-@functools.lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
-    """One parser for the process: building one costs more than parsing a short document."""
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+@functools.lru_cache(maxsize=2)
+def parser(every_link: bool = False) -> MarkdownIt:
+    """One parser for the process: building one costs more than parsing a short document. With
+    `every_link`, links of every scheme are read as links (markdown-it drops javascript: and the
+    like), so that a caller judging a user's links sees them all."""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    if every_link:
+        md.validateLink = lambda url: True
+    return md
 
 
 @functools.lru_cache(maxsize=32)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import AftersalesError, display, from_environment
+from .errors import AftersalesError, display, from_environment, user_error
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
 
@@ -54,12 +54,6 @@ def _path(text: str) -> Path:
     return Path(os.path.expanduser(text))
 
 
-def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数：{text}")
-    return int(text)
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aftersales",
@@ -101,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="实时预览企业网站：修改档案后页面自动更新")
     serve.add_argument("profile", type=_path, metavar="PROFILE")
-    serve.add_argument("--port", type=_port, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     serve.set_defaults(run=_serve)
     return parser
 
@@ -155,11 +149,8 @@ def _check(args) -> int:
         try:
             bundle = make_bundle(path)
         except Exception as exc:  # one profile's problem never hides the others'
-            error = from_environment(exc)
-            if error is None:
-                raise
             failed += 1
-            print(error.render(), file=sys.stderr)
+            print(user_error(exc).render(), file=sys.stderr)
             continue
         a = bundle.assessment
         _notices(summary_of(bundle), blanks=False)
@@ -232,10 +223,7 @@ def _build(args) -> int:
             portal = write_portal(built, root / "portal")
             print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
         except Exception as exc:  # the companies are built: still print the summary
-            error = from_environment(exc)
-            if error is None:
-                raise
-            print(error.render(), file=sys.stderr)
+            print(user_error(exc).render(), file=sys.stderr)
             portal_failed = True
     failed = [r for r in results if r.status == "failed"]
     if len(results) > 1:

@@ -4,6 +4,8 @@ Only the CLI prints them and picks the exit code; anything else is a bug and kee
 """
 from __future__ import annotations
 
+import errno as _errno
+import os
 from dataclasses import dataclass, field
 
 
@@ -94,7 +96,6 @@ class ProblemList:
 
 
 # --- what the user sees of paths and of the operating system's errors ------------------------
-import errno as _errno  # noqa: E402
 
 _REASONS = {
     _errno.ENOENT: ("不存在", "请检查路径"),
@@ -120,8 +121,6 @@ _REASONS = {
 def display(path: object) -> str:
     """A path (or any text) as it can be printed and read: undecodable bytes of a file name and
     control characters (a newline in a name) shown as escapes, never a UnicodeEncodeError."""
-    import os
-
     text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
     text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
@@ -129,6 +128,14 @@ def display(path: object) -> str:
 
 def os_reason(exc: OSError) -> str:
     return _REASONS.get(exc.errno, (exc.strerror or type(exc).__name__, ""))[0]
+
+
+def user_error(exc: BaseException) -> AftersalesError:
+    """`exc` as an error the user can act on; a bug is raised again, keeping its traceback."""
+    error = from_environment(exc)
+    if error is None:
+        raise exc
+    return error
 
 
 def from_environment(exc: BaseException) -> AftersalesError | None:

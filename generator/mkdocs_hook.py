@@ -9,17 +9,14 @@ from mkdocs.structure.files import File
 
 from generator.build import make_bundle, summary_of
 from generator.paths import ROOT
+from generator.site import quiet_jieba
 from generator.site_pages import CSS, nav, portal_page, site_pages
 
 _bundles: list = []
 
 
 def on_config(config):
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    quiet_jieba()
     _bundles[:] = [make_bundle(path) for path in sorted((ROOT / "company_profiles").glob("*.yaml"))]
     companies = [{"企业一览": "companies/index.md"}]
     for bundle in _bundles:

@@ -101,7 +101,7 @@ def serve_profile(profile: Path, port: int) -> None:
     import tempfile
 
     from .build import make_bundle
-    from .site import write_project
+    from .site import quiet_jieba, write_project
     from .site_pages import nav, site_pages
 
     bundle = make_bundle(profile)  # a profile with mistakes is reported before serving
@@ -110,12 +110,7 @@ def serve_profile(profile: Path, port: int) -> None:
         config = write_project(site_pages(bundle), Path(folder), bundle.profile.company.short_name, nav(bundle),
                                serve_profile=profile.resolve())
         logging.basicConfig(level=logging.INFO, format="%(message)s")
-        try:
-            import jieba  # mkdocs-material segments Chinese with it; it announces every dictionary load
-
-            jieba.setLogLevel(logging.WARNING)
-        except ImportError:
-            pass
+        quiet_jieba()
         print(f"预览：http://{HOST}:{port}/ （修改 {profile} 后自动更新，Ctrl+C 退出）", flush=True)
         serve(config, port)
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from . import clausetags
 from .assess import Assessment, covered_regions, excluded_reason, required_managers
 from .errors import AftersalesError, CatalogueError, Problem, display
+from .html_safety import ALLOWED_SCHEMES
 from .industry import Pack, pack_for
 from .markdown_text import Markdown, date, hours, literal, number
 from .materials import counts
@@ -317,18 +318,7 @@ class _Refused(ValueError):
         self.hint = hint
 
 
-_LINK_SCHEMES = ("http", "https", "mailto", "tel")
 _MAX_NESTING = 8  # lists and quotes in a user's text (the parser stops reading a document nested deeper)
-
-
-@functools.lru_cache(maxsize=1)
-def _user_parser():
-    """The documents' Markdown parser, but accepting every link, so that we judge each one."""
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
-    parser.validateLink = lambda url: True
-    return parser
 
 
 def _user_markdown(text: str) -> str:
@@ -336,14 +326,14 @@ def _user_markdown(text: str) -> str:
     no clause tags, no headings of any kind."""
     text = text.strip("\n")
     for _ in range(3):  # a heading made into a bold line cannot make another; checked all the same
-        tokens = _user_parser().parse(text)
+        tokens = clausetags.parser(every_link=True).parse(text)
         for token in (child for t in tokens for child in (t.children or [])):
             if token.type == "image":
                 raise _Refused("正文中不能插入图片", "手册正文只收文字；图片请在 Word 中插入，或作为附件提供")
             if token.type == "link_open":
                 href = str(token.attrs.get("href", ""))
                 scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", href)
-                if not scheme or scheme.group(1).lower() not in _LINK_SCHEMES:
+                if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
                     raise _Refused(f"不支持的链接 “{href[:60]}”",
                                    "链接只能以 http://、https://、mailto: 或 tel: 开头")
         if max((t.level for t in tokens), default=0) > _MAX_NESTING:

@@ -60,6 +60,15 @@ def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: l
     return config
 
 
+def quiet_jieba() -> None:
+    """mkdocs-material segments Chinese with jieba, which announces every dictionary load."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -93,12 +102,7 @@ def build_site(config_file: Path, site_dir: Path, date=None) -> None:
 
     from .errors import AftersalesError, Problem
 
-    try:
-        import jieba  # mkdocs-material segments Chinese with it; it announces every dictionary load
-
-        jieba.setLogLevel(logging.WARNING)
-    except ImportError:
-        pass
+    quiet_jieba()
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     level, propagate = logger.level, logger.propagate

@@ -57,19 +57,23 @@ def test_mutator_is_reproducible_and_starts_from_valid_profiles(tmp_path):
         assert word in described, f"no mutation described as {word!r} in 300 seeds"
 
 
-def test_mutated_profiles_are_checked_without_crashing(tmp_path):
+def _run(seeds, run, kind: str, seconds: float, folder) -> tuple[Tally, str]:
+    """Each seed's case written to `folder` and passed to `run(path)`; the tally and its counts."""
     tally = Tally()
-    folder = tmp_path / "case"
     try:
-        for seed in SEEDS:
+        for seed in seeds:
             case = make_case(seed)
             path = write_case(case, folder)
-            _watchdog(CHECK_SECONDS)
-            tally.add(case, run_check(path, CHECK_SECONDS), "check")
+            _watchdog(seconds)
+            tally.add(case, run(path), kind)
             shutil.rmtree(folder, ignore_errors=True)
     finally:
         faulthandler.cancel_dump_traceback_later()
-    counts = ", ".join(f"{k}: {v}" for k, v in sorted(tally.counts.items()))
+    return tally, ", ".join(f"{k}: {v}" for k, v in sorted(tally.counts.items()))
+
+
+def test_mutated_profiles_are_checked_without_crashing(tmp_path):
+    tally, counts = _run(SEEDS, lambda path: run_check(path, CHECK_SECONDS), "check", CHECK_SECONDS, tmp_path / "case")
     print(f"{CASES} mutated profiles checked: {counts}")
     if tally.failures:
         pytest.fail(f"{CASES} mutated profiles checked ({counts})\n" + tally.report(), pytrace=False)
@@ -81,18 +85,8 @@ def test_mutated_profiles_are_checked_without_crashing(tmp_path):
 @pytest.mark.slow
 def test_mutated_profiles_build_or_leave_the_previous_output(tmp_path):
     previous = good_build(tmp_path / "good")
-    tally = Tally()
-    folder = tmp_path / "case"
-    try:
-        for seed in SEEDS[::BUILD_EVERY]:
-            case = make_case(seed)
-            path = write_case(case, folder)
-            _watchdog(BUILD_SECONDS)
-            tally.add(case, run_build(path, previous, tmp_path / "build", BUILD_SECONDS), "build")
-            shutil.rmtree(folder, ignore_errors=True)
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-    counts = ", ".join(f"{k}: {v}" for k, v in sorted(tally.counts.items()))
+    tally, counts = _run(SEEDS[::BUILD_EVERY], lambda path: run_build(path, previous, tmp_path / "build", BUILD_SECONDS),
+                         "build", BUILD_SECONDS, tmp_path / "case")
     print(f"{len(SEEDS[::BUILD_EVERY])} mutated profiles built: {counts}")
     if tally.failures:
         pytest.fail(f"{len(SEEDS[::BUILD_EVERY])} mutated profiles built ({counts})\n" + tally.report(),
