@@ -17,6 +17,7 @@ from pathlib import Path
 from . import __version__
 from .errors import display, from_environment
 from .folder import intact
+from .materials import COUNT_ORDER
 from .yamlload import read_input
 from .paths import CONTENT, TEMPLATES
 
@@ -48,6 +49,7 @@ class Result:
     summary: Summary | None = None
     message: str = ""
     bug: bool = False  # failed by a defect of the tool (exit 1), not by the input or the environment
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # the user's files kept under a new name
 
 
 @functools.lru_cache(maxsize=4)
@@ -75,6 +77,22 @@ def read_manifest(out: Path) -> dict | None:
         return None
 
 
+def _summary(data: object) -> Summary | None:
+    """The summary a previous build recorded in its manifest, or None if it is not one."""
+    try:
+        summary = Summary(**data)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+    kinds = {"slug": str, "legal_name": str, "enterprise_type": str, "score": (int, float), "level": str,
+             "target_level": str, "missing": int, "material_counts": dict, "warnings": list, "findings": list,
+             "blanks": list, "files": list}
+    if not all(isinstance(getattr(summary, k), t) for k, t in kinds.items()):
+        return None
+    # the manifest stores its keys sorted: the statuses back in the order a build shows them
+    summary.material_counts = {k: summary.material_counts[k] for k in COUNT_ORDER if k in summary.material_counts}
+    return summary
+
+
 def build_one(path: str, out: str, site: bool = True, content: str | None = None, force: bool = False,
               keep_renamed: bool = False) -> Result:
     """Build one profile into `out` (a worker process runs this); never raises for bad input."""
@@ -85,12 +103,15 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
         key = input_hash(profile, Path(content) if content else None, site)
         manifest = read_manifest(folder)
         if not force and manifest and manifest.get("input_hash") == key and intact(folder):
-            return Result(path, out, "skipped", Summary(**manifest["summary"]))
+            previous = _summary(manifest.get("summary"))
+            if previous is not None:  # else a manifest edited by hand: built again
+                return Result(path, out, "skipped", previous)
         bundle = make_bundle(profile, content=Path(content) if content else None)
         summary = summary_of(bundle)
+        renamed: list[tuple[str, str]] = []
         write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)},
-                     keep_renamed=keep_renamed)
-        return Result(path, out, "built", summary)
+                     keep_renamed=keep_renamed, renamed=renamed)
+        return Result(path, out, "built", summary, renamed=renamed)
     except Exception as exc:  # isolated: one profile's failure never stops the others
         error = from_environment(exc)
         if error is not None:
@@ -120,7 +141,7 @@ def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | Non
         for i, a in enumerate(args):
             done(i, build_one(*a))
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         futures = {pool.submit(build_one, *a): i for i, a in enumerate(args)}
         for future in as_completed(futures):
             i = futures[future]

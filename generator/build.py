@@ -125,10 +125,12 @@ def summary_of(bundle: Bundle):
 
 
 def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,
-                 manifest: dict | None = None, keep_renamed: bool = False) -> FilePath:
+                 manifest: dict | None = None, keep_renamed: bool = False,
+                 renamed: list[tuple[str, str]] | None = None) -> FilePath:
     """Write the DOCX files, the MkDocs project and the built site into `out_dir` (only files this
     tool wrote are replaced), with `manifest.json` listing every file's SHA-256 (plus `manifest`).
-    Returns the output folder as an absolute path."""
+    Returns the output folder as an absolute path; the user's files kept under a new name (with
+    `keep_renamed`) are appended to `renamed` as (old, new) names."""
     def fill(staging: FilePath) -> None:
         for name, data in bundle.docx.items():
             (staging / name).write_bytes(data)
@@ -144,7 +146,7 @@ def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,
                                    nav(bundle))
             build_site(config, staging / "site", bundle.profile.document.issue_date)
 
-    return write_owned(out_dir, fill, manifest, keep_renamed=keep_renamed)
+    return write_owned(out_dir, fill, manifest, keep_renamed=keep_renamed, renamed=renamed)
 
 
 def write_portal(built: list, out_dir: str | FilePath) -> FilePath:

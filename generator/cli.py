@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -15,6 +17,8 @@ EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
 def main(argv: list[str] | None = None) -> int:
     """The one error boundary: a user's or the environment's error is a message and exit 2; only a
     bug keeps its traceback (exit 1)."""
+    if not _standard_streams():
+        return EXIT_INPUT
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character never fails a build
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
@@ -41,6 +45,31 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
 
 
+def _standard_streams() -> bool:
+    """Standard input, output and error open (started with `>&-`, a file the tool opens would take
+    the closed number and receive what is printed). A closed stream is filled with /dev/null; a
+    closed output is an error, since the results would vanish."""
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+            try:
+                os.open(os.devnull, os.O_RDWR)  # takes the lowest free number: this one
+            except OSError:
+                pass
+    if 2 in closed or sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    if 0 in closed or sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")
+    if 1 in closed or sys.stdout is None:
+        print("错误：标准输出已关闭（例如命令后有 >&-），结果无处显示，没有运行。"
+              "请把输出重定向到文件或 /dev/null（> 结果.txt）后重试", file=sys.stderr)
+        return False
+    return True
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null, so that the interpreter's final flush does not fail again."""
     try:
@@ -54,11 +83,73 @@ def _path(text: str) -> Path:
     return Path(os.path.expanduser(text))
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数，实际为 {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为整数（1–65535），实际为 {text!r}") from None
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+# argparse's own messages (Python's, in English), each with its Chinese; {0}… are the parts kept
+_ARGPARSE = [
+    (r"the following arguments are required: (.*)", "缺少参数：{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}（参数以 - 开头的文件名请写在 -- 之后）"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", "没有 {1} 这个{0}，可用的有：{2}"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", "参数 {0} 的值 {2} 无效：应为{1}"),
+    (r"argument (\S+): expected one argument", "参数 {0} 后面需要一个值"),
+    (r"argument (\S+): expected at least one argument", "参数 {0} 后面需要至少一个值"),
+    (r"argument (\S+): not allowed with argument (\S+)", "参数 {0} 不能和 {1} 同时使用"),
+    (r"ambiguous option: (\S+) could match (.*)", "选项 {0} 有歧义，可能是：{1}"),
+    (r"argument (\S+): (.*)", "参数 {0}：{1}"),  # our own type checks' messages, already in Chinese
+]
+_KINDS = {"int": "整数", "float": "数字"}
+
+
+def _chinese(message: str) -> str:
+    for pattern, text in _ARGPARSE:
+        match = re.fullmatch(pattern, message, flags=re.S)
+        if match:
+            parts = [_KINDS.get(part, part) for part in match.groups()]
+            return text.format(*parts)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse speaking Chinese: usage, help and errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"错误：{_chinese(message)}\n运行 {self.prog} -h 查看用法\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="aftersales",
         description="按 GB/T 27922-2011 为企业生成售后服务手册、认证申请书、申请材料清单、自评打分表和网站。")
-    parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
+    parser.add_argument("--version", action="version", version=f"aftersales {__version__}", help="显示版本并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     init = sub.add_parser("init", help="写出带注释的企业档案模板")
@@ -88,14 +179,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="即使档案和模板都没有变化也重新生成")
     build.add_argument("--keep-renamed", action="store_true",
                        help="输出目录中本工具要写的位置上有您的文件（如在 Word 中修改过的手册）时，把它们改名保留后继续")
-    build.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="并行进程数（默认为 CPU 核数）")
+    build.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N",
+                       help="并行进程数（默认为 CPU 核数；不超过档案数，也不超过 CPU 核数的 4 倍）")
     build.add_argument("--content", type=_path, metavar="DIR",
                        help="自定义模板文件夹：其中与 content/documents/ 同名的模板优先使用（咨询机构的版式和表述）")
     build.set_defaults(run=_build)
 
     serve = sub.add_parser("serve", help="实时预览企业网站：修改档案后页面自动更新")
     serve.add_argument("profile", type=_path, metavar="PROFILE")
-    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--port", type=_port, default=8000, help="端口（默认 8000）")
     serve.set_defaults(run=_serve)
     return parser
 
@@ -104,7 +196,7 @@ def _profiles(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if _is_dir(path):
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and _is_file(p))
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml") and _is_file(p))
             if not found:
                 raise AftersalesError(f"文件夹 {display(path)} 中没有 .yaml 企业档案")
             out += found
@@ -137,7 +229,7 @@ def _init(args) -> int:
     if (args.path.exists() or args.path.is_symlink()) and not args.force and not args.path.is_dir():
         raise AftersalesError(f"{display(args.path)} 已存在；如需覆盖请加 --force")
     write_file(args.path, starter_text(args.industry).encode("utf-8"), replace=lambda _: args.force)
-    print(f"已写出企业档案模板 {display(args.path)}。请逐项替换为贵企业的信息，然后运行：aftersales check {display(args.path)}")
+    print(f"已写出企业档案模板 {display(args.path)}。请逐项替换为贵企业的信息，然后运行：aftersales check {shlex.quote(display(args.path))}")
     return EXIT_OK
 
 
@@ -211,7 +303,8 @@ def _build(args) -> int:
         raise AftersalesError("有多个档案文件名相同（去掉特殊字符后），它们的输出目录会冲突，请改名")
     if not single and any(out.name == "portal" for _, out in jobs):
         raise AftersalesError("档案不能命名为 portal.yaml：portal 是企业一览的目录")
-    workers = args.jobs or min(len(jobs), os.cpu_count() or 1)
+    cpus = os.cpu_count() or 1
+    workers = min(args.jobs or cpus, 4 * cpus, len(jobs))  # more would only share the same cores
     show = _Progress(len(jobs), single)
     results = build_many(jobs, site=not args.no_site, content=args.content, force=args.force,
                          workers=workers, progress=show, keep_renamed=args.keep_renamed)
@@ -285,6 +378,8 @@ class _Progress:
         print(f"{mark} {s.legal_name} → {shown(out)}{os.sep}{note}")
         print(f"  自评 {s.score:g} 分，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
         _notices(s)
+        for old, new in result.renamed:
+            print(f"  已把您的文件 {display(old)} 改名为 {display(new)} 保留（它与本次生成的文件同名，且不是本工具所写或已被修改）")
         if self.single:
             print(f"  DOCX 文件（{len(s.files)} 份）在 {shown(out)}{os.sep}：" + "、".join(s.files))
             if (out / "site" / "index.html").is_file():

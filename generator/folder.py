@@ -41,14 +41,15 @@ def absolute(path: str | os.PathLike) -> Path:
 
 
 def write_owned(out_dir: str | os.PathLike, fill: Callable[[Path], None], extra: dict | None = None, *,
-                keep_renamed: bool = False) -> Path:
+                keep_renamed: bool = False, renamed: list[tuple[str, str]] | None = None) -> Path:
     """Let `fill` write a staging folder, then move its entries into `out_dir`; returns `out_dir`
     as an absolute path. `manifest.json` (every file's SHA-256 plus `extra`) is written last.
 
     The user's files are never lost: one inside a folder the build replaces (a note in `site/`) is
     carried into the new folder; one where the build writes a file of its own (a generated DOCX
     edited since, a file of the same name) stops the build before anything is written, unless
-    `keep_renamed`: then it is kept under a new name beside (“… (已修改 2026-11-23 1650).docx”).
+    `keep_renamed`: then it is kept under a new name beside (“… (已修改 2026-11-23 1650).docx”),
+    and each (old, new) name, relative to `out_dir`, is appended to `renamed` when given.
 
     Builds into one folder take turns (a lock on the folder). Before the first entry moves, the new
     manifest is journalled as `.aftersales-pending.json`, so that a build killed while moving leaves
@@ -76,15 +77,17 @@ def write_owned(out_dir: str | os.PathLike, fill: Callable[[Path], None], extra:
                         "请清理磁盘空间后重试，或用 -o 换一个位置；已有的文件没有改动", display(out))]) from None
                 raise
             entries = sorted(p.name for p in staging.iterdir() if p.name != STAGING_TAG)
-            _keep_users(out, entries, ours, staging, keep_renamed)
+            kept = _keep_users(out, entries, ours, staging, keep_renamed)
             shutil.copyfile(staging / MANIFEST, staging / "journal")  # the journal, put in place in one step
             os.replace(staging / "journal", out / PENDING)
             for name in sorted(entries, key=lambda n: n == MANIFEST):  # the manifest last
                 _put(staging / name, out / name, staging)
             for rel in sorted(set(ours) - _files(out, entries), reverse=True):  # ours before, not written now
-                if _sha256(out / rel) in ours[rel]:  # unless edited since: then it is the user's
+                if _is_ours(out, rel, ours):  # unless edited since: then it is the user's
                     _remove_ours(out, rel)
             (out / PENDING).unlink(missing_ok=True)
+            if renamed is not None:
+                renamed += kept
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return out
@@ -143,7 +146,30 @@ def _listed(manifest_file: Path) -> dict[str, str]:
     if not isinstance(manifest, dict) or manifest.get("tool") != "aftersales" or not isinstance(
             manifest.get("files"), dict):
         return {}
-    return {f: h for f, h in manifest["files"].items() if isinstance(f, str) and isinstance(h, str)}
+    return {f: h for f, h in manifest["files"].items() if isinstance(h, str) and _plain(f)}
+
+
+def _plain(rel: object) -> bool:
+    """Whether a name read from a manifest stays inside its folder: relative, with / between plain
+    names (no `..`, `.`, empty part, backslash or NUL). A manifest is a file anyone can edit (a folder
+    received as a zip): a name outside is never the tool's, whatever hash it carries."""
+    return (isinstance(rel, str) and bool(rel) and "\\" not in rel and "\0" not in rel
+            and all(part not in ("", ".", "..") for part in rel.split("/")))
+
+
+def _is_ours(out: Path, rel: str, ours: dict[str, set[str]]) -> bool:
+    """Whether `out/rel` is a file of the tool's, as written: listed with the content it has, a
+    regular file (a symlink is the user's, wherever it points) reached through real folders only
+    (never through a symlink that leads out of `out`)."""
+    if rel not in ours or not _plain(rel):
+        return False
+    path = out
+    for part in rel.split("/")[:-1]:
+        path = path / part
+        if path.is_symlink() or not path.is_dir():
+            return False
+    path = path / rel.rsplit("/", 1)[-1]
+    return not path.is_symlink() and path.is_file() and _sha256(path) in ours[rel]
 
 
 def intact(out: str | os.PathLike) -> bool:
@@ -186,13 +212,15 @@ def _files(out: Path, entries: list[str]) -> set[str]:
     return found
 
 
-def _keep_users(out: Path, entries: list[str], ours: dict[str, set[str]], staging: Path, rename: bool) -> None:
+def _keep_users(out: Path, entries: list[str], ours: dict[str, set[str]], staging: Path,
+                rename: bool) -> list[tuple[str, str]]:
     """Keep every file under the entries about to be replaced that is not the tool's own unchanged
     file: carried into the staging tree where nothing new is written, else (with `rename`) kept
-    under a new name, else the build stops before anything is written."""
+    under a new name, else the build stops before anything is written. Returns the (old, new)
+    names of the files kept under a new name."""
     carry, clash = [], []
     for rel in sorted(_files(out, entries)):
-        if rel in ours and _sha256(out / rel) in ours[rel]:
+        if _is_ours(out, rel, ours):
             continue  # ours as written: replaced or removed
         (carry if _collision(staging, rel) is None else clash).append(rel)
     if clash and not rename:
@@ -205,12 +233,15 @@ def _keep_users(out: Path, entries: list[str], ours: dict[str, set[str]], stagin
     points = sorted({_collision(staging, rel) for rel in clash})
     for rel in carry:
         _copy(out / rel, staging / rel)
+    kept = []
     for point in points:
         target = _free_name(point, out, staging)
+        kept.append((point, target))
         if "/" in point:  # inside a folder the build replaces: the copy goes into the new folder
             _copy(out / point, staging / target)
         else:  # a top-level entry: moved aside at once, the new one takes its place
             os.rename(out / point, out / target)
+    return kept
 
 
 def _collision(staging: Path, rel: str) -> str | None:
@@ -278,7 +309,7 @@ def _remove_ours(out: Path, rel: str) -> None:
     if path.is_file() or path.is_symlink():
         path.unlink()
     parent = path.parent
-    while parent != out and parent.is_dir() and not any(parent.iterdir()):
+    while parent != out and out in parent.parents and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
 

@@ -66,6 +66,8 @@ def _lines(profile, catalogue, declared, planned, repair, filenames):
     return out
 
 
+COUNT_ORDER = (GENERATED, STATUS["provided"], STATUS["missing"], EXPIRED, STATUS["not_applicable"], "可选")
+
+
 def counts(lines: list[MaterialLine]) -> dict[str, int]:
-    order = [GENERATED, STATUS["provided"], STATUS["missing"], EXPIRED, STATUS["not_applicable"], "可选"]
-    return {name: sum(1 for l in lines if l.status == name) for name in order}
+    return {name: sum(1 for l in lines if l.status == name) for name in COUNT_ORDER}

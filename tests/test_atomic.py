@@ -138,3 +138,80 @@ def test_a_build_killed_while_moving_files_leaves_them_the_tools(tmp_path, monke
     write_owned(out, _fill("3"))  # and not refused as the user's either
     assert not (out / PENDING).exists() and intact(out)
     assert (out / "a.docx").read_text(encoding="utf-8") == "a 3"
+
+
+def _tamper(out, files: dict) -> None:
+    """Add entries to the manifest by hand, as someone who sent the folder might have."""
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"].update(files)
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_manifest_never_reaches_outside_the_output_folder(tmp_path):
+    """A manifest edited to list a file outside the folder (`..`, an absolute path, through a
+    symlink the user put inside) with that file's true hash: the file is not touched."""
+    import hashlib
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim.txt"
+    victim.write_text("secret", encoding="utf-8")
+    digest = hashlib.sha256(b"secret").hexdigest()
+    out = write_owned(tmp_path / "o", _fill("1"))
+    (out / "link").symlink_to(outside, target_is_directory=True)
+    names = ["../outside/victim.txt", str(victim), "site/../../outside/victim.txt", "link/victim.txt",
+             "./../outside/victim.txt", "site//../../outside/victim.txt", "..\\outside\\victim.txt"]
+    for name in names:
+        _tamper(out, {name: digest})
+        write_owned(out, _fill("2"))
+        assert victim.read_text(encoding="utf-8") == "secret", name
+        assert outside.is_dir() and (out / "link").is_symlink(), name
+    assert (out / "a.docx").read_text(encoding="utf-8") == "a 2"
+
+
+def test_a_symlink_where_the_tool_writes_is_the_users_even_with_the_same_content(tmp_path):
+    out = write_owned(tmp_path / "o", _fill("1"))
+    copy = tmp_path / "copy.docx"
+    copy.write_bytes((out / "a.docx").read_bytes())
+    (out / "a.docx").unlink()
+    (out / "a.docx").symlink_to(copy)  # the same bytes as the tool's file, but the user's link
+    with pytest.raises(Exception) as stopped:
+        write_owned(out, _fill("2"))
+    assert "--keep-renamed" in stopped.value.message
+    assert (out / "a.docx").is_symlink()
+    renamed: list = []
+    write_owned(out, _fill("2"), keep_renamed=True, renamed=renamed)
+    assert (out / "a.docx").read_text(encoding="utf-8") == "a 2" and not (out / "a.docx").is_symlink()
+    assert len(renamed) == 1 and renamed[0][0] == "a.docx" and (out / renamed[0][1]).is_symlink()
+    assert copy.read_text(encoding="utf-8") == "a 1"
+
+
+def test_keep_renamed_says_what_it_renamed(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
+    manual = next(out.glob("01-*.docx"))
+    manual.write_bytes(manual.read_bytes() + b"\0")  # edited since
+    capsys.readouterr()
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site", "--keep-renamed", "--force"]) == 0
+    printed = capsys.readouterr().out
+    kept = [p.name for p in out.glob("01-* (已修改 *).docx")]
+    assert len(kept) == 1 and kept[0] in printed and manual.name in printed, printed
+
+
+def test_a_manifest_with_a_damaged_summary_is_built_again(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "o"
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for damaged in ({"slug": 1}, "x", None, {**manifest["summary"], "score": "高"}):
+        manifest["summary"] = damaged
+        (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        capsys.readouterr()
+        assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
+        assert "跳过" not in capsys.readouterr().out
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
+    assert "跳过" in capsys.readouterr().out

@@ -218,3 +218,72 @@ def test_output_under_home_written_with_a_tilde_is_skipped_when_unchanged(tmp_pa
     assert main(["build", str(HUALAN), "-o", "~/客户 A", "--no-site"]) == 0
     assert "未变化，跳过" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["客户 A"]
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["bogus"], "没有 'bogus' 这个命令"),
+    (["build"], "缺少参数：PROFILE"),
+    (["serve", "x.yaml", "--port", "abc"], "应为整数"),
+    (["build", "x.yaml", "-j", "0"], "不小于 1"),
+    (["build", "x.yaml", "-j", "-5"], "不小于 1"),
+    (["check", "x.yaml", "--bad"], "无法识别的参数：--bad"),
+])
+def test_command_line_mistakes_are_explained_in_chinese(args, expected):
+    result = run(*args)
+    assert result.returncode == 2
+    assert expected in result.stderr and "用法：" in result.stderr, result.stderr
+    for english in ("usage:", "error:", "required", "invalid", "unrecognized"):
+        assert english not in result.stderr, result.stderr
+
+
+def test_help_is_in_chinese():
+    for args in ([], ["build"], ["score"]):
+        result = run(*args, "-h")
+        assert result.returncode == 0 and result.stdout.startswith("用法：")
+        assert "show this help" not in result.stdout and "options" not in result.stdout
+
+
+def test_a_closed_standard_output_is_a_message_not_a_traceback(tmp_path):
+    closed = subprocess.run(f'"{sys.executable}" -m generator.cli score "{HUALAN}" >&-', shell=True, cwd=ROOT,
+                            capture_output=False, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert closed.returncode == 2 and "标准输出已关闭" in closed.stderr and "Traceback" not in closed.stderr
+    out = tmp_path / "o"
+    closed = subprocess.run(f'"{sys.executable}" -m generator.cli build "{HUALAN}" -o "{out}" --no-site >&- 2>&-',
+                            shell=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert closed.returncode == 2 and not out.exists()  # nothing done, nothing written into a stray number
+
+
+def test_a_folder_of_profiles_with_upper_case_suffixes(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "A.YAML").write_bytes(HUALAN.read_bytes())
+    (folder / "b.Yml").write_bytes(HUALAN.read_bytes())
+    assert main(["check", str(folder)]) == 0
+    assert capsys.readouterr().out.count("有效") == 2
+
+
+def test_init_suggests_a_command_that_can_be_pasted(tmp_path, capsys):
+    path = tmp_path / "新 企业.yaml"
+    assert main(["init", str(path)]) == 0
+    printed = capsys.readouterr().out
+    assert f"aftersales check '{path}'" in printed
+
+
+def test_jobs_are_never_more_than_the_profiles(tmp_path, monkeypatch):
+    import generator.batch as batch
+
+    seen = []
+    real = batch.ProcessPoolExecutor
+
+    def pool(max_workers):
+        seen.append(max_workers)
+        return real(max_workers=max_workers)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", pool)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        (folder / name).write_text("company: [", encoding="utf-8")  # fails fast: only the pool size matters
+    assert main(["build", str(folder), "-o", str(tmp_path / "o"), "-j", "100000", "--no-site"]) == 2
+    assert seen == [2]
