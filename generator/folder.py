@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .errors import AftersalesError, Problem, display
+from .errors import AftersalesError, Problem, display, os_reason
 
 MARKER = ".aftersales-output"
 MANIFEST = "manifest.json"
@@ -369,17 +369,22 @@ def write_file(target: str | os.PathLike, data: bytes, *, replace: Callable[[Pat
     if (path.exists() or path.is_symlink()) and not replace(path):
         raise AftersalesError(f"{display(path)} 已存在，且不是本工具生成的；为免覆盖，没有写入",
                               [Problem("请换一个文件名，或把它移走后重试", display(path))])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".aftersales-tmp", dir=path.parent)
+    temp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".aftersales-tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(temp, 0o666 & ~mask)
         os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+    except BaseException as exc:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        if isinstance(exc, OSError):  # named by the file asked for, not the temporary one beside it
+            raise AftersalesError(f"无法写入 {display(path)}：{os_reason(exc)}", [Problem(
+                "请换一个可写的位置，或检查权限和磁盘空间后重试；原有的文件没有改动", display(path))]) from None
         raise
     return path

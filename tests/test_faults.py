@@ -101,6 +101,22 @@ def test_read_only_parent_of_a_new_output_folder(scene):
     expect(result, before, scene.photograph(), codes=(2,))
 
 
+@read_only_possible
+@pytest.mark.parametrize("args", [
+    pytest.param(("init", "readonly/company.yaml"), id="init"),
+    pytest.param(("score", "company.yaml", "--xlsx", "readonly/score.xlsx"), id="score-xlsx"),
+])
+def test_read_only_folder_for_one_file(scene, args):
+    """init and score --xlsx into a read-only folder: the message names the file asked for (not the
+    temporary one beside it) and gives no advice that belongs to build."""
+    scene.root.joinpath("readonly").mkdir()
+    before = scene.photograph()
+    result = read_only_run(scene, "readonly", args)
+    expect(result, before, scene.photograph(), codes=(2,))
+    assert args[-1] in result.stderr and "aftersales-tmp" not in result.stderr and "用 -o" not in result.stderr, \
+        result.describe()
+
+
 # --- 2. full disk ---------------------------------------------------------------------------------
 
 FILL = ("import os, sys\n"
