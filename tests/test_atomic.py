@@ -215,3 +215,30 @@ def test_a_manifest_with_a_damaged_summary_is_built_again(tmp_path, capsys):
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
     assert "跳过" in capsys.readouterr().out
+
+
+def test_generated_manifest_names_never_reach_outside(tmp_path):
+    """300 names generated from the pieces of a path (`..`, `.`, empty parts, `/`, a backslash, an
+    absolute start, the user's symlink, real folders) listed in the manifest with the outside
+    file's hash: whatever they are, only files inside the folder may go."""
+    import hashlib
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "v.txt"
+    victim.write_text("secret", encoding="utf-8")
+    digest = hashlib.sha256(b"secret").hexdigest()
+    out = write_owned(tmp_path / "o", _fill("1"))
+    (out / "link").symlink_to(outside, target_is_directory=True)
+    (out / "site" / "up").symlink_to("../..", target_is_directory=True)
+    chance = random.Random(13)
+    pieces = ["..", ".", "", "site", "link", "up", "outside", "o", "v.txt", "..\\outside", "~"]
+    names = set()
+    while len(names) < 300:
+        parts = [chance.choice(pieces) for _ in range(chance.randint(1, 6))] + ["v.txt"]
+        name = "/".join(parts)
+        names.add(("/" + str(outside.parent).lstrip("/") + "/" if chance.random() < 0.1 else "") + name)
+    _tamper(out, {name: digest for name in names})
+    write_owned(out, _fill("2"))
+    assert victim.read_text(encoding="utf-8") == "secret"
+    assert (out / "link").is_symlink() and (out / "site" / "up").is_symlink() and outside.is_dir()
