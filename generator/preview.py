@@ -10,21 +10,39 @@ hook (`serve_hook.py`) rebuilds the pages when the profile changes. Two things a
   and wsgiref's `get_app`/`set_app`: no MkDocs code copied or patched).
 - A port that cannot be used (taken, or not allowed) is a user error naming the port and another to
   try, found before the first build, not a traceback after it.
+
+And the preview keeps answering whatever happens to the profile (`guard` again, in `serve`):
+
+- The profile is watched by the preview itself, not through MkDocs' `watch` setting, which MkDocs
+  checks at every rebuild: a profile deleted or renamed made the configuration invalid, the rebuild
+  failed and every request waited for a build that never came. The profile's folder is watched (not
+  the file, whose watch may end with it) and only events naming the profile count; each one adds a
+  byte to a stamp file in the project, which MkDocs watches. A missing, unreadable or replaced
+  profile is then `make_bundle`'s error, shown on the home page like any other, and when the file
+  comes back the site does too.
+- The generated `docs/` folder, which the hook rewrites at every build, is not watched: it
+  triggered the next rebuild, for ever.
+- A rebuild that fails all the same (a bug, a removed temporary folder) does not leave the server
+  waiting: the home page says so, in Chinese, and the next change rebuilds.
 """
 from __future__ import annotations
 
 import errno
+import html
+import logging
 import os
 import re
 import socket
 from pathlib import Path
 
-from .errors import AftersalesError
+from .errors import AftersalesError, display
 
 HOST = "127.0.0.1"
 LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
 _HOST_HEADER = re.compile(r"(\[[0-9a-f:.]*\]|[^:\[\]]*)(?::[0-9]*)?")
 _FORBIDDEN = "403 禁止访问：预览只回答本机的浏览器（http://127.0.0.1 或 http://localhost）。\n".encode()
+STAMP = "profile-changed.txt"  # in the temporary project: a byte is added whenever the profile changes
+_log = logging.getLogger("aftersales.preview")
 
 
 def is_local(host_header: str | None) -> bool:
@@ -47,11 +65,86 @@ def local_only(app):
 
 
 def guard(server):
-    """Put `local_only` in front of an MkDocs LiveReloadServer's application (once); returns the server."""
+    """Put `local_only` in front of an MkDocs LiveReloadServer's application and make its rebuilds
+    never leave it waiting (`keep_answering`); inside `serve`, also watch the profile (`_Served.watch`).
+    Once each; returns the server."""
     app = server.get_app()
     if not getattr(app, "local_only", False):
         server.set_app(local_only(app))
+    if not getattr(server.builder, "keeps_answering", False):
+        server.builder = keep_answering(server.builder, Path(server.root), _served)
+    if _served is not None and not getattr(server, "aftersales_watching", False):
+        _served.watch(server)
+        server.aftersales_watching = True
     return server
+
+
+def keep_answering(build, site: Path, served: _Served | None = None):
+    """`build` (MkDocs' rebuild), never raising: MkDocs' server answers no request after a failed
+    rebuild until one succeeds. A failure is logged and becomes the home page, in Chinese."""
+    def rebuild(*args, **kwargs):
+        try:
+            return build(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 -- whatever it is, the preview goes on answering
+            reason = exc.message if isinstance(exc, AftersalesError) else f"{type(exc).__name__}: {exc}"
+            reason = reason.strip().rstrip("。.")
+            profile = display(served.profile) if served is not None else "企业档案"
+            todo = (f"预览仍在运行：请检查 {profile}，修改后保存即自动更新；"
+                    "如果问题依旧，按 Ctrl+C 退出后重新运行 aftersales serve")
+            _log.error(f"预览未能更新：{reason}。{todo}")
+            _failure_page(site, reason, todo)
+        return None
+
+    rebuild.keeps_answering = True
+    return rebuild
+
+
+def _failure_page(site: Path, reason: str, todo: str) -> None:
+    page = ('<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>预览未能更新</title></head>\n'
+            f"<body><h1>预览未能更新</h1>\n<p>{html.escape(reason)}</p>\n<p>{html.escape(todo)}</p>\n</body></html>\n")
+    try:
+        site.mkdir(parents=True, exist_ok=True)
+        (site / "index.html").write_text(page, encoding="utf-8")
+    except OSError as exc:
+        _log.error(f"无法写出预览的说明页 {display(site / 'index.html')}：{exc.strerror or exc}")
+
+
+class _Served:
+    """What `serve` is serving, for `guard`, which the project's hook runs inside it."""
+
+    def __init__(self, config_file: Path, settings: dict):
+        folder = Path(os.path.abspath(config_file)).parent
+        self.profile = Path(os.path.abspath(settings["extra"]["aftersales_profile"]))
+        self.docs = folder / settings.get("docs_dir", "docs")
+        self.stamp = folder / STAMP
+        self.stamp.write_bytes(b"")
+
+    def watch(self, server) -> None:
+        """Rebuild when the profile changes, is saved by renaming, removed, replaced or comes back;
+        not when the generated pages do."""
+        from watchdog.events import FileSystemEventHandler
+
+        try:
+            server.unwatch(str(self.docs))
+        except KeyError:  # not watched
+            pass
+        server.watch(str(self.stamp))
+        handler = FileSystemEventHandler()
+        handler.on_any_event = self._changed
+        server.observer.schedule(handler, str(self.profile.parent), recursive=False)
+
+    def _changed(self, event) -> None:
+        named = {os.path.normcase(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        if os.path.normcase(str(self.profile)) in named:
+            try:
+                with open(self.stamp, "ab") as stamp:  # longer each time: seen however coarse the clock
+                    stamp.write(b".")
+            except OSError as exc:
+                _log.error(f"无法记录企业档案的修改（{display(self.stamp)}：{exc.strerror or exc}），"
+                           "预览不会再自动更新：请按 Ctrl+C 退出后重新运行 aftersales serve")
+
+
+_served: _Served | None = None  # set by `serve` while it runs
 
 
 def check_port(port: int) -> None:
@@ -80,16 +173,22 @@ def serve(config_file: Path, port: int) -> None:
     import yaml
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    hooks = yaml.safe_load(Path(config_file).read_text(encoding="utf-8")).get("hooks", [])
-    if not any(Path(hook).name == "serve_hook.py" for hook in hooks):  # it guards the server: never serve without
+    global _served
+    settings = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))
+    if not any(Path(hook).name == "serve_hook.py" for hook in settings.get("hooks", [])):  # it guards the server
         raise ValueError(f"{config_file} was not written by site.write_project(serve_profile=...)")
+    if settings.pop("watch", None) is not None:  # MkDocs refuses a missing watched path: `guard` watches instead
+        Path(config_file).write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     check_port(port)
+    _served = _Served(config_file, settings)
     try:
         mkdocs_serve(str(config_file), livereload=True, dev_addr=f"{HOST}:{port}")
     except OSError as exc:
         if exc.errno in (errno.EADDRINUSE, errno.EACCES) and exc.filename is None:  # taken during the first build
             raise port_error(port, exc) from None
         raise
+    finally:
+        _served = None
 
 
 def serve_profile(profile: Path, port: int) -> None:
@@ -97,7 +196,6 @@ def serve_profile(profile: Path, port: int) -> None:
 
     A profile with mistakes, or a port that cannot be used, is reported before anything is served;
     the temporary project is removed on exit."""
-    import logging
     import tempfile
 
     from .build import make_bundle
@@ -110,9 +208,16 @@ def serve_profile(profile: Path, port: int) -> None:
         config = write_project(site_pages(bundle), Path(folder), bundle.profile.company.short_name, nav(bundle),
                                serve_profile=profile.resolve())
         logging.basicConfig(level=logging.INFO, format="%(message)s")
+        logging.getLogger("mkdocs.structure.nav").addFilter(_no_missing_pages)
         quiet_jieba()
         print(f"预览：http://{HOST}:{port}/ （修改 {profile} 后自动更新，Ctrl+C 退出）", flush=True)
         serve(config, port)
+
+
+def _no_missing_pages(record: logging.LogRecord) -> bool:
+    """MkDocs' English line for each page of the menu that a profile with mistakes has not made (its
+    home page lists the mistakes instead): dozens of them, saying nothing to do."""
+    return "which is not found in the documentation files" not in record.getMessage()
 
 
 def _try_bind(port: int) -> None:

@@ -160,6 +160,91 @@ def test_preview_rebuilds_when_the_profile_changes(preview):
     pytest.fail(f"the page was not rebuilt within {START_TIMEOUT} s:\n{preview.output()}")
 
 
+def _home_until(preview: Preview, wanted: str) -> str:
+    """The home page's text once it contains `wanted`: every request is answered meanwhile."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        status, page = preview.get("/")
+        assert status == 200, page
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))
+        if wanted in text:
+            return text
+        time.sleep(0.5)
+    pytest.fail(f"the home page never showed {wanted!r} within {START_TIMEOUT} s:\n{preview.output()}")
+
+
+@pytest.mark.slow
+def test_preview_keeps_answering_whatever_happens_to_the_profile(tmp_path):
+    """Found by a stranger: the profile deleted, every request waited for ever (MkDocs checked the profile
+    as a watched path of its configuration and stopped rebuilding). Gone, unreadable or a folder, it is
+    now shown in Chinese on the home page, and the site comes back with the file."""
+    profile = tmp_path / "company.yaml"
+    shutil.copyfile(HUALAN, profile)
+    server = Preview(profile, tmp_path)
+    try:
+        server.wait_until_serving()
+        _home_until(server, "佛山市华澜电器有限公司")
+
+        profile.rename(tmp_path / "renamed.yaml")
+        text = _home_until(server, "企业档案有误")
+        assert "找不到文件" in text and str(profile) in text and "请检查路径和文件名" in text
+
+        profile.mkdir()
+        text = _home_until(server, "是一个文件夹")
+        assert str(profile) in text
+
+        profile.rmdir()
+        (tmp_path / "renamed.yaml").rename(profile)
+        _home_until(server, "佛山市华澜电器有限公司")
+
+        if os.name != "nt" and os.geteuid() != 0:  # root reads it anyway
+            profile.chmod(0)
+            text = _home_until(server, "无法读取")
+            assert str(profile) in text
+            profile.chmod(0o644)
+
+        profile.unlink()  # deleted, then written again as an editor saves
+        _home_until(server, "找不到文件")
+        profile.write_text(HUALAN.read_text(encoding="utf-8").replace("佛山市华澜电器有限公司", "佛山市华澜电器股份有限公司"),
+                           encoding="utf-8")
+        _home_until(server, "佛山市华澜电器股份有限公司")
+
+        builds = server.output().count("Building documentation")
+        time.sleep(3)  # the hook's rewritten pages must not start another build, and another …
+        assert server.output().count("Building documentation") == builds, server.output()
+    finally:
+        assert server.stop() == 0
+    log = server.output()
+    for english in ("Aborted", "appear stuck", "Traceback", "is not found in the documentation files"):
+        assert english not in log, log
+
+
+def test_a_failed_rebuild_leaves_the_preview_answering(tmp_path, caplog):
+    """Whatever else makes a rebuild fail, MkDocs' server must not wait for ever: the home page says so."""
+    from generator.preview import guard
+
+    class Server:  # what guard uses of MkDocs' LiveReloadServer
+        root = str(tmp_path / "site")
+
+        def __init__(self):
+            self.app = lambda environ, start_response: []
+
+        def get_app(self):
+            return self.app
+
+        def set_app(self, app):
+            self.app = app
+
+        def builder(self):
+            raise RuntimeError("mkdocs.yml vanished")
+
+    server = guard(Server())
+    assert guard(server) is server and server.builder() is None  # once; no exception
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "预览未能更新" in page and "mkdocs.yml vanished" in page and "Ctrl+C" in page
+    assert "预览未能更新" in caplog.text
+
+
 @pytest.mark.slow
 def test_preview_stops_on_ctrl_c_and_removes_its_temporary_folders(preview):
     """Runs last in this file: it stops the module's preview."""
