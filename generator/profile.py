@@ -13,7 +13,9 @@ import typing
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError,
+                      model_validator)
+from pydantic_core import PydanticCustomError
 
 from . import creditcode
 from .errors import ProblemList, ProfileError
@@ -30,16 +32,31 @@ def _credit_code(value: str) -> str:
     return value
 
 
+def _no_bool(kind: str):
+    """A check before pydantic's own, which (lax) reads true as 1 and false as 0: `employees: true`
+    would be one employee. `kind` is pydantic's error type for the field's type, so that the message
+    is the same as for any other value of the wrong type."""
+    def check(value):
+        if isinstance(value, bool):
+            raise PydanticCustomError(kind, "not a boolean")
+        return value
+    return BeforeValidator(check)
+
+
 CreditCode = Annotated[str, AfterValidator(_credit_code)]
+# Numbers and yes/no are what YAML wrote: true is not a number, and 1 or "yes" is not true.
+Int = Annotated[int, _no_bool("int_type")]
+Float = Annotated[float, _no_bool("float_type")]
+Bool = Annotated[bool, Strict()]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 # Every number and date that feeds arithmetic has a range: beyond it a value is a typo, and date
 # arithmetic, ZIP timestamps (1980–2107) and float sums would fail or mislead.
 MAX_COUNT = 10_000_000  # people, outlets, samples, months …
-Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
-Positive = Annotated[int, Field(ge=1, le=MAX_COUNT)]
-Hours = Annotated[float, Field(gt=0, le=8760)]  # a time limit: at most a year
-Money = Annotated[float, Field(ge=0, le=100_000_000)]  # 万元
+Count = Annotated[Int, Field(ge=0, le=MAX_COUNT)]
+Positive = Annotated[Int, Field(ge=1, le=MAX_COUNT)]
+Hours = Annotated[Float, Field(gt=0, le=8760)]  # a time limit: at most a year
+Money = Annotated[Float, Field(ge=0, le=100_000_000)]  # 万元
 Date = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 DocumentDate = Annotated[dt.date, Field(ge=dt.date(1990, 1, 1), le=dt.date(2100, 12, 31))]  # issued, applied …
 
@@ -61,7 +78,7 @@ class Product(Model):
     """保修条款，如“整机保修 1 年，压缩机 6 年”"""
     warranty_months: Count | None = None
     """整机保修期（月）；服务类可不填"""
-    sanbao: bool = False
+    sanbao: Bool = False
     """是否适用国家“三包”规定（修理、更换、退货）"""
     sanbao_rule: Text | None = None
     """适用的三包规定名称，如《部分商品修理更换退货责任规定》"""
@@ -279,7 +296,7 @@ class Commitments(Model):
 
 
 class Arrangement(Model):
-    provided: bool
+    provided: Bool
     """是否提供此项服务"""
     description: Text | None = None
     """提供时：做法（由谁、怎样、多长时间）"""
@@ -330,7 +347,7 @@ class FollowUp(Model):
     """回访方式，如“电话回访”"""
     within_days: Hours
     """服务完成后几天内回访"""
-    coverage: Annotated[float, Field(gt=0, le=100)]
+    coverage: Annotated[Float, Field(gt=0, le=100)]
     """回访比例（%）"""
 
 
@@ -339,9 +356,9 @@ class Survey(Model):
     """满意度调查频次，如“每季度”"""
     method: Name
     """调查方式"""
-    target: Annotated[float, Field(gt=0, le=100)]
+    target: Annotated[Float, Field(gt=0, le=100)]
     """满意度目标（%）"""
-    last_result: Annotated[float, Field(ge=0, le=100)] | None = None
+    last_result: Annotated[Float, Field(ge=0, le=100)] | None = None
     """最近一次结果（%）"""
     last_date: Date | None = None
     """最近一次调查日期"""
@@ -664,11 +681,20 @@ def _problems(exc: ValidationError, loaded: Loaded):
             hint = doc or ""
         else:
             got = err.get("input")
-            shown = got.isoformat() if isinstance(got, dt.date) else repr(got)
+            shown = _shown(got)
             shown = shown if len(shown) <= 40 else shown[:36] + "…"
             hint = f"实际为 {shown}" if kind != "value_error" and not isinstance(got, (dict, list)) else ""
         problems.add(message, line=line, column=column, key_path=key_path, hint=hint)
     return problems.items
+
+
+def _shown(value: object) -> str:
+    """A value as the profile wrote it: 2024-01-01, true, 'text', 3."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:

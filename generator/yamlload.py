@@ -98,6 +98,44 @@ def read_input(path: str | Path, error: type[AftersalesError] = ProfileError, li
     return data
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),  # before UTF-16's: FF FE starts both
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when `raw` is text in one of them (as Windows' Notepad "Unicode" and
+    PowerShell 5's `>` write it), else None: by its byte order mark, or without one by where its NUL
+    bytes are. A character of the Basic Multilingual Plane has two NULs in its four UTF-32 bytes, and
+    a profile's ASCII (its keys, its punctuation) one NUL in its two UTF-16 bytes, always on the same
+    side; the bytes so decoded must then be text, without control characters: in other binary files
+    NULs fall anywhere."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
+    sample = raw[:65536]
+    if b"\x00" not in sample or len(sample) < 8:
+        return None
+    nuls = [sample[k::4].count(0) / len(sample[k::4]) for k in range(4)]
+    even, odd = (nuls[0] + nuls[2]) / 2, (nuls[1] + nuls[3]) / 2
+    if min(nuls[2], nuls[3]) > 0.9:
+        guess = "UTF-32", "utf-32-le"
+    elif min(nuls[0], nuls[1]) > 0.9:
+        guess = "UTF-32", "utf-32-be"
+    elif max(even, odd) > 0.2 and min(even, odd) < max(even, odd) / 10:  # always the same side of a pair
+        guess = "UTF-16", "utf-16-le" if odd > even else "utf-16-be"
+    else:
+        return None
+    width = 4 if guess[0] == "UTF-32" else 2
+    try:
+        text = sample[: len(sample) - len(sample) % width].decode(guess[1])
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4 * width:  # not a pair cut off at the sample's end
+            return None
+        text = sample[: exc.start].decode(guess[1])
+    controls = sum(1 for c in text if c < " " and c not in "\t\n\r")
+    return guess[0] if controls <= len(text) // 100 else None
+
+
 def load_yaml_file(path: str | Path, error: type[AftersalesError] = ProfileError) -> Loaded:
     name = str(path)
     raw = read_input(path, error)
@@ -115,6 +153,9 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
 
     if len(raw) > MAX_BYTES:
         fail(f"文件过大（{len(raw) // 1024} KB），企业档案不应超过 {MAX_BYTES // 1024 // 1024} MB")
+    wide = wide_encoding(raw)
+    if wide:
+        fail(f"文件是 {wide} 编码，不是 UTF-8", hint="请在编辑器中另存为 UTF-8 编码，例如在记事本的“另存为”中把“编码”选为 UTF-8")
     if b"\x00" in raw:
         fail("这是二进制文件，不是 YAML 文本", hint="请提供 UTF-8 编码的 .yaml 文件")
     try:
