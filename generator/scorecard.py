@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 from .assess import Assessment, assess
+from .errors import AftersalesError, Problem, display
 from .plan import Action, Path, plan
 from .profile import Profile, load_profile
 from .standard import Catalogue, load_catalogue
@@ -101,12 +102,20 @@ def print_table(card: Scorecard, console) -> None:
 
 
 def write_xlsx(card: Scorecard, target: FilePath) -> None:
+    """The scorecard as an Excel workbook at `target` (a .xlsx name), written in one step. An
+    existing file there is replaced only when it is this tool's workbook, untouched since it was
+    written (workbook.ownership); one the user has edited, or that the tool did not write, is kept
+    and nothing is written (exit 2, naming the file and what to do)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .folder import write_file
-    from .workbook import format_table, made_here, save
+    from .folder import absolute, write_file
+    from .workbook import format_table, save
 
+    path = absolute(target)
+    if path.suffix.lower() != ".xlsx" and not path.is_dir():  # a folder: folder.write_file says so
+        raise AftersalesError(f"--xlsx 要写的是 Excel 工作簿，文件名应以 .xlsx 结尾：{display(target)}", [Problem(
+            f"请改用 .xlsx 文件名，例如 “{display(FilePath(target).with_name(_xlsx_name(path)))}”", display(target))])
     data = as_data(card)
     book = Workbook()
     summary = book.active
@@ -133,4 +142,38 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
         cell.font = Font(bold=True)
     format_table(lines, [10, 16, 8, 10, 6, 8, 8, 10, 50, 40, 40])
     format_table(todo, [6, 12, 16, 60, 40, 10, 12, 12, 14])
-    write_file(target, save(book, card.profile.document.issue_date), replace=made_here)
+    write_file(path, save(book, card.profile.document.issue_date, sealed=True),
+               replace=lambda existing: _replaceable(existing, FilePath(target)))
+
+
+def _replaceable(path: FilePath, typed: FilePath) -> bool:
+    """Whether the existing workbook at `path` may be replaced: this tool's and untouched. One the
+    tool wrote and the user edited since stops the run here (a file the tool did not write is
+    refused by folder.write_file). `typed` is the path as the user gave it, for the names suggested."""
+    from .workbook import EDITED, OURS, UNCONFIRMED, ownership
+
+    state = ownership(path)
+    if state in (EDITED, UNCONFIRMED):
+        from .folder import _free_name  # the name `build --keep-renamed` gives a user's edited file
+
+        why = ("但写出后被修改过" if state == EDITED else
+               "但无法确认写出后是否被修改过（由本工具的早先版本写出，或无法读取）")
+        kept = _free_name(path.name, path.parent, path.parent)
+        raise AftersalesError(f"{display(path)} 是本工具写出的工作簿，{why}；为免覆盖您的修改，没有写入", [Problem(
+            f"请用 --xlsx 另给一个文件名（例如 “{display(typed.with_name(_free_xlsx(path)))}”），"
+            f"或把您的文件改名保留（例如改为 “{display(kept)}”）或移走后重试", display(path))])
+    return state == OURS
+
+
+def _xlsx_name(path: FilePath) -> str:
+    """`path`'s name with the suffix .xlsx (in place of another one)."""
+    return (path.stem if path.suffix else path.name) + ".xlsx"
+
+
+def _free_xlsx(path: FilePath) -> str:
+    """A name beside `path` that no file has: "NAME (2).xlsx", "NAME (3).xlsx" …"""
+    for n in range(2, 1000):
+        name = f"{path.stem} ({n}){path.suffix}"
+        if not (path.parent / name).exists() and not (path.parent / name).is_symlink():
+            return name
+    return f"{path.stem} (新){path.suffix}"

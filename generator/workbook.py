@@ -7,6 +7,9 @@ which East Asian Excel may take for the half-width ones as it does full-width di
 cell with Excel's quotePrefix, so it shows exactly its text and editing it in Excel keeps it text.
 In a CSV, which Excel evaluates as it opens it, such a cell gets a leading apostrophe (OWASP's CSV
 injection advice). Our workbooks hold no formulas; one that ever needs a formula names its cells to `save`.
+
+A workbook the user names (`score --xlsx FILE`) is sealed with a digest of its content, so that the
+tool replaces it only while it is untouched (`ownership`): one the user has edited is the user's.
 """
 from __future__ import annotations
 
@@ -63,13 +66,26 @@ def format_table(sheet, widths: list[float], *, header: bool = True) -> None:
         sheet.freeze_panes = "A2"
 
 
-def save(book, issued: dt.date, formulas: Iterable = ()) -> bytes:
+def save(book, issued: dt.date, formulas: Iterable = (), *, sealed: bool = False) -> bytes:
     """The workbook's bytes, dated `issued` and byte-identical for the same content. Every cell that
-    holds a str is a string cell (never a formula or an error value) except the `formulas` cells."""
+    holds a str is a string cell (never a formula or an error value) except the `formulas` cells.
+    A `sealed` workbook records the digest of its content (`content_digest`), so that `ownership`
+    can later tell it, untouched, from the same workbook edited."""
     as_text(book, formulas)
     stamp = dt.datetime.combine(issued, dt.time())
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = "aftersales"
+    data = _saved(book, stamp)
+    if sealed:  # the digest of the content as it reads back from these bytes, not as it was built
+        from openpyxl.packaging.custom import StringProperty
+
+        digest = content_digest(_load(io.BytesIO(data)))
+        book.custom_doc_props.append(StringProperty(name=DIGEST_PROPERTY, value=f"{DIGEST_VERSION}:{digest}"))
+        data = _saved(book, stamp)
+    return data
+
+
+def _saved(book, stamp: dt.datetime) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return _reproducible(buffer.getvalue(), stamp)
@@ -149,14 +165,125 @@ def _font_order(styles: bytes) -> bytes:
     return re.sub(rb"(<font>)(.*?)(</font>)", reorder, styles, flags=re.S)
 
 
-def made_here(path) -> bool:
-    """Whether the workbook at `path` was written by this tool (its creator property says so), and
-    so may be replaced by a new one."""
+# --- telling the tool's own untouched workbook from one the user has edited ---------------------
+# Excel, WPS, LibreOffice and openpyxl keep the creator property when a user saves, so it says who
+# wrote a workbook first, not whether it is still as written. A sealed workbook (save(sealed=True))
+# also holds, in a custom document property, a digest of what a user edit changes and a plain save
+# keeps: sheet names, order and visibility; every cell's value and kind (text, number, date, bool,
+# formula, error); bold, italic, underline and strike-through; fill; comments; hyperlinks; merged
+# cells; hidden rows and columns; defined names. Left out, because a save without edits may rewrite
+# them (LibreOffice writes "yyyy-mm-dd" back as "yyyy\-mm\-dd", Excel rounds column widths) or
+# because they are the view rather than the content: number formats, fonts' names and sizes,
+# alignment, widths and heights, the selection, the scroll position, frozen panes and zoom. So opening
+# and saving without edits leaves a workbook the tool's own, and it is replaced on the next run; any
+# edit of a value (or of the formatting above) makes it the user's, and it is kept.
+DIGEST_PROPERTY = "aftersales-content"
+DIGEST_VERSION = "v1"  # what content_digest covers; a workbook sealed by another version is not confirmed
+OURS, EDITED, UNCONFIRMED, FOREIGN = "ours", "edited", "unconfirmed", "foreign"
+_MAX_UNPACKED = 64 << 20  # bytes: ours are tens of KB; a larger workbook is read no further
+
+
+def ownership(path) -> str:
+    """Whose the workbook at `path` is: OURS (written by this tool, sealed, and its content still
+    as written: it may be replaced), EDITED (written by this tool, edited since), UNCONFIRMED
+    (written by this tool, but whether it was edited cannot be told: written by a version that
+    sealed no digest or a digest of another kind, or it cannot be read) or FOREIGN (not written by this tool)."""
+    import warnings
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as book:
-            core = book.read("docProps/core.xml")
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
-        return False
-    return re.search(rb"<dc:creator\b[^>]*>aftersales</dc:creator>", core) is not None
+        with zipfile.ZipFile(path) as package:
+            core = package.read("docProps/core.xml")
+            size = sum(info.file_size for info in package.infolist())
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError):
+        return FOREIGN
+    if re.search(rb"<dc:creator\b[^>]*>aftersales</dc:creator>", core) is None:
+        return FOREIGN
+    if size > _MAX_UNPACKED:
+        return UNCONFIRMED
+    try:
+        with warnings.catch_warnings():  # openpyxl warns of parts it drops (an edited workbook's extensions)
+            warnings.simplefilter("ignore")
+            book = _load(path)
+    except Exception:  # noqa: BLE001 - whatever openpyxl fails on, the workbook is not confirmed ours
+        return UNCONFIRMED
+    sealed = [p.value for p in book.custom_doc_props if p.name == DIGEST_PROPERTY and isinstance(p.value, str)]
+    version, _, digest = (sealed[0] if len(sealed) == 1 else "").partition(":")
+    if version != DIGEST_VERSION:
+        return UNCONFIRMED
+    return OURS if digest == content_digest(book) else EDITED
+
+
+def made_here(path) -> bool:
+    """Whether the workbook at `path` is this tool's own, untouched since it was written, and so may
+    be replaced by a new one."""
+    return ownership(path) == OURS
+
+
+def _load(source):
+    from openpyxl import load_workbook
+
+    return load_workbook(source, keep_links=False)
+
+
+def content_digest(book) -> str:
+    """SHA-256 of what a user's edit of the workbook `book` (as openpyxl reads it) changes and a save
+    without edits keeps (see the note above DIGEST_PROPERTY)."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+
+    def put(*fields) -> None:
+        digest.update(json.dumps(fields, ensure_ascii=False).encode("utf-8") + b"\n")
+
+    put("names", sorted((name, str(defined.attr_text)) for name, defined in book.defined_names.items()))
+    for sheet in book._sheets:  # worksheets and chart sheets, in order
+        put("sheet", sheet.title, type(sheet).__name__, sheet.sheet_state)
+        if not hasattr(sheet, "_cells"):
+            continue
+        put("merged", sorted(str(r) for r in sheet.merged_cells.ranges))
+        put("hidden rows", sorted(n for n, d in sheet.row_dimensions.items() if d.hidden))
+        put("hidden columns", sorted({n for d in sheet.column_dimensions.values() if d.hidden and d.min and d.max
+                                      for n in range(d.min, d.max + 1)}))
+        put("names", sorted((name, str(defined.attr_text)) for name, defined in sheet.defined_names.items()))
+        for (row, column), cell in sorted(sheet._cells.items()):
+            look = _look(cell)
+            if cell.value in (None, "") and not any(look):
+                continue  # an empty cell, however written, is no content
+            put(row, column, *_value(cell), *look)
+    return digest.hexdigest()
+
+
+def _value(cell) -> tuple:
+    """A cell's kind and value, written alike by every writer that keeps it: a number to 15
+    significant digits (Excel's precision), a date or time in ISO form."""
+    value = cell.value
+    if value in (None, ""):
+        return ("", "")
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, (int, float)):
+        return ("n", format(float(value), ".15g"))
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return ("d", value.isoformat())
+    if isinstance(value, dt.timedelta):
+        return ("t", value.total_seconds())
+    return (cell.data_type, str(value))  # text, a formula's text ("f"), an error value ("e")
+
+
+def _look(cell) -> tuple:
+    """What a user changes in a cell's look (and a save keeps): emphasis, fill, comment, hyperlink."""
+    font, fill = cell.font, cell.fill  # style proxies: told apart by their tag
+    if fill.tagname == "patternFill":
+        shade = (fill.patternType, _colour(fill.fgColor), _colour(fill.bgColor)) if fill.patternType else None
+    else:  # a gradient
+        shade = (fill.type, fill.degree, [(stop.position, _colour(stop.color)) for stop in fill.stop])
+    link = cell.hyperlink
+    return (bool(font.b), bool(font.i), font.u or None, bool(font.strike), shade,
+            cell.comment.text if cell.comment else None,
+            (link.target, link.location) if link else None)
+
+
+def _colour(colour) -> tuple | None:
+    return None if colour is None else (colour.type, str(colour.value), colour.tint or 0)
