@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import clausetags
@@ -28,6 +27,7 @@ from .materials import counts
 from .paths import DOCUMENTS
 from .plan import Action, Path
 from .profile import Profile
+from .sandbox import Sandbox, explain, template_cycle_entry
 from .standard import Catalogue
 from .yamlload import load_yaml_file
 
@@ -65,11 +65,13 @@ def document_specs(folder: FilePath = DOCUMENTS) -> tuple[DocumentSpec, ...]:
 
 @functools.lru_cache(maxsize=8)
 def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) -> jinja2.Environment:
-    """The Jinja environment; templates in `override` (a consultant's house style) win over ours."""
+    """The Jinja environment; templates in `override` (a consultant's house style) win over ours.
+    Sandboxed (no Python internals, no changes to data) and bounded (no value or output larger than
+    a few MB, no huge numbers): see generator/sandbox.py."""
     loaders = [jinja2.FileSystemLoader(folder)]
     if override is not None:
         loaders.insert(0, jinja2.FileSystemLoader(override))
-    env = ImmutableSandboxedEnvironment(
+    env = Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         finalize=literal,
@@ -89,7 +91,7 @@ def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) 
     env.filters["cells"] = lambda items: Markdown(" | ".join(literal(i) for i in items))
     env.filters["bare"] = lambda text: str(text).rstrip("。；;.．! ！ ")  # the template adds the full stop
     env.filters["cn_list"] = lambda items, sep="、": Markdown(sep.join(literal(i) for i in items))
-    return env
+    return env.seal()  # every filter guarded: set them all above this line
 
 
 BLANK = "＿＿＿＿＿＿（待填）"  # a field of a form the profile does not hold: filled in by hand
@@ -182,26 +184,20 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
 def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) -> str:
     try:
         return env.get_template(spec.template).render(context, doc=spec)
-    except Exception as exc:  # RecursionError too: a template that includes itself
+    except Exception as exc:  # RecursionError and MemoryError too: a template can cause them
         if content is None:
             raise  # our own templates: a bug, keep the traceback
-        where = _template_line(exc, content.resolve())
+        folder = content.resolve()
+        where = _template_line(exc, folder)
         if where is None and not isinstance(exc, (jinja2.TemplateError, UnicodeDecodeError)):
             raise  # nothing of the consultant's templates was running: ours failed
         file, line = where or (str(getattr(exc, "filename", None) or content / spec.template),
                                getattr(exc, "lineno", None))
-        hint = "改好后重新构建"
-        if isinstance(exc, RecursionError):
-            message = "模板互相包含（或包含自己），没有尽头"
-        elif isinstance(exc, jinja2.TemplateNotFound):
+        if isinstance(exc, jinja2.TemplateNotFound):
             message = f"找不到被包含的模板 “{exc.name}”"
             hint = f"被包含的模板应在 {display(content)} 或内置模板中"
-        elif isinstance(exc, jinja2.UndefinedError):
-            message, hint = f"用到了不存在的值：{exc.message}", "模板只能使用文档上下文中的数据（p、cat、a、f …）"
-        elif isinstance(exc, SecurityError):
-            message, hint = f"不允许的访问：{exc}", "模板不能访问 Python 内部属性"
         else:
-            message = f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}"
+            message, hint = explain(exc, folder)
         raise AftersalesError("自定义模板有误", [Problem(message, display(file), line, hint=hint)]) from None
 
 
@@ -219,14 +215,21 @@ def _check_encoding(folder: FilePath) -> None:
 
 def _template_line(exc: BaseException, folder: FilePath) -> tuple[str, int] | None:
     """The innermost line of a template in `folder` that was running when `exc` was raised (Jinja
-    reports template lines in the traceback)."""
+    reports template lines in the traceback); for templates that include one another without end,
+    the first line of theirs in the cycle (the innermost depends on where the recursion limit struck)."""
     import traceback
 
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return exc.filename, exc.lineno
+    inside = str(folder) + os.sep
+    frames = traceback.extract_tb(exc.__traceback__)
+    if isinstance(exc, RecursionError) and (entry := template_cycle_entry(exc)) is not None:
+        for frame in frames[entry:]:
+            if frame.filename.startswith(inside):
+                return frame.filename, frame.lineno
     found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.startswith(str(folder) + os.sep):
+    for frame in frames:
+        if frame.filename.startswith(inside):
             found = (frame.filename, frame.lineno)
     return found
 
