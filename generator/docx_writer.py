@@ -21,6 +21,7 @@ import functools
 import io
 import re
 import struct
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -298,6 +299,26 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def _edge(tokens, end: int) -> str:
+    """The character of the text next to a line break: the first (`end` 0) or last (-1) character of
+    the nearest token that shows text, skipping markup such as `**`; "" if a break or picture is nearer."""
+    for token in tokens:
+        if token.type in ("text", "text_special", "code_inline") and token.content:
+            return token.content[end]
+        if token.type in ("softbreak", "hardbreak", "image"):
+            return ""
+    return ""
+
+
+def _joins_without_space(ch: str) -> bool:
+    """Whether a line break next to `ch` (on both sides) is dropped rather than read as a space: the
+    rule of CSS Text 3 (segment breaks), for wide East Asian characters other than Hangul."""
+    return bool(ch) and unicodedata.east_asian_width(ch) in "FWH" and not _HANGUL.match(ch)
+
+
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uffa0-\uffdc]")
+
+
 # --- body --------------------------------------------------------------------------------------
 class _Body:
     """The body's XML, token by token; also the headings (for the TOC), numberings and images used."""
@@ -480,24 +501,29 @@ class _Body:
             self.heading_clauses = ids
             if ids:
                 children = clausetags.parser().parseInline(title)[0].children or []
-        for child in children:
+        for i, child in enumerate(children):
+            if child.type == "softbreak":  # the one token that depends on its neighbours
+                if not (_joins_without_space(_edge(reversed(children[:i]), -1)) and
+                        _joins_without_space(_edge(children[i + 1:], 0))):
+                    self._text(" ")
+                continue
             handler = getattr(self, "_i_" + child.type, None)
             if handler is None:
                 raise NotImplementedError(f"DOCX writer has no rule for inline token {child.type!r}")
             handler(child)
 
     def _i_text(self, token):
-        if self.cell is not None:
-            self.cell.append((token.content, self.bold, self.italic))
-            return
-        if self.heading:
-            self.heading_text.append(token.content)
-        self.runs.append(_run(token.content, self.bold, self.italic))
+        self._text(token.content)
 
     _i_text_special = _i_code_inline = _i_text
 
-    def _i_softbreak(self, token):
-        pass  # a line break in the source: Chinese text runs on without a space
+    def _text(self, text: str) -> None:
+        if self.cell is not None:
+            self.cell.append((text, self.bold, self.italic))
+            return
+        if self.heading:
+            self.heading_text.append(text)
+        self.runs.append(_run(text, self.bold, self.italic))
 
     def _i_hardbreak(self, token):
         if self.cell is not None:

@@ -1,19 +1,43 @@
 """Turning profile values into Markdown text that is shown literally, never interpreted.
 
+The same Markdown is read by two renderers: markdown-it-py (CommonMark, for the DOCX) and
+Python-Markdown (the site, with the extensions of the generated mkdocs.yml), and each escape used
+here is one both read as the character it stands for. CommonMark honours a backslash before any
+ASCII punctuation, Python-Markdown only before `_BOTH_BACKSLASH`; any other character that must not
+be read as syntax is written as an HTML character reference (`&lt;`, `&#61;`), which both decode.
+
 Every `{{ value }}` in a document template passes through `literal()`: HTML is escaped, Markdown
-punctuation is backslash-escaped (CommonMark and Python-Markdown both honour these escapes), and
-line breaks are folded, so a company called `**x** <script>` prints exactly that in DOCX and site.
-Text that templates build on purpose as Markdown is wrapped in `Markdown` to pass unchanged.
+punctuation is escaped, and line breaks are folded, so a company called `**x** <script>` prints
+exactly that in DOCX and site. Text that templates build on purpose as Markdown is wrapped in
+`Markdown` to pass unchanged. A user's own Markdown (the profile's `customisation`) goes through
+`user_markdown()`: its formatting works, and everything else in it is shown as typed.
+
+The site's safety hook (`html_safety`) removes a URL attribute with a scheme it does not allow
+wherever it appears in a page, in the text too; so in text an `=` after such an attribute's name is
+written `&#61;`, and `href="javascript:x"` typed by a user is shown, not silently cut.
 """
 from __future__ import annotations
 
 import datetime as dt
+import bisect
+import functools
 import html
 import re
+import string
+from html.parser import HTMLParser
+
+from .html_safety import URL_ATTRIBUTES, safe_links
 
 # Characters escaped everywhere, and the ones that only matter at the start of a line.
 _INLINE = re.compile(r"([\\`*_\[\]{}#|!])")
-_LEADING = re.compile(r"^(\s*)([-+=>~]|\d+[.)])")
+_LEADING = re.compile(r"^(\s*)([-+>]|\d+[.)])")
+_SETEXT = re.compile(r"\s*=+\s*")  # a line of only "=" underlines the line before it as a heading
+_TILDE_FENCE = re.compile(r"^(\s*)~(?=~~)")  # "~~~" opens a code block (in CommonMark; the site has no fences)
+_INDENT = re.compile(r"^[ \t]+")  # four columns of it open a code block
+_ATTRIBUTE_EQUALS = re.compile(rf"(?i)((?:{'|'.join(map(re.escape, URL_ATTRIBUTES))})\s*)=")
+_ATTRIBUTE_NAME = re.compile(rf"(?i)(?:{'|'.join(map(re.escape, URL_ATTRIBUTES))})\Z")
+_UNDERLINE = re.compile(r"([ \t>]*)(=+|-+)[ \t]*")
+_BOTH_BACKSLASH = frozenset("\\`*_{}[]()>#+-.!|")  # Python-Markdown's escapes (with "|" of its tables)
 _BREAK = re.compile("\\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]\\s*")  # every line terminator a reader honours
 
 
@@ -53,7 +77,15 @@ def literal(value: object) -> str:
     text = _BREAK.sub(" ", str(value))
     text = html.escape(text, quote=False)
     text = _INLINE.sub(r"\\\1", text)
-    return _LEADING.sub(lambda m: m.group(1) + _escape_lead(m.group(2)), text)
+    text = _LEADING.sub(lambda m: m.group(1) + _escape_lead(m.group(2)), text)
+    text = _ATTRIBUTE_EQUALS.sub(r"\1&#61;", text)
+    if _SETEXT.fullmatch(text):
+        text = text.replace("=", "&#61;", 1)
+    text = _TILDE_FENCE.sub(r"\1&#126;", text)
+    indent = _INDENT.match(text)
+    if indent and _columns(indent.group()) >= 4:  # the first of them as a reference: no code block
+        text = _reference(text[0]) + text[1:]
+    return text
 
 
 def _escape_lead(lead: str) -> str:
@@ -61,3 +93,238 @@ def _escape_lead(lead: str) -> str:
     if lead[0].isdigit():
         return lead[:-1] + "\\" + lead[-1]
     return "\\" + lead
+
+
+def _columns(indent: str) -> int:
+    """How far spaces and tabs indent a line (a tab stops at the next multiple of 4, as in both renderers)."""
+    column = 0
+    for ch in indent:
+        column = column + 4 - column % 4 if ch == "\t" else column + 1
+    return column
+
+
+def _reference(ch: str) -> str:
+    return {"<": "&lt;", "&": "&amp;"}.get(ch, f"&#{ord(ch)};")
+
+
+# --- a user's Markdown ---------------------------------------------------------------------------
+SITE_EXTENSIONS = ("tables", "attr_list", "md_in_html", "toc")  # as in site.mkdocs_config (a test compares)
+_SITE_TAGS = {  # what Python-Markdown makes of Markdown, with the attributes it gives them
+    "p": (), "em": (), "strong": (), "code": (), "pre": (), "ul": (), "ol": ("start",), "li": (),
+    "blockquote": (), "a": ("href", "title"), "table": (), "thead": (), "tbody": (), "tr": (),
+    "th": ("style",), "td": ("style",), "br": (), "hr": ()}
+_SHOWN = "<&{}"  # characters whose every occurrence the site must show (none may become markup)
+
+
+def user_markdown(text: str) -> str:
+    """A user's Markdown as both renderers read it alike: emphasis, lists, quotes, tables and links
+    work, and everything else is shown as typed — HTML, character references (`&amp;` shows as
+    typed), attribute lists (`{: …}`), a `#` that Python-Markdown alone takes for a heading, a
+    backtick CommonMark leaves unpaired (Python-Markdown would pair it), a line of "=" or "-" that
+    Python-Markdown alone would take for a heading's underline, and CommonMark's backslash escapes
+    and backslash line breaks (written the way the site reads them).
+
+    Code (spans and indented blocks) is left as it is: both renderers show it literally, and an
+    escape there would show. Where code is found is checked afterwards by parsing the result with
+    both renderers (markdown-it must read the same structure and text as in `text`; Python-Markdown
+    must make no HTML of the user's and show every `<`, `&`, `{` and `}`); if either check fails, the
+    text is escaped throughout instead, which is never HTML, only less faithful inside code."""
+    regions, underlines = _code_regions(text), _underlines(text)
+    escaped = _escape(text, regions, underlines)
+    if regions and not (_docx_reads_alike(text, escaped) and _site_reads_alike(text, escaped)):
+        return _escape(text, [], underlines)
+    return escaped
+
+
+@functools.lru_cache(maxsize=1)
+def _commonmark():
+    """CommonMark as the DOCX reads it, except that `<…>` and `&…;` are text (the user's meaning)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table").disable(["autolink", "entity"])
+
+
+def _code_regions(text: str) -> list[tuple[int, int]]:
+    """Where code is in `text`, as (start, end) offsets: the lines of an indented code block (with
+    a list's or quote's markers, which are nothing to escape), and code spans within each run of
+    lines that are neither blank nor such a block."""
+    block = {row for token in _commonmark().parse(text)
+             if token.type == "code_block" and token.map for row in range(*token.map)}
+    regions: list[tuple[int, int]] = []
+    start = run = 0
+    for row, line in enumerate(text.split("\n") + [""]):
+        if row in block or not line.strip():
+            regions += _code_spans(text, run, max(start - 1, run))
+            if row in block:
+                regions.append((start, start + len(line)))
+            run = start + len(line) + 1
+        start += len(line) + 1
+    return sorted(regions)
+
+
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Code spans in text[start:end], by CommonMark's rule: a run of backticks not escaped by a
+    backslash opens one, which the next run of exactly as many backticks closes (inside a span a
+    backslash escapes nothing)."""
+    runs: dict[int, list[int]] = {}  # length → where each run of backticks of that length starts
+    for run in re.finditer("`+", text[start:end]):
+        runs.setdefault(len(run.group()), []).append(start + run.start())
+    spans, i = [], start
+    while i < end:
+        if text[i] == "\\" and i + 1 < end and text[i + 1] in string.punctuation:
+            i += 2
+            continue
+        if text[i] != "`":
+            i += 1
+            continue
+        opening = i
+        while opening < end and text[opening] == "`":
+            opening += 1
+        same = runs.get(opening - i, [])
+        k = bisect.bisect_left(same, opening)
+        if k < len(same):  # closed
+            spans.append((i, same[k] + opening - i))
+            i = spans[-1][1]
+        else:
+            i = opening
+    return spans
+
+
+def _underlines(text: str) -> dict[int, str]:
+    """What to write instead of characters of lines Python-Markdown would read as a heading's underline.
+
+    Python-Markdown looks for one before lists and quotes: any second line of only "=" or "-" (after
+    a quote's ">") underlines the first, as in ">" and "=", or "- a" and "---". To CommonMark (for
+    which the user's headings have already become bold lines) such a line is text, a thematic break
+    or an empty list item. Text is escaped ("&#61;", "\\-"); a break is written "***", the same break
+    to both and no underline; an empty list item (a lone "-" under a line) is left as it is."""
+    rules, lazy = set(), set()
+    for token in _commonmark().parse(text):
+        if token.type == "hr" and token.map:
+            rules.add(token.map[0])
+        elif token.type == "paragraph_open" and token.map:
+            lazy.update(range(token.map[0] + 1, token.map[1]))
+    out: dict[int, str] = {}
+    start = 0
+    for row, line in enumerate(text.split("\n")):
+        underline = _UNDERLINE.fullmatch(line)
+        if underline and underline.group(2)[0] == "=":
+            out[start + underline.start(2)] = "&#61;"
+        elif underline and row in rules:
+            out.update((start + i, "*") for i in range(underline.start(2), underline.end(2)))
+        elif underline and row in lazy:
+            out[start + underline.start(2)] = "\\-"
+        start += len(line) + 1
+    return out
+
+
+def _escape(text: str, regions: list[tuple[int, int]], underlines: dict[int, str]) -> str:
+    out, i, bounds = [], 0, iter(regions + [(len(text), len(text))])
+    code_start, code_end = next(bounds)
+    while i < len(text):
+        if i == code_start:
+            out.append(text[code_start:code_end])
+            i = code_end
+            code_start, code_end = next(bounds)
+            continue
+        ch, following = text[i], text[i + 1:i + 2]
+        if i in underlines:
+            out.append(underlines[i])
+            i += 1
+            continue
+        if ch == "\\" and following and following in string.punctuation:
+            out.append("\\" + following if following in _BOTH_BACKSLASH else _reference(following))
+            i += 2
+            continue
+        if ch == "\\" and following == "\n" and text[i + 2:_line_end(text, i + 2)].strip():
+            out.append("  \n")  # CommonMark's line break, as Python-Markdown writes one (before another line)
+            i += 2
+            continue
+        if ch in "<&":
+            out.append(_reference(ch))
+        elif ch in "{}#`":  # a backtick here is text to CommonMark; Python-Markdown could pair it up
+            out.append("\\" + ch)
+        elif ch == "=" and _after_attribute_name(text, i):
+            out.append("&#61;")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _line_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
+
+
+def _after_attribute_name(text: str, i: int) -> bool:
+    """Whether text[i] ("=") follows the name of a URL attribute and optional white space."""
+    j = i
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    return bool(_ATTRIBUTE_NAME.search(text, max(0, j - 16), j))
+
+
+def _docx_reads_alike(text: str, escaped: str) -> bool:
+    """Whether markdown-it reads `escaped` as the user's `text`: the same blocks, inline markup and text."""
+    from . import clausetags
+
+    return _shape(_commonmark().parse(text)) == _shape(clausetags.parser().parse(escaped))
+
+
+def _shape(tokens) -> list:
+    shape: list = []
+    for token in tokens:
+        if token.type == "inline":
+            shape.append(_shape(token.children or []))
+        elif token.type in ("text", "text_special"):
+            if shape and isinstance(shape[-1], str):
+                shape[-1] += token.content
+            else:
+                shape.append(token.content)
+        else:
+            shape.append((token.type, token.tag, token.nesting, token.content if "code" in token.type else ""))
+    return shape
+
+
+def _site_reads_alike(text: str, escaped: str) -> bool:
+    """Whether Python-Markdown, as the site runs it, makes only Markdown's own HTML of `escaped`, shows
+    every `<`, `&`, `{` and `}` the user's text shows, and leaves the safety hook nothing to remove."""
+    import markdown
+
+    page = markdown.markdown(escaped, extensions=list(SITE_EXTENSIONS))
+    reader = _Reader()
+    reader.feed(page)
+    reader.close()
+    shown = "".join(_visible(_commonmark().parse(text)))
+    return (reader.only_markdown and safe_links(page) == page
+            and all(reader.text.count(ch) == shown.count(ch) for ch in _SHOWN))
+
+
+def _visible(tokens):
+    for token in tokens:
+        if token.type == "inline":
+            yield from _visible(token.children or [])
+        elif token.type in ("text", "text_special", "code_inline", "code_block", "fence"):
+            yield token.content
+
+
+class _Reader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text, self.only_markdown = "", True
+
+    def handle_starttag(self, tag, attrs):
+        allowed = _SITE_TAGS.get(tag)
+        if allowed is None or any(name not in allowed for name, _ in attrs):
+            self.only_markdown = False
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.text += data
+
+    def handle_comment(self, data):
+        self.only_markdown = False
+
+    handle_decl = handle_pi = unknown_decl = handle_comment

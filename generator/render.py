@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import os
 import functools
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path as FilePath
@@ -22,7 +21,7 @@ from .assess import Assessment, covered_regions, excluded_reason, required_manag
 from .errors import AftersalesError, CatalogueError, Problem, display
 from .html_safety import ALLOWED_SCHEMES
 from .industry import Pack, pack_for
-from .markdown_text import Markdown, date, hours, literal, number
+from .markdown_text import Markdown, date, hours, literal, number, user_markdown
 from .materials import counts
 from .paths import DOCUMENTS
 from .plan import Action, Path
@@ -363,4 +362,4 @@ def _user_markdown(text: str) -> str:
         text = "\n".join(lines)
     else:
         raise _Refused("正文的标题格式无法处理", "请去掉正文中的 # 标题和 === / --- 下划线")
-    return html.escape(text, quote=False).replace("{", "\\{").replace("}", "\\}")
+    return user_markdown(text)

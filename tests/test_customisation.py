@@ -77,3 +77,25 @@ def test_content_folder_cannot_escape_the_sandbox(tmp_path, capsys, template):
     err = capsys.readouterr().err
     assert "自定义模板有误" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_user_text_shows_as_typed_on_site_and_docx(tmp_path):
+    """Raw HTML (with a script link the site's hook would cut from the text), code, a soft line break
+    between Latin words, a backslash escape and a #word Python-Markdown alone took for a heading."""
+    path = profile_with(tmp_path, r"""customisation:
+  "16.5":
+    mode: append
+    text: "<a href=\"javascript:alert(4)\">a</a> <b>x</b>\nhello\nworld\n中文\n换行 `<c>` &amp; \\~\n\n#话题"
+""")
+    write_bundle(make_bundle(path), tmp_path / "out")
+    text = all_text(docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx")))
+    assert '<a href="javascript:alert(4)">a</a> <b>x</b> hello world 中文换行 <c> &amp; ~' in text
+    assert "#话题" in text
+    import html
+    import re
+
+    page = html.unescape(re.sub(r"<[^>]+>", "", manual_html(tmp_path / "out" / "site")))
+    assert '<a href="javascript:alert(4)">a</a> <b>x</b>\nhello\nworld\n中文\n换行 <c> &amp; ~' in page
+    assert "\n#话题\n" in page
+    site = manual_html(tmp_path / "out" / "site")
+    assert "<b>x</b>" not in site and "<code>&lt;c&gt;</code>" in site and "<p>#话题</p>" in site

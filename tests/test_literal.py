@@ -78,3 +78,38 @@ def test_score_prints_rich_markup_in_a_name_as_it_is(tmp_path, capsys):
         "legal_name: 佛山市华澜电器有限公司", f'legal_name: "{name}"'), encoding="utf-8")
     assert main(["score", str(path)]) == 0
     assert capsys.readouterr().out.startswith(name + "  自评 96.16 分")
+
+
+@pytest.fixture(scope="module")
+def punctuated_built(tmp_path_factory):
+    """Names that start with "=" and "~" (escaped with a backslash the site showed) and carry an attribute."""
+    text = HUALAN.read_text(encoding="utf-8")
+    for old, new in (("legal_name: 佛山市华澜电器有限公司", 'legal_name: "=佛山市华澜电器有限公司"'),
+                     ("short_name: 华澜电器", """short_name: '~华澜 href="javascript:1"'""")):
+        assert old in text, old
+        text = text.replace(old, new)
+    folder = tmp_path_factory.mktemp("punctuated")
+    path = folder / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    write_bundle(make_bundle(path), folder / "out")
+    return folder / "out"
+
+
+def _shown(page: str) -> str:
+    import html
+    import re
+
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_names_starting_with_equals_or_tilde_show_as_typed_on_the_site(punctuated_built):
+    site = punctuated_built / "site"
+    pages = {p.relative_to(site).as_posix(): _shown(p.read_text(encoding="utf-8")) for p in site.rglob("*.html")}
+    for name in ("index.html", "promise.html", "checklist.html", "application.html"):
+        assert "=佛山市华澜电器有限公司" in pages[name], name
+    assert any('~华澜 href="javascript:1"' in text for text in pages.values())  # not cut by the safety hook
+    stray = [name for name, text in pages.items() if "\\=" in text or "\\~" in text or "&#" in text]
+    assert stray == []
+    text = all_text(docx.Document(str(punctuated_built / "01-售后服务手册.docx")))
+    assert "=佛山市华澜电器有限公司" in text and "\\=" not in text and "&#" not in text
