@@ -21,7 +21,6 @@ import functools
 import io
 import re
 import struct
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -33,6 +32,7 @@ from .figures import BarChart, Figure
 from .ooxml import esc as _esc
 from .ooxml import zip_parts
 from .paths import REFERENCE_DOCX
+from .wide_lines import joins_without_space
 
 STYLES = {
     "body": "Body Text", "plain": "Normal", "bullet": "List Bullet", "number": "List Number",
@@ -49,6 +49,7 @@ EMU_PER_TWIP = 635
 TABLE_TEXT_PT = 9.5  # the size of the Table Text style, for column widths
 WRITING_ROW = 425  # twips (0.75 cm): the least height of a row left blank to fill in by hand
 LIST_INDENT = 420  # twips (21 pt) per nesting level
+QUOTE_BAR = '<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="BFBFBF"/></w:pBdr>'  # as the site's quotes
 
 
 @dataclass(frozen=True)
@@ -310,15 +311,6 @@ def _edge(tokens, end: int) -> str:
     return ""
 
 
-def _joins_without_space(ch: str) -> bool:
-    """Whether a line break next to `ch` (on both sides) is dropped rather than read as a space: the
-    rule of CSS Text 3 (segment breaks), for wide East Asian characters other than Hangul."""
-    return bool(ch) and unicodedata.east_asian_width(ch) in "FWH" and not _HANGUL.match(ch)
-
-
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uffa0-\uffdc]")
-
-
 # --- body --------------------------------------------------------------------------------------
 class _Body:
     """The body's XML, token by token; also the headings (for the TOC), numberings and images used."""
@@ -335,6 +327,7 @@ class _Body:
         self.numbering: list[tuple[int, int]] = []  # (numId, start) of each ordered list
         self.media: dict[str, tuple[str, str, bytes]] = {}  # source → (relationship id, target, PNG)
         self.lists: list[int | None] = []  # stack: the numId of an ordered list, None for a bullet list
+        self.quotes = 0  # depth of the open block quotes
         self.runs: list[str] | None = None  # the open paragraph's runs
         self.style = ""
         self.props = ""  # the open paragraph's further properties
@@ -379,13 +372,17 @@ class _Body:
         self.heading = 0
 
     def _paragraph_open(self, token):
+        """Body text, or a list item's paragraph; inside a block quote with a bar at the left and
+        indented one step further for each quote (pPr children in schema order: numPr, pBdr, ind)."""
+        bar = QUOTE_BAR if self.quotes else ""
         if not self.lists:
-            self._open("body")
+            indent = f'<w:ind w:left="{LIST_INDENT * self.quotes}"/>' if self.quotes else ""
+            self._open("body", props=bar + indent)
             return
         num_id = self.lists[-1]
-        props = (f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>' if num_id else "")
-        if len(self.lists) > 1:
-            props += f'<w:ind w:left="{LIST_INDENT * len(self.lists)}"/>'
+        props = (f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>' if num_id else "") + bar
+        if len(self.lists) + self.quotes > 1:
+            props += f'<w:ind w:left="{LIST_INDENT * (len(self.lists) + self.quotes)}"/>'
         self._open("number" if num_id else "bullet", props=props)
 
     def _paragraph_close(self, token):
@@ -407,7 +404,13 @@ class _Body:
     def _list_item_open(self, token):
         pass
 
-    _list_item_close = _blockquote_open = _blockquote_close = _list_item_open
+    _list_item_close = _list_item_open
+
+    def _blockquote_open(self, token):
+        self.quotes += 1
+
+    def _blockquote_close(self, token):
+        self.quotes -= 1
 
     def _hr(self, token):
         self.out.append(_p(self.template.style("plain"), PAGE_BREAK))
@@ -503,8 +506,8 @@ class _Body:
                 children = clausetags.parser().parseInline(title)[0].children or []
         for i, child in enumerate(children):
             if child.type == "softbreak":  # the one token that depends on its neighbours
-                if not (_joins_without_space(_edge(reversed(children[:i]), -1)) and
-                        _joins_without_space(_edge(children[i + 1:], 0))):
+                if not (joins_without_space(_edge(reversed(children[:i]), -1)) and
+                        joins_without_space(_edge(children[i + 1:], 0))):
                     self._text(" ")
                 continue
             handler = getattr(self, "_i_" + child.type, None)

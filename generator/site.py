@@ -3,8 +3,9 @@
 `site_pages.site_pages()` makes every page and download as {path: text or bytes}; `write_project()`
 writes them with a generated mkdocs.yml, and `build_site()` runs MkDocs in strict mode. The
 top-level mkdocs.yml reuses `site_pages()` through a hook, so there is one way to make a company's pages.
-Every site, generated or published, runs the `html_safety` hook: no page links to anything but http,
-https, mailto, tel or a relative URL.
+Every site, generated or published, runs the `wide_lines` hook (Chinese lines joined without a gap, as
+in the DOCX) and then the `html_safety` hook: no page links to anything but http, https, mailto, tel or
+a relative URL.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import yaml as pyyaml  # PyYAML ships with MkDocs; used only to dump the config 
 
 
 SEARCH_SEPARATOR = "[\\s\\u200b\\u3000\\-、。，．？！；：（）“”]+"
-SAFETY_HOOK = Path(__file__).with_name("html_safety.py")  # copied beside each mkdocs.yml: a self-contained project
+# copied beside each mkdocs.yml (a self-contained project); the safety hook last, so it has the final word
+HOOKS = (Path(__file__).with_name("wide_lines.py"), Path(__file__).with_name("html_safety.py"))
 
 
 def site_name(name: str) -> str:
@@ -39,7 +41,7 @@ def mkdocs_config(name: str, nav: list, docs_dir: str = "docs", site_dir: str = 
         "plugins": [{"search": {"lang": "en", "separator": SEARCH_SEPARATOR}}],
         "markdown_extensions": ["tables", "attr_list", "md_in_html", {"toc": {"permalink": True}}],
         "extra_css": ["stylesheets/extra.css"],
-        "hooks": [SAFETY_HOOK.name],
+        "hooks": [hook.name for hook in HOOKS],
         "nav": nav,
     }
 
@@ -48,7 +50,8 @@ def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: l
                   serve_profile: Path | None = None) -> Path:
     """Write an MkDocs project; with `serve_profile`, pages are regenerated whenever it changes."""
     write_pages(pages, folder / "docs")
-    (folder / SAFETY_HOOK.name).write_bytes(SAFETY_HOOK.read_bytes())
+    for hook in HOOKS:
+        (folder / hook.name).write_bytes(hook.read_bytes())
     config = folder / "mkdocs.yml"
     settings = mkdocs_config(name, nav)
     if serve_profile is not None:

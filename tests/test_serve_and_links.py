@@ -515,27 +515,32 @@ def test_mkdocs_site_runs_the_hook(tmp_path, monkeypatch):
 
     page = ("# 链接\n\n[脚本](javascript:alert(1)) [数据](DATA:text/html,x) [网站](https://example.cn/) "
             "[邮件](mailto:a@example.cn) [本页](#链接)\n\n![图](jav&#x61;script:x)\n\n"
-            '<a href="java\tscript:alert(1)">原样</a> <img src="vbscript:x" alt="v">\n')
+            '<a href="java\tscript:alert(1)">原样</a> <img src="vbscript:x" alt="v">\n\n'
+            "一行中文\n接着**一行**\n中文 English\nwords\n\n    代码\n    换行\n")
     config = write_project({"index.md": page, "stylesheets/extra.css": ""}, tmp_path / "mkdocs", "x",
                            [{"首页": "index.md"}])
-    assert yaml.safe_load(config.read_text(encoding="utf-8"))["hooks"] == ["html_safety.py"]
-    assert (config.parent / "html_safety.py").read_bytes() == (ROOT / "generator" / "html_safety.py").read_bytes()
+    assert yaml.safe_load(config.read_text(encoding="utf-8"))["hooks"] == ["wide_lines.py", "html_safety.py"]
+    for hook in ("wide_lines.py", "html_safety.py"):
+        assert (config.parent / hook).read_bytes() == (ROOT / "generator" / hook).read_bytes()
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as for a user without PYTHONDONTWRITEBYTECODE
     build_site(config, tmp_path / "site")
     assert sys.dont_write_bytecode is False
-    assert sorted(p.name for p in config.parent.iterdir()) == ["docs", "html_safety.py", "mkdocs.yml"]
+    assert sorted(p.name for p in config.parent.iterdir()) == ["docs", "html_safety.py", "mkdocs.yml", "wide_lines.py"]
     built = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     no_dangerous_url(built)
     hrefs = [value for tag, name, value in url_attributes(built)]
     assert "https://example.cn/" in hrefs and "mailto:a@example.cn" in hrefs and "#链接" in hrefs
     assert "脚本" in built and "原样" in built  # the text stays, not a link
+    # Chinese lines joined without a gap, as in the DOCX; other breaks and code kept
+    assert "一行中文接着<strong>一行</strong>中文 English\nwords" in built
+    assert "代码\n换行" in built
 
 
 def test_published_site_runs_the_hook():
     import yaml
 
     published = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert "generator/html_safety.py" in published["hooks"]
+    assert published["hooks"][-2:] == ["generator/wide_lines.py", "generator/html_safety.py"]
 
 
 @pytest.mark.slow

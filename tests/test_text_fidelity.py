@@ -25,6 +25,7 @@ from generator.html_safety import safe_links
 from generator.markdown_text import SITE_EXTENSIONS, literal, user_markdown
 from generator.render import customise
 from generator.site import mkdocs_config
+from generator.wide_lines import join_wide_lines
 
 META = DocxMeta(title="测试", company="公司", short_name="公司", number="N-1", version="A/0")
 SITE_CONFIG = mkdocs_config("测试", [])["markdown_extensions"]
@@ -34,10 +35,10 @@ TEXT = st.text(alphabet=st.sampled_from(
 
 
 def site_html(text: str) -> str:
-    """The HTML the site makes of a page's Markdown (extensions as in mkdocs.yml, then the hook)."""
+    """The HTML the site makes of a page's Markdown (extensions as in mkdocs.yml, then the hooks)."""
     names = [e if isinstance(e, str) else next(iter(e)) for e in SITE_CONFIG]
     configs = {next(iter(e)): next(iter(e.values())) for e in SITE_CONFIG if isinstance(e, dict)}
-    return safe_links(markdown.markdown(text, extensions=names, extension_configs=configs))
+    return safe_links(join_wide_lines(markdown.markdown(text, extensions=names, extension_configs=configs)))
 
 
 class Page(HTMLParser):
@@ -252,6 +253,8 @@ def test_customisation_code_block_and_line_break():
 ])
 def test_a_soft_line_break_is_a_space_except_between_chinese_characters(source, text):
     assert [p.text for p in body_paragraphs(docx_body(source + "\n"))] == [text]
+    # the site shows the same: a browser renders a remaining line break as one space
+    assert [" ".join(shown.split("\n")) for shown in Page(site_html(source)).texts] == [text]
 
 
 def test_a_soft_line_break_in_a_heading_is_a_space_in_the_table_of_contents_too():

@@ -29,6 +29,27 @@ def test_writer_code_blocks_keep_line_breaks_and_tabs():
     assert paragraph.text == "第一行\n\t第二行"
 
 
+def test_writer_block_quotes_are_marked_as_on_the_site():
+    """A quote has a bar at its left and is indented, one step per level; text after it has neither."""
+    document = _document("> 顾客原话\n>\n> > 转述\n>\n> - 要点\n\n正文\n")
+    paragraphs = {p.text: p._p.pPr for p in document.paragraphs if p.text}
+
+    def bar_and_indent(name):
+        ppr = paragraphs[name]
+        border, indent = ppr.find(qn("w:pBdr")), ppr.find(qn("w:ind"))
+        return (border is not None and border.find(qn("w:left")) is not None,
+                indent.get(qn("w:left")) if indent is not None else None)
+
+    assert bar_and_indent("顾客原话") == (True, "420")
+    assert bar_and_indent("转述") == (True, "840")
+    assert bar_and_indent("要点") == (True, "840")
+    assert bar_and_indent("正文") == (False, None)
+    assert next(p for p in document.paragraphs if p.text == "要点").style.name == "List Bullet"
+    numbered = {p.text: p._p.pPr for p in _document("> 1. 第一步\n").paragraphs if p.text}["第一步"]
+    children = [child.tag for child in numbered]  # schema order
+    assert children.index(qn("w:numPr")) < children.index(qn("w:pBdr")) < children.index(qn("w:ind"))
+
+
 def test_writer_ordered_lists_restart_and_keep_their_start_number():
     document = _document("1. 甲\n2. 乙\n\n正文\n\n3. 丙\n4. 丁\n\n- 项\n  1. 嵌套\n")
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
