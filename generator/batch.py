@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import display, from_environment
-from .folder import intact
+from .folder import intact, remove_leftovers
 from .materials import COUNT_ORDER
 from .yamlload import read_input
 from .paths import CONTENT, TEMPLATES
@@ -105,6 +105,7 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
         if not force and manifest and manifest.get("input_hash") == key and intact(folder):
             previous = _summary(manifest.get("summary"))
             if previous is not None:  # else a manifest edited by hand: built again
+                remove_leftovers(folder)  # a killed build's staging folder, which a rebuild would remove
                 return Result(path, out, "skipped", previous)
         bundle = make_bundle(profile, content=Path(content) if content else None)
         summary = summary_of(bundle)

@@ -93,17 +93,32 @@ def write_owned(out_dir: str | os.PathLike, fill: Callable[[Path], None], extra:
     return out
 
 
+def remove_leftovers(out_dir: str | os.PathLike) -> None:
+    """Remove the staging folders that killed builds left in `out_dir`, for a build that finds
+    nothing to write (a build that writes removes them first). Under the folder's lock, without
+    waiting: a build holding it has removed them itself. Tidying only: a folder that cannot be
+    opened or locked is left as it is."""
+    out = absolute(out_dir)
+    with contextlib.suppress(OSError):
+        if out.is_dir():
+            with _locked(out, wait=False) as held:
+                if held:
+                    _remove_stale(out)
+
+
 @contextlib.contextmanager
-def _locked(out: Path):
-    """Hold an exclusive lock on the folder `out` (flock on the folder itself: no file is added).
-    A second build into the same folder waits for the first; where the file system has no locks,
-    builds go on unlocked."""
+def _locked(out: Path, wait: bool = True):
+    """Hold an exclusive lock on the folder `out` (flock on the folder itself: no file is added);
+    yields whether it is held. A second build into the same folder waits for the first (with
+    `wait=False` it goes on without the lock); where the file system has no locks, builds go on
+    unlocked."""
     try:
         import fcntl
     except ImportError:  # Windows
-        yield
+        yield True
         return
     fd = os.open(out, os.O_RDONLY)
+    held = True
     try:
         deadline = None
         while True:
@@ -111,6 +126,9 @@ def _locked(out: Path):
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not wait:
+                    held = False
+                    break
                 if deadline is None:
                     print(f"另一个 aftersales 进程正在写入 {display(out)}，等它完成……", file=sys.stderr)
                     deadline = time.monotonic() + LOCK_WAIT
@@ -120,7 +138,7 @@ def _locked(out: Path):
                 time.sleep(0.1)
             except OSError:  # no locks here (some network file systems)
                 break
-        yield
+        yield held
     finally:
         os.close(fd)
 

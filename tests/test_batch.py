@@ -49,3 +49,36 @@ def test_unchanged_profiles_are_skipped_unless_forced(tmp_path, capsys):
     profile.write_text(profile.read_text(encoding="utf-8").replace("400-830-6688", "400-830-6699"), encoding="utf-8")
     assert main(["build", str(profile), "-o", str(out), "--no-site"]) == 0
     assert "未变化" not in capsys.readouterr().out
+
+
+def test_a_skipped_build_removes_what_a_killed_build_left(tmp_path, capsys):
+    """A build killed with kill -9 leaves its staging folder; the next build that has nothing to write
+    removes it too, as one that writes does: only staging folders tagged by a process that is gone."""
+    import subprocess
+    import sys
+
+    from generator.folder import STAGING_PREFIX, STAGING_TAG
+
+    out = tmp_path / "out"
+    assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        for pid, name in ((dead.pid, "dead"), (alive.pid, "alive")):
+            staging = out / f"{STAGING_PREFIX}{pid}-{name}"
+            (staging / "markdown").mkdir(parents=True)
+            (staging / STAGING_TAG).write_text(f"aftersales staging {pid}\n", encoding="utf-8")
+            (staging / "01-售后服务手册.docx").write_bytes(b"half written")
+        mine = out / f"{STAGING_PREFIX}{dead.pid}-mine"  # named so, but not tagged: the user's
+        mine.mkdir()
+        (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+        capsys.readouterr()
+        assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
+        assert "未变化，跳过" in capsys.readouterr().out
+        left = sorted(p.name for p in out.iterdir() if p.name.startswith(STAGING_PREFIX))
+        assert left == sorted([f"{STAGING_PREFIX}{alive.pid}-alive", f"{STAGING_PREFIX}{dead.pid}-mine"])
+        assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    finally:
+        alive.kill()
+        alive.wait()

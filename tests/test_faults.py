@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from faultkit import (HUALAN, IN_CI, MANIFEST, PENDING, QIHENG, STAGING_PREFIX, Run, Scene, cli_command, copy_scene, expect, finish,
-                      invariant_problems, must_succeed, namespace_run, output_problems, photograph, start)
+                      invariant_problems, must_succeed, namespace_run, output_problems, photograph, staging_left, start)
 
 ROUNDS = 20 if IN_CI else int(os.environ.get("AFTERSALES_FAULT_ROUNDS", "6"))
 SEED = int(os.environ.get("AFTERSALES_FAULT_SEED", "13"))
@@ -483,3 +483,22 @@ def test_folder_with_an_odd_file_name(scene, odd, content):
     expect(result, before, scene.photograph(), codes=(2,) if content == "broken" else (0, 2),
            nothing_new_on_2=False, complete=["batch/a", "batch/b"])
     assert "共 3 个档案" in result.stdout, "no summary\n" + result.describe()
+
+
+# --- 9. found by a stranger -----------------------------------------------------------------------
+
+def test_a_skipped_build_after_a_killed_one_leaves_no_staging_folder(scene):
+    """`build`; `build --force` killed with kill -9 while it stages; `build` again: the inputs did not
+    change, so it skips (or, the kill having come while files moved, mends the output), and either
+    way the killed build's staging folder is gone."""
+    out = scene.root / "out"
+    process = start(cli_command(*BUILD, "--force"), scene.root, stdout=subprocess.DEVNULL)
+    seen = _wait_for_staging(out, process, limit=60)
+    process.kill()
+    process.communicate()
+    assert seen is not None and staging_left(out), "the killed build had no staging folder"
+    interrupted = (out / PENDING).exists()
+    before = scene.photograph()
+    result = scene.cli(*BUILD)
+    expect(result, before, scene.photograph(), codes=(0,), outputs=["out"])
+    assert interrupted or "未变化，跳过" in result.stdout, result.describe()
