@@ -6,6 +6,7 @@ keeps the line and column it came from, which is how validation errors name `fil
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import warnings
@@ -166,6 +167,9 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
              hint="请在编辑器中以 UTF-8 编码另存")
     if not text.strip():
         fail("文件是空的", hint="可用 `aftersales init` 生成带注释的模板")
+    separators = _separators(text, name)
+    if separators:
+        raise ProfileError("无法读取配置文件", separators)
 
     yaml = YAML(typ="rt")
     try:
@@ -201,6 +205,33 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
     counter = [0]
     data = _convert(nodes[0], (), marks, counter, name, 0)
     return Loaded(name, data, marks)
+
+
+_SEPARATORS = {"\u2028": "行分隔符（LINE SEPARATOR）", "\u2029": "段落分隔符（PARAGRAPH SEPARATOR）",
+               "\x85": "下一行符（NEXT LINE）"}
+_MAX_SHOWN = 20  # located one by one; a file ending every line with U+0085 has thousands
+_LINE = re.compile("\r\n?|\n")  # the line breaks of the file, as an editor shows them
+
+
+def _separators(text: str, name: str) -> list[Problem]:
+    """Every raw U+2028, U+2029 and U+0085 in the file, located. The YAML parser takes each for a line
+    break, though no editor shows one: text after it in a block scalar would become a comment, or
+    break the indentation, and a file ending its lines with U+0085 reads as one line. So they are
+    refused with where they are; written as escapes ("\\u2029") in a quoted value they are a line
+    break, as they say."""
+    problems = []
+    starts = [0] + [m.end() for m in _LINE.finditer(text)]
+    for found in re.finditer("[\x85\u2028\u2029]", text):
+        row = bisect.bisect_right(starts, found.start()) - 1
+        problems.append(Problem(
+            f"文件中含有不可见的字符 U+{ord(found.group()):04X} {_SEPARATORS[found.group()]}", name, row + 1,
+            found.start() - starts[row] + 1,
+            hint="通常来自从 Word 或网页复制的文字；YAML 把它当作换行，编辑器中却看不出来。"
+                 "请删除它，需要换行处改为普通的换行（回车）"))
+    if len(problems) > _MAX_SHOWN:
+        problems[_MAX_SHOWN:] = [Problem(f"另有 {len(problems) - _MAX_SHOWN} 处同样的字符（未逐一列出）", name,
+                                         hint="可在编辑器中用“查找和替换”一次删去")]
+    return problems
 
 
 class _Composer(Composer):
