@@ -329,7 +329,7 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
             if not isinstance(key_node, ScalarNode):
                 fail("键必须是简单文字")
             key = str(key_node.value)
-            bad = _ILLEGAL.search(key) or _BREAKS.search(key)
+            bad = _ILLEGAL.search(key) or _BREAKS.search(key) or _INVISIBLE.search(key)
             if bad:
                 fail(f"键 {key!r} 中含有控制字符或换行 U+{ord(bad.group()):04X}", "键只能是一行文字")
             if key == "<<":
@@ -355,6 +355,12 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
 
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # not in XML (DOCX)
+# Invisible characters that make shown text lie: the bidirectional embeddings, overrides and isolates
+# (a name that displays in another order than it is), and U+FEFF (a byte order mark inside a name:
+# two names that look alike differ).
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE_NAMES = {**dict.fromkeys("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", "双向文字控制字符"),
+                    "\ufeff": "字节顺序标记（零宽不换行空格）"}
 _BREAKS = re.compile("\r\n?|[\n\x85\u2028\u2029]")  # every line terminator a reader may honour
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "yes": True, "on": True, "y": True, "false": False, "no": False, "off": False, "n": False}
@@ -368,6 +374,11 @@ def _scalar(node: ScalarNode, fail) -> Any:
     if bad:
         fail(f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）",
              "通常来自从其他软件复制的文字，请删除后重新输入")
+    bad = _INVISIBLE.search(value)
+    if bad:
+        fail(f"文字中含有不可见的{_INVISIBLE_NAMES[bad.group()]} U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）"
+             + ("，它会让文字显示的顺序与实际不同" if bad.group() != "\ufeff" else ""),
+             "通常来自从网页或其他软件复制的文字，请删除后重新输入")
     if tag == "tag:yaml.org,2002:str":
         return _BREAKS.sub("\n", value)  # one line terminator: \r, U+2028 … never split a line elsewhere
     if tag == "tag:yaml.org,2002:null":

@@ -201,3 +201,33 @@ def test_escaped_separators_in_quotes_are_line_breaks_and_cr_files_work():
         assert load_yaml_bytes(TEXT.replace("\n", newline).encode(), "company.yaml").data == plain
     escaped = 'a: "x\\u2028y\\u2029z\\Nw"\nb: \'p\'\n'
     assert load_yaml_bytes(escaped.encode(), "f").data == {"a": "x\ny\nz\nw", "b": "p"}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bidirectional controls make a name display in another order than it is; a byte order mark inside a
+# name makes two names that look alike differ. Refused like control characters, located.
+
+INVISIBLE = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF)]
+NAMED_VALUES = ["  short_name: 华澜电器\n", "  legal_name: 佛山市华澜电器有限公司\n", "  hotline: 400-830-6688\n"]
+
+
+@given(st.sampled_from(INVISIBLE), st.sampled_from(NAMED_VALUES), st.integers(0, 30),
+       st.sampled_from(["plain", "double", "escaped"]))
+@settings(max_examples=150, deadline=None)
+def test_bidi_controls_and_a_bom_inside_a_value_are_refused(ch, line, at, style):
+    assert line in TEXT, line
+    key, value = line.rstrip("\n").split(": ", 1)
+    at = at % (len(value) + 1)
+    inner = ch if style != "escaped" else f"\\u{ord(ch):04x}"
+    value = value[:at] + inner + value[at:]
+    written = f'{key}: "{value}"\n' if style != "plain" else f"{key}: {value}\n"
+    with pytest.raises(ProfileError) as caught:
+        load_yaml_bytes(TEXT.replace(line, written, 1).encode(), "company.yaml")
+    [problem] = caught.value.problems
+    assert f"U+{ord(ch):04X}（第 {at + 1} 个字符）" in problem.message
+    assert problem.line == TEXT[: TEXT.index(line)].count("\n") + 1 and problem.key_path.endswith(key.strip())
+
+
+def test_a_bidi_override_in_the_cli(tmp_path, capsys):
+    err = check(tmp_path, capsys, TEXT.replace("short_name: 华澜", "short_name: 华\u202e澜", 1).encode())
+    assert "[company.short_name]: 文字中含有不可见的双向文字控制字符 U+202E" in err and "顺序" in err, err
