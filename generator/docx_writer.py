@@ -13,6 +13,10 @@ live only in `STYLES` and the template is checked for all of them.
 A document gets a cover page, a TOC field (pre-filled with the headings so it reads before Word
 updates it), a header (company, document number, version), a footer with page numbers, and under
 each tagged heading an "对应条款" line.
+
+As on the site: a link with a scheme the site allows (http, https, mailto, tel) is a hyperlink, with
+one external relationship per address; any other link (within the site, or another scheme) is its
+text. Code, inline and in blocks, is in a monospace Latin font on a light grey ground.
 """
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ from . import clausetags
 from .docx_figures import CHART_TYPE, chart_parts, chart_run, diagram_run
 from .errors import CatalogueError
 from .figures import BarChart, Figure
+from .html_safety import ALLOWED_SCHEMES
+from .ooxml import CODE_LATIN
 from .ooxml import esc as _esc
 from .ooxml import zip_parts
 from .paths import REFERENCE_DOCX
@@ -50,6 +56,13 @@ TABLE_TEXT_PT = 9.5  # the size of the Table Text style, for column widths
 WRITING_ROW = 425  # twips (0.75 cm): the least height of a row left blank to fill in by hand
 LIST_INDENT = 420  # twips (21 pt) per nesting level
 QUOTE_BAR = '<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="BFBFBF"/></w:pBdr>'  # as the site's quotes
+# Code as on the site: a monospace Latin font on a light grey ground; East Asian text keeps the body font.
+CODE_FONT = f'<w:rFonts w:ascii="{CODE_LATIN}" w:hAnsi="{CODE_LATIN}" w:cs="{CODE_LATIN}"/>'
+CODE_SHADING = '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
+# A link as Word's own Hyperlink style shows it (the reference template has no such style).
+LINK_COLOUR, LINK_UNDERLINE = '<w:color w:val="0563C1"/>', '<w:u w:val="single"/>'
+HYPERLINK = f"{R}/hyperlink"
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
 @dataclass(frozen=True)
@@ -70,9 +83,12 @@ class DocxMeta:
 
 
 # --- text --------------------------------------------------------------------------------------
-def _run(text: str, bold: bool = False, italic: bool = False) -> str:
-    props = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + "</w:rPr>"
-             if bold or italic else "")
+def _run(text: str, bold: bool = False, italic: bool = False, code: bool = False, link: bool = False) -> str:
+    """A run of text; `code` in a monospace font on grey, `link` coloured and underlined
+    (rPr children in schema order: rFonts, b, i, color, u, shd)."""
+    props = ((CODE_FONT if code else "") + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+             + (LINK_COLOUR + LINK_UNDERLINE if link else "") + (CODE_SHADING if code else ""))
+    props = f"<w:rPr>{props}</w:rPr>" if props else ""
     body = _esc(text)
     if "\n" in body or "\t" in body:  # code blocks: line breaks and tabs are elements in a run
         body = body.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">').replace(
@@ -197,7 +213,9 @@ def write_docx(markdown: str, meta: DocxMeta, images: dict[str, bytes] | None = 
             f'<Override PartName="/word/charts/chart{n}.xml" ContentType="{CHART_TYPE}"/>'
             for n in range(1, len(body.charts) + 1)))
     _insert(parts, "word/_rels/document.xml.rels", ("</Relationships>",), "".join(
-        f'<Relationship Id="{rid}" Type="{R}/{kind}" Target="{target}"/>' for rid, kind, target in rels))
+        f'<Relationship Id="{rid}" Type="{R}/{kind}" Target="{target}"/>' for rid, kind, target in rels)
+        + "".join(f'<Relationship Id="{rid}" Type="{HYPERLINK}" Target="{_esc(url)}" TargetMode="External"/>'
+                  for url, rid in body.links.items()))
     _insert(parts, "word/numbering.xml", ("<w:numIdMacAtCleanup", "</w:numbering>"), "".join(
         f'<w:num w:numId="{num}"><w:abstractNumId w:val="{template.number_abstract}"/>'
         f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
@@ -326,6 +344,8 @@ class _Body:
         self.headings: list[tuple[int, str]] = []
         self.numbering: list[tuple[int, int]] = []  # (numId, start) of each ordered list
         self.media: dict[str, tuple[str, str, bytes]] = {}  # source → (relationship id, target, PNG)
+        self.links: dict[str, str] = {}  # URL → relationship id, one per address
+        self.link: str | None = None  # the open hyperlink's relationship id ("" for a link kept as text)
         self.lists: list[int | None] = []  # stack: the numId of an ordered list, None for a bullet list
         self.quotes = 0  # depth of the open block quotes
         self.runs: list[str] | None = None  # the open paragraph's runs
@@ -335,9 +355,10 @@ class _Body:
         self.heading: int = 0  # level of the open heading, 0 outside headings
         self.heading_clauses: tuple[str, ...] = ()
         self.heading_text: list[str] = []
-        self.table_rows: list[list[list[tuple[str, bool, bool]]]] | None = None
+        self.table_rows: list[list[list[tuple[str, str]]]] | None = None
         self.header_rows = 0
-        self.cell: list[tuple[str, bool, bool]] | None = None
+        self.cell: list[tuple[str, str]] | None = None  # the open cell's (text, run XML) pairs
+        self.header_cell = False
         self.bold = self.italic = False
         self.next_drawing_id = 1  # docPr and shape ids are unique in the document
 
@@ -416,7 +437,8 @@ class _Body:
         self.out.append(_p(self.template.style("plain"), PAGE_BREAK))
 
     def _code_block(self, token):
-        self.out.append(_p(self.template.style("plain"), _run(token.content.rstrip("\n"))))
+        self.out.append(_p(self.template.style("plain"), _run(token.content.rstrip("\n"), code=True),
+                           CODE_SHADING))
 
     _fence = _code_block
 
@@ -436,7 +458,7 @@ class _Body:
         self.table_rows.append([])
 
     def _td_open(self, token):
-        self.cell = []
+        self.cell, self.header_cell = [], token.type == "th_open"  # header cells are bold
         self.table_rows[-1].append(self.cell)
 
     def _td_close(self, token):
@@ -457,14 +479,13 @@ class _Body:
             header = r < self.header_rows
             if header:
                 out.append('<w:tr><w:trPr><w:tblHeader/></w:trPr>')
-            elif any(not "".join(t for t, _, _ in cell).strip() for cell in row):  # a blank to fill in by hand
+            elif any(not "".join(t for t, _ in cell).strip() for cell in row):  # a blank to fill in by hand
                 out.append(f'<w:tr><w:trPr><w:trHeight w:val="{WRITING_ROW}" w:hRule="atLeast"/></w:trPr>')
             else:
                 out.append("<w:tr>")
             shading = '<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>' if header else ""
             for c in range(columns):
-                runs = "".join('<w:r><w:br/></w:r>' if text == "\n" else _run(text, header or bold, italic)
-                               for text, bold, italic in (row[c] if c < len(row) else []))
+                runs = "".join(xml for _, xml in (row[c] if c < len(row) else []))
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shading}</w:tcPr>'
                            f'{_p(text_style, runs)}</w:tc>')
             out.append("</w:tr>")
@@ -476,7 +497,7 @@ class _Body:
     def _column_widths(self, rows, columns: int) -> list[int]:
         """Short columns get their content's width; long ones share what is left (twips)."""
         def width(runs) -> float:  # in half-em units: a CJK character is 2, a Latin one about 1.25
-            return sum(2 if ord(ch) > 0x2E80 else 1.25 for text, _, _ in runs for ch in text)
+            return sum(2 if ord(ch) > 0x2E80 else 1.25 for text, _ in runs for ch in text)
 
         available = self.template.text_width
         unit = TABLE_TEXT_PT / 2 * 20
@@ -518,21 +539,26 @@ class _Body:
     def _i_text(self, token):
         self._text(token.content)
 
-    _i_text_special = _i_code_inline = _i_text
+    _i_text_special = _i_text
 
-    def _text(self, text: str) -> None:
-        if self.cell is not None:
-            self.cell.append((text, self.bold, self.italic))
-            return
+    def _i_code_inline(self, token):
+        self._text(token.content, code=True)
+
+    def _text(self, text: str, code: bool = False) -> None:
         if self.heading:
             self.heading_text.append(text)
-        self.runs.append(_run(text, self.bold, self.italic))
+        self._append(text, _run(text, self.bold or (self.cell is not None and self.header_cell), self.italic,
+                                code, bool(self.link)))
+
+    def _append(self, text: str, xml: str) -> None:
+        """Run XML (and the text it shows) into the open table cell or paragraph."""
+        if self.cell is not None:
+            self.cell.append((text, xml))
+        else:
+            self.runs.append(xml)
 
     def _i_hardbreak(self, token):
-        if self.cell is not None:
-            self.cell.append(("\n", False, False))
-        else:
-            self.runs.append("<w:r><w:br/></w:r>")
+        self._append("\n", "<w:r><w:br/></w:r>")
 
     def _i_strong_open(self, token):
         self.bold = True
@@ -547,9 +573,20 @@ class _Body:
         self.italic = False
 
     def _i_link_open(self, token):
-        pass
+        """An external link (a scheme the site allows) is a hyperlink to its address; any other link
+        (within the site, or a scheme not allowed) has no meaning in the document and stays text."""
+        url = token.attrGet("href") or ""
+        scheme = _SCHEME.match(url)
+        if scheme is None or scheme[1].lower() not in ALLOWED_SCHEMES:
+            self.link = ""
+            return
+        self.link = self.links.setdefault(url, f"rIdAsLink{len(self.links) + 1}")
+        self._append("", f'<w:hyperlink r:id="{self.link}" w:history="1">')
 
-    _i_link_close = _i_link_open
+    def _i_link_close(self, token):
+        if self.link:
+            self._append("", "</w:hyperlink>")
+        self.link = None
 
     def _i_image(self, token):
         source = token.attrGet("src")

@@ -11,6 +11,7 @@ import zipfile
 # is made with them (tools/make_reference_docx.py), and charts and shapes name them too.
 BODY_LATIN, BODY_CJK = "Times New Roman", "宋体"
 HEAD_LATIN, HEAD_CJK = "Arial", "黑体"
+CODE_LATIN = "Consolas"  # code (Latin only: Chinese in code keeps the body font)
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

@@ -1,10 +1,14 @@
 """The DOCX files, opened with python-docx: content, styles, tables and page furniture."""
 from __future__ import annotations
 
+import io
+
 import docx
+import pytest
 from docx.oxml.ns import qn
 
-from conftest import all_text
+from conftest import HUALAN, all_text
+from generator.build import make_bundle
 
 
 def table_rows(document, header: list[str]) -> dict[str, list[str]]:
@@ -114,3 +118,27 @@ def test_other_documents(hualan_built):
     assert lines["5.1.2.2 售后服务管理师"][1:6] == ["5", "是", "3.33", "1.67", "部分落实"]
     assert lines["5.1.1.1 售后部门"][1] == "3*"
     assert "96.16" in all_text(scorecard)
+
+
+@pytest.mark.slow
+def test_a_customisations_links_are_hyperlinks_and_its_code_monospaced(tmp_path):
+    """A consultant's link is a live hyperlink in the manual too (web, mail and phone), one
+    relationship per address, and code is monospaced."""
+    profile = tmp_path / "p.yaml"
+    profile.write_text(HUALAN.read_text(encoding="utf-8").split("\ncustomisation:")[0] + """
+customisation:
+  "13.2":
+    text: "价格见[官网](https://x.example/price)，邮件 [kf@x.example](mailto:kf@x.example)，电话 [热线](tel:4008306688)，\\
+      命令 `aftersales score`，[官网](https://x.example/price)同上。"
+""", encoding="utf-8")
+    data = make_bundle(profile).docx["01-售后服务手册.docx"]
+    manual = docx.Document(io.BytesIO(data))
+    paragraph = next(p for p in manual.paragraphs if p.text.startswith("价格见"))
+    assert paragraph.text == "价格见官网，邮件 kf@x.example，电话 热线，命令 aftersales score，官网同上。"
+    assert [(h.text, h.address) for h in paragraph.hyperlinks] == [
+        ("官网", "https://x.example/price"), ("kf@x.example", "mailto:kf@x.example"), ("热线", "tel:4008306688"),
+        ("官网", "https://x.example/price")]
+    ids = [h._hyperlink.rId for h in paragraph.hyperlinks]
+    assert ids[0] == ids[3] and len(set(ids)) == 3
+    code = next(r for r in paragraph.runs if r.text == "aftersales score")
+    assert code._r.rPr.find(qn("w:rFonts")).get(qn("w:ascii")) == "Consolas"

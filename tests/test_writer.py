@@ -5,7 +5,9 @@ import io
 import zipfile
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.shared import RGBColor
 from PIL import Image
 
 from generator.docx_writer import DocxMeta, write_docx
@@ -85,3 +87,98 @@ def test_writer_images_keep_their_aspect_ratio_and_are_stored_once():
     assert len(shapes) == 2 and shapes[0].width == 4 * shapes[0].height
     assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == ["甲", "乙"]
     assert "docProps/thumbnail.jpeg" not in names
+
+
+LINKS = """# 联系 [官网](https://x.example/) 与 `aftersales`
+
+见 [官网](https://x.example/)、[客服](mailto:kf@x.example)、[热线](tel:4008306688)、[价目表][p]。
+
+站内 [章节](#a)、[页面](other.md)，[危险](javascript:alert(1))，[下载](ftp://x.example/f)。
+
+[p]: https://x.example/price?a=1&b=2
+
+| 项 | 链接 |
+| --- | --- |
+| `code` | [官网](https://x.example/) |
+"""
+
+
+def _links(markdown: str) -> tuple[bytes, docx.document.Document]:
+    meta = DocxMeta(title="链接", company="公司", short_name="公司", number="N-1", version="A/0", toc=True)
+    data = write_docx(markdown, meta)
+    return data, docx.Document(io.BytesIO(data))
+
+
+def test_writer_links_are_external_hyperlinks_one_relationship_per_address():
+    _, document = _links(LINKS)
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("见 "))
+    assert [(h.text, h.address) for h in paragraph.hyperlinks] == [
+        ("官网", "https://x.example/"), ("客服", "mailto:kf@x.example"), ("热线", "tel:4008306688"),
+        ("价目表", "https://x.example/price?a=1&b=2")]
+    hyperlinks = list(document.element.body.iter(qn("w:hyperlink")))
+    assert len(hyperlinks) == 6  # the heading, the paragraph's four and the table cell
+    assert all(h.get(qn("w:history")) == "1" for h in hyperlinks)
+    rels = {rel.rId: rel for rel in document.part.rels.values() if rel.reltype == RT.HYPERLINK}
+    assert sorted(rel.target_ref for rel in rels.values()) == [
+        "https://x.example/", "https://x.example/price?a=1&b=2", "mailto:kf@x.example", "tel:4008306688"]
+    assert all(rel.is_external for rel in rels.values())
+    same = {h.get(qn("r:id")) for h in hyperlinks if rels[h.get(qn("r:id"))].target_ref == "https://x.example/"}
+    assert len(same) == 1  # three links to one address share its relationship
+    run = paragraph.hyperlinks[0].runs[0]
+    assert run.font.color.rgb == RGBColor(0x05, 0x63, 0xC1) and run.font.underline is True
+    cell = document.tables[-1].rows[1].cells[1].paragraphs[0]
+    assert [(h.text, h.address) for h in cell.hyperlinks] == [("官网", "https://x.example/")]
+
+
+def test_writer_links_the_site_does_not_allow_or_within_the_site_stay_text():
+    _, document = _links(LINKS)
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("站内"))
+    assert paragraph.hyperlinks == []
+    assert paragraph.text == "站内 章节、页面，[危险](javascript:alert(1))，下载。"
+    assert all(r.font.underline is None for r in paragraph.runs)
+    targets = [rel.target_ref for rel in document.part.rels.values() if rel.reltype == RT.HYPERLINK]
+    assert not [t for t in targets if t.startswith(("javascript", "ftp", "#", "other"))]
+    _, plain = _links("[页面](other.md) 与 [危险](javascript:alert(1))\n")
+    assert [rel for rel in plain.part.rels.values() if rel.reltype == RT.HYPERLINK] == []
+
+
+def test_writer_a_heading_with_a_link_keeps_its_text_in_the_contents():
+    _, document = _links(LINKS)
+    heading = next(p for p in document.paragraphs if p.style.name == "Heading 1")
+    assert heading.text == "联系 官网 与 aftersales" and len(heading.hyperlinks) == 1
+    contents = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
+    assert contents == ["联系 官网 与 aftersales"]  # the cached entry is text, with no hyperlink of its own
+
+
+def _monospace(run) -> bool:
+    fonts = run._r.rPr.find(qn("w:rFonts"))
+    return (fonts is not None and fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Consolas"
+            and fonts.get(qn("w:eastAsia")) is None)  # Chinese in code keeps the body font
+
+
+def test_writer_code_is_monospaced_and_code_blocks_keep_their_lines():
+    _, document = _links("命令 `aftersales build` 与 **粗 `代码 x`** 正文\n\n```\n第一行 a = 1\n\t第二行\n```\n\n"
+                         "    缩进的代码\n    第二行\n")
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("命令"))
+    code = {r.text: r for r in paragraph.runs if r._r.rPr is not None and _monospace(r)}
+    assert set(code) == {"aftersales build", "代码 x"}
+    assert code["代码 x"].bold
+    assert paragraph.runs[0].text == "命令 " and paragraph.runs[0]._r.rPr is None
+    fence = next(p for p in document.paragraphs if "第一行" in p.text)
+    assert fence.text == "第一行 a = 1\n\t第二行" and all(_monospace(r) for r in fence.runs)
+    indented = next(p for p in document.paragraphs if "缩进的代码" in p.text)
+    assert indented.text == "缩进的代码\n第二行" and all(_monospace(r) for r in indented.runs)
+    _, table = _links("| 甲 | 乙 |\n| --- | --- |\n| `x` | y |\n")
+    cell = table.tables[-1].rows[1].cells[0].paragraphs[0]
+    assert all(_monospace(r) for r in cell.runs)
+
+
+def test_writer_links_and_code_pass_openxml_audit(tmp_path):
+    """Schema order (rPr children, w:hyperlink in w:p and table cells) as Word's SDK checks it."""
+    from openxml_audit import OpenXmlValidator
+
+    data, _ = _links(LINKS + "\n**粗 [`代码` 链接](https://x.example/) 斜*\\\n下一行*。**\n\n```\nx\n```\n")
+    path = tmp_path / "links.docx"
+    path.write_bytes(data)
+    result = OpenXmlValidator().validate(path)
+    assert [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors] == []
