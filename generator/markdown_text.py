@@ -22,6 +22,7 @@ import datetime as dt
 import bisect
 import functools
 import html
+import math
 import re
 import string
 from html.parser import HTMLParser
@@ -45,19 +46,34 @@ class Markdown(str):
     """Markdown produced by our own code or templates: inserted as is."""
 
 
+class Duration(float):
+    """A time limit of the profile (hours or days): shown rounded up, so that no document promises a
+    shorter time than the profile does (0.0001 hours is "1 分钟", never "0 分钟")."""
+
+
+def _up(value: float, places: int) -> float:
+    """`value` rounded up to `places` decimals (the product's float noise first rounded away: 0.1 × 60
+    is 6.000000000000001, which is 6 minutes)."""
+    scale = 10 ** places
+    steps = math.ceil(round(value * scale, 6))
+    return (steps if steps or value <= 0 else 1) / scale
+
+
 def number(value: float | int) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Duration):
+        value = _up(value, 2)
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def hours(value: float) -> str:
-    """A time limit in hours as a reader says it: "2 小时", "30 分钟"."""
+    """A time limit in hours as a reader says it: "2 小时", "30 分钟" (rounded up, never to 0)."""
     if value < 1:
-        return f"{number(round(value * 60, 1))} 分钟"
-    return f"{number(value)} 小时"
+        return f"{number(_up(value * 60, 0))} 分钟"
+    return f"{number(Duration(value))} 小时"
 
 
 def date(value: dt.date) -> str:

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from . import creditcode
 from .errors import ProblemList, ProfileError
+from .markdown_text import Duration
 from .yamlload import Loaded, format_path, load_yaml_file
 
 EnterpriseType = Literal["生产型", "销售服务型", "服务型"]
@@ -55,7 +56,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 MAX_COUNT = 10_000_000  # people, outlets, samples, months …
 Count = Annotated[Int, Field(ge=0, le=MAX_COUNT)]
 Positive = Annotated[Int, Field(ge=1, le=MAX_COUNT)]
-Hours = Annotated[Float, Field(gt=0, le=8760)]  # a time limit: at most a year
+Hours = Annotated[Float, Field(gt=0, le=8760), AfterValidator(Duration)]  # a time limit: at most a year, shown rounded up
 Money = Annotated[Float, Field(ge=0, le=100_000_000)]  # 万元
 Date = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 DocumentDate = Annotated[dt.date, Field(ge=dt.date(1990, 1, 1), le=dt.date(2100, 12, 31))]  # issued, applied …

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, HUALAN, PROFILES
 from generator import creditcode
 from generator.errors import ProfileError
+from generator.markdown_text import Duration, hours, number
 from generator.profile import load_profile
 from generator.yamlload import load_yaml_bytes
 
@@ -130,3 +133,31 @@ def test_encoding_problems():
 def test_top_level_must_be_a_mapping(tmp_path):
     problems = problems_of(tmp_path, "- just\n- a list\n")
     assert "键值映射" in problems[0].message
+
+
+# --- time limits are never shown shorter than promised ------------------------------------------
+@given(st.floats(min_value=1e-300, max_value=8760, allow_nan=False, exclude_min=False))
+@example(0.0001)
+@example(0.1)
+@example(1 / 60)
+@example(0.9999)
+@example(1.004)
+@example(2.0)
+def test_a_time_limit_is_shown_rounded_up_never_to_zero(value):
+    shown = hours(value)
+    amount, unit = shown.split(" ")
+    assert float(amount) > 0
+    assert float(amount) * (1 / 60 if unit == "分钟" else 1) >= value * (1 - 1e-9), shown
+    days = number(Duration(value))
+    assert 0 < float(days) and float(days) >= value * (1 - 1e-9), days
+
+
+def test_a_tiny_response_time_is_not_promised_as_zero(tmp_path):
+    from generator.build import make_bundle
+
+    path = tmp_path / "p.yaml"
+    path.write_text(hualan_with("response_hours: 2", "response_hours: 0.0001")
+                    .replace("repair_days: 3", "repair_days: 0.0001"), encoding="utf-8")
+    promise = next(d for d in make_bundle(path).documents if d.key == "promise").markdown
+    assert "接到您的服务请求后 1 分钟内响应" in promise and "0 分钟" not in promise
+    assert "一般故障 0.01 天内修复" in promise
