@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import shlex
@@ -9,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import AftersalesError, display, from_environment, user_error
+from .errors import CLOSED_PIPE, WHOLE_OUTPUT, AftersalesError, display, from_environment, user_error
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
 
@@ -19,30 +20,85 @@ def main(argv: list[str] | None = None) -> int:
     bug keeps its traceback (exit 1)."""
     if not _standard_streams():
         return EXIT_INPUT
+    _name_standard_output()
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character never fails a build
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return EXIT_INPUT
     try:
-        code = args.run(args)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as stop:  # help, version, or a mistake on the command line (already told)
+            code = stop.code if isinstance(stop.code, int) else EXIT_INPUT
+        else:
+            if not getattr(args, "command", None):
+                parser.print_help()
+                code = EXIT_INPUT
+            else:
+                code = args.run(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the boundary, not at the interpreter's exit
         return code
     except KeyboardInterrupt:
-        print("已中断", file=sys.stderr)
+        _tell("已中断")
         return 130
-    except BrokenPipeError:  # `aftersales score --json | head`: the reader has gone, nothing more to say
+    except BrokenPipeError:  # `aftersales score --json | head`: the reader has gone before the end
         _silence_stdout()
+        _tell(f"错误：{CLOSED_PIPE}。{WHOLE_OUTPUT}")
         return EXIT_INPUT
     except BaseException as exc:
         error = from_environment(exc)
         if error is None:
             raise
-        print(error.render(), file=sys.stderr)
+        if getattr(exc, "standard_output", False):
+            _silence_stdout()
+        _tell(error.render())
         return error.exit_code
+
+
+def _tell(text: str) -> None:
+    """A line on standard error; nothing if standard error is a closed pipe too (the exit status tells)."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except OSError:
+        pass
+
+
+class _StandardOutput(io.RawIOBase):
+    """File descriptor 1, whose write errors say they are the standard output's (`standard_output`):
+    a full disk under `> file` is then told as the standard output's, not as some file's."""
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return 1
+
+    def isatty(self) -> bool:
+        return os.isatty(1)
+
+    def write(self, data) -> int:
+        try:
+            return os.write(1, data)
+        except OSError as exc:
+            error = OSError(exc.errno, exc.strerror)  # EPIPE makes a BrokenPipeError
+            error.standard_output = True
+            raise error from None
+
+
+def _name_standard_output() -> None:
+    """Put `_StandardOutput` under sys.stdout, when sys.stdout is the process's own (not a test's capture)."""
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or not hasattr(stream, "buffer"):
+        return
+    try:
+        if stream.fileno() != 1:
+            return
+        stream.flush()
+    except (OSError, ValueError):
+        return
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_StandardOutput()), encoding=stream.encoding,
+                                  errors=stream.errors, line_buffering=stream.line_buffering,
+                                  write_through=stream.write_through)
 
 
 def _standard_streams() -> bool:
@@ -73,9 +129,15 @@ def _standard_streams() -> bool:
 def _silence_stdout() -> None:
     """Point stdout at /dev/null, so that the interpreter's final flush does not fail again."""
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(null, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+    finally:
+        os.close(null)
 
 
 def _path(text: str) -> Path:
@@ -167,7 +229,7 @@ def _parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="在终端显示自评打分和整改路径")
     score.add_argument("profile", type=_path, metavar="PROFILE")
     score.add_argument("--json", action="store_true", help="以 JSON 输出全部数字，供脚本使用")
-    score.add_argument("--xlsx", type=_path, metavar="FILE", help="同时把评分和整改计划写成 Excel 工作簿")
+    score.add_argument("--xlsx", metavar="FILE", help="同时把评分和整改计划写成 Excel 工作簿")  # as typed: "dir/" is a folder
     score.set_defaults(run=_score)
 
     build = sub.add_parser("build", help="生成全部文件和网站")
@@ -277,16 +339,42 @@ def _score(args) -> int:
 
     from .scorecard import as_data, print_table, scorecard, write_xlsx
 
+    target = None if args.xlsx is None else _xlsx_target(args.xlsx)
     card = scorecard(args.profile)
-    if args.xlsx:
-        write_xlsx(card, args.xlsx)
+    if target:
+        write_xlsx(card, target)
     if args.json:
         print(json.dumps(as_data(card), ensure_ascii=False, indent=2))
     else:
         print_table(card, _QuietConsole())
-        if args.xlsx:
-            print(f"已写出 {display(args.xlsx)}")
+        if target:
+            print(f"已写出 {display(target)}")
     return EXIT_OK
+
+
+def _xlsx_target(typed: str) -> Path:
+    """The workbook `score --xlsx` names, checked before anything is written: a name ending in a
+    slash (or an existing folder) is a folder; a symbolic link is the user's and never replaced (as
+    `build` treats one), wherever it points; the name must end in .xlsx."""
+    from .errors import Problem
+
+    path = _path(typed)
+    if not typed.strip():
+        raise AftersalesError("--xlsx 缺少文件名", [Problem("请给出以 .xlsx 结尾的文件名，例如 “评分.xlsx”", "--xlsx")])
+    if typed.endswith(("/", os.sep)) or path.is_dir() and not path.is_symlink():
+        raise AftersalesError(f"--xlsx 给出的是文件夹，不是工作簿文件：{display(typed)}", [Problem(
+            f"请给出文件名，例如 “{display(path / '评分.xlsx')}”", display(typed))])
+    if path.is_symlink():
+        raise AftersalesError(
+            f"{display(path)} 是一个符号链接（指向 {display(os.readlink(path))}）；本工具不替换符号链接，没有写入",
+            [Problem("请用 --xlsx 直接给出工作簿本身的路径或另一个文件名，或删除这个链接后重试", display(path))])
+    if path.suffix.lower() != ".xlsx":
+        stem = path.stem if path.suffix else path.name  # "评分.csv" → "评分"; ".xlsx" alone is a name, not a suffix
+        stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
+        name = f"{stem}.xlsx" if stem.strip(". ") else "评分.xlsx"
+        raise AftersalesError(f"--xlsx 要写的是 Excel 工作簿，文件名应以 .xlsx 结尾：{display(typed)}", [Problem(
+            f"请改用 .xlsx 文件名，例如 “{display(path.with_name(name))}”", display(typed))])
+    return path
 
 
 def _build(args) -> int:
@@ -310,23 +398,34 @@ def _build(args) -> int:
                          workers=workers, progress=show, keep_renamed=args.keep_renamed)
     show.close()
     built = [(r.summary, Path(r.out)) for r in results if r.summary is not None]
-    portal_failed = False
+    portal, portal_error = None, None
     if not single and built and not args.no_site:
         try:
             portal = write_portal(built, root / "portal")
-            print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
         except Exception as exc:  # the companies are built: still print the summary
-            print(user_error(exc).render(), file=sys.stderr)
-            portal_failed = True
+            portal_error = user_error(exc)
     failed = [r for r in results if r.status == "failed"]
+    show.report(lambda: _batch_report(results, failed, portal, portal_error))
+    bug = any(r.bug for r in results)
+    if show.closed:  # the reader of the output left early: the builds went on, unreported
+        _tell(f"错误：{CLOSED_PIPE}；各档案照常生成，再运行一次即可看到全部结果（未变化的会跳过）")
+        return EXIT_BUG if bug else EXIT_INPUT
+    if bug:
+        return EXIT_BUG
+    return EXIT_INPUT if failed or portal_error else EXIT_OK
+
+
+def _batch_report(results: list, failed: list, portal: Path | None, portal_error: AftersalesError | None) -> None:
+    if portal is not None:
+        print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
+    if portal_error is not None:
+        print(portal_error.render(), file=sys.stderr)
     if len(results) > 1:
         counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "skipped", "failed")}
         print(f"共 {len(results)} 个档案：生成 {counts['built']}，未变化跳过 {counts['skipped']}，失败 {counts['failed']}")
         for r in failed:
             print(f"  ✗ {display(r.path)}", file=sys.stderr)
-    if any(r.bug for r in results):
-        return EXIT_BUG
-    return EXIT_INPUT if failed or portal_failed else EXIT_OK
+    sys.stdout.flush()
 
 
 def _QuietConsole():
@@ -356,6 +455,7 @@ class _Progress:
 
     def __init__(self, total: int, single: bool):
         self.single = single
+        self.closed = False
         self.bar = None
         if not single and sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -368,6 +468,18 @@ class _Progress:
     def __call__(self, result) -> None:
         if self.bar is not None:
             self.bar.advance(self.task)
+        self.report(lambda: self._company(result))
+
+    def report(self, say) -> None:
+        """Run `say`, which prints; once the reader of the output has gone (`| head`), the builds go on
+        unreported and `closed` says so."""
+        try:
+            say()
+        except BrokenPipeError:
+            _silence_stdout()
+            self.closed = True
+
+    def _company(self, result) -> None:
         if result.status == "failed":
             print(result.message, file=sys.stderr)
             return

@@ -118,6 +118,10 @@ _REASONS = {
 }
 
 
+CLOSED_PIPE = "输出被提前关闭（管道的另一端已退出，例如 | head），其余结果没有显示"
+WHOLE_OUTPUT = "需要全部结果时请把输出重定向到文件（> 结果.txt）"
+
+
 def display(path: object) -> str:
     """A path (or any text) as it can be printed and read: undecodable bytes of a file name and
     control characters (a newline in a name) shown as escapes, never a UnicodeEncodeError."""
@@ -143,6 +147,11 @@ def from_environment(exc: BaseException) -> AftersalesError | None:
     what to do; None for anything else (a bug, which keeps its traceback)."""
     if isinstance(exc, AftersalesError):
         return exc
+    if isinstance(exc, OSError) and getattr(exc, "standard_output", False):  # see cli._StandardOutput
+        if exc.errno == _errno.EPIPE:
+            return AftersalesError(f"{CLOSED_PIPE}。{WHOLE_OUTPUT}")
+        return AftersalesError(f"无法写入标准输出（命令的输出被重定向到的文件或设备）：{os_reason(exc)}。"
+                               "请把输出重定向到别处（如 > 结果.txt）后重试")
     if isinstance(exc, OSError):
         reason, todo = _REASONS.get(exc.errno, (exc.strerror or str(exc), "请检查该路径后重试"))
         where = [display(f) for f in (exc.filename, exc.filename2) if f is not None]

@@ -287,3 +287,15 @@ def test_jobs_are_never_more_than_the_profiles(tmp_path, monkeypatch):
         (folder / name).write_text("company: [", encoding="utf-8")  # fails fast: only the pool size matters
     assert main(["build", str(folder), "-o", str(tmp_path / "o"), "-j", "100000", "--no-site"]) == 2
     assert seen == [2]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_standard_output_is_named_as_such():
+    """`aftersales score P > /dev/full` (found by a stranger: 读写文件失败：磁盘空间不足, and no word of
+    which file)."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "generator.cli", "score", str(HUALAN)], stdout=full,
+                                stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2, result.stderr
+    assert "标准输出" in result.stderr and "磁盘空间不足" in result.stderr and "重定向" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr

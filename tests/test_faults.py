@@ -385,9 +385,12 @@ def _lost(files: dict, after) -> list[str]:
     pytest.param(("score", "--json", "company.yaml"), id="score-json"),
     pytest.param(("score", "company.yaml"), id="score-table"),
     pytest.param(("check", "company.yaml"), id="check"),
+    pytest.param(("build", "company.yaml", "other.yaml", "-o", "batch", "--no-site", "-j", "2"), id="batch"),
 ])
 def test_broken_pipe_like_head(scene, args):
-    """`aftersales score --json PROFILE | head -c 10`, literally, in bash; the tool's own exit status."""
+    """`aftersales score --json PROFILE | head -c 10`, literally, in bash; the tool's own exit status.
+    An exit 2 says the output was closed early (found by a stranger: stderr was empty)."""
+    scene.profile("other.yaml", QIHENG)
     status = scene.root / "status"
     line = " ".join(shlex.quote(a) for a in cli_command(*args))
     script = f"{line} | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}} > {q(status)}"
@@ -397,7 +400,9 @@ def test_broken_pipe_like_head(scene, args):
     result = finish(process, cli_command(*args), began, 120)
     result.code = int(status.read_text()) if status.exists() else None
     status.unlink(missing_ok=True)
-    expect(result, before, scene.photograph(), message_on_2=())
+    batch = args[0] == "build"
+    expect(result, before, scene.photograph(), message_on_2=("输出被提前关闭",), nothing_new_on_2=not batch,
+           complete=["batch/company", "batch/other"] if batch else ())
 
 
 @pytest.mark.parametrize("args", [
@@ -405,10 +410,13 @@ def test_broken_pipe_like_head(scene, args):
     pytest.param(("score", "company.yaml"), id="score-table"),
     pytest.param(("check", "company.yaml"), id="check"),
     pytest.param(("build", "company.yaml", "-o", "fresh", "--no-site"), id="build"),
+    pytest.param(("build", "company.yaml", "other.yaml", "-o", "fresh", "--no-site", "-j", "2"), id="batch"),
 ])
 def test_stdout_closed_before_the_tool_writes(scene, args):
     """The reader of stdout is gone before the first byte (e.g. `| true`): EPIPE on every write.
-    A build exits 0 with its output complete, or 2 having written nothing or a complete output."""
+    A build exits 0 with its output complete, or 2 having written nothing or a complete output;
+    an exit 2 says the output was closed early, and a batch builds every profile all the same."""
+    scene.profile("other.yaml", QIHENG)
     before = scene.photograph()
     began = time.monotonic()
     process = start(cli_command(*args), scene.root)
@@ -417,8 +425,12 @@ def test_stdout_closed_before_the_tool_writes(scene, args):
     build = args[0] == "build"
     # a build that could not report may still have written its output: then it must be complete
     written = build and (scene.root / "fresh").exists()
-    expect(result, before, scene.photograph(), outputs=["fresh"] if build else (), message_on_2=(),
-           nothing_new_on_2=not written, complete=["fresh"] if written else ())
+    batch = args[-1] == "2"
+    complete = (["fresh/company", "fresh/other"] if batch else ["fresh"]) if written else ()
+    expect(result, before, scene.photograph(), outputs=complete, message_on_2=("输出被提前关闭",),
+           nothing_new_on_2=not written, complete=complete)
+    if batch:
+        assert written, "the batch stopped building when its output was closed\n" + result.describe()
 
 
 @pytest.mark.parametrize("args", [
