@@ -387,8 +387,7 @@ def _build(args) -> int:
     single = len(paths) == 1 and not _is_dir(args.profiles[0])
     root = args.output or Path("build")
     jobs = [(path, args.output if single and args.output else root / safe_name(path.stem)) for path in paths]
-    if len({out for _, out in jobs}) < len(jobs):
-        raise AftersalesError("有多个档案文件名相同（去掉特殊字符后），它们的输出目录会冲突，请改名")
+    _one_folder_each(jobs)
     if not single and any(out.name == "portal" for _, out in jobs):
         raise AftersalesError("档案不能命名为 portal.yaml：portal 是企业一览的目录")
     cpus = os.cpu_count() or 1
@@ -426,6 +425,38 @@ def _batch_report(results: list, failed: list, portal: Path | None, portal_error
         for r in failed:
             print(f"  ✗ {display(r.path)}", file=sys.stderr)
     sys.stdout.flush()
+
+
+def _one_folder_each(jobs: list[tuple[Path, Path]]) -> None:
+    """Stop before building if two profiles would share an output folder: the same file listed twice
+    is told as such; different files are named with the folder they would share."""
+    from .errors import Problem
+
+    sharing: dict[Path, list[Path]] = {}
+    for path, out in jobs:
+        sharing.setdefault(out, []).append(path)
+    problems = []
+    for out, paths in sharing.items():
+        if len(paths) < 2:
+            continue
+        if all(_same_file(paths[0], other) for other in paths[1:]):
+            spelt = sorted({display(p) for p in paths})
+            written = f"（写作 {'、'.join(spelt)}）" if len(spelt) > 1 else ""
+            problems.append(Problem(f"同一个档案列出了 {len(paths)} 次{written}", display(paths[0]), hint="请只列一次"))
+        else:
+            problems.append(Problem(f"{'、'.join(display(p) for p in paths)} 都会生成到这个文件夹：文件夹名取自档案的"
+                                    "文件名，去掉扩展名和特殊字符", display(out), hint="请把档案改名，或分开构建并用 -o 各指定一个目录"))
+    if problems:
+        twice = all(p.message.startswith("同一个档案") for p in problems)
+        what = "有档案列出了不止一次" if twice else "有档案的输出目录相同，会互相覆盖"
+        raise AftersalesError(f"{what}；没有生成任何文件", problems)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # missing or unreadable: the same if spelt to the same place
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _QuietConsole():

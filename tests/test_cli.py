@@ -299,3 +299,22 @@ def test_a_full_standard_output_is_named_as_such():
     assert result.returncode == 2, result.stderr
     assert "标准输出" in result.stderr and "磁盘空间不足" in result.stderr and "重定向" in result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+@pytest.mark.parametrize("names,expected", [
+    (["p.yaml", "p.yaml"], "p.yaml: 同一个档案列出了 2 次（请只列一次）"),
+    (["p.yaml", "./sub/../p.yaml"], "同一个档案列出了 2 次（写作 p.yaml、sub/../p.yaml）"),
+    (["p.yaml", "p.yml"], "p.yaml、p.yml 都会生成到这个文件夹"),
+])
+def test_profiles_sharing_an_output_folder_are_named(tmp_path, monkeypatch, capsys, names, expected):
+    """Found by a stranger: `build base.yml base.yml` said only 有多个档案文件名相同…请改名."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    for name in ("p.yaml", "p.yml"):
+        (tmp_path / name).write_bytes(HUALAN.read_bytes())
+    assert main(["build", *names, "-o", "out", "--no-site"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert ("请只列一次" in err) == (names[1] != "p.yml") and ("out/p" in err) == (names[1] == "p.yml")
+    assert sorted(os.listdir(tmp_path)) == ["p.yaml", "p.yml", "sub"]
+
