@@ -381,8 +381,9 @@ def _build(args) -> int:
     from .batch import build_many
     from .build import safe_name, write_portal
 
-    if args.content is not None and not args.content.is_dir():
-        raise AftersalesError(f"--content 应为文件夹：{args.content}")
+    if args.content is not None:
+        for warning in _content_warnings(args.content):
+            print(f"⚠ {warning}", file=sys.stderr)
     paths = _profiles(args.profiles)
     single = len(paths) == 1 and not _is_dir(args.profiles[0])
     root = args.output or Path("build")
@@ -457,6 +458,53 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:  # missing or unreadable: the same if spelt to the same place
         return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _content_warnings(folder: Path) -> list[str]:
+    """Check a `--content` folder before building: it must be a folder, and a template named as one of
+    ours must be a file (else the build would silently use ours). Returns a warning for each
+    template (*.j2) that is named as none of ours and included by none of the folder's templates:
+    it is never used (a misspelt name)."""
+    import difflib
+
+    import jinja2
+    from jinja2 import meta
+
+    from .errors import Problem
+    from .paths import DOCUMENTS
+
+    if not folder.exists():
+        raise AftersalesError(f"--content 指定的文件夹 {display(folder)} 不存在",
+                              [Problem("请检查路径；内置模板在 " + display(DOCUMENTS), display(folder))])
+    if not folder.is_dir():
+        raise AftersalesError(f"--content 应为文件夹，{display(folder)} 是一个文件",
+                              [Problem("请给出存放模板（*.md.j2）的文件夹", display(folder))])
+    ours = sorted(p.relative_to(DOCUMENTS).as_posix() for p in DOCUMENTS.rglob("*.j2"))
+    for name in ours:
+        theirs = folder / name
+        if (theirs.exists() or theirs.is_symlink()) and not theirs.is_file():
+            kind = "是一个文件夹" if theirs.is_dir() else "不是可读的文件（例如指向不存在位置的符号链接）"
+            raise AftersalesError(f"--content 中的 {display(theirs)} {kind}，不是模板文件", [Problem(
+                f"与内置模板 {name} 同名的应是模板文件，否则构建会用内置模板；请改正或移走它", display(theirs))])
+    templates = sorted(p for p in folder.rglob("*.j2") if p.is_file())
+    included: set[str] = set()
+    for path in templates:
+        try:
+            found = meta.find_referenced_templates(jinja2.Environment().parse(path.read_text("utf-8", "replace")))
+            included |= set(found)
+        except jinja2.TemplateSyntaxError:  # told by the build if it is used
+            continue
+    if None in included:  # a name computed while rendering: which templates are used cannot be told
+        return []
+    warnings = []
+    for path in templates:
+        name = path.relative_to(folder).as_posix()
+        if name not in ours and name not in included:
+            close = difflib.get_close_matches(name, ours, n=1)
+            guess = f"是不是 {close[0]}？" if close else ""
+            warnings.append(f"--content 中的 {display(path)} 与内置模板都不同名，也没有被其中的模板包含，不会被使用"
+                            f"（{guess}内置模板的名字见 {display(DOCUMENTS)}）")
+    return warnings
 
 
 def _QuietConsole():

@@ -318,3 +318,28 @@ def test_profiles_sharing_an_output_folder_are_named(tmp_path, monkeypatch, caps
     assert ("请只列一次" in err) == (names[1] != "p.yml") and ("out/p" in err) == (names[1] == "p.yml")
     assert sorted(os.listdir(tmp_path)) == ["p.yaml", "p.yml", "sub"]
 
+
+def test_content_folder_mistakes_are_told(tmp_path, capsys):
+    """Found by a stranger: a missing --content folder was 应为文件夹, a folder named as a template and a
+    template named as none of ours were silently passed over."""
+    nope = tmp_path / "nope.yaml"  # the build fails after the folder's checks: nothing is built
+    assert main(["build", str(nope), "-o", str(tmp_path / "o"), "--content", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert f"--content 指定的文件夹 {tmp_path / 'missing'} 不存在" in err and "找不到文件" not in err
+    house = tmp_path / "house"
+    (house / "promise_body.md.j2").mkdir(parents=True)
+    assert main(["build", str(nope), "-o", str(tmp_path / "o"), "--content", str(house)]) == 2
+    err = capsys.readouterr().err
+    assert f"{house / 'promise_body.md.j2'} 是一个文件夹，不是模板文件" in err
+    (house / "promise_body.md.j2").rmdir()
+    (house / "unknown_doc.md.j2").write_text("x\n", encoding="utf-8")
+    (house / "promis.md.j2").write_text("x\n", encoding="utf-8")
+    (house / "extra.md.j2").write_text('{% include "helper.md.j2" %}\n', encoding="utf-8")
+    (house / "helper.md.j2").write_text("included, so used\n", encoding="utf-8")
+    assert main(["build", str(nope), "-o", str(tmp_path / "o"), "--content", str(house)]) == 2
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("⚠")]
+    assert len(warnings) == 3, warnings
+    assert all("不会被使用" in w and "content" in w and "documents" in w for w in warnings)
+    assert [w for w in warnings if "promis.md.j2" in w][0].count("是不是 promise.md.j2") == 1
+    assert any("unknown_doc.md.j2" in w for w in warnings) and any("extra.md.j2" in w for w in warnings)
+
