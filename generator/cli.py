@@ -141,8 +141,21 @@ def _silence_stdout() -> None:
 
 
 def _path(text: str) -> Path:
-    """A path as typed: `~` expanded even when the shell did not (a quoted or configured path)."""
+    """A path as typed: `~` expanded even when the shell did not (a quoted or configured path). An
+    empty one is refused: it would mean the working folder (`-o "$OUT"` with OUT unset)."""
+    if not text:
+        raise argparse.ArgumentTypeError("路径为空（也许是一个未设置的变量，如 \"$OUT\"）；请给出路径，"
+                                         "当前文件夹请写 .")
     return Path(os.path.expanduser(text))
+
+
+def _new_file(text: str) -> Path:
+    """A file to write: `-`, which some tools read as the standard output, is refused, not written
+    as a file of that name."""
+    if text == "-":
+        raise argparse.ArgumentTypeError("init 只写文件，不支持 -（标准输出）；请给出文件名，如 company.yaml"
+                                         "（确实要用 - 作文件名请写 ./-）")
+    return _path(text)
 
 
 def _jobs(text: str) -> int:
@@ -215,7 +228,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     init = sub.add_parser("init", help="写出带注释的企业档案模板")
-    init.add_argument("path", nargs="?", default="company.yaml", type=_path, help="写到哪里（默认 company.yaml）")
+    init.add_argument("path", nargs="?", default="company.yaml", type=_new_file, help="写到哪里（默认 company.yaml）")
     init.add_argument("--force", action="store_true", help="覆盖已有文件")
     init.add_argument("--industry", metavar="PACK",
                       help="按行业包预填服务时限：home-appliances、automobiles、online-retail、furniture、software-it、general")

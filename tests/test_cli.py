@@ -343,3 +343,15 @@ def test_content_folder_mistakes_are_told(tmp_path, capsys):
     assert [w for w in warnings if "promis.md.j2" in w][0].count("是不是 promise.md.j2") == 1
     assert any("unknown_doc.md.j2" in w for w in warnings) and any("extra.md.j2" in w for w in warnings)
 
+
+@pytest.mark.parametrize("args,expected", [
+    (["build", "x.yaml", "-o", ""], "参数 -o/--output：路径为空"),
+    (["build", ""], "参数 PROFILE：路径为空"),
+    (["build", "x.yaml", "--content", ""], "参数 --content：路径为空"),
+    (["init", "-"], "不支持 -（标准输出）"),
+])
+def test_an_empty_path_or_a_dash_is_refused(tmp_path, args, expected):
+    """Found by a stranger: -o "" (an unset $OUT) built into the working folder; init - wrote a file named -."""
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    assert os.listdir(tmp_path) == []
