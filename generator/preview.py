@@ -27,11 +27,13 @@ And the preview keeps answering whatever happens to the profile (`guard` again, 
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import logging
 import os
 import re
+import signal
 import socket
 from pathlib import Path
 
@@ -204,7 +206,8 @@ def serve_profile(profile: Path, port: int) -> None:
 
     bundle = make_bundle(profile)  # a profile with mistakes is reported before serving
     check_port(port)
-    with tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:
+    with contextlib.suppress(_Stopped), _stopped_like_ctrl_c(), \
+            tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:
         config = write_project(site_pages(bundle), Path(folder), bundle.profile.company.short_name, nav(bundle),
                                serve_profile=profile.resolve())
         logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -212,6 +215,37 @@ def serve_profile(profile: Path, port: int) -> None:
         quiet_jieba()
         print(f"预览：http://{HOST}:{port}/ （修改 {profile} 后自动更新，Ctrl+C 退出）", flush=True)
         serve(config, port)
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: MkDocs takes it for Ctrl+C; `serve_profile` then ends quietly."""
+
+
+@contextlib.contextmanager
+def _stopped_like_ctrl_c():
+    """SIGTERM (`timeout`, `kill`, a service manager) and SIGHUP (the terminal closed) stop the
+    preview as Ctrl+C does: MkDocs shuts its server down and the temporary folders are removed (the
+    default action ended the process at once, leaving them). Once: a second signal is ignored while
+    the preview cleans up. A signal already ignored (`nohup`) stays ignored; the previous handlers
+    come back afterwards."""
+    def stop(signum, frame):
+        for number in previous:
+            signal.signal(number, signal.SIG_IGN)
+        raise _Stopped
+
+    previous = {}
+    try:
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+                previous[number] = signal.signal(number, stop)
+    except ValueError:  # not the main thread: signals stay as they are
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _no_missing_pages(record: logging.LogRecord) -> bool:

@@ -552,3 +552,37 @@ def test_example_site_has_only_allowed_links_and_nothing_to_remove(hualan_built)
         text = page.read_text(encoding="utf-8")
         no_dangerous_url(text)
         assert safe_links(text) is text, page
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_preview_stopped_by_a_signal_removes_its_temporary_folders(tmp_path, signum):
+    """`timeout 5 aftersales serve P` (SIGTERM) or a closed terminal (SIGHUP) stops the preview as
+    Ctrl+C does: quietly, exit 0, its temporary folders removed (found by a stranger: they were left)."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", str(HUALAN), "--port", str(port)],
+                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert process.poll() is None, log.read_text(encoding="utf-8", errors="replace")
+        process.send_signal(signum)
+        code = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 0 and "Traceback" not in output and "已中断" not in output, output
+    assert [p.name for p in tmp.iterdir() if p.name.startswith(("aftersales-serve-", "mkdocs_"))] == []
