@@ -26,7 +26,7 @@ from .materials import counts
 from .paths import DOCUMENTS
 from .plan import Action, Path
 from .profile import Profile
-from .sandbox import Sandbox, explain, template_cycle_entry
+from .sandbox import CONTROL, CONTROL_HINT, Sandbox, explain, template_cycle_entry
 from .standard import Catalogue
 from .yamlload import load_yaml_file
 
@@ -182,7 +182,7 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
 
 def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) -> str:
     try:
-        return env.get_template(spec.template).render(context, doc=spec)
+        markdown = env.get_template(spec.template).render(context, doc=spec)
     except Exception as exc:  # RecursionError and MemoryError too: a template can cause them
         if content is None:
             raise  # our own templates: a bug, keep the traceback
@@ -198,18 +198,37 @@ def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) ->
         else:
             message, hint = explain(exc, folder)
         raise AftersalesError("自定义模板有误", [Problem(message, display(file), line, hint=hint)]) from None
+    found = CONTROL.search(markdown)  # every printed value was checked: written by a {% filter %} block, say
+    if found is not None:
+        if content is None:
+            raise AssertionError(f"{spec.template} wrote U+{ord(found.group()):04X}")  # ours: a bug
+        file = content / spec.template if (content / spec.template).is_file() else DOCUMENTS / spec.template
+        raise AftersalesError("自定义模板有误", [Problem(
+            f"模板 {spec.template} 或它包含的模板输出了不可见的控制字符 U+{ord(found.group()):04X}"
+            f"（在输出的第 {markdown.count(chr(10), 0, found.start()) + 1} 行）", display(file), hint=CONTROL_HINT)])
+    return markdown
 
 
 def _check_encoding(folder: FilePath) -> None:
-    """Every template (*.j2) in a consultant's folder is UTF-8 text (Jinja's error would not say which)."""
+    """Every template (*.j2) in a consultant's folder is UTF-8 text (Jinja's error would not say which)
+    without control characters (which would be written into the documents as they are)."""
+    problems = []
     for path in sorted(p for p in folder.rglob("*.j2") if p.is_file()):
         raw = path.read_bytes()
         try:
-            raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise AftersalesError("自定义模板有误", [Problem(
+            problems.append(Problem(
                 f"不是 UTF-8 编码（第 {exc.start + 1} 字节无法解码）", display(path), raw[: exc.start].count(b"\n") + 1,
-                hint="请在编辑器中以 UTF-8 编码另存")]) from None
+                hint="请在编辑器中以 UTF-8 编码另存"))
+            continue
+        for found in CONTROL.finditer(text):
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            problems.append(Problem(f"含有不可见的控制字符 U+{ord(found.group()):04X}", display(path),
+                                    text.count("\n", 0, found.start()) + 1, found.start() - line_start + 1,
+                                    hint="通常来自从其他软件复制的文字，请删除"))
+    if problems:
+        raise AftersalesError("自定义模板有误", problems)
 
 
 def _template_line(exc: BaseException, folder: FilePath) -> tuple[str, int] | None:

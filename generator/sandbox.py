@@ -51,14 +51,31 @@ MAX_DEPTH = 100  # nesting of lists, dicts and objects in a value that is printe
 MAX_SPEC = 1_000  # characters of one format specification ("{:>10}" has 3)
 
 _BITS_PER_DIGIT = math.log2(10)
+_TOO_MANY_DIGITS = 10 ** MAX_DIGITS  # the least number of MAX_DIGITS + 1 digits
 
 
 class LimitError(jinja2.TemplateRuntimeError):
-    """A template asked for something too large; the message is the user's, in Chinese."""
+    """A template asked for something too large, or wrote what a document cannot hold; the message is
+    the user's, in Chinese."""
 
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)  # jinja's TemplateError keeps it as `.message`
         self.hint = hint or "请检查模板中的重复（*）、乘方（**）、宽度或次数参数，以及在循环中不断加长的文字"
+
+
+# Characters no document may hold: control characters (a DOCX cannot, the Markdown and the site would
+# show them as garbage or drop them), and what UTF-8 cannot encode (as in yamlload._ILLEGAL).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+CONTROL_HINT = "模板只能输出文字；请删去模板中的控制字符或其转义（如 \\x07、\\0、\\u0000）"
+
+
+def control_error(text: str, what: str) -> LimitError | None:
+    """The error for the first control character in `text`, which `what` wrote; None when there is none."""
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    return LimitError(f"{what}含有不可见的控制字符 U+{ord(found.group()):04X}（第 {found.start() + 1} 个字符）",
+                      CONTROL_HINT)
 
 
 def _too_long(what: str, size: float, limit: int = MAX_TEXT, unit: str = "个字符") -> LimitError:
@@ -112,9 +129,13 @@ def _size(value: object, seen: dict, depth: int, limit: int) -> int:
 
 
 def _check_text(value, what: str = "这一步"):
-    """A result that is already made: refused when it is text over the bound (it will not grow further)."""
+    """A result that is already made: refused when it is text over the bound (it will not grow further),
+    or a whole number of more digits than allowed (`"9" * 4100 | int`, a sum)."""
     if isinstance(value, (str, bytes)) and len(value) > MAX_TEXT:
         raise _too_long(what, len(value))
+    if _is_int(value) and value.bit_length() > 13_000 and abs(value) >= _TOO_MANY_DIGITS:
+        digits = int(value.bit_length() * math.log10(2)) + 1  # one too many at most
+        raise _digits(what, digits - (abs(value) < 10 ** (digits - 1)))
     return value
 
 
@@ -522,7 +543,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     code_generator_class = _Compiler
     template_class = _Template
-    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    intercepted_binops = frozenset({"*", "**", "+", "-", "%"})  # "+" and "-": a number's digits, checked after
 
     def __init__(self, *args, finalize=None, **kwargs):
         if finalize is not None:
@@ -530,7 +551,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
             @functools.wraps(inner)
             def finalize(value):
-                return inner(_check_printable(value, "要输出的值"))
+                text = inner(_check_printable(value, "要输出的值"))
+                error = control_error(text, "要输出的值") if isinstance(text, str) else None
+                if error is not None:
+                    raise error
+                return text
         super().__init__(*args, finalize=finalize, **kwargs)
 
     def seal(self) -> "Sandbox":

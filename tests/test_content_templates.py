@@ -27,6 +27,9 @@ import pytest
 
 from conftest import HUALAN, ROOT
 from generator.cli import main
+from generator.paths import DOCUMENTS
+from generator.render import environment
+from generator.sandbox import LimitError
 
 CASES = int(os.environ.get("CONTENT_CASES", "40"))
 FIRST_SEED = int(os.environ.get("CONTENT_SEED", "0"))
@@ -130,6 +133,12 @@ DANGEROUS = {
     "macro_loop": ("{% macro m() %}{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx{% endfor %}{% endfor %}"
                    "{% endmacro %}{{ m() }}", "宏"),
     "pydantic_method": ("{{ p.model_dump_json(indent=100000000) }}", "沙箱不允许"),
+    "int_filter": ('{{ ("9" * 4001)|int }}', "数值过大：过滤器 int的结果有约 4,001 位（上限 4,000 位）"),
+    "int_filter_hex": ('{{ ("f" * 3400)|int(base=16) }}', "数值过大：过滤器 int"),
+    "int_plus": ('{% set n = ("9" * 4000)|int %}{{ n + n }}', "数值过大：运算（+）"),
+    "int_sum": ('{% set n = ("9" * 4000)|int %}{{ [n, n]|sum }}', "数值过大：过滤器 sum"),
+    "control_value": ('{{ "\\x00\\x07" }}', "要输出的值含有不可见的控制字符 U+0000"),
+    "control_markdown": ('{{ "a\\x07"|md }}', "要输出的值含有不可见的控制字符 U+0007（第 2 个字符）"),
 }
 
 
@@ -142,6 +151,49 @@ def test_dangerous_expression_is_a_located_error(tmp_path, previous, capsys, nam
     message = assert_located(err, house, "promise.md.j2", 3)
     assert said in message, message
     assert "内存不足" not in message and "-j" not in err  # refused before the memory was taken
+
+
+@pytest.mark.parametrize("code", [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF, 0xD800])
+def test_no_control_character_reaches_a_document(code):
+    """However a template writes one (an escape in a value, marked Markdown, a filter's result), a
+    control character is refused, never written into the Markdown (the DOCX dropped it, the Markdown
+    and the site kept it)."""
+    env = environment(DOCUMENTS, ROOT / "tests")
+    escape = f"\\u{code:04x}"
+    for template in (f'{{{{ "a{escape}" }}}}', f'{{{{ "a{escape}"|md }}}}', f'{{{{ "ab"|replace("b", "{escape}") }}}}',
+                     f'{{{{ "a%s" % "{escape}" }}}}'):
+        try:
+            shown = env.from_string(template).render()
+        except LimitError as caught:
+            assert f"控制字符 U+{code:04X}" in caught.message, template
+        else:  # a line break to literal() (U+000B, U+000C, U+001C–U+001E) in a value: shown as a space
+            assert shown == "a " and "|md" not in template and code in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E), template
+
+
+@pytest.mark.parametrize("digits", [1, 300, 3999, 4000, 4001, 4100, 4300])
+def test_whole_numbers_stop_at_4000_digits(digits):
+    env = environment(DOCUMENTS, ROOT / "tests")
+    for template in ('{{ ("9" * n)|int }}', '{{ ("9" * (n - 1))|int + 1 }}', '{{ 0 - ("9" * (n - 1))|int - 1 }}'):
+        if digits <= 4000:
+            assert len(env.from_string(template).render(n=digits).lstrip("-")) == digits
+        else:
+            with pytest.raises(LimitError, match="数值过大"):
+                env.from_string(template).render(n=digits)
+
+
+def test_a_raw_control_character_in_a_template_file_is_located(tmp_path, previous, capsys):
+    code, err, house = build_with(tmp_path, previous, {"promise_body.md.j2": "第一行\n正文\x07 \x1b[1m\n"}, capsys)
+    assert code == 2 and "Traceback" not in err
+    assert f"{house / 'promise_body.md.j2'}:2:3: 含有不可见的控制字符 U+0007" in err, err
+    assert f"{house / 'promise_body.md.j2'}:2:5: 含有不可见的控制字符 U+001B" in err, err
+
+
+def test_a_control_character_made_by_a_filter_block_names_the_template(tmp_path, previous, capsys):
+    template = '第一行\n{% filter replace("a", "\\x07") %}a{% endfilter %}\n'
+    code, err, house = build_with(tmp_path, previous, {"promise_body.md.j2": template}, capsys)
+    assert code == 2 and "Traceback" not in err
+    # the first document that includes it is the manual: the file it is in cannot be told from the output
+    assert "manual.md.j2: 模板 manual.md.j2 或它包含的模板输出了不可见的控制字符 U+0007" in err, err
 
 
 def test_the_strangers_case_in_a_small_address_space(tmp_path):
