@@ -371,9 +371,9 @@ def _xlsx_target(typed: str) -> Path:
     `build` treats one), wherever it points; the name must end in .xlsx."""
     from .errors import Problem
 
-    path = _path(typed)
     if not typed.strip():
         raise AftersalesError("--xlsx 缺少文件名", [Problem("请给出以 .xlsx 结尾的文件名，例如 “评分.xlsx”", "--xlsx")])
+    path = Path(os.path.expanduser(typed))
     if typed.endswith(("/", os.sep)) or path.is_dir() and not path.is_symlink():
         raise AftersalesError(f"--xlsx 给出的是文件夹，不是工作簿文件：{display(typed)}", [Problem(
             f"请给出文件名，例如 “{display(path / '评分.xlsx')}”", display(typed))])
