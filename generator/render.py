@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import clausetags
 from .assess import Assessment, covered_regions, excluded_reason, required_managers
-from .errors import AftersalesError, CatalogueError, Problem, display
+from .errors import AftersalesError, CatalogueError, CoverageError, Problem, display
 from .html_safety import ALLOWED_SCHEMES
 from .industry import Pack, pack_for
 from .markdown_text import Markdown, date, hours, literal, number, user_markdown
@@ -174,6 +174,7 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
     out = []
     for spec in document_specs():
         markdown = _render(env, spec, context, content)
+        _check_clause_tags(markdown, spec, catalogue, content)
         if spec.key == "manual":
             markdown = customise(markdown, profile.customisation)
         out.append(Document(spec, markdown, clausetags.sections(markdown)))
@@ -207,6 +208,49 @@ def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) ->
             f"模板 {spec.template} 或它包含的模板输出了不可见的控制字符 U+{ord(found.group()):04X}"
             f"（在输出的第 {markdown.count(chr(10), 0, found.start()) + 1} 行）", display(file), hint=CONTROL_HINT)])
     return markdown
+
+
+def _check_clause_tags(markdown: str, spec: DocumentSpec, catalogue: Catalogue, content: FilePath | None) -> None:
+    """Every clause a heading's `{clauses=…}` names exists, else an error at the template line that
+    holds the heading. The rendered text does not say which template (an included one, perhaps) wrote
+    a line, so the templates are searched for a heading tagged with the clause: those that also hold
+    the title's words if any do; when none holds the tag as written (a tag made by an expression), the
+    document's template is named as the one that includes it, not as the one that holds it."""
+    problems = []
+    for section in clausetags.sections(markdown):
+        for cid in section.clauses:
+            if cid in catalogue.clauses:
+                continue
+            message = f"标题 “{section.text}” 引用了不存在的条款 {cid}"
+            hint = "条款号见标准数据（content/standard/gbt27922-2011.yaml），或删去这个条款号"
+            found = _tagged_lines(cid, section.text, content)
+            problems += [Problem(message, display(file), line, column, hint=hint) for file, line, column in found]
+            if not found:
+                where = content / spec.template if content and (content / spec.template).is_file() else DOCUMENTS / spec.template
+                problems.append(Problem(f"模板 {spec.template} 或它包含的模板中的{message}（找不到写有它的模板行）",
+                                        display(where), hint=hint))
+    if problems:
+        raise CoverageError("文档模板的条款标记有误", problems)
+
+
+def _tagged_lines(cid: str, title: str, content: FilePath | None) -> list[tuple[FilePath, int, int]]:
+    """(file, line, column) of the template lines with a `{clauses=…}` tag naming `cid`: the
+    consultant's templates, then ours that they do not override; those with the title too, if any."""
+    tag = re.compile(r"\{clauses=([0-9.,\s]+)\}")
+    roots = [content] if content is not None else []
+    seen, found = set(), []
+    for root in [*roots, DOCUMENTS]:
+        for path in sorted(p for p in root.rglob("*.j2") if p.is_file()):
+            name = path.relative_to(root).as_posix()
+            if name in seen:
+                continue  # overridden by the consultant's template of that name
+            seen.add(name)
+            for row, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+                for match in tag.finditer(line):
+                    if cid in (part.strip() for part in match.group(1).split(",")):
+                        found.append((path, row, match.start() + 1, title in line))
+    titled = [f for f in found if f[3]]
+    return [f[:3] for f in (titled or found)]
 
 
 def _check_encoding(folder: FilePath) -> None:

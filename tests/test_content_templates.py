@@ -196,6 +196,41 @@ def test_a_control_character_made_by_a_filter_block_names_the_template(tmp_path,
     assert "manual.md.j2: 模板 manual.md.j2 或它包含的模板输出了不可见的控制字符 U+0007" in err, err
 
 
+def _heading_case(seed: int) -> tuple[dict[str, str], str, int, int, str, str]:
+    """House templates with one heading tagged with a clause that does not exist, somewhere in what
+    the promise includes: (files, the file holding it, its line, column, title, clause)."""
+    rng = random.Random(seed)
+    title = rng.choice(["新标题", "服务 承诺", "Service", "附加说明（试行）"])
+    bad = rng.choice(["99.9", "5.9", "5.1.1.9", "7", "5.2.4.1.1"])
+    ids = rng.sample(["5.1.1", "5.2.4", bad], rng.randint(1, 3)) if rng.random() < 0.5 else [bad]
+    if bad not in ids:
+        ids.append(bad)
+    before = "".join(rng.choice(["正文\n", "\n", "{# 注释 #}\n", "{% if true %}\n是\n{% endif %}\n"])
+                     for _ in range(rng.randint(0, 5)))
+    heading = f"{'#' * rng.randint(1, 3)} {title} {{clauses={','.join(ids)}}}"
+    holder = rng.choice(["promise_body.md.j2", "part.md.j2", "sub/part.md.j2"])
+    files = {holder: before + heading + "\n\n正文\n"}
+    if holder != "promise_body.md.j2":
+        files["promise_body.md.j2"] = f"第一行\n{{% include '{holder}' %}}\n"
+    return files, holder, before.count("\n") + 1, heading.index("{") + 1, title, bad
+
+
+@pytest.mark.parametrize("seed", range(FIRST_SEED, FIRST_SEED + 4))
+def test_a_bad_clause_in_an_included_heading_names_its_file_and_line(tmp_path, previous, capsys, seed):
+    files, holder, line, column, title, bad = _heading_case(seed)
+    code, err, house = build_with(tmp_path, previous, files, capsys)
+    assert code == 2 and "Traceback" not in err, err
+    assert f"{house / holder}:{line}:{column}: 标题 “{title}” 引用了不存在的条款 {bad}" in err, (files, err)
+    assert "manual.md.j2" not in err and "promise.md.j2" not in err, err
+
+
+def test_a_bad_clause_made_by_an_expression_names_the_includer_as_such(tmp_path, previous, capsys):
+    files = {"promise_body.md.j2": '正文\n\n# 新标题 {clauses={{ ["99", "9"]|join(".")|clause_ids }}}\n'}
+    code, err, house = build_with(tmp_path, previous, files, capsys)
+    assert code == 2 and "Traceback" not in err, err
+    assert "模板 manual.md.j2 或它包含的模板中的标题 “新标题” 引用了不存在的条款 99.9（找不到写有它的模板行）" in err, err
+
+
 def test_the_strangers_case_in_a_small_address_space(tmp_path):
     """The report: `{{ "x" * 1000000000 }}` in promise.md.j2 took 3 GB and ended in "内存不足 /
     <input>". Run as a user runs it, in 1.5 GB of address space (unbounded, the text and its escaped
