@@ -298,7 +298,8 @@ def _fingerprint(data: bytes) -> tuple[str, list]:
     info = book.properties
     put("properties", [info.title or "", info.subject or "", info.description or "", info.keywords or "",
                        info.category or "", info.contentStatus or "", info.identifier or "",
-                       [re.findall(rf"<{tag}>(.*?)</{tag}>", app, re.S) for tag in ("Company", "Manager")],
+                       [[v for v in re.findall(rf"<{tag}>(.*?)</{tag}>", app, re.S) if v.strip()]
+                        for tag in ("Company", "Manager")],  # Excel may write them empty
                        sorted((p.name, str(p.value)) for p in book.custom_doc_props if p.name != DIGEST_PROPERTY)])
     put("names", sorted((name, str(defined.attr_text)) for name, defined in book.defined_names.items()))
     put("protection", _protected(book.security, ("lockStructure", "lockWindows", "lockRevision")))
