@@ -334,17 +334,20 @@ def _remove_ours(out: Path, rel: str) -> None:
 
 def _remove_stale(out: Path) -> None:
     """Staging folders left inside `out` by a build that was killed (its process is gone): a folder
-    is one only if it is named so and holds the tag naming that process."""
+    is one only if it is named so and holds the tag naming that process, or (killed before or while
+    tagging it) is empty or holds nothing but the start of that tag."""
     for folder in out.glob(f"{STAGING_PREFIX}*"):
         pid = folder.name[len(STAGING_PREFIX):].split("-", 1)[0]
         if not (folder.is_dir() and not folder.is_symlink() and pid.isdigit()):
             continue
+        expected = f"aftersales staging {pid}\n"
         try:
             tag = (folder / STAGING_TAG).read_text(encoding="utf-8")
         except (OSError, ValueError):
-            tag = ""
-        empty = not tag and not any(folder.iterdir())  # killed before it was tagged
-        if (tag == f"aftersales staging {pid}\n" or empty) and not _alive(int(pid)):
+            tag = None
+        entries = [entry.name for entry in folder.iterdir()]
+        untagged = entries == [] or (entries == [STAGING_TAG] and tag is not None and expected.startswith(tag))
+        if (tag == expected or untagged) and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 

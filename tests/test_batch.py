@@ -73,6 +73,9 @@ def test_a_skipped_build_removes_what_a_killed_build_left(tmp_path, capsys):
         mine = out / f"{STAGING_PREFIX}{dead.pid}-mine"  # named so, but not tagged: the user's
         mine.mkdir()
         (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+        tagging = out / f"{STAGING_PREFIX}{dead.pid}-tagging"  # killed while writing its tag
+        tagging.mkdir()
+        (tagging / STAGING_TAG).write_text("aftersales stag", encoding="utf-8")
         capsys.readouterr()
         assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0
         assert "未变化，跳过" in capsys.readouterr().out
