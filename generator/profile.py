@@ -576,14 +576,40 @@ def validate(loaded: Loaded) -> Profile:
     try:
         profile = Profile.model_validate(loaded.data)
     except ValidationError as exc:
-        raise ProfileError(f"企业档案有 {exc.error_count()} 处问题", _problems(exc, loaded)) from None
+        _fail(_problems(exc, loaded), loaded)
     problems = ProblemList(loaded.file)
     for path, message in cross_field(profile):
         line, column = loaded.mark(path)
         problems.add(message, line=line, column=column, key_path=format_path(path))
     if problems:
-        raise ProfileError(f"企业档案有 {len(problems.items)} 处问题", problems.items)
+        _fail(problems.items, loaded)
     return profile
+
+
+def _fail(problems: list, loaded: Loaded) -> typing.NoReturn:
+    """Raise the profile's problems, and with them what is wrong in the text of each customisation
+    whose own entry is valid: the manual is rendered (and the rest of customisation checked: whether
+    its sections exist) only once the profile is, but a text's links, images and nesting are its own."""
+    problems = [*problems, *_text_problems(loaded)]
+    raise ProfileError(f"企业档案有 {len(problems)} 处问题", problems)
+
+
+def _text_problems(loaded: Loaded) -> list:
+    from .render import text_problems  # render reads profiles: imported when needed
+
+    entries = loaded.data.get("customisation") if isinstance(loaded.data, dict) else None
+    if not isinstance(entries, dict):
+        return []
+    problems = ProblemList(loaded.file)
+    for key, entry in entries.items():
+        try:
+            section = SectionText.model_validate(entry)
+        except ValidationError:
+            continue  # told with the schema's problems
+        line, column = loaded.mark(("customisation", key, "text"), key=True)
+        for message, hint in text_problems(section.text):
+            problems.add(message, line=line, column=column, key_path=f"customisation.{key}.text", hint=hint)
+    return problems.items
 
 
 def read_profile(path: str | Path, catalogue=None) -> tuple[Profile, Loaded]:
@@ -647,7 +673,7 @@ def check_references(profile: Profile, loaded: Loaded, catalogue) -> None:
             problems.add(f"材料编号 {material_id} 不存在", line=line, column=column,
                          key_path=f"readiness.materials.{material_id}", hint=f"材料编号为 {ids[0]}–{ids[-1]}")
     if problems:
-        raise ProfileError(f"企业档案有 {len(problems.items)} 处问题", problems.items)
+        _fail(problems.items, loaded)
 
 
 def _problems(exc: ValidationError, loaded: Loaded):

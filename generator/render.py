@@ -6,10 +6,12 @@ Markdown, HTML or template syntax.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import functools
 import re
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
@@ -325,6 +327,9 @@ def customise(markdown: str, customisation: dict) -> str:
             names.setdefault(name, i)
     problems, targets, texts = [], {}, {}
     for key, change in customisation.items():
+        texts[key], refused = _prepared(change.text)  # every text is checked, whatever its name's fate
+        problems += [Problem(message, key_path=f"customisation.{key}.text", hint=hint, path=("customisation", key, "text"))
+                     for message, hint in refused]
         if key not in names:
             close = difflib.get_close_matches(key, [s.text for s in sections], n=3, cutoff=0.3)
             hint = "是不是 " + "、".join(f"“{c}”" for c in close) + "？" if close else "章节号或标题见手册目录"
@@ -343,17 +348,6 @@ def customise(markdown: str, customisation: dict) -> str:
                 hint="每个章节只写一处：合并为一项，或分别写给互不包含的小节", path=("customisation", key)))
             continue
         targets[key] = index
-        try:
-            texts[key] = _user_markdown(change.text)
-        except _Refused as refused:
-            problems.append(Problem(str(refused), key_path=f"customisation.{key}.text", hint=refused.hint,
-                                    path=("customisation", key, "text")))
-    if problems:
-        raise AftersalesError("企业档案的 customisation 有误", problems)
-    for key, text in texts.items():  # the guard: a user's text never changes the manual's structure
-        if not _contained(text):
-            problems.append(Problem("这段文字会改变手册的结构（其后的章节会被吞掉）", key_path=f"customisation.{key}.text",
-                                    hint="请去掉其中的代码块标记（```）和过深的嵌套", path=("customisation", key, "text")))
     if problems:
         raise AftersalesError("企业档案的 customisation 有误", problems)
     for key in sorted(targets, key=lambda k: -targets[k]):  # from the last section up: earlier lines stay put
@@ -378,12 +372,72 @@ def _within(span: tuple[int, int], line: int) -> bool:
 
 
 class _Refused(ValueError):
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.hint = hint
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(problems[0][0])
+        self.problems = problems  # (message, hint) of each
+
+
+def text_problems(text: str) -> list[tuple[str, str]]:
+    """Everything refused in a user's customisation text, as (message, hint): empty when it is accepted."""
+    return _prepared(text)[1]
+
+
+def _prepared(text: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """A user's text as the manual's Markdown, or None and every reason it is refused."""
+    try:
+        made = _user_markdown(text)
+    except _Refused as refused:
+        return None, refused.problems
+    if not _contained(made):  # the guard: a user's text never changes the manual's structure
+        return None, [("这段文字会改变手册的结构（其后的章节会被吞掉）", "请去掉其中的代码块标记（```）和过深的嵌套")]
+    return made, []
 
 
 _MAX_NESTING = 8  # lists and quotes in a user's text (the parser stops reading a document nested deeper)
+_IMAGE_HINT = "手册正文只收文字；图片请在 Word 中插入，或作为附件提供"
+_LINK_HINT = "链接只能以 http://、https://、mailto: 或 tel: 开头"
+
+
+def _refusals(text: str, tokens) -> list[tuple[str, str]]:
+    """Every image and every link of a scheme not allowed in `text`, each with its line and column in
+    the text where it can be found there (markdown-it tells only the lines of a block), and nesting too deep."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    found: list[tuple[str, str]] = []
+    for block in (t for t in tokens if t.type == "inline"):
+        first, last = block.map if block.map else (0, len(lines))
+        cursor = starts[first]
+        for token in block.children or []:
+            if token.type == "image":
+                what, target, hint = "正文中不能插入图片", str(token.attrs.get("src", "")), _IMAGE_HINT
+            elif token.type == "link_open":
+                target = str(token.attrs.get("href", ""))
+                scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+                if scheme and scheme.group(1).lower() in ALLOWED_SCHEMES:
+                    continue
+                what, hint = f"不支持的链接 “{target[:60]}”", _LINK_HINT
+            else:
+                continue
+            at = -1
+            for needle in dict.fromkeys((target, urllib.parse.unquote(target))):
+                if needle:
+                    at = text.find(needle, cursor, starts[last])
+                    at = at if at >= 0 else text.find(needle, starts[first], starts[last])
+                if at >= 0:
+                    break
+            if at >= 0:
+                row = bisect.bisect_right(starts, at) - 1
+                cursor = at + 1
+                where = f"（正文第 {row + 1} 行第 {at - starts[row] + 1} 列）"
+            else:
+                where = f"（正文第 {first + 1} 行）"
+            if (what + where, hint) not in found:
+                found.append((what + where, hint))
+    if max((t.level for t in tokens), default=0) > _MAX_NESTING:
+        found.append(("正文中的列表或引用嵌套过深", f"嵌套不超过 {_MAX_NESTING} 层"))
+    return found
 
 
 def _user_markdown(text: str) -> str:
@@ -392,17 +446,9 @@ def _user_markdown(text: str) -> str:
     text = text.strip("\n")
     for _ in range(3):  # a heading made into a bold line cannot make another; checked all the same
         tokens = clausetags.parser(every_link=True).parse(text)
-        for token in (child for t in tokens for child in (t.children or [])):
-            if token.type == "image":
-                raise _Refused("正文中不能插入图片", "手册正文只收文字；图片请在 Word 中插入，或作为附件提供")
-            if token.type == "link_open":
-                href = str(token.attrs.get("href", ""))
-                scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", href)
-                if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
-                    raise _Refused(f"不支持的链接 “{href[:60]}”",
-                                   "链接只能以 http://、https://、mailto: 或 tel: 开头")
-        if max((t.level for t in tokens), default=0) > _MAX_NESTING:
-            raise _Refused("正文中的列表或引用嵌套过深", f"嵌套不超过 {_MAX_NESTING} 层")
+        refused = _refusals(text, tokens)  # all of the user's at once: the first time, the text is theirs
+        if refused:
+            raise _Refused(refused)
         fences = [t for t in tokens if t.type == "fence" and t.map]
         headings = [(t, tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open" and t.map]
         if not headings and not fences:
@@ -424,5 +470,5 @@ def _user_markdown(text: str) -> str:
                 lines[row] = lines[row].replace(marker, "\\" + marker, 1)
         text = "\n".join(lines)
     else:
-        raise _Refused("正文的标题格式无法处理", "请去掉正文中的 # 标题和 === / --- 下划线")
+        raise _Refused([("正文的标题格式无法处理", "请去掉正文中的 # 标题和 === / --- 下划线")])
     return user_markdown(text)

@@ -1,6 +1,8 @@
 """A consultant's own text and templates, kept across regeneration, and still treated as data."""
 from __future__ import annotations
 
+import re
+
 import docx
 import pytest
 
@@ -100,3 +102,78 @@ def test_user_text_shows_as_typed_on_site_and_docx(tmp_path):
     assert "\n#话题\n" in page
     site = manual_html(tmp_path / "out" / "site")
     assert "<b>x</b>" not in site and "<code>&lt;c&gt;</code>" in site and "<p>#话题</p>" in site
+
+
+# --- every problem at once ---------------------------------------------------------------------------
+SCHEMES = ["ftp://h/x", "javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "gopher://g", "ssh://s"]
+
+
+def _bad_texts(seed: int) -> tuple[str, list[tuple[str, int, int]], int]:
+    """customisation entries (YAML) whose texts hold bad links and images in random places, with every
+    (section, line, column) a problem must name, and how many entries have a mistake of their own."""
+    import random
+
+    rng = random.Random(seed)
+    entries, expected, broken = [], [], 0
+    for section in rng.sample(["13.2", "13.3", "16.5", "备件与收费", "5.1"], rng.randint(1, 4)):
+        lines = []
+        for row in range(rng.randint(1, 4)):
+            line = rng.choice(["", "正文。", "- 项目 ", "> 引用 ", "1. 第一 "] if row else ["正文。", "- 项目 "])
+            for _ in range(rng.randint(0, 3)):
+                kind = rng.random()
+                target = rng.choice(SCHEMES)
+                if kind < 0.15:
+                    line += f"![图](p{row}.png) "
+                    expected.append((section, row + 1, len(line) - len(f"p{row}.png) ") + 1))
+                elif kind < 0.3:
+                    line += "[好](https://example.com) "
+                else:
+                    line += f"[链接]({target}) "
+                    expected.append((section, row + 1, len(line) - len(target) - 1))
+            lines.append(line)
+        mode = "append"
+        if rng.random() < 0.3:
+            mode, broken = "bogus", broken + 1
+            expected = [e for e in expected if e[0] != section]  # its own entry is wrong: told first
+        body = "\n".join("      " + line for line in lines)
+        entries.append(f'  "{section}":\n    mode: {mode}\n    text: |\n{body}\n')
+    return "customisation:\n" + "".join(entries), expected, broken
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_every_bad_link_of_every_text_is_told_with_the_schemas_problems(tmp_path, seed):
+    from generator.errors import ProfileError
+    from generator.profile import load_profile
+
+    extra, expected, broken = _bad_texts(seed)
+    path = profile_with(tmp_path, extra)
+    if broken == 0 and not expected:
+        return
+    if broken == 0:  # and a mistake elsewhere in the profile, which used to hide them all
+        path.write_text(path.read_text(encoding="utf-8").replace("employees: 860", "employees: many", 1), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    problems = caught.value.problems
+    told = sorted((p.key_path.removeprefix("customisation.").removesuffix(".text"), *map(int, re.search(r"正文第 (\d+) 行第 (\d+) 列", p.message).groups()))
+                  for p in problems if p.key_path.endswith(".text"))
+    assert told == sorted(expected), "\n".join(p.render() for p in problems)
+    assert sum(p.key_path.endswith(".mode") for p in problems) == broken
+    assert broken or any(p.key_path == "company.employees" for p in problems)
+
+
+def test_the_strangers_profile_tells_all_four(tmp_path, capsys):
+    extra = """customisation:
+  "16.5": {mode: bogus, text: 追加}
+  "13.2": {text: "看 [a](https://ok) [b](mailto:x@y.z) [c](tel:1)"}
+  "99": {text: 不存在的章节}
+  "13.3": {text: "[x](ftp://h/x)"}
+"""
+    path = profile_with(tmp_path, extra)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "[customisation.16.5.mode]: 应为以下之一" in err and "不支持的链接 “ftp://h/x”（正文第 1 行第 5 列）" in err, err
+    # once the entries are valid, the sections are looked up too, with the texts' problems
+    path.write_text(path.read_text(encoding="utf-8").replace("mode: bogus", "mode: append"), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "手册中没有章节 “99”" in err and "不支持的链接 “ftp://h/x”" in err and "Traceback" not in err, err
