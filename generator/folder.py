@@ -175,6 +175,13 @@ def _plain(rel: object) -> bool:
             and all(part not in ("", ".", "..") for part in rel.split("/")))
 
 
+def _whose(path: Path, listed: bool) -> str:
+    """Why a file at a generated place is not ours: a symbolic link (always the user's), edited, or foreign."""
+    if path.is_symlink():
+        return f"是符号链接（指向 {os.readlink(path)}），符号链接总是您的"
+    return "生成后被修改过" if listed else "不是本工具生成的文件"
+
+
 def _is_ours(out: Path, rel: str, ours: dict[str, set[str]]) -> bool:
     """Whether `out/rel` is a file of the tool's, as written: listed with the content it has, a
     regular file (a symlink is the user's, wherever it points) reached through real folders only
@@ -242,7 +249,7 @@ def _keep_users(out: Path, entries: list[str], ours: dict[str, set[str]], stagin
             continue  # ours as written: replaced or removed
         (carry if _collision(staging, rel) is None else clash).append(rel)
     if clash and not rename:
-        problems = [Problem("生成后被修改过" if rel in ours else "不是本工具生成的文件", display(out / rel)) for rel in clash]
+        problems = [Problem(_whose(out / rel, rel in ours), display(out / rel)) for rel in clash]
         more = f"（共 {len(problems)} 个，下面是前 10 个）" if len(problems) > 10 else ""
         raise AftersalesError(
             f"输出目录 {display(out)} 中本工具要写的位置上有您的文件（生成后修改过，或不是本工具生成的）{more}；"

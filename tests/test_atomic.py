@@ -180,6 +180,7 @@ def test_a_symlink_where_the_tool_writes_is_the_users_even_with_the_same_content
     with pytest.raises(Exception) as stopped:
         write_owned(out, _fill("2"))
     assert "--keep-renamed" in stopped.value.message
+    assert [problem.message for problem in stopped.value.problems] == [f"是符号链接（指向 {copy}），符号链接总是您的"]
     assert (out / "a.docx").is_symlink()
     renamed: list = []
     write_owned(out, _fill("2"), keep_renamed=True, renamed=renamed)
