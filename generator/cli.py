@@ -350,9 +350,9 @@ def _serve(args) -> int:
 def _score(args) -> int:
     import json
 
-    from .scorecard import as_data, print_table, scorecard, write_xlsx
+    from .scorecard import as_data, print_table, scorecard, write_xlsx, xlsx_target
 
-    target = None if args.xlsx is None else _xlsx_target(args.xlsx)
+    target = None if args.xlsx is None else xlsx_target(args.xlsx)
     card = scorecard(args.profile)
     if target:
         write_xlsx(card, target)
@@ -363,31 +363,6 @@ def _score(args) -> int:
         if target:
             print(f"已写出 {display(target)}")
     return EXIT_OK
-
-
-def _xlsx_target(typed: str) -> Path:
-    """The workbook `score --xlsx` names, checked before anything is written: a name ending in a
-    slash (or an existing folder) is a folder; a symbolic link is the user's and never replaced (as
-    `build` treats one), wherever it points; the name must end in .xlsx."""
-    from .errors import Problem
-
-    if not typed.strip():
-        raise AftersalesError("--xlsx 缺少文件名", [Problem("请给出以 .xlsx 结尾的文件名，例如 “评分.xlsx”", "--xlsx")])
-    path = Path(os.path.expanduser(typed))
-    if typed.endswith(("/", os.sep)) or path.is_dir() and not path.is_symlink():
-        raise AftersalesError(f"--xlsx 给出的是文件夹，不是工作簿文件：{display(typed)}", [Problem(
-            f"请给出文件名，例如 “{display(path / '评分.xlsx')}”", display(typed))])
-    if path.is_symlink():
-        raise AftersalesError(
-            f"{display(path)} 是一个符号链接（指向 {display(os.readlink(path))}）；本工具不替换符号链接，没有写入",
-            [Problem("请用 --xlsx 直接给出工作簿本身的路径或另一个文件名，或删除这个链接后重试", display(path))])
-    if path.suffix.lower() != ".xlsx":
-        stem = path.stem if path.suffix else path.name  # "评分.csv" → "评分"; ".xlsx" alone is a name, not a suffix
-        stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
-        name = f"{stem}.xlsx" if stem.strip(". ") else "评分.xlsx"
-        raise AftersalesError(f"--xlsx 要写的是 Excel 工作簿，文件名应以 .xlsx 结尾：{display(typed)}", [Problem(
-            f"请改用 .xlsx 文件名，例如 “{display(path.with_name(name))}”", display(typed))])
-    return path
 
 
 def _build(args) -> int:

@@ -5,6 +5,7 @@ All three read the same Assessment and plan, so they agree with the DOCX on ever
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
@@ -112,10 +113,7 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
     from .folder import absolute, write_file
     from .workbook import format_table, save
 
-    path = absolute(target)
-    if path.suffix.lower() != ".xlsx" and not path.is_dir():  # a folder: folder.write_file says so
-        raise AftersalesError(f"--xlsx 要写的是 Excel 工作簿，文件名应以 .xlsx 结尾：{display(target)}", [Problem(
-            f"请改用 .xlsx 文件名，例如 “{display(FilePath(target).with_name(_xlsx_name(path)))}”", display(target))])
+    path = absolute(xlsx_target(str(target)))
     data = as_data(card)
     book = Workbook()
     summary = book.active
@@ -165,9 +163,27 @@ def _replaceable(path: FilePath, typed: FilePath) -> bool:
     return state == OURS
 
 
-def _xlsx_name(path: FilePath) -> str:
-    """`path`'s name with the suffix .xlsx (in place of another one)."""
-    return (path.stem if path.suffix else path.name) + ".xlsx"
+def xlsx_target(typed: str) -> FilePath:
+    """The workbook `score --xlsx` names, checked before anything is written: a name ending in a
+    slash (or an existing folder) is a folder; a symbolic link is the user's and never replaced (as
+    `build` treats one), wherever it points; the name must end in .xlsx."""
+    if not typed.strip():
+        raise AftersalesError("--xlsx 缺少文件名", [Problem("请给出以 .xlsx 结尾的文件名，例如 “评分.xlsx”", "--xlsx")])
+    path = FilePath(os.path.expanduser(typed))
+    if typed.endswith(("/", os.sep)) or path.is_dir() and not path.is_symlink():
+        raise AftersalesError(f"--xlsx 给出的是文件夹，不是工作簿文件：{display(typed)}", [Problem(
+            f"请给出文件名，例如 “{display(path / '评分.xlsx')}”", display(typed))])
+    if path.is_symlink():
+        raise AftersalesError(
+            f"{display(path)} 是一个符号链接（指向 {display(os.readlink(path))}）；本工具不替换符号链接，没有写入",
+            [Problem("请用 --xlsx 直接给出工作簿本身的路径或另一个文件名，或删除这个链接后重试", display(path))])
+    if path.suffix.lower() != ".xlsx":
+        stem = path.stem if path.suffix else path.name  # "评分.csv" → "评分"; ".xlsx" alone is a name, not a suffix
+        stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
+        name = f"{stem}.xlsx" if stem.strip(". ") else "评分.xlsx"
+        raise AftersalesError(f"--xlsx 要写的是 Excel 工作簿，文件名应以 .xlsx 结尾：{display(typed)}", [Problem(
+            f"请改用 .xlsx 文件名，例如 “{display(path.with_name(name))}”", display(typed))])
+    return path
 
 
 def _free_xlsx(path: FilePath) -> str:

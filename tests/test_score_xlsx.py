@@ -630,3 +630,15 @@ def test_the_xlsx_suffix_in_any_case(tmp_path, capsys):
     assert code == 0, err
     assert ownership(target) == OURS and load_workbook(target).sheetnames == ["汇总", "逐条评分", "整改计划"]
     assert score(capsys, YUNXUAN, target)[0] == 0
+
+
+@pytest.mark.parametrize("name, suggested", [("评分.csv", "评分.xlsx"), (".xlsx", "评分.xlsx"), ("x.xlsx.txt", "x.xlsx")])
+def test_the_library_call_checks_the_name_as_the_command_does(tmp_path, name, suggested):
+    """scorecard.write_xlsx, called from Python, refuses what `score --xlsx` refuses, with the same advice."""
+    from generator.errors import AftersalesError
+    from generator.scorecard import scorecard, write_xlsx
+
+    with pytest.raises(AftersalesError) as refused:
+        write_xlsx(scorecard(HUALAN), tmp_path / name)
+    assert f"“{tmp_path / suggested}”" in refused.value.problems[0].message
+    assert list(tmp_path.iterdir()) == []
