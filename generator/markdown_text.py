@@ -33,7 +33,7 @@ from .html_safety import URL_ATTRIBUTES, safe_links
 _INLINE = re.compile(r"([\\`*_\[\]{}#|!])")
 _LEADING = re.compile(r"^(\s*)([-+>]|\d+[.)])")
 _SETEXT = re.compile(r"\s*=+\s*")  # a line of only "=" underlines the line before it as a heading
-_TILDE_FENCE = re.compile(r"^(\s*)~(?=~~)")  # "~~~" opens a code block (in CommonMark; the site has no fences)
+_TILDE_FENCE = re.compile(r"^(\s*)~(?=~~)")  # "~~~" opens a code block
 _INDENT = re.compile(r"^[ \t]+")  # four columns of it open a code block
 _ATTRIBUTE_EQUALS = re.compile(rf"(?i)((?:{'|'.join(map(re.escape, URL_ATTRIBUTES))})\s*)=")
 _ATTRIBUTE_NAME = re.compile(rf"(?i)(?:{'|'.join(map(re.escape, URL_ATTRIBUTES))})\Z")
@@ -124,7 +124,7 @@ def _reference(ch: str) -> str:
 
 
 # --- a user's Markdown ---------------------------------------------------------------------------
-SITE_EXTENSIONS = ("tables", "attr_list", "md_in_html", "toc")  # as in site.mkdocs_config (a test compares)
+SITE_EXTENSIONS = ("tables", "attr_list", "md_in_html", "toc", "fenced_code")  # as in site.mkdocs_config (a test compares)
 _SITE_TAGS = {  # what Python-Markdown makes of Markdown, with the attributes it gives them
     "p": (), "em": (), "strong": (), "code": (), "pre": (), "ul": (), "ol": ("start",), "li": (),
     "blockquote": (), "a": ("href", "title"), "table": (), "thead": (), "tbody": (), "tr": (),
@@ -140,12 +140,13 @@ def user_markdown(text: str) -> str:
     Python-Markdown alone would take for a heading's underline, and CommonMark's backslash escapes
     and backslash line breaks (written the way the site reads them).
 
-    Code (spans and indented blocks) is left as it is: both renderers show it literally, and an
-    escape there would show. Where code is found is checked afterwards by parsing the result with
+    Code (spans, indented blocks and fenced blocks) is left as it is: both renderers show it
+    literally, and an escape there would show; a fence at the top level is written anew so that both
+    read it alike (`_fenced`), one inside a list or quote shows as typed (the site reads no fence there). Where code is found is checked afterwards by parsing the result with
     both renderers (markdown-it must read the same structure and text as in `text`; Python-Markdown
     must make no HTML of the user's and show every `<`, `&`, `{` and `}`); if either check fails, the
     text is escaped throughout instead, which is never HTML, only less faithful inside code."""
-    regions, underlines = _code_regions(text), _underlines(text)
+    regions, underlines = _code_regions(text), {**_underlines(text), **_nested_fences(text)}
     escaped = _escape(text, regions, underlines)
     if regions and not (_docx_reads_alike(text, escaped) and _site_reads_alike(text, escaped)):
         return _escape(text, [], underlines)
@@ -160,25 +161,63 @@ def _commonmark():
     return MarkdownIt("commonmark", {"html": False}).enable("table").disable(["autolink", "entity"])
 
 
-def _code_regions(text: str) -> list[tuple[int, int]]:
-    """Where code is in `text`, as (start, end) offsets: the lines of an indented code block (with
-    a list's or quote's markers, which are nothing to escape), and code spans within each run of
-    lines that are neither blank nor such a block."""
-    block = {row for token in _commonmark().parse(text)
-             if token.type == "code_block" and token.map for row in range(*token.map)}
-    regions: list[tuple[int, int]] = []
+def _code_regions(text: str) -> list[tuple[int, int, str | None]]:
+    """Where code is in `text`, as (start, end, what to write there: None for the text as it is): the
+    lines of an indented code block (with a list's or quote's markers, which are nothing to escape),
+    a fenced code block at the top level (written anew, see `_fenced`), and code spans within each
+    run of lines that are neither blank nor such a block."""
+    tokens = _commonmark().parse(text)
+    block = {row for token in tokens if token.type == "code_block" and token.map for row in range(*token.map)}
+    fences = {token.map[0]: token for token in tokens if token.type == "fence" and token.level == 0 and token.map}
+    fenced = {row for token in tokens if token.type == "fence" and token.map for row in range(*token.map)}
+    lines = text.split("\n")
+    regions: list[tuple[int, int, str | None]] = []
     start = run = 0
-    for row, line in enumerate(text.split("\n") + [""]):
-        if row in block or not line.strip():
+    for row, line in enumerate(lines + [""]):
+        if row in block or row in fenced or not line.strip():
             regions += _code_spans(text, run, max(start - 1, run))
             if row in block:
-                regions.append((start, start + len(line)))
+                regions.append((start, start + len(line), None))
+            elif row in fences:
+                last = min(fences[row].map[1], len(lines))  # the row after the block
+                end = start + sum(len(lines[r]) + 1 for r in range(row, last)) - 1
+                regions.append((start, min(end, len(text)), _fenced(fences[row].content)))
             run = start + len(line) + 1
         start += len(line) + 1
     return sorted(regions)
 
 
-def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _fenced(content: str) -> str:
+    """A fenced code block as both renderers read it alike (markdown-it, and Python-Markdown's
+    fenced_code, which wants the fence at the line's start and the same fence to close it): a line of
+    backticks longer than any that starts a line of the code, at the start of a line, between blank
+    lines, closed even if the user's was not (CommonMark's block then ran to the end of the text).
+    The info string ("```html") is left out: neither renderer shows it."""
+    if content and not content.endswith("\n"):
+        content += "\n"
+    longest = max((len(m.group(1)) for m in re.finditer(r"(?m)^[ \t]*(`+)", content)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"\n{fence}\n{content}{fence}\n"
+
+
+def _nested_fences(text: str) -> dict[int, str]:
+    """A fence inside a list or quote shows as typed: its markers are escaped (Python-Markdown reads
+    fences only at the start of a line, not indented, and so not inside a list or quote)."""
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    out = {}
+    for token in _commonmark().parse(text):
+        if token.type == "fence" and token.level > 0 and token.map:
+            for row in {token.map[0], token.map[1] - 1}:
+                line = text[starts[row]:starts[row + 1] - 1] if row + 1 < len(starts) else ""
+                at = line.find(token.markup[0] * 3)
+                if at >= 0:
+                    out[starts[row] + at] = "\\`" if token.markup[0] == "`" else "&#126;"
+    return out
+
+
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int, None]]:
     """Code spans in text[start:end], by CommonMark's rule: a run of backticks not escaped by a
     backslash opens one, which the next run of exactly as many backticks closes (inside a span a
     backslash escapes nothing)."""
@@ -199,7 +238,7 @@ def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         same = runs.get(opening - i, [])
         k = bisect.bisect_left(same, opening)
         if k < len(same):  # closed
-            spans.append((i, same[k] + opening - i))
+            spans.append((i, same[k] + opening - i, None))
             i = spans[-1][1]
         else:
             i = opening
@@ -234,14 +273,14 @@ def _underlines(text: str) -> dict[int, str]:
     return out
 
 
-def _escape(text: str, regions: list[tuple[int, int]], underlines: dict[int, str]) -> str:
-    out, i, bounds = [], 0, iter(regions + [(len(text), len(text))])
-    code_start, code_end = next(bounds)
+def _escape(text: str, regions: list[tuple[int, int, str | None]], underlines: dict[int, str]) -> str:
+    out, i, bounds = [], 0, iter(regions + [(len(text), len(text), None)])
+    code_start, code_end, written = next(bounds)
     while i < len(text):
         if i == code_start:
-            out.append(text[code_start:code_end])
+            out.append(text[code_start:code_end] if written is None else written)
             i = code_end
-            code_start, code_end = next(bounds)
+            code_start, code_end, written = next(bounds)
             continue
         ch, following = text[i], text[i + 1:i + 2]
         if i in underlines:
@@ -299,7 +338,10 @@ def _shape(tokens) -> list:
             else:
                 shape.append(token.content)
         else:
-            shape.append((token.type, token.tag, token.nesting, token.content if "code" in token.type else ""))
+            content = token.content if "code" in token.type or token.type == "fence" else ""
+            if token.type == "fence" and content and not content.endswith("\n"):
+                content += "\n"  # a fence left open at the end of the text, which _fenced closes
+            shape.append((token.type, token.tag, token.nesting, content))
     return shape
 
 

@@ -449,12 +449,12 @@ def _user_markdown(text: str) -> str:
         refused = _refusals(text, tokens)  # all of the user's at once: the first time, the text is theirs
         if refused:
             raise _Refused(refused)
-        fences = [t for t in tokens if t.type == "fence" and t.map]
+        fences = [t for t in tokens if t.type == "fence" and t.level > 0 and t.map]  # see markdown_text._fenced
         headings = [(t, tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open" and t.map]
         if not headings and not fences:
             break
         lines = text.split("\n")
-        for fence in fences:  # a code fence, closed or not, shows as typed (an open one would run to the end)
+        for fence in fences:  # inside a list or quote a fence shows as typed (the site reads none there)
             for row in {fence.map[0], fence.map[1] - 1}:
                 marker = fence.markup[0]
                 if marker * 3 in lines[row]:
