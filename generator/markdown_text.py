@@ -124,7 +124,7 @@ def _reference(ch: str) -> str:
 
 
 # --- a user's Markdown ---------------------------------------------------------------------------
-SITE_EXTENSIONS = ("tables", "attr_list", "md_in_html", "toc", "fenced_code")  # as in site.mkdocs_config (a test compares)
+SITE_EXTENSIONS = ("tables", "attr_list", "md_in_html", "toc", "fenced_code", "sane_lists")  # as in site.mkdocs_config (a test compares)
 _SITE_TAGS = {  # what Python-Markdown makes of Markdown, with the attributes it gives them
     "p": (), "em": (), "strong": (), "code": (), "pre": (), "ul": (), "ol": ("start",), "li": (),
     "blockquote": (), "a": ("href", "title"), "table": (), "thead": (), "tbody": (), "tr": (),
@@ -147,6 +147,8 @@ def user_markdown(text: str) -> str:
     must make no HTML of the user's and show every `<`, `&`, `{` and `}`); if either check fails, the
     text is escaped throughout instead, which is never HTML, only less faithful inside code."""
     regions, underlines = _code_regions(text), {**_underlines(text), **_nested_fences(text)}
+    for at in _list_starts(text):
+        underlines[at] = "\n" + underlines.get(at, text[at])
     escaped = _escape(text, regions, underlines)
     if regions and not (_docx_reads_alike(text, escaped) and _site_reads_alike(text, escaped)):
         return _escape(text, [], underlines)
@@ -198,6 +200,28 @@ def _fenced(content: str) -> str:
     longest = max((len(m.group(1)) for m in re.finditer(r"(?m)^[ \t]*(`+)", content)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"\n{fence}\n{content}{fence}\n"
+
+
+def _list_starts(text: str) -> list[int]:
+    """Where a blank line must go before a list at the top level for Python-Markdown to read it as
+    CommonMark does: after a paragraph (CommonMark lets a list interrupt one, Python-Markdown does not)
+    or after a list of the other kind (bulleted, numbered: CommonMark starts a new list; Python-Markdown,
+    with sane_lists, only after a blank line). Bulleted after bulleted ("- a" then "* b") is two lists
+    to CommonMark and one to Python-Markdown: the same bullets either way, so it is left as it is."""
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    out, before = [], None
+    for token in _commonmark().parse(text):
+        if token.level != 0 or token.nesting == -1:
+            continue
+        if token.type in ("bullet_list_open", "ordered_list_open") and token.map and token.map[0] > 0:
+            row = token.map[0]
+            follows = before is not None and before.map and before.map[1] == row  # no blank line between
+            if follows and not (before.type == token.type == "bullet_list_open"):
+                out.append(starts[row])
+        before = token if token.map else before
+    return out
 
 
 def _nested_fences(text: str) -> dict[int, str]:

@@ -39,7 +39,8 @@ def mkdocs_config(name: str, nav: list, docs_dir: str = "docs", site_dir: str = 
         # Chinese is segmented at build time by jieba, joined with U+200B; the separator splits on it
         # (and on CJK punctuation). lunr's own "zh" pipeline needs a Node segmenter, so it is not used.
         "plugins": [{"search": {"lang": "en", "separator": SEARCH_SEPARATOR}}],
-        "markdown_extensions": ["tables", "attr_list", "md_in_html", {"toc": {"permalink": True}}, "fenced_code"],
+        "markdown_extensions": ["tables", "attr_list", "md_in_html", {"toc": {"permalink": True}}, "fenced_code",
+                                "sane_lists"],
         "extra_css": ["stylesheets/extra.css"],
         "hooks": [hook.name for hook in HOOKS],
         "nav": nav,

@@ -351,3 +351,57 @@ def test_the_strangers_fence():
     manual = _customised("```html\n<i>code</i>\n```")
     assert _Pre(site_html(manual)).blocks == ["<i>code</i>\n"]
     assert _code_in_docx(docx_body(manual)) == ["<i>code</i>"]
+
+
+# --- lists: bulleted and numbered alike on both, whatever markers follow one another -------------------
+@st.composite
+def lists(draw) -> str:
+    """Lines of list items whose markers change (bulleted, numbered, task-like) and paragraphs, with
+    or without a blank line between."""
+    lines = draw(st.lists(st.tuples(
+        st.sampled_from(["- ", "* ", "+ ", "1. ", "2. ", "10. ", "- [ ] ", "- [x] ", ""]),
+        st.sampled_from(["任务", "ordered", "正文", "a <b>"])), min_size=1, max_size=6))
+    glue = draw(st.lists(st.sampled_from(["\n", "\n", "\n\n"]), min_size=len(lines), max_size=len(lines)))
+    return "".join(marker + text + sep for (marker, text), sep in zip(lines, glue)).strip("\n")
+
+
+class _Blocks(HTMLParser):
+    """(kind, text) of each paragraph ("p") and list item ("ul" or "ol", by its list) of a page."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.items, self.stack, self.open = [], [], False
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self.stack.append(tag)
+        elif tag == "li" or tag == "p" and not self.stack:
+            self.items.append([self.stack[-1] if tag == "li" else "p", ""])
+            self.open = True
+        elif tag.startswith("h"):
+            self.open = False
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol"):
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.open and self.items:
+            self.items[-1][1] += data
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lists())
+@example("- [ ] task\n1. ordered")
+@example("正文\n- a\n1. b\n* c")
+@example("1. a\n- b\n2. c")
+def test_a_list_is_bulleted_or_numbered_alike_on_both(text):
+    manual = _customised(text)
+    site = [(kind, fold(shown)) for kind, shown in _Blocks(site_html(manual)).items]
+    kinds = {"Body Text": "p", "List Bullet": "ul", "List Number": "ol"}
+    in_docx = [(kinds[p.style.name], fold(p.text)) for p in body_paragraphs(docx_body(manual))
+               if p.style.name in kinds]
+    assert site == in_docx, manual
+    assert ("ol", "ordered") not in in_docx or any(kind == "ol" for kind, _ in site)
