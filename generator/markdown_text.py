@@ -27,7 +27,8 @@ import re
 import string
 from html.parser import HTMLParser
 
-from .html_safety import URL_ATTRIBUTES, safe_links
+from .clausetags import parser
+from .html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
 
 # Characters escaped everywhere, and the ones that only matter at the start of a line.
 _INLINE = re.compile(r"([\\`*_\[\]{}#|!])")
@@ -129,7 +130,7 @@ _SITE_TAGS = {  # what Python-Markdown makes of Markdown, with the attributes it
     "p": (), "em": (), "strong": (), "code": (), "pre": (), "ul": (), "ol": ("start",), "li": (),
     "blockquote": (), "a": ("href", "title"), "table": (), "thead": (), "tbody": (), "tr": (),
     "th": ("style",), "td": ("style",), "br": (), "hr": ()}
-_SHOWN = "<&{}"  # characters whose every occurrence the site must show (none may become markup)
+_SHOWN = "<&{}\\"  # characters whose every occurrence the site must show (none may become markup or vanish)
 
 
 def user_markdown(text: str) -> str:
@@ -145,14 +146,42 @@ def user_markdown(text: str) -> str:
     read it alike (`_fenced`), one inside a list or quote shows as typed (the site reads no fence there). Where code is found is checked afterwards by parsing the result with
     both renderers (markdown-it must read the same structure and text as in `text`; Python-Markdown
     must make no HTML of the user's and show every `<`, `&`, `{` and `}`); if either check fails, the
-    text is escaped throughout instead, which is never HTML, only less faithful inside code."""
+    text is escaped throughout instead, which is never HTML, only less faithful inside code; and where
+    even that would be read apart, it becomes plain paragraphs (`_plain`) showing every character typed."""
     regions, underlines = _code_regions(text), {**_underlines(text), **_nested_fences(text)}
     for at in _list_starts(text):
         underlines[at] = "\n" + underlines.get(at, text[at])
     escaped = _escape(text, regions, underlines)
     if regions and not (_docx_reads_alike(text, escaped) and _site_reads_alike(text, escaped)):
-        return _escape(text, [], underlines)
+        escaped = _escape(text, [], underlines)
+        if not _shown_alike(escaped):  # the renderers still part somewhere: plain text, the same to both
+            escaped = _plain(text)
     return escaped
+
+
+def _shown_alike(made: str) -> bool:
+    """Whether both renderers make the same code blocks and spans of `made` and show the same count of
+    each character that marks structure (Python-Markdown making no HTML of its own)."""
+    import markdown
+
+    from . import clausetags
+
+    tokens = clausetags.parser().parse(made)
+    reader = _Reader()
+    reader.feed(markdown.markdown(made, extensions=list(SITE_EXTENSIONS)))
+    reader.close()
+    code = sum(part.type in ("code_inline", "code_block", "fence")
+               for token in tokens for part in [token, *(token.children or [])])
+    shown = "".join(_visible(tokens))
+    return (reader.only_markdown and reader.code == code
+            and all(reader.text.count(ch) == shown.count(ch) for ch in _SHOWN + "`~*-#>"))
+
+
+def _plain(text: str) -> str:
+    """`text` as plain paragraphs to both renderers: each line without its indentation, and every ASCII
+    punctuation character written as a character reference (no list, quote, code or emphasis)."""
+    return "\n".join("".join(f"&#{ord(ch)};" if ch in string.punctuation else ch for ch in line.strip())
+                     for line in text.split("\n"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -299,6 +328,7 @@ def _underlines(text: str) -> dict[int, str]:
 
 def _escape(text: str, regions: list[tuple[int, int, str | None]], underlines: dict[int, str]) -> str:
     out, i, bounds = [], 0, iter(regions + [(len(text), len(text), None)])
+    breaks = _backslash_breaks(text)
     code_start, code_end, written = next(bounds)
     while i < len(text):
         if i == code_start:
@@ -315,7 +345,7 @@ def _escape(text: str, regions: list[tuple[int, int, str | None]], underlines: d
             out.append("\\" + following if following in _BOTH_BACKSLASH else _reference(following))
             i += 2
             continue
-        if ch == "\\" and following == "\n" and text[i + 2:_line_end(text, i + 2)].strip():
+        if ch == "\\" and following == "\n" and i in breaks:
             out.append("  \n")  # CommonMark's line break, as Python-Markdown writes one (before another line)
             i += 2
             continue
@@ -331,9 +361,15 @@ def _escape(text: str, regions: list[tuple[int, int, str | None]], underlines: d
     return "".join(out)
 
 
-def _line_end(text: str, i: int) -> int:
-    end = text.find("\n", i)
-    return len(text) if end < 0 else end
+def _backslash_breaks(text: str) -> set[int]:
+    """Where a backslash ending a line is CommonMark's line break: on a line of a paragraph (or other
+    inline text) that is not its last. At the end of a paragraph, before a fence, list item or other
+    block that interrupts it, the backslash is text and shows as typed."""
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    return {starts[row + 1] - 2 for token in _commonmark().parse(text) if token.type == "inline" and token.map
+            for row in range(token.map[0], token.map[1] - 1) if text[starts[row + 1] - 2:starts[row + 1]] == "\\\n"}
 
 
 def _after_attribute_name(text: str, i: int) -> bool:
@@ -362,6 +398,8 @@ def _shape(tokens) -> list:
             else:
                 shape.append(token.content)
         else:
+            if token.type in ("hardbreak", "softbreak") and shape and isinstance(shape[-1], str):
+                shape[-1] = shape[-1].rstrip(" ")  # spaces before a line break show nowhere
             content = token.content if "code" in token.type or token.type == "fence" else ""
             if token.type == "fence" and content and not content.endswith("\n"):
                 content += "\n"  # a fence left open at the end of the text, which _fenced closes
@@ -383,6 +421,65 @@ def _site_reads_alike(text: str, escaped: str) -> bool:
             and all(reader.text.count(ch) == shown.count(ch) for ch in _SHOWN))
 
 
+def links_read_alike(markdown_text: str) -> bool:
+    """Whether the site and the DOCX read the same links in `markdown_text` (a user's text as made by
+    `user_markdown`): the same number, in order, each with the same shown text and the same address
+    (compared decoded, as markdown-it shows an address: the DOCX writes its encoded form, percent-encoded
+    and in punycode, a browser encodes the site's). Where CommonMark and Python-Markdown split a link
+    differently (a quote, a space, a parenthesis or angle brackets in the address, a title), one would
+    hide text or point elsewhere.
+    Every link must also still have an allowed scheme: an address in angle brackets, once its "<" is
+    escaped, is read by both as a relative address (which is not what the user typed)."""
+    import markdown
+
+    docx_links: list[tuple[str, str]] = []
+    for block in parser(every_link=True).parse(markdown_text):
+        shown = None
+        for token in block.children or []:
+            if token.type == "link_open":
+                docx_links.append((str(token.attrs.get("href", "")), ""))
+                shown = ""
+            elif token.type == "link_close" and shown is not None:
+                docx_links[-1], shown = (docx_links[-1][0], shown), None
+            elif shown is not None and token.type in ("text", "text_special", "code_inline"):
+                shown += token.content
+            elif shown is not None and token.type == "softbreak":
+                shown += "\n"
+    reader = _Links()
+    reader.feed(markdown.markdown(markdown_text, extensions=list(SITE_EXTENSIONS)))
+    reader.close()
+
+    decoded = parser(every_link=True).normalizeLinkText  # percent-encoding and punycode undone
+
+    def same(links):
+        return [(decoded(href), " ".join(text.split())) for href, text in links]
+    schemes = [re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", href) for href, _ in docx_links]
+    return (all(s and s.group(1).lower() in ALLOWED_SCHEMES for s in schemes)  # still the address typed
+            and same(docx_links) == same(reader.links))
+
+
+class _Links(HTMLParser):
+    """The links of a page: (href, shown text) of each."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self.inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append((dict(attrs).get("href") or "", ""))
+            self.inside = True
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.links[-1] = (self.links[-1][0], self.links[-1][1] + data)
+
+
 def _visible(tokens):
     for token in tokens:
         if token.type == "inline":
@@ -394,9 +491,10 @@ def _visible(tokens):
 class _Reader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.text, self.only_markdown = "", True
+        self.text, self.only_markdown, self.code = "", True, 0
 
     def handle_starttag(self, tag, attrs):
+        self.code += tag == "code"
         allowed = _SITE_TAGS.get(tag)
         if allowed is None or any(name not in allowed for name, _ in attrs):
             self.only_markdown = False

@@ -23,7 +23,7 @@ from .assess import Assessment, covered_regions, excluded_reason, required_manag
 from .errors import AftersalesError, CatalogueError, CoverageError, Problem, display
 from .html_safety import ALLOWED_SCHEMES
 from .industry import Pack, pack_for
-from .markdown_text import Markdown, date, hours, literal, number, user_markdown
+from .markdown_text import Markdown, date, hours, links_read_alike, literal, number, user_markdown
 from .materials import counts
 from .paths import DOCUMENTS
 from .plan import Action, Path
@@ -388,6 +388,9 @@ def _prepared(text: str) -> tuple[str | None, list[tuple[str, str]]]:
         made = _user_markdown(text)
     except _Refused as refused:
         return None, refused.problems
+    if not links_read_alike(made):
+        return None, [("其中的链接在网站上和 Word 文件中会被读成不同的网址或文字",
+                       "请写成 [文字](https://…) 的简单形式：网址中不要有空格、引号、尖括号 <> 或括号，不要加链接标题")]
     if not _contained(made):  # the guard: a user's text never changes the manual's structure
         return None, [("这段文字会改变手册的结构（其后的章节会被吞掉）", "请去掉其中的代码块标记（```）和过深的嵌套")]
     return made, []
