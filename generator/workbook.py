@@ -330,7 +330,10 @@ def _sheet_records(sheet, book) -> Iterable[tuple]:
     yield "names", sorted((name, str(defined.attr_text)) for name, defined in sheet.defined_names.items())
     yield ("view", sheet.freeze_panes, view.showGridLines is not False, bool(view.rightToLeft),
            view.showZeros is not False, view.showRowColHeaders is not False,
-           _colour(sheet.sheet_properties.tabColor), bool(sheet.sheet_format.zeroHeight))
+           _colour(sheet.sheet_properties.tabColor), bool(sheet.sheet_format.zeroHeight), bool(view.showFormulas))
+    yield "outline", (sorted((n, d.outlineLevel) for n, d in sheet.row_dimensions.items() if d.outlineLevel),
+                      sorted((n, d.outlineLevel) for d in sheet.column_dimensions.values()
+                             if d.outlineLevel and d.min and d.max for n in range(d.min, d.max + 1)))
     yield "filter", _xml(sheet.auto_filter)  # with its sort state
     yield "conditional formats", [(str(cf.sqref), [_xml(rule) for rule in cf.rules]) for cf in sheet.conditional_formatting]
     yield "differential styles", [_xml(style) for style in book._differential_styles.dxf]

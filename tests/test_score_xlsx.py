@@ -260,6 +260,18 @@ def _panes_frozen(book):
     book["汇总"].freeze_panes = "B2"
 
 
+def _formulas_shown(book):
+    book["逐条评分"].sheet_view.showFormulas = True
+
+
+def _rows_grouped(book):
+    book["逐条评分"].row_dimensions[4].outlineLevel = 1
+
+
+def _columns_grouped(book):
+    book["整改计划"].column_dimensions["D"].outlineLevel = 1
+
+
 def _autofilter(book):
     book["逐条评分"].auto_filter.ref = "A1:K22"
 
@@ -421,7 +433,7 @@ def _defined_name(book):
     book.defined_names["合计"] = DefinedName("合计", attr_text="'整改计划'!$H$2:$H$6")
 
 
-BOOK_EDITS = [_value, _cleared, _number, _date, _new_cell, _formula, _bold, _fill, _comment, _sheet_renamed, _new_sheet,
+BOOK_EDITS = [_formulas_shown, _rows_grouped, _columns_grouped, _value, _cleared, _number, _date, _new_cell, _formula, _bold, _fill, _comment, _sheet_renamed, _new_sheet,
               _row_hidden, _column_wider, _column_narrower, _default_width, _new_column_width, _row_height,
               _column_hidden, _panes_moved, _panes_unfrozen, _panes_frozen, _autofilter, _number_format, _decimals,
               _conditional_format, _validation, _sheet_protected, _sheet_password, _workbook_protected, _font_size,
