@@ -451,8 +451,9 @@ def _same_file(a: Path, b: Path) -> bool:
 def _content_warnings(folder: Path) -> list[str]:
     """Check a `--content` folder before building: it must be a folder, and a template named as one of
     ours must be a file (else the build would silently use ours). Returns a warning for each
-    template (*.j2) that is named as none of ours and included by none of the folder's templates:
-    it is never used (a misspelt name)."""
+    file (a template *.j2 named as none of ours, or any other file, such as "manual.md" or
+    "manual.md.j2 " with a space) included by none of the folder's templates: it is never used (a
+    misspelt name). Hidden files (".DS_Store") are passed over."""
     import difflib
 
     import jinja2
@@ -485,12 +486,15 @@ def _content_warnings(folder: Path) -> list[str]:
     if None in included:  # a name computed while rendering: which templates are used cannot be told
         return []
     warnings = []
-    for path in templates:
+    others = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".j2")
+                    and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    for path in templates + others:
         name = path.relative_to(folder).as_posix()
         if name not in ours and name not in included:
-            close = difflib.get_close_matches(name, ours, n=1)
+            close = difflib.get_close_matches(name.strip(), ours, n=1)
             guess = f"是不是 {close[0]}？" if close else ""
-            warnings.append(f"--content 中的 {display(path)} 与内置模板都不同名，也没有被其中的模板包含，不会被使用"
+            what = "与内置模板都不同名" if name.endswith(".j2") else "不是模板文件（模板的名字以 .j2 结尾）"
+            warnings.append(f"--content 中的 {display(path)} {what}，也没有被其中的模板包含，不会被使用"
                             f"（{guess}内置模板的名字见 {display(DOCUMENTS)}）")
     return warnings
 

@@ -336,9 +336,15 @@ def test_content_folder_mistakes_are_told(tmp_path, capsys):
     (house / "promis.md.j2").write_text("x\n", encoding="utf-8")
     (house / "extra.md.j2").write_text('{% include "helper.md.j2" %}\n', encoding="utf-8")
     (house / "helper.md.j2").write_text("included, so used\n", encoding="utf-8")
+    (house / "manual.md").write_text("x\n", encoding="utf-8")  # not a template: never used
+    (house / "promise.md.j2 ").write_text("x\n", encoding="utf-8")
+    (house / ".DS_Store").write_bytes(b"\0")  # hidden: passed over
     assert main(["build", str(nope), "-o", str(tmp_path / "o"), "--content", str(house)]) == 2
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("⚠")]
-    assert len(warnings) == 3, warnings
+    assert len(warnings) == 5, warnings
+    for name, guess in (("manual.md", "manual.md.j2"), ("promise.md.j2 ", "promise.md.j2")):
+        told = [w for w in warnings if f"{house / name} 不是模板文件" in w]
+        assert len(told) == 1 and f"是不是 {guess}？" in told[0], warnings
     assert all("不会被使用" in w and "content" in w and "documents" in w for w in warnings)
     assert [w for w in warnings if "promis.md.j2" in w][0].count("是不是 promise.md.j2") == 1
     assert any("unknown_doc.md.j2" in w for w in warnings) and any("extra.md.j2" in w for w in warnings)
