@@ -65,7 +65,8 @@ class LimitError(jinja2.TemplateRuntimeError):
 
 # Characters no document may hold: control characters (a DOCX cannot, the Markdown and the site would
 # show them as garbage or drop them), and what UTF-8 cannot encode (as in yamlload._ILLEGAL).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# control characters, and the bidirectional controls that make shown text lie about its order (as in a profile)
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
 CONTROL_HINT = "模板只能输出文字；请删去模板中的控制字符或其转义（如 \\x07、\\0、\\u0000）"
 
 
@@ -194,7 +195,8 @@ def _is_int(value) -> bool:
 
 def _digits(what: str, digits: float) -> LimitError:
     about = f"约 {digits:,.0f} 位" if digits < 1e15 else "天文数字般的位数"
-    return LimitError(f"数值过大：{what}的结果有{about}（上限 {MAX_DIGITS:,} 位）",
+    joint = " " if what[-1:].isascii() and what[-1:].isalnum() else ""  # "过滤器 int 的结果"
+    return LimitError(f"数值过大：{what}{joint}的结果有{about}（上限 {MAX_DIGITS:,} 位）",
                       "模板中的数应是文档用得到的数；请检查乘方（**）和循环中的连乘")
 
 
@@ -319,6 +321,16 @@ def _guard_sum(iterable, attribute=None, start=0):
     return items
 
 
+def _guard_number(value, *args, **kwargs):
+    """`int` / `float` of text: Python refuses text of over 4,300 digits, and Jinja then quietly gives 0
+    (a float gives inf), so the digits are counted first."""
+    if isinstance(value, (str, bytes)):
+        digits = sum(ch in b"0123456789" if isinstance(value, bytes) else ch.isdigit() for ch in value)
+        if digits > MAX_DIGITS:
+            raise _digits("数字文字转为数", digits)
+    return value
+
+
 def _guard_items(items, *args, **kwargs):
     """Our `cells` / `cn_list`: a list printed item by item, joined with a separator."""
     items = items if isinstance(items, (list, tuple)) else list(items)
@@ -336,11 +348,11 @@ _FILTER_GUARDS = {
     "center": _guard_center, "indent": _guard_indent, "format": _guard_format, "join": _guard_join,
     "replace": _guard_replace, "wordwrap": _guard_wordwrap, "urlize": _guard_urlize,
     "tojson": _guard_tojson, "batch": _guard_batch, "slice": _guard_slice, "sum": _guard_sum,
-    "cells": _guard_items, "cn_list": _guard_items,
+    "cells": _guard_items, "cn_list": _guard_items, "int": _guard_number, "float": _guard_number,
 }
 # Filters that look at a list without printing it: no guard (a list of a thousand references to one
 # long string is small; printing it is what is bounded).
-_NOT_PRINTING = {"abs", "attr", "count", "d", "default", "dictsort", "first", "float", "groupby", "int",
+_NOT_PRINTING = {"abs", "attr", "count", "d", "default", "dictsort", "first", "groupby",
                  "items", "last", "length", "list", "map", "min", "max", "random", "reject", "rejectattr",
                  "reverse", "round", "select", "selectattr", "sort", "unique", "filesizeformat"}
 
