@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .markdown_text import Duration, hours, number
 from .profile import Profile
 from .standard import Catalogue, Clause
 
@@ -171,11 +172,11 @@ def _on_record(profile: Profile, clause_id: str) -> Fact | None:
         "5.1.5.1": f"档案：{o.supervision.body}，专职 {o.supervision.full_time_staff} 人，"
                    f"每年巡检 {o.supervision.inspections_per_year} 次",
         "5.1.7": f"档案：服务理念已明确，服务目标 {len(profile.culture.targets)} 项",
-        "5.2.4": f"档案：{k.response_hours:g} 小时响应，城区 {k.onsite_hours_urban:g} 小时上门，"
-                 f"{k.repair_days:g} 天修复",
+        "5.2.4": f"档案：{hours(k.response_hours)}响应，城区 {hours(k.onsite_hours_urban)}上门，"
+                 f"{number(Duration(k.repair_days))} 天修复",
         "5.3.1": f"档案：服务后 {profile.customers.follow_up.within_days:g} 天内回访，"
                  f"回访比例 {profile.customers.follow_up.coverage:g}%",
-        "5.3.2": f"档案：投诉 {k.complaint_response_hours:g} 小时响应、{k.complaint_resolution_days:g} 天办结，"
+        "5.3.2": f"档案：投诉 {hours(k.complaint_response_hours)}响应、{number(Duration(k.complaint_resolution_days))} 天办结，"
                  f"渠道 {len(profile.customers.complaints.channels)} 个，升级 "
                  f"{len(profile.customers.complaints.escalation)} 级",
     }.get(clause_id)

@@ -355,11 +355,12 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
 
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # not in XML (DOCX)
-# Invisible characters that make shown text lie: the bidirectional embeddings, overrides and isolates
-# (a name that displays in another order than it is), and U+FEFF (a byte order mark inside a name:
+# Invisible characters that make shown text lie: the bidirectional embeddings, overrides, isolates and
+# marks (a name that displays in another order than it is), and U+FEFF (a byte order mark inside a name:
 # two names that look alike differ).
-_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff\u200e\u200f\u061c]")
 _INVISIBLE_NAMES = {**dict.fromkeys("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", "双向文字控制字符"),
+                    **dict.fromkeys("\u200e\u200f\u061c", "文字方向标记"),  # LRM, RLM, ALM: they move neighbours too
                     "\ufeff": "字节顺序标记（零宽不换行空格）"}
 _BREAKS = re.compile("\r\n?|[\n\x85\u2028\u2029]")  # every line terminator a reader may honour
 _NULLS = {"", "~", "null", "Null", "NULL"}

@@ -161,3 +161,16 @@ def test_a_tiny_response_time_is_not_promised_as_zero(tmp_path):
     promise = next(d for d in make_bundle(path).documents if d.key == "promise").markdown
     assert "接到您的服务请求后 1 分钟内响应" in promise and "0 分钟" not in promise
     assert "一般故障 0.01 天内修复" in promise
+
+
+def test_the_scorecard_tells_time_limits_as_the_documents_do(tmp_path):
+    """The scorecard's evidence line says a limit as the manual and promise say it (rounded up, in
+    minutes under an hour), not the float typed (found by a stranger: "1e-09 小时响应")."""
+    from generator.scorecard import as_data, scorecard
+
+    path = tmp_path / "p.yaml"
+    path.write_text(hualan_with("response_hours: 2", "response_hours: 1e-9")
+                    .replace("repair_days: 3", "repair_days: 0.0001"), encoding="utf-8")
+    basis = {line["clause"]: line["basis"] for line in as_data(scorecard(path))["lines"]}
+    assert "1 分钟响应" in basis["5.2.4"] and "0.01 天修复" in basis["5.2.4"], basis["5.2.4"]
+    assert "e-" not in str(basis)

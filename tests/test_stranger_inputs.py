@@ -207,7 +207,7 @@ def test_escaped_separators_in_quotes_are_line_breaks_and_cr_files_work():
 # Bidirectional controls make a name display in another order than it is; a byte order mark inside a
 # name makes two names that look alike differ. Refused like control characters, located.
 
-INVISIBLE = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF)]
+INVISIBLE = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x200E, 0x200F, 0x061C)]
 NAMED_VALUES = ["  short_name: 华澜电器\n", "  legal_name: 佛山市华澜电器有限公司\n", "  hotline: 400-830-6688\n"]
 
 
