@@ -412,15 +412,19 @@ def _refusals(text: str, tokens) -> list[tuple[str, str]]:
     for block in (t for t in tokens if t.type == "inline"):
         first, last = block.map if block.map else (0, len(lines))
         cursor = starts[first]
-        for token in block.children or []:
+        children = block.children or []
+        for k, token in enumerate(children):
             if token.type == "image":
                 what, target, hint = "正文中不能插入图片", str(token.attrs.get("src", "")), _IMAGE_HINT
             elif token.type == "link_open":
                 target = str(token.attrs.get("href", ""))
                 scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", target)
-                if scheme and scheme.group(1).lower() in ALLOWED_SCHEMES:
+                if not (scheme and scheme.group(1).lower() in ALLOWED_SCHEMES):
+                    what, hint = f"不支持的链接 “{target[:60]}”", _LINK_HINT
+                elif k + 1 < len(children) and children[k + 1].type == "link_close":  # [](…): nothing to click
+                    what, hint = f"链接 “{target[:60]}” 没有文字", "请在方括号中写上显示的文字：[文字](网址)"
+                else:
                     continue
-                what, hint = f"不支持的链接 “{target[:60]}”", _LINK_HINT
             else:
                 continue
             at = -1

@@ -483,3 +483,10 @@ def test_a_link_the_two_would_read_differently_is_refused_with_advice(text):
     with pytest.raises(AftersalesError) as refused:
         customise(MANUAL, {"1.1": SimpleNamespace(mode="append", text=text)})
     assert "网站上和 Word 文件中会被读成不同的网址或文字" in str(refused.value.problems)
+
+
+def test_a_link_without_text_is_refused_where_it_is():
+    """[](…) is an invisible link on the site and nothing in the DOCX."""
+    with pytest.raises(AftersalesError) as refused:
+        customise(MANUAL, {"1.1": SimpleNamespace(mode="append", text="前文\n后 [](https://e.cn/) 文")})
+    assert "链接 “https://e.cn/” 没有文字（正文第 2 行第 6 列）" in str(refused.value.problems)
