@@ -142,8 +142,9 @@ def _silence_stdout() -> None:
 
 def _path(text: str) -> Path:
     """A path as typed: `~` expanded even when the shell did not (a quoted or configured path). An
-    empty one is refused: it would mean the working folder (`-o "$OUT"` with OUT unset)."""
-    if not text:
+    empty one (or one of spaces only) is refused: it would mean the working folder (`-o "$OUT"` with
+    OUT unset)."""
+    if not text.strip():  # empty, or only spaces (a folder named " " is never what was meant)
         raise argparse.ArgumentTypeError("路径为空（也许是一个未设置的变量，如 \"$OUT\"）；请给出路径，"
                                          "当前文件夹请写 .")
     return Path(os.path.expanduser(text))

@@ -170,13 +170,17 @@ def xlsx_target(typed: str) -> FilePath:
     if not typed.strip():
         raise AftersalesError("--xlsx 缺少文件名", [Problem("请给出以 .xlsx 结尾的文件名，例如 “评分.xlsx”", "--xlsx")])
     path = FilePath(os.path.expanduser(typed))
-    if typed.endswith(("/", os.sep)) or path.is_dir() and not path.is_symlink():
+    if (typed.endswith(("/", os.sep)) or os.path.basename(typed) in (".", "..")
+            or path.is_dir() and not path.is_symlink()):
         raise AftersalesError(f"--xlsx 给出的是文件夹，不是工作簿文件：{display(typed)}", [Problem(
             f"请给出文件名，例如 “{display(path / '评分.xlsx')}”", display(typed))])
     if path.is_symlink():
         raise AftersalesError(
             f"{display(path)} 是一个符号链接（指向 {display(os.readlink(path))}）；本工具不替换符号链接，没有写入",
             [Problem("请用 --xlsx 直接给出工作簿本身的路径或另一个文件名，或删除这个链接后重试", display(path))])
+    if path.suffix.lower() == ".xlsx" and not path.stem.strip():  # "  .xlsx"
+        raise AftersalesError(f"--xlsx 的文件名只有空格：“{typed}”", [Problem(
+            f"请给出文件名，例如 “{display(path.with_name('评分.xlsx'))}”", display(typed))])
     if path.suffix.lower() != ".xlsx":
         stem = path.stem if path.suffix else path.name  # "评分.csv" → "评分"; ".xlsx" alone is a name, not a suffix
         stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem

@@ -352,6 +352,7 @@ def test_content_folder_mistakes_are_told(tmp_path, capsys):
 
 @pytest.mark.parametrize("args,expected", [
     (["build", "x.yaml", "-o", ""], "参数 -o/--output：路径为空"),
+    (["build", "x.yaml", "-o", "  "], "参数 -o/--output：路径为空"),
     (["build", ""], "参数 PROFILE：路径为空"),
     (["build", "x.yaml", "--content", ""], "参数 --content：路径为空"),
     (["init", "-"], "不支持 -（标准输出）"),

@@ -593,7 +593,7 @@ def test_a_symlink_to_our_own_workbook_is_kept(written, tmp_path, capsys, where)
     assert os.readlink(link) == (written.name if where == "same-folder" else str(written))
 
 
-@pytest.mark.parametrize("name", ["dir.xlsx/", "new/"])
+@pytest.mark.parametrize("name", ["dir.xlsx/", "new/", "a.xlsx/.", "a.xlsx/.."])
 def test_a_name_ending_in_a_slash_is_a_folder(tmp_path, capsys, name):
     """`--xlsx dir.xlsx/` names a folder: refused, not written as the file dir.xlsx."""
     code, err = score(capsys, HUALAN, f"{tmp_path}/{name}")
@@ -607,6 +607,14 @@ def test_an_empty_name_is_refused(tmp_path, capsys, monkeypatch, name):
     monkeypatch.chdir(tmp_path)
     code, err = score(capsys, HUALAN, name)
     assert code == 2 and "缺少文件名" in err and "Traceback" not in err, err
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["  .xlsx", " .XLSX"])
+def test_a_name_of_spaces_is_refused(tmp_path, capsys, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    code, err = score(capsys, HUALAN, name)
+    assert code == 2 and "文件名只有空格" in err and "评分.xlsx" in err and "Traceback" not in err, err
     assert os.listdir(tmp_path) == []
 
 
