@@ -588,7 +588,7 @@ def validate(loaded: Loaded) -> Profile:
 
 def _fail(problems: list, loaded: Loaded) -> typing.NoReturn:
     """Raise the profile's problems, and with them what is wrong in the text of each customisation
-    whose own entry is valid: the manual is rendered (and the rest of customisation checked: whether
+    that has one (whatever else is wrong with its entry, such as its mode): the manual is rendered (and the rest of customisation checked: whether
     its sections exist) only once the profile is, but a text's links, images and nesting are its own."""
     problems = [*problems, *_text_problems(loaded)]
     raise ProfileError(f"企业档案有 {len(problems)} 处问题", problems)
@@ -602,12 +602,11 @@ def _text_problems(loaded: Loaded) -> list:
         return []
     problems = ProblemList(loaded.file)
     for key, entry in entries.items():
-        try:
-            section = SectionText.model_validate(entry)
-        except ValidationError:
+        text = entry.get("text") if isinstance(entry, dict) else None
+        if not isinstance(text, str) or not text.strip():
             continue  # told with the schema's problems
         line, column = loaded.mark(("customisation", key, "text"), key=True)
-        for message, hint in text_problems(section.text):
+        for message, hint in text_problems(text):
             problems.add(message, line=line, column=column, key_path=f"customisation.{key}.text", hint=hint)
     return problems.items
 
