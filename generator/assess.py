@@ -13,10 +13,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .markdown_text import Duration, hours, number
 from .profile import Profile
 from .standard import Catalogue, Clause
+
+def exact(value: float | int | Fraction) -> Fraction:
+    """A number as the exact value written: 0.1 from YAML is 1/10, not the float nearest it."""
+    return value if isinstance(value, Fraction) else Fraction(str(value))
+
+
+def shown(value: Fraction, thresholds=()) -> float:
+    """A score for display, to 0.01: rounded half up (94.845 is 94.85, as by hand), but cut where
+    rounding would reach a threshold the exact value misses (79.996 is 79.99 beside 达标, never 80.00)."""
+    rounded = Fraction(math.floor(value * 100 + Fraction(1, 2)), 100)
+    if any(value < exact(t) <= rounded for t in thresholds):
+        rounded = Fraction(math.floor(value * 100), 100)
+    return float(rounded)
+
 
 STATUS_LABELS = {"implemented": "已落实", "partial": "部分落实", "missing": "未落实", None: "无证据"}
 EXCLUDED = "删减"
@@ -26,7 +41,7 @@ EXCLUDED = "删减"
 class ScoreLine:
     clause: Clause
     excluded_reason: str | None
-    credit: float  # 0..1 of the clause's points
+    credit: Fraction  # 0..1 of the clause's points, exact (2 of 3 samples conform: 2/3)
     basis: str  # why this credit, in Chinese
     status: str  # 已落实 / 部分落实 / 未落实 / 无证据 / 删减
     evidence: str
@@ -45,12 +60,17 @@ class ScoreLine:
         return 0.0 if self.excluded else self.points
 
     @property
+    def earned_exact(self) -> Fraction:
+        return Fraction(0) if self.excluded else exact(self.points) * self.credit
+
+    @property
     def earned(self) -> float:
-        return 0.0 if self.excluded else round(self.points * self.credit, 2)
+        """For display: rounded to 0.01 (a line decides no level)."""
+        return round(float(self.earned_exact), 2)
 
     @property
     def lost(self) -> float:
-        return 0.0 if self.excluded else round(self.points - self.earned, 2)
+        return 0.0 if self.excluded else round(float(exact(self.points) - self.earned_exact), 2)
 
 
 @dataclass(frozen=True)
@@ -77,13 +97,14 @@ class Assessment:
     deductions: int
     bonus: float
     bonus_note: str
-    score: float
+    score: float  # for display, to 0.01 (`shown`: never across a threshold the exact score misses)
     level: str
     level_note: str
     uncapped_level: str  # the level the score alone gives (differs when the one-year rule caps it)
     next_level: tuple[str, float] | None  # (name, points still needed)
     groups: list[Group] = field(default_factory=list)  # first-level indicators 5.1, 5.2, 5.3
     indicators: list[Group] = field(default_factory=list)  # second-level indicators 5.1.1 … 5.3.2
+    score_exact: Fraction = Fraction(0)  # what the level is decided on
 
     def line(self, clause_id: str) -> ScoreLine:
         return next(line for line in self.lines if line.clause.id == clause_id)
@@ -129,7 +150,7 @@ def covered_regions(profile: Profile) -> tuple[list[str], list[str]]:
 
 @dataclass(frozen=True)
 class Fact:
-    credit: float
+    credit: Fraction
     basis: str
     decides: bool  # True: the fact settles the clause; False: an upper bound on the self-assessment
 
@@ -139,26 +160,26 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
     s, r, caps = profile.staff, profile.resources, catalogue.scoring.fact_caps
     if clause_id == "5.1.2.2":
         need, have = required_managers(profile, catalogue), len(s.certified_managers)
-        return Fact(min(1.0, have / need),
+        return Fact(min(Fraction(1), Fraction(have, need)),
                     f"服务管理人员 {s.service_management_staff} 人，按 {catalogue.scoring.managers.ratio:.0%} "
                     f"应配管理师 {need} 名，实有 {have} 名", True)
     if clause_id == "5.1.2.1" and s.technicians > 0:
-        return Fact(s.qualified_technicians / s.technicians,
+        return Fact(Fraction(s.qualified_technicians, s.technicians),
                     f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，按不合格样本比例扣分", True)
     if clause_id == "5.1.1.2" and "全国" not in profile.company.sales_regions:
         covered, missing = covered_regions(profile)
         basis = f"销售区域 {len(covered) + len(missing)} 个，有服务网点的 {len(covered)} 个"
         if missing:
             basis += "（未覆盖：" + "、".join(missing) + "）"
-        return Fact(len(covered) / (len(covered) + len(missing)), basis, True)
+        return Fact(Fraction(len(covered), len(covered) + len(missing)), basis, True)
     if clause_id == "5.1.3.1" and (r.special_fund <= 0 or r.annual_budget <= 0):
-        return Fact(0.0, "未预备售后服务经费或专项经费（annual_budget / special_fund 为 0）", False)
+        return Fact(Fraction(0), "未预备售后服务经费或专项经费（annual_budget / special_fund 为 0）", False)
     if clause_id == "5.1.3.2" and not s.training_hours_per_year:
-        return Fact(caps["no_training_hours"], "档案未规定每人每年培训学时", False)
+        return Fact(exact(caps["no_training_hours"]), "档案未规定每人每年培训学时", False)
     if clause_id == "5.1.3.3" and not r.information_system:
-        return Fact(caps["no_information_system"], "档案中没有顾客信息系统", False)
+        return Fact(exact(caps["no_information_system"]), "档案中没有顾客信息系统", False)
     if clause_id == "5.3.1" and profile.customers.satisfaction_survey.last_result is None:
-        return Fact(caps["no_survey_result"], "尚无满意度调查结果", False)
+        return Fact(exact(caps["no_survey_result"]), "尚无满意度调查结果", False)
     return _on_record(profile, clause_id)
 
 
@@ -180,39 +201,39 @@ def _on_record(profile: Profile, clause_id: str) -> Fact | None:
                  f"渠道 {len(profile.customers.complaints.channels)} 个，升级 "
                  f"{len(profile.customers.complaints.escalation)} 级",
     }.get(clause_id)
-    return Fact(1.0, text, False) if text else None
+    return Fact(Fraction(1), text, False) if text else None
 
 
-def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> tuple[float, str, str, str]:
+def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> tuple[Fraction, str, str, str]:
     """(credit, basis, source, evidence) from the self-assessment."""
     entry = profile.readiness.self_assessment.get(clause.id)
     if entry is None:
-        return 0.0, "无自评和证据，按 0 分计", "none", ""
+        return Fraction(0), "无自评和证据，按 0 分计", "none", ""
     evidence = entry.evidence or ""
     if clause.sampled and entry.samples is not None:
         n, bad = entry.samples.checked, entry.samples.nonconforming
-        return 1 - bad / n, f"抽查 {n} 个样本，{bad} 个不符合，按比例扣分", "self", evidence
-    credit = catalogue.scoring.status_credit[entry.status]
+        return 1 - Fraction(bad, n), f"抽查 {n} 个样本，{bad} 个不符合，按比例扣分", "self", evidence
+    credit = exact(catalogue.scoring.status_credit[entry.status])
     return credit, f"自评{STATUS_LABELS[entry.status]}", "self", evidence
 
 
-def _status(credit: float) -> str:
+def _status(credit: Fraction) -> str:
     return STATUS_LABELS["implemented" if credit >= 1 else "partial" if credit > 0 else "missing"]
 
 
 def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreLine:
     reason = excluded_reason(profile, clause)
     if reason is not None:
-        return ScoreLine(clause, reason, 0.0, "按 6.2.2 删减", EXCLUDED, "", "excluded")
+        return ScoreLine(clause, reason, Fraction(0), "按 6.2.2 删减", EXCLUDED, "", "excluded")
     credit, basis, source, evidence = _self_assessed(profile, catalogue, clause)
     found = fact(profile, catalogue, clause.id)
     if found is not None and found.decides:
         credit, basis, source = found.credit, found.basis, "fact"
     elif found is not None and credit > found.credit:
-        credit, basis, source = found.credit, f"{basis}；{found.basis}，最多按 {found.credit:.0%} 计", "fact"
+        credit, basis, source = found.credit, f"{basis}；{found.basis}，最多按 {float(found.credit):.0%} 计", "fact"
     elif found is not None and source != "none":
         basis = f"{basis}；{found.basis}"
-    credit = max(0.0, min(1.0, credit))
+    credit = max(Fraction(0), min(Fraction(1), credit))
     status = STATUS_LABELS[None] if source == "none" else _status(credit)
     return ScoreLine(clause, None, credit, basis, status, evidence, source)
 
@@ -222,45 +243,49 @@ def assess(profile: Profile, catalogue: Catalogue) -> Assessment:
     rules = catalogue.scoring
     lines = [score_line(profile, catalogue, clause) for clause in catalogue.leaves()]
 
-    applicable = sum(l.applicable_points for l in lines)
-    earned = round(sum(l.earned for l in lines), 2)
-    normalised = round(earned / applicable * 100, 2) if applicable else 0.0
+    applicable = sum(exact(l.applicable_points) for l in lines)
+    earned = sum(l.earned_exact for l in lines)
+    normalised = earned / applicable * 100 if applicable else Fraction(0)
     deductions = len(profile.readiness.special_deductions)
     claimed = len(profile.readiness.bonuses)
     counted = min(claimed, rules.special_bonus.max_count)
-    bonus = counted * rules.special_bonus.points
+    bonus = counted * exact(rules.special_bonus.points)
     bonus_note = "未申请特别加分项" if not claimed else f"申请 {claimed} 项，计 {counted} 项"
     if claimed > counted:
         bonus_note += f"（标准规定特别加分项至多 {rules.special_bonus.max_count} 项）"
-    adjust = bonus - deductions * rules.special_deduction.points_each
+    adjust = bonus - deductions * exact(rules.special_deduction.points_each)
     if rules.settings.adjust_after_normalisation:
         score = normalised + adjust
     else:
-        score = (earned + adjust) / applicable * 100 if applicable else 0.0
-    score = round(max(0.0, min(100.0, score)), 2)
+        score = (earned + adjust) / applicable * 100 if applicable else Fraction(0)
+    score = max(Fraction(0), min(Fraction(100), score))  # exact: the level is decided on this
 
     uncapped, note = level_for(score, deductions, catalogue)
+    thresholds = [l.min for l in rules.levels]
     level = uncapped
     cap = _year_rule_cap(profile, catalogue, uncapped)
     if cap:
         level, note = rules.levels[-1].name, cap
     return Assessment(
-        lines, applicable, earned, normalised, deductions, bonus, bonus_note, score, level, note,
-        uncapped, _next_level(score, catalogue),
+        lines, float(applicable), shown(earned, thresholds), shown(normalised, thresholds), deductions, float(bonus), bonus_note,
+        shown(score, thresholds), level, note, uncapped, _next_level(score, catalogue),
         [_group(c, lines) for c in catalogue.indicators(2)],
         [_group(c, lines) for c in catalogue.indicators(3)],
+        score,
     )
 
 
-def level_for(score: float, deductions: int, catalogue: Catalogue) -> tuple[str, str]:
-    """The level a final score gives, with the reason, before certification-scheme caps."""
+def level_for(score: Fraction | float, deductions: int, catalogue: Catalogue) -> tuple[str, str]:
+    """The level a final score gives, with the reason, before certification-scheme caps. The score is
+    compared exactly (a float is taken as the decimal it shows) and said as `shown` says it."""
     rules = catalogue.scoring
+    score, thresholds = exact(score), [level.min for level in rules.levels]
     if deductions >= rules.special_deduction.fail_at:
         return rules.fail_name, f"特别扣分项 {deductions} 项，达到 {rules.special_deduction.fail_at} 项即不通过"
     for level in rules.levels:
-        if score >= level.min:
-            return level.name, f"得分 {score:g} ≥ {level.min:g}"
-    return rules.fail_name, f"得分 {score:g} 低于 {rules.levels[-1].min:g}"
+        if score >= exact(level.min):
+            return level.name, f"得分 {shown(score, thresholds):g} ≥ {level.min:g}"
+    return rules.fail_name, f"得分 {shown(score, thresholds):g} 低于 {rules.levels[-1].min:g}"
 
 
 def _year_rule_cap(profile: Profile, catalogue: Catalogue, level: str) -> str | None:
@@ -277,14 +302,15 @@ def _year_rule_cap(profile: Profile, catalogue: Catalogue, level: str) -> str | 
     return f"得分可评{level}，但认证方案要求达标满一年方可评星：{why}，本次最高为达标"
 
 
-def _next_level(score: float, catalogue: Catalogue) -> tuple[str, float] | None:
-    higher = [l for l in reversed(catalogue.scoring.levels) if l.min > score]
+def _next_level(score: Fraction, catalogue: Catalogue) -> tuple[str, float] | None:
+    """The next level up and the points still needed, rounded up to 0.01 (never "0" while short)."""
+    higher = [l for l in reversed(catalogue.scoring.levels) if exact(l.min) > score]
     if not higher:
         return None
-    return higher[0].name, round(higher[0].min - score, 2)
+    return higher[0].name, math.ceil((exact(higher[0].min) - score) * 100) / 100
 
 
 def _group(clause: Clause, lines: list[ScoreLine]) -> Group:
     mine = [l for l in lines if l.clause.id == clause.id or l.clause.id.startswith(clause.id + ".")]
     return Group(clause, sum(l.points for l in mine), sum(l.applicable_points for l in mine),
-                 round(sum(l.earned for l in mine), 2), tuple(mine))
+                 round(float(sum(l.earned_exact for l in mine)), 2), tuple(mine))

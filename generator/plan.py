@@ -9,9 +9,10 @@ knapsack, solved exactly by dynamic programming over hundredths of a point.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
-from .assess import Assessment, level_for
+from .assess import Assessment, exact, level_for
 from .profile import Profile
 from .standard import Catalogue
 
@@ -75,7 +76,7 @@ def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list
     """The least-effort set of actions that brings the score to `level`."""
     rules = catalogue.scoring
     threshold = next(l.min for l in rules.levels if l.name == level)
-    needed = round(threshold - assessment.score, 2)
+    needed = math.ceil((exact(threshold) - assessment.score_exact) * 100) / 100  # exact, rounded up
     must_fix = max(0, assessment.deductions - rules.special_deduction.fail_at + 1)
     if needed <= 0 and must_fix == 0:
         return Path(level, 0.0, [], True, "当前得分已达到")

@@ -7,11 +7,14 @@ and changes only what the case is about.
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import HUALAN
-from generator.assess import assess
+from generator.assess import assess, level_for, shown
 from generator.errors import ProfileError
 from generator.plan import plan
 from generator.profile import Profile, load_profile
@@ -105,6 +108,11 @@ CASES = [
     ("exactly 80", [missing("5.3.1", "5.2.4")], 80, "三星"),
     ("exactly 90", [missing("5.2.4", "5.1.4.2")], 90, "四星"),
     ("exactly 95", [missing("5.2.1")], 95, "五星"),
+    # Computed exactly, shown to 0.01 without crossing a threshold (hand: 5.3.2 is worth 13 points)
+    ("exactly 95 by samples", [samples("5.3.2", 13, 5)], 95, "五星"),  # 100 − 13 × 5/13
+    ("94.995 is four stars, shown 94.99", [samples("5.3.2", 200, 77)], 94.99, "四星"),  # 100 − 13 × 77/200
+    ("79.996 is 达标, shown 79.99", [missing("5.3.1", "5.2.4"), samples("5.3.2", 3250, 1)], 79.99, "达标"),
+    ("94.845 is shown 94.85 by rounding", [samples("5.3.2", 2600, 1031)], 94.85, "四星"),  # 100 − 1031/200
     ("94.99 is four stars", [missing("5.2.1"), technicians(400, 399)], 94.99, "四星"),
     ("99 with five deductions fails", [partial("5.1.5.2"), deductions(5)], 94, "不通过"),
     ("99 with four deductions", [partial("5.1.5.2"), deductions(4)], 95, "五星"),
@@ -131,6 +139,8 @@ def test_case(catalogue, name, changes, score, level):
     a = assess(profile, catalogue)
     assert a.score == pytest.approx(score, abs=0.001)
     assert a.level == level
+    if a.level_note.startswith("得分"):  # the note says the score as shown beside the level
+        assert a.level_note.startswith(f"得分 {score:g} "), a.level_note
 
 
 def test_bonus_cap_is_explained(catalogue):
@@ -203,3 +213,17 @@ def test_samples_only_on_sampled_clauses(tmp_path, catalogue):
     _, problems = problems_after(tmp_path, catalogue, '"5.1.6": {status: implemented, evidence: 纠正预防措施单 12 份}',
                                  '"5.1.6": {status: implemented, samples: {checked: 5, nonconforming: 1}}')
     assert problems[0].message == "条款 5.1.6 不按样本评分，不能填写 samples"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.fractions(min_value=0, max_value=100, max_denominator=100_000))
+def test_a_shown_score_never_contradicts_its_level(score):
+    """Whatever the exact score, the number shown beside the level gives that same level, and it is
+    the exact score rounded to 0.01 or, near a threshold, cut to it: never more than 0.01 away."""
+    from generator.standard import load_catalogue
+
+    catalogue = load_catalogue()
+    thresholds = [level.min for level in catalogue.scoring.levels]
+    display = shown(score, thresholds)
+    assert level_for(display, 0, catalogue)[0] == level_for(score, 0, catalogue)[0], (score, display)
+    assert abs(Fraction(str(display)) - score) < Fraction(1, 100)
