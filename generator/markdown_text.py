@@ -164,9 +164,7 @@ def _shown_alike(made: str) -> bool:
     each character that marks structure (Python-Markdown making no HTML of its own)."""
     import markdown
 
-    from . import clausetags
-
-    tokens = clausetags.parser().parse(made)
+    tokens = parser().parse(made)
     reader = _Reader()
     reader.feed(markdown.markdown(made, extensions=list(SITE_EXTENSIONS)))
     reader.close()
@@ -382,9 +380,7 @@ def _after_attribute_name(text: str, i: int) -> bool:
 
 def _docx_reads_alike(text: str, escaped: str) -> bool:
     """Whether markdown-it reads `escaped` as the user's `text`: the same blocks, inline markup and text."""
-    from . import clausetags
-
-    return _shape(_commonmark().parse(text)) == _shape(clausetags.parser().parse(escaped))
+    return _shape(_commonmark().parse(text)) == _shape(parser().parse(escaped))
 
 
 def _shape(tokens) -> list:
@@ -445,9 +441,7 @@ def links_read_alike(markdown_text: str) -> bool:
                 shown += token.content
             elif shown is not None and token.type == "softbreak":
                 shown += "\n"
-    reader = _Links()
-    reader.feed(markdown.markdown(markdown_text, extensions=list(SITE_EXTENSIONS)))
-    reader.close()
+    site_links = page_links(markdown.markdown(markdown_text, extensions=list(SITE_EXTENSIONS)))
 
     decoded = parser(every_link=True).normalizeLinkText  # percent-encoding and punycode undone
 
@@ -455,11 +449,18 @@ def links_read_alike(markdown_text: str) -> bool:
         return [(decoded(href), " ".join(text.split())) for href, text in links]
     schemes = [re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", href) for href, _ in docx_links]
     return (all(s and s.group(1).lower() in ALLOWED_SCHEMES for s in schemes)  # still the address typed
-            and same(docx_links) == same(reader.links))
+            and same(docx_links) == same(site_links))
+
+
+def page_links(page: str) -> list[tuple[str, str]]:
+    """The links of an HTML page: (href, shown text) of each, in order."""
+    reader = _Links()
+    reader.feed(page)
+    reader.close()
+    return reader.links
 
 
 class _Links(HTMLParser):
-    """The links of a page: (href, shown text) of each."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

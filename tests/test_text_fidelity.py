@@ -24,7 +24,7 @@ from generator import clausetags
 from generator.docx_writer import DocxMeta, write_docx
 from generator.errors import AftersalesError
 from generator.html_safety import safe_links
-from generator.markdown_text import SITE_EXTENSIONS, literal, user_markdown
+from generator.markdown_text import SITE_EXTENSIONS, literal, page_links, user_markdown
 from generator.render import customise
 from generator.site import mkdocs_config
 from generator.wide_lines import join_wide_lines
@@ -436,26 +436,6 @@ def _docx_links(document) -> list[tuple[str, str]]:
             for link in document.element.body.iter(qn("w:hyperlink"))]
 
 
-class _SiteLinks(HTMLParser):
-    def __init__(self, page: str):
-        super().__init__(convert_charrefs=True)
-        self.links, self.inside = [], False
-        self.feed(page)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a" and "headerlink" not in (dict(attrs).get("class") or ""):
-            self.links.append([dict(attrs).get("href") or "", ""])
-            self.inside = True
-
-    def handle_endtag(self, tag):
-        self.inside = self.inside and tag != "a"
-
-    def handle_data(self, data):
-        if self.inside:
-            self.links[-1][1] += data
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(LINKY)
 @example('[a](https://e.cn/"x 后文 [b](https://e.cn "y")')  # the site hid the rest of the paragraph
@@ -469,8 +449,8 @@ def test_an_accepted_link_is_the_same_link_on_the_site_and_in_the_docx(text):
     quotes, spaces, brackets and titles in an address differently, which showed different links."""
     manual = _customised(text)
     decoded = clausetags.parser().normalizeLinkText
-    site = [(decoded(href), fold(shown)) for href, shown in _SiteLinks(site_html(manual)).links
-            if not href.startswith("#")]
+    site = [(decoded(href), fold(shown)) for href, shown in page_links(site_html(manual))
+            if not href.startswith("#")]  # not the headings' permalinks
     in_docx = [(decoded(href), fold(shown)) for href, shown in _docx_links(docx_body(manual))]
     assert site == in_docx
     assert all(re.match(r"(?i)(https?|mailto|tel):", href) for href, _ in site)  # never relative (a strict build fails)
