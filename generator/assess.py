@@ -1,14 +1,15 @@
 """Score a profile by the standard's own method (GB/T 27922-2011 ch. 6). Pure: no I/O.
 
-Per scored clause: excluded (删减) where the catalogue allows it and the company says so (in
-`arrangements` or `readiness.exclusions`); otherwise a credit in [0, 1]. Profile facts decide a
-clause where they settle it (5.1.2.2 managers, 5.1.2.1 qualified technicians, 5.1.1.2 outlet
-coverage), cap it where they only show a precondition is missing, and the self-assessment decides
-the rest: a clause checked on samples loses points in proportion to the nonconforming samples, a
-qualitative one by its status; a clause with neither scores 0, "no evidence". Then
-评分 = 实际得分 / 涉及项总分值 × 100, ±1 per special deduction and bonus, and the level.
-The gap plan (`plan.py`) works from the lines computed here.
-"""
+Every rule and its source is in content/standard/scoring.yaml. Per scored clause: excluded (删减,
+6.2.2) where the catalogue allows it and the company says so (in `arrangements` or
+`readiness.exclusions`); otherwise a credit in [0, 1], exact. The self-assessment gives it: a clause
+checked on samples loses points in proportion to the nonconforming samples, a qualitative one loses
+its whole value for a nonconformity (部分落实 earns 0 unless the labelled half-credit option is on);
+a clause with neither scores 0, "no evidence". Profile facts that count something (managers,
+qualified technicians, sales regions served) are evidence too: the lower of the two counts. Facts
+that show a missing precondition cap the self-assessment. Then 评分 = 实际得分 / 涉及项总分值 × 100,
+±1 per special deduction and bonus, and the level, decided on the exact score.
+The gap plan (`plan.py`) works from the lines computed here."""
 from __future__ import annotations
 
 import math
@@ -105,6 +106,13 @@ class Assessment:
     groups: list[Group] = field(default_factory=list)  # first-level indicators 5.1, 5.2, 5.3
     indicators: list[Group] = field(default_factory=list)  # second-level indicators 5.1.1 … 5.3.2
     score_exact: Fraction = Fraction(0)  # what the level is decided on
+    without_bonus: tuple[float, str] | None = None  # (score, level) if the disputed bonus is not counted
+    losses: list[tuple[str, Fraction]] = field(default_factory=list)  # from 100 to the score, exactly
+
+    @property
+    def losses_shown(self) -> list[tuple[str, float]]:
+        """Each loss for display (to 0.01, half up); the total is 100 − the score as shown."""
+        return [(label, round(float(value), 2)) for label, value in self.losses]
 
     def line(self, clause_id: str) -> ScoreLine:
         return next(line for line in self.lines if line.clause.id == clause_id)
@@ -137,49 +145,69 @@ def excluded_reason(profile: Profile, clause: Clause) -> str | None:
 
 
 def required_managers(profile: Profile, catalogue: Catalogue) -> int:
+    """售后服务管理师 the company should have (scoring.yaml `managers`: a ratio of the service
+    management staff, rounded up, at least the minimum), counted exactly: 10 % of 12 is 2."""
     rule = catalogue.scoring.managers
-    return max(rule.minimum, math.ceil(rule.ratio * profile.staff.service_management_staff - 1e-9))
+    return max(rule.minimum, math.ceil(exact(rule.ratio) * profile.staff.service_management_staff))
+
+
+def region_service(profile: Profile) -> dict[str, str | None]:
+    """How each sales region is served (5.1.1.2): as the profile says (company.region_service), else
+    网点上门 where an outlet is, else None (not served). "全国" is not a region of its own."""
+    provinces = {o.province for o in profile.resources.outlets}
+    said = profile.company.region_service
+    return {r: said.get(r) or ("网点上门" if r in provinces else None)
+            for r in profile.company.sales_regions if r != "全国"}
 
 
 def covered_regions(profile: Profile) -> tuple[list[str], list[str]]:
-    """(sales regions with a service outlet, those without); "全国" is not a region of its own."""
-    provinces = {o.province for o in profile.resources.outlets}
-    regions = [r for r in profile.company.sales_regions if r != "全国"]
-    return [r for r in regions if r in provinces], [r for r in regions if r not in provinces]
+    """(sales regions served, those not served)."""
+    modes = region_service(profile)
+    return [r for r, m in modes.items() if m], [r for r, m in modes.items() if not m]
 
 
 @dataclass(frozen=True)
 class Fact:
     credit: Fraction
     basis: str
-    decides: bool  # True: the fact settles the clause; False: an upper bound on the self-assessment
+    decides: bool  # True: the fact settles what it counts; False: an upper bound on the self-assessment
 
 
 def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
     """What the profile's facts say about a clause, where they say anything."""
-    s, r, caps = profile.staff, profile.resources, catalogue.scoring.fact_caps
+    s, r, rules = profile.staff, profile.resources, catalogue.scoring
+    cap = rules.qualitative.for_status
     if clause_id == "5.1.2.2":
         need, have = required_managers(profile, catalogue), len(s.certified_managers)
-        return Fact(min(Fraction(1), Fraction(have, need)),
-                    f"服务管理人员 {s.service_management_staff} 人，按 {catalogue.scoring.managers.ratio:.0%} "
-                    f"应配管理师 {need} 名，实有 {have} 名", True)
+        if rules.managers.credit == "proportional":
+            credit, how = min(Fraction(1), Fraction(have, need)), "按实有 / 应配计分"
+        else:
+            credit, how = Fraction(int(have >= need)), "不足应配即不得分"
+        return Fact(credit, f"服务管理人员 {s.service_management_staff} 人，按 {rules.managers.ratio:.0%} "
+                            f"应配管理师 {need} 名，实有 {have} 名，{how}", True)
     if clause_id == "5.1.2.1" and s.technicians > 0:
         return Fact(Fraction(s.qualified_technicians, s.technicians),
-                    f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，按不合格样本比例扣分", True)
+                    f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，按不合格人员比例扣分", True)
     if clause_id == "5.1.1.2" and "全国" not in profile.company.sales_regions:
-        covered, missing = covered_regions(profile)
-        basis = f"销售区域 {len(covered) + len(missing)} 个，有服务网点的 {len(covered)} 个"
+        modes = region_service(profile)
+        served = [r for r, m in modes.items() if m]
+        basis = f"销售区域 {len(modes)} 个，有服务安排的 {len(served)} 个"
+        other = {m: [r for r, mm in modes.items() if mm == m] for m in ("委托", "远程", "寄修")}
+        told = [f"{m}：{'、'.join(rs)}" for m, rs in other.items() if rs]
+        if told:
+            basis += "（" + "；".join(told) + "）"
+        missing = [r for r, m in modes.items() if not m]
         if missing:
-            basis += "（未覆盖：" + "、".join(missing) + "）"
-        return Fact(Fraction(len(covered), len(covered) + len(missing)), basis, True)
+            basis += "；未覆盖：" + "、".join(missing)
+        return Fact(Fraction(len(served), len(modes)), basis, True)
     if clause_id == "5.1.3.1" and (r.special_fund <= 0 or r.annual_budget <= 0):
         return Fact(Fraction(0), "未预备售后服务经费或专项经费（annual_budget / special_fund 为 0）", False)
     if clause_id == "5.1.3.2" and not s.training_hours_per_year:
-        return Fact(exact(caps["no_training_hours"]), "档案未规定每人每年培训学时", False)
+        return Fact(exact(cap(rules.fact_caps.no_training_hours)), "档案未规定每人每年培训学时", False)
     if clause_id == "5.1.3.3" and not r.information_system:
-        return Fact(exact(caps["no_information_system"]), "档案中没有顾客信息系统", False)
+        return Fact(exact(cap(rules.fact_caps.no_information_system)), "档案中没有顾客信息系统", False)
     if clause_id == "5.3.1" and profile.customers.satisfaction_survey.last_result is None:
-        return Fact(exact(caps["no_survey_result"]), "尚无满意度调查结果", False)
+        return Fact(exact(cap(rules.fact_caps.no_survey_result)), "尚无满意度调查结果", False)
     return _on_record(profile, clause_id)
 
 
@@ -204,38 +232,92 @@ def _on_record(profile: Profile, clause_id: str) -> Fact | None:
     return Fact(Fraction(1), text, False) if text else None
 
 
-def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> tuple[Fraction, str, str, str]:
-    """(credit, basis, source, evidence) from the self-assessment."""
+@dataclass(frozen=True)
+class _Said:
+    """What the self-assessment (status, samples) gives a clause."""
+
+    credit: Fraction
+    basis: str
+    source: str  # self / none
+    evidence: str
+    nonconforming: bool  # it reports a nonconformity (partial, missing or a nonconforming sample)
+    partly: bool = False  # self-assessed 部分落实
+
+
+def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> _Said:
     entry = profile.readiness.self_assessment.get(clause.id)
     if entry is None:
-        return Fraction(0), "无自评和证据，按 0 分计", "none", ""
-    evidence = entry.evidence or ""
+        return _Said(Fraction(0), "无自评和证据，按 0 分计", "none", "", False)
+    rules, evidence = catalogue.scoring, entry.evidence or ""
+    label = STATUS_LABELS[entry.status]
     if clause.sampled and entry.samples is not None:
         n, bad = entry.samples.checked, entry.samples.nonconforming
-        return 1 - Fraction(bad, n), f"抽查 {n} 个样本，{bad} 个不符合，按比例扣分", "self", evidence
-    credit = exact(catalogue.scoring.status_credit[entry.status])
-    return credit, f"自评{STATUS_LABELS[entry.status]}", "self", evidence
+        basis = f"抽查 {n} 个样本，{bad} 个不符合"
+        if entry.status == "missing":
+            return _Said(Fraction(0), f"自评未落实，按 0 分计（{basis}）", "self", evidence, True)
+        basis += "，按不合格样本比例扣分" if bad else "，全部符合"
+        if entry.status == "partial" and not bad:
+            basis += "；但自评为部分落实，请核对样本或自评"
+        return _Said(1 - Fraction(bad, n), basis, "self", evidence, bool(bad) or entry.status != "implemented",
+                     entry.status == "partial")
+    credit = exact(rules.qualitative.for_status(entry.status))
+    if entry.status == "partial":
+        why = ("按本项目约定计一半（非标准规则，见 scoring.yaml qualitative.partial_half_credit）"
+               if rules.qualitative.partial_half_credit else "定性指标存在不符合即扣除该项全部分值")
+        basis = f"自评{label}：{why}"
+    elif entry.status == "missing":
+        basis = f"自评{label}，按 0 分计"
+    else:
+        basis = f"自评{label}"
+    return _Said(credit, basis, "self", evidence, entry.status != "implemented", entry.status == "partial")
 
 
-def _status(credit: Fraction) -> str:
-    return STATUS_LABELS["implemented" if credit >= 1 else "partial" if credit > 0 else "missing"]
+def _status(credit: Fraction, nonconforming: bool, partly: bool) -> str:
+    """The status shown beside a line: never 已落实 beside evidence of a nonconformity, and 部分落实
+    where part is in place even when the rule gives it no points (a qualitative item's nonconformity)."""
+    if credit >= 1 and not nonconforming:
+        return STATUS_LABELS["implemented"]
+    return STATUS_LABELS["partial" if credit > 0 or partly else "missing"]
+
+
+def _percent(credit: Fraction) -> str:
+    return f"{float(credit) * 100:.4g}%"
 
 
 def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreLine:
+    """One clause's line. Facts that count something (managers, qualified staff, regions served) and
+    the self-assessment (samples or status) are both evidence: the lower credit counts (scoring.yaml
+    `facts_and_samples`), so neither hides a nonconformity the other found. Facts that show a missing
+    precondition cap the self-assessment; the others only explain it."""
     reason = excluded_reason(profile, clause)
     if reason is not None:
         return ScoreLine(clause, reason, Fraction(0), "按 6.2.2 删减", EXCLUDED, "", "excluded")
-    credit, basis, source, evidence = _self_assessed(profile, catalogue, clause)
+    said = _self_assessed(profile, catalogue, clause)
+    credit, basis, source = said.credit, said.basis, said.source
+    nonconforming = said.nonconforming
     found = fact(profile, catalogue, clause.id)
     if found is not None and found.decides:
-        credit, basis, source = found.credit, found.basis, "fact"
+        nonconforming = nonconforming or found.credit < 1
+        if source == "none":
+            credit, basis, source = found.credit, found.basis, "fact"
+        elif found.credit == credit:
+            basis = f"{found.basis}；{basis}"
+        else:
+            lower = min(found.credit, credit)
+            basis = f"{found.basis}（{_percent(found.credit)}）；{basis}（{_percent(credit)}）：取两者中较低者"
+            credit, source = lower, "fact" if found.credit < said.credit else "self"
     elif found is not None and credit > found.credit:
-        credit, basis, source = found.credit, f"{basis}；{found.basis}，最多按 {float(found.credit):.0%} 计", "fact"
+        limit = "视为不符合，按 0 分计" if found.credit == 0 else f"最多按 {_percent(found.credit)} 计"
+        if found.credit and catalogue.scoring.qualitative.partial_half_credit:
+            limit += "（部分落实按本项目约定计一半，非标准规则）"
+        credit, basis, source = found.credit, f"{basis}；{found.basis}，{limit}", "fact"
+        nonconforming = True
     elif found is not None and source != "none":
         basis = f"{basis}；{found.basis}"
     credit = max(Fraction(0), min(Fraction(1), credit))
-    status = STATUS_LABELS[None] if source == "none" else _status(credit)
-    return ScoreLine(clause, None, credit, basis, status, evidence, source)
+    partly = said.partly or found is not None and found.decides and 0 < found.credit < 1
+    status = STATUS_LABELS[None] if source == "none" else _status(credit, nonconforming, partly)
+    return ScoreLine(clause, None, credit, basis, status, said.evidence, source)
 
 
 # --- the whole assessment --------------------------------------------------------------------
@@ -248,31 +330,68 @@ def assess(profile: Profile, catalogue: Catalogue) -> Assessment:
     normalised = earned / applicable * 100 if applicable else Fraction(0)
     deductions = len(profile.readiness.special_deductions)
     claimed = len(profile.readiness.bonuses)
-    counted = min(claimed, rules.special_bonus.max_count)
+    counted = min(claimed, rules.special_bonus.max_count) if rules.special_bonus.counted else 0
     bonus = counted * exact(rules.special_bonus.points)
-    bonus_note = "未申请特别加分项" if not claimed else f"申请 {claimed} 项，计 {counted} 项"
-    if claimed > counted:
-        bonus_note += f"（标准规定特别加分项至多 {rules.special_bonus.max_count} 项）"
-    adjust = bonus - deductions * exact(rules.special_deduction.points_each)
-    if rules.settings.adjust_after_normalisation:
-        score = normalised + adjust
+    if not claimed:
+        bonus_note = "未申请特别加分项"
+    elif not rules.special_bonus.counted:
+        bonus_note = f"申请 {claimed} 项，按设置不计特别加分（scoring.yaml special_bonus.counted: false）"
     else:
-        score = (earned + adjust) / applicable * 100 if applicable else Fraction(0)
-    score = max(Fraction(0), min(Fraction(100), score))  # exact: the level is decided on this
+        bonus_note = f"申请 {claimed} 项，计 {counted} 项"
+        if claimed > counted:
+            bonus_note += f"（标准规定特别加分项至多 {rules.special_bonus.max_count} 项）"
 
-    uncapped, note = level_for(score, deductions, catalogue)
+    def final(adjust: Fraction) -> Fraction:
+        if rules.normalisation.adjust_after_normalisation:
+            value = normalised + adjust
+        else:
+            value = (earned + adjust) / applicable * 100 if applicable else Fraction(0)
+        return max(Fraction(0), min(Fraction(100), value))  # exact: the level is decided on this
+
+    penalty = deductions * exact(rules.special_deduction.points_each)
+    score = final(bonus - penalty)
     thresholds = [l.min for l in rules.levels]
+    uncapped, note = level_for(score, deductions, catalogue)
     level = uncapped
     cap = _year_rule_cap(profile, catalogue, uncapped)
     if cap:
         level, note = rules.levels[-1].name, cap
+    losses = _losses(lines, catalogue, applicable, penalty, bonus, score)
+    without_bonus = None
+    if bonus:  # the bonus is disputed between sources: what the score is if the body does not count it
+        bare = final(-penalty)
+        bare_level = level_for(bare, deductions, catalogue)[0]
+        if cap and bare_level in [l.name for l in rules.levels[:-1]]:
+            bare_level = rules.levels[-1].name
+        without_bonus = (shown(bare, thresholds), bare_level)
     return Assessment(
-        lines, float(applicable), shown(earned, thresholds), shown(normalised, thresholds), deductions, float(bonus), bonus_note,
-        shown(score, thresholds), level, note, uncapped, _next_level(score, catalogue),
+        lines, float(applicable), shown(earned, thresholds), shown(normalised, thresholds), deductions, float(bonus),
+        bonus_note, shown(score, thresholds), level, note, uncapped, _next_level(score, catalogue),
         [_group(c, lines) for c in catalogue.indicators(2)],
         [_group(c, lines) for c in catalogue.indicators(3)],
-        score,
+        score, without_bonus, losses,
     )
+
+
+def _losses(lines: list[ScoreLine], catalogue: Catalogue, applicable: Fraction, penalty: Fraction,
+             bonus: Fraction, score: Fraction) -> list[tuple[str, Fraction]]:
+    """Every point between 100 and the final score, exactly: what each first-level indicator lost
+    (after normalisation: 删减 loses nothing), the special deductions, the bonus (negative), and
+    where the score is held to 0..100, the cut. They add up to 100 − score."""
+    scale = 100 / applicable if applicable else Fraction(0)
+    out = []
+    for group in catalogue.indicators(2):
+        mine = [l for l in lines if l.clause.id.startswith(group.id + ".") and not l.excluded]
+        out.append((f"{group.id} {group.title}", sum((exact(l.points) - l.earned_exact for l in mine), Fraction(0)) * scale))
+    after = catalogue.scoring.normalisation.adjust_after_normalisation
+    if penalty:
+        out.append(("特别扣分项", penalty if after else penalty * scale))
+    if bonus:
+        out.append(("特别加分项", -(bonus if after else bonus * scale)))
+    rest = 100 - score - sum(v for _, v in out)
+    if rest:
+        out.append(("得分限于 0–100 分", rest))
+    return out
 
 
 def level_for(score: Fraction | float, deductions: int, catalogue: Catalogue) -> tuple[str, str]:
@@ -292,7 +411,7 @@ def _year_rule_cap(profile: Profile, catalogue: Catalogue, level: str) -> str | 
     """Why the level is capped at 达标 under the one-year rule, or None."""
     rules = catalogue.scoring
     star_levels = [l.name for l in rules.levels[:-1]]
-    if not rules.settings.star_requires_year_at_dabiao or level not in star_levels:
+    if not rules.year_at_dabiao.star_requires_year_at_dabiao or level not in star_levels:
         return None
     since = profile.certification.dabiao_certified_on
     planned = profile.certification.planned_application

@@ -107,6 +107,9 @@ class Certificate(Model):
     """有效期至"""
 
 
+RegionService = Literal["网点上门", "委托", "远程", "寄修"]
+
+
 class Company(Model):
     legal_name: Name
     """企业法定名称（与营业执照一致）"""
@@ -138,6 +141,8 @@ class Company(Model):
     """销售渠道，如“自营门店”“京东旗舰店”"""
     sales_regions: Annotated[list[Name], Field(min_length=1)]
     """销售区域（省级），如“广东省”；全国销售写“全国”"""
+    region_service: dict[Name, RegionService] = {}
+    """各销售区域的服务方式（5.1.1.2 按需要覆盖）：网点上门 / 委托 / 远程 / 寄修，键为销售区域。不写的区域：有服务网点的按网点上门，没有的视为未覆盖"""
     website: Name | None = None
     """官方网站"""
     contact: Contact
@@ -536,6 +541,16 @@ def cross_field(profile: Profile) -> list[tuple[tuple, str]]:
     if len(s.certified_managers) > s.service_management_staff:
         found.append((("staff", "service_management_staff"),
                       f"持证管理师 {len(s.certified_managers)} 人，多于服务管理人员 {s.service_management_staff} 人"))
+    provinces = {o.province for o in profile.resources.outlets}
+    for region, mode in profile.company.region_service.items():
+        if region == "全国" or region not in profile.company.sales_regions:
+            found.append((("company", "region_service", region),
+                          f"“{region}”不是销售区域之一（company.sales_regions：{'、'.join(profile.company.sales_regions)}）；"
+                          "请改为其中一个区域，或先把它加入 sales_regions"))
+        elif mode == "网点上门" and region not in provinces:
+            found.append((("company", "region_service", region),
+                          f"{region}写明由网点上门服务，但 resources.outlets 中没有该地区的网点；"
+                          "请在网点清单中加入该地区的网点，或改写为委托、远程或寄修"))
     if d.effective_date < d.issue_date:
         found.append((("document", "effective_date"), f"实施日期 {d.effective_date} 早于发布日期 {d.issue_date}"))
     if c.planned_application < c.system_start:

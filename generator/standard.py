@@ -62,42 +62,114 @@ class Level(_Data):
     min: float
 
 
-class SpecialDeductionRule(_Data):
+EVIDENCE_LABELS = {"C": "C 来源可见", "S": "S 机构解释或惯例", "I": "I 推断或本项目约定"}
+
+
+class Rule(_Data):
+    """A scoring rule in scoring.yaml: every one says where it comes from and how sure that is."""
+
+    title: str
+    source: str
+    evidence: Literal["C", "S", "I"]  # confirmed in a source / secondary / this project's inference
+    note: str | None = None
+
+    @property
+    def evidence_label(self) -> str:
+        return EVIDENCE_LABELS[self.evidence]
+
+
+class Method(Rule):
+    total: float
+
+
+class Qualitative(Rule):
+    credit: dict[Literal["implemented", "partial", "missing"], float]
+    partial_half_credit: bool  # the labelled option: 部分落实 earns half (not the standard's rule)
+
+    def for_status(self, status: str) -> float:
+        return 0.5 if status == "partial" and self.partial_half_credit else self.credit[status]
+
+
+class Combine(Rule):
+    combine: Literal["lower"]
+
+
+class ManagerRule(Rule):
+    ratio: float
+    minimum: int
+    rounding: Literal["up"]
+    credit: Literal["proportional", "all_or_nothing"]
+
+
+class Normalisation(Rule):
+    adjust_after_normalisation: bool
+
+
+class SpecialDeductionRule(Rule):
     points_each: float
     fail_at: int
     kinds: list[str]
 
 
-class SpecialBonusRule(_Data):
+class SpecialBonusRule(Rule):
     points: float
     max_count: int
+    counted: bool
+    disputed: str | None = None  # a conflict between sources, shown wherever the bonus is
 
 
-class Settings(_Data):
-    adjust_after_normalisation: bool
+class Grading(Rule):
+    levels: list[Level]
+    fail_name: str
+
+
+class YearRule(Rule):
     star_requires_year_at_dabiao: bool
 
 
-class ManagerRule(_Data):
-    ratio: float
-    minimum: int
+class FactCaps(Rule):
+    no_training_hours: Literal["partial", "missing"]
+    no_information_system: Literal["partial", "missing"]
+    no_survey_result: Literal["partial", "missing"]
 
 
-class PlanRule(_Data):
+class PlanRule(Rule):
     due_days_before_application: int
     deduction_effort: float
 
 
+class Reference(_Data):
+    name: str  # the short name the rules cite
+    url: str  # "" where the source is kept with the project's research notes
+    about: str
+
+
 class Scoring(_Data):
-    levels: list[Level]
-    fail_name: str
+    method: Method
+    qualitative: Qualitative
+    samples: Rule
+    facts_and_samples: Combine
+    managers: ManagerRule
+    normalisation: Normalisation
     special_deduction: SpecialDeductionRule
     special_bonus: SpecialBonusRule
-    status_credit: dict[str, float]
-    managers: ManagerRule
+    grading: Grading
+    year_at_dabiao: YearRule
+    fact_caps: FactCaps
     plan: PlanRule
-    fact_caps: dict[str, float]
-    settings: Settings
+    references: list[Reference]
+
+    @property
+    def levels(self) -> list[Level]:
+        return self.grading.levels
+
+    @property
+    def fail_name(self) -> str:
+        return self.grading.fail_name
+
+    def rules(self) -> dict[str, Rule]:
+        """Every rule by its key in scoring.yaml, in file order."""
+        return {name: getattr(self, name) for name in type(self).model_fields if name != "references"}
 
 
 class Material(_Data):
@@ -153,6 +225,22 @@ class Catalogue:
     def indicators(self, depth: int) -> list[Clause]:
         return [c for c in self.clauses.values() if c.kind == "indicator" and c.depth == depth]
 
+    @property
+    def weights_note(self) -> str:
+        """The caveat on provisional points, in the one wording every output uses (site pages, the
+        portal, the application form, the trace matrix, the indicator chart, `score` on the terminal,
+        as JSON and as a workbook) wherever a clause's points or a score appear; a provisional
+        clause's points there carry "*". Worded from the data: what the standard publishes."""
+        published = []
+        firsts = [c for c in self.indicators(2) if not c.provisional]
+        if firsts:
+            published.append(f"一级指标分值（{'/'.join(f'{c.points:g}' for c in firsts)}）")
+        published += [f"{c.id} {c.title}（{c.points:g} 分）" for c in self.clauses.values()
+                      if c.kind == "indicator" and c.depth > 2 and c.points_provenance == "confirmed"]
+        said = "、".join(published[:-1]) + ("和 " if len(published) > 1 else "") + "".join(published[-1:])
+        return (f"* 暂定权重：{self.info.id} 只公开了{said or '一级指标分值'}，标 * 的其余分值是本工具的暂定权重，"
+                "得分和等级随之而定；可在 content/standard/gbt27922-2011.yaml 修改。")
+
     def leaves(self) -> list[Clause]:
         """The scored items: indicators without children (third level, or second where none)."""
         return [c for c in self.clauses.values()
@@ -203,6 +291,10 @@ def _check(catalogue: Catalogue, folder: Path) -> None:
             total = sum(k.points or 0 for k in kids)
             if abs(total - clause.points) > 1e-9:
                 problems.append(Problem(f"{clause.id} 的下级分值合计 {total:g}，与其分值 {clause.points:g} 不符", file))
+    first = sum(c.points or 0 for c in catalogue.indicators(2))
+    if not catalogue.scoring.method.total == catalogue.info.total_points == first:
+        problems.append(Problem(f"满分不一致：scoring.yaml method.total 为 {catalogue.scoring.method.total:g}，"
+                                f"条款目录 total_points 为 {catalogue.info.total_points:g}，一级指标合计 {first:g}", file))
     for clause in catalogue.clauses.values():
         if clause.arrangements and not clause.excludable:
             problems.append(Problem(f"{clause.id} 关联了服务安排却不可删减（excludable: false）", file))

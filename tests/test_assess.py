@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import HUALAN, QIHENG, YUNXUAN
-from generator.assess import assess, required_managers
+from generator.assess import assess, required_managers, shown
 from generator.profile import load_profile
 from generator.standard import load_catalogue
 
@@ -33,19 +33,23 @@ def test_home_appliance_score_by_hand(catalogue):
     assert "浙江省" in a.line("5.1.1.2").basis
     # 88 of 92 technicians qualified: 4 × 88/92
     assert a.line("5.1.2.1").earned == pytest.approx(3.83)
-    # two self-assessed partial items at half credit
-    assert a.line("5.1.5.2").earned == 1 and a.line("5.2.6").earned == 1.5
+    # two self-assessed partial items: a qualitative item's nonconformity loses its whole value
+    assert a.line("5.1.5.2").earned == 0 and a.line("5.2.6").earned == 0
+    assert a.line("5.1.5.2").status == a.line("5.2.6").status == "部分落实"
     assert a.applicable_total == 100
-    assert a.earned_total == pytest.approx(100 - 1.67 - 0.5 - 0.17 - 1 - 1.5, abs=0.01)
-    assert a.score == pytest.approx(a.normalised + 1)  # one special bonus
-    assert a.level == "五星"
+    # 100 − 5/3 − 1/2 − 16/92 − 2 − 3 = 92.6594…, + 1 special bonus = 93.6594… → 93.66
+    assert a.earned_total == 92.66
+    assert a.score == 93.66 and a.level == "四星"
+    assert a.next_level == ("五星", 1.35)  # 95 − 93.6594… = 1.3405…, rounded up
+    assert a.without_bonus == (92.66, "四星")  # the disputed bonus, not counted
 
 
 def test_exclusions_are_normalised(catalogue):
     a = assess(load_profile(QIHENG, catalogue), catalogue)
     assert {l.clause.id for l in a.excluded} == {"5.2.3", "5.2.6"}
     assert a.applicable_total == 100 - 6 - 3
-    assert a.normalised == pytest.approx(round(a.earned_total / 91 * 100, 2))
+    earned = sum(l.earned_exact for l in a.lines)
+    assert a.normalised == shown(earned / 91 * 100, [95, 90, 80, 70])
     # the unanswered 5.1.1.2 is decided by the profile: one of three regions has an outlet
     assert a.line("5.1.1.2").earned == 1
 
@@ -55,8 +59,8 @@ def test_special_deduction_costs_a_point_and_unanswered_clause_scores_zero(catal
     assert a.deductions == 1
     assert a.score == pytest.approx(a.normalised - 1)
     assert a.line("5.1.2.2").earned == 0  # no certified manager
-    assert a.level == "达标"
-    assert a.next_level == ("三星", pytest.approx(80 - a.score))
+    assert a.level == "不通过"
+    assert a.next_level == ("达标", pytest.approx(70 - a.score))
 
 
 def test_five_special_deductions_fail_whatever_the_score(tmp_path, catalogue):
@@ -64,7 +68,7 @@ def test_five_special_deductions_fail_whatever_the_score(tmp_path, catalogue):
     text = HUALAN.read_text(encoding="utf-8").replace(
         "  special_deductions: []\n", "  special_deductions:\n" + finding * 5)
     a = assess(load_text(tmp_path, text, catalogue), catalogue)
-    assert a.score >= 90
+    assert a.score >= 80  # three stars by the score alone
     assert a.level == "不通过"
     assert "5 项" in a.level_note
 
@@ -104,6 +108,9 @@ def test_year_at_dabiao_rule_is_a_data_switch(tmp_path, catalogue):
     scoring.write_text(scoring.read_text(encoding="utf-8").replace(
         "star_requires_year_at_dabiao: false", "star_requires_year_at_dabiao: true"), encoding="utf-8")
     strict = load_catalogue(folder)
-    a = assess(load_profile(HUALAN, strict), strict)
+    text = HUALAN.read_text(encoding="utf-8")
+    for clause in ("5.1.5.2", "5.2.6"):  # the two partial items put right: a five-star score
+        text = text.replace(f'"{clause}": {{status: partial', f'"{clause}": {{status: implemented')
+    a = assess(load_text(tmp_path, text, strict), strict)
     assert a.score > 95 and a.level == "达标"
     assert "一年" in a.level_note

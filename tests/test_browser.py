@@ -64,7 +64,7 @@ def test_browse_follow_clause_links_search_and_download(browser, hualan_built, t
         page, errors, _ = open_page(browser)
         page.goto(f"{base}/index.html")
         assert heading(page) == "佛山市华澜电器有限公司"
-        assert page.locator(".level-badge").inner_text() == "五星"
+        assert page.locator(".level-badge").inner_text() == "四星"
         page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
 
         # a download link answers 200

@@ -49,7 +49,7 @@ def test_init_writes_a_valid_commented_profile(tmp_path, capsys, catalogue):
 def test_score_prints_the_scorecard(capsys):
     assert main(["score", str(HUALAN)]) == 0
     out = capsys.readouterr().out
-    assert "自评 96.16 分  五星" in out
+    assert "自评 93.66 分  四星" in out
     assert "5.1.2.2" in out and "售后服务管理师" in out.replace("\n", "").replace(" ", "")
 
 
@@ -160,11 +160,11 @@ def test_score_xlsx(tmp_path):
     assert main(["score", str(PROFILES / "yunxuan-online.yaml"), "--xlsx", str(target)]) == 0
     book = load_workbook(target)
     assert book.sheetnames == ["汇总", "逐条评分", "整改计划"]
-    assert book["汇总"]["B2"].value == 77
+    assert book["汇总"]["B2"].value == 62
     lines = {row[0]: row for row in book["逐条评分"].iter_rows(min_row=2, values_only=True)}
     assert lines["5.1.2.2"][5] == 0 and lines["5.1.2.2"][6] == 5
     plan = list(book["整改计划"].iter_rows(min_row=2, values_only=True))
-    assert plan[0][1] == "5.3.1" and plan[0][7] == 6
+    assert plan[0][1] == "5.3.1" and plan[0][7] == 12
 
 
 def test_init_with_an_industry_pack(tmp_path, catalogue):

@@ -90,6 +90,18 @@ def samples(cid, checked, bad):
     return change
 
 
+def regions(*names):
+    def change(d):
+        d["company"]["sales_regions"] += list(names)
+    return change
+
+
+def served(modes):
+    def change(d):
+        d["company"]["region_service"] = dict(modes)
+    return change
+
+
 def unanswered(cid):
     def change(d):
         del d["readiness"]["self_assessment"][cid]
@@ -114,8 +126,25 @@ CASES = [
     ("79.996 is 达标, shown 79.99", [missing("5.3.1", "5.2.4"), samples("5.3.2", 3250, 1)], 79.99, "达标"),
     ("94.845 is shown 94.85 by rounding", [samples("5.3.2", 2600, 1031)], 94.85, "四星"),  # 100 − 1031/200
     ("94.99 is four stars", [missing("5.2.1"), technicians(400, 399)], 94.99, "四星"),
-    ("99 with five deductions fails", [partial("5.1.5.2"), deductions(5)], 94, "不通过"),
-    ("99 with four deductions", [partial("5.1.5.2"), deductions(4)], 95, "五星"),
+    ("98 with five deductions fails", [partial("5.1.5.2"), deductions(5)], 93, "不通过"),
+    ("98 with four deductions", [partial("5.1.5.2"), deductions(4)], 94, "四星"),
+    ("95 with four deductions", [missing("5.1.5.2"), bonuses(1), deductions(4)], 95, "五星"),  # 98 + 1 − 4
+    # Partial: a qualitative item's nonconformity loses the whole value (duofangda)
+    ("partial loses the whole item", [partial("5.2.4")], 92, "四星"),
+    ("partial on a sampled item without samples", [partial("5.3.1")], 88, "三星"),
+    ("partial with samples is proportional", [partial("5.3.1"), samples("5.3.1", 8, 2)], 97, "五星"),  # 12 × 2/8
+    ("missing with samples scores 0", [missing("5.3.1"), samples("5.3.1", 8, 0)], 88, "三星"),
+    ("no training hours: nonconformity", [lambda d: d["staff"].pop("training_hours_per_year")], 97, "五星"),
+    # Facts and samples: the lower counts, both ways (4 points for 5.1.2.1, 3 for 5.1.1.2)
+    ("9 of 10 qualified, samples 3 of 10 bad", [technicians(10, 9), samples("5.1.2.1", 10, 3)], 98.8, "五星"),
+    ("7 of 10 qualified, samples 1 of 10 bad", [technicians(10, 7), samples("5.1.2.1", 10, 1)], 98.8, "五星"),
+    ("all qualified but self-assessed missing", [missing("5.1.2.1")], 96, "五星"),
+    ("all qualified, self-assessed partial", [partial("5.1.2.1")], 96, "五星"),
+    ("regions covered, outlets sampled 1 of 4 bad", [samples("5.1.1.2", 4, 1)], 99.25, "五星"),
+    ("a region without service", [regions("浙江省")], 99.5, "五星"),  # 3 × 5/6
+    ("a region served remotely", [regions("浙江省"), served({"浙江省": "远程"})], 100, "五星"),
+    ("a region served by a partner, samples 1 of 2 bad",
+     [regions("浙江省"), served({"浙江省": "委托"}), samples("5.1.1.2", 2, 1)], 98.5, "五星"),
     ("exclusion lowers the normalised score", [missing("5.2.1"), no_service("take_back")], 94.85, "四星"),
     ("two exclusions", [missing("5.3.1"), no_service("delivery", "installation", "take_back")], 86.81, "三星"),
     ("bonus capped at one", [missing("5.2.1"), bonuses(2)], 96, "五星"),
@@ -155,8 +184,9 @@ def test_manager_line_explains_itself(catalogue):
     data = perfect()
     managers(2)(data)
     line = assess(Profile.model_validate(data), catalogue).line("5.1.2.2")
-    assert line.earned == 3.33 and line.source == "fact"
-    assert line.basis == "服务管理人员 24 人，按 10% 应配管理师 3 名，实有 2 名"
+    assert line.earned == 3.33 and line.source == "fact" and line.status == "部分落实"
+    assert line.basis == ("服务管理人员 24 人，按 10% 应配管理师 3 名，实有 2 名，按实有 / 应配计分（66.67%）；"
+                          "自评已落实（100%）：取两者中较低者")
 
 
 def test_path_to_the_next_level_takes_least_effort(catalogue):
@@ -227,3 +257,98 @@ def test_a_shown_score_never_contradicts_its_level(score):
     display = shown(score, thresholds)
     assert level_for(display, 0, catalogue)[0] == level_for(score, 0, catalogue)[0], (score, display)
     assert abs(Fraction(str(display)) - score) < Fraction(1, 100)
+
+
+def catalogue_with(tmp_path, old: str, new: str):
+    """The bundled standard data with one edit to scoring.yaml, loaded."""
+    import shutil
+
+    from generator.paths import STANDARD
+    from generator.standard import load_catalogue
+
+    folder = tmp_path / "standard"
+    shutil.copytree(STANDARD, folder)
+    scoring = folder / "scoring.yaml"
+    text = scoring.read_text(encoding="utf-8")
+    assert old in text
+    scoring.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_catalogue(folder)
+
+
+HALF = ("  partial_half_credit: false", "  partial_half_credit: true")
+
+
+@pytest.mark.parametrize("changes,default,half", [
+    ([partial("5.2.4")], 92, 96),  # 8 points: all lost, or half
+    ([partial("5.1.5.2", "5.2.6")], 95, 97.5),  # 2 + 3 points
+    ([lambda d: d["staff"].pop("training_hours_per_year")], 97, 98.5),  # a fact caps 5.1.3.2 at "partial"
+    ([partial("5.3.1"), samples("5.3.1", 8, 2)], 97, 97),  # samples decide a sampled item either way
+])
+def test_partial_under_both_options(tmp_path, catalogue, changes, default, half):
+    data = perfect()
+    for change in changes:
+        change(data)
+    profile = Profile.model_validate(data)
+    assert assess(profile, catalogue).score == default
+    halved = catalogue_with(tmp_path, *HALF)
+    a = assess(profile, halved)
+    assert a.score == half
+    if default != half:  # the option is said beside every line it changes
+        assert a.gaps and all("按本项目约定计一半" in l.basis for l in a.gaps)
+
+
+def test_half_credit_option_is_labelled_on_the_line(tmp_path):
+    data = perfect()
+    partial("5.2.4")(data)
+    line = assess(Profile.model_validate(data), catalogue_with(tmp_path, *HALF)).line("5.2.4")
+    assert line.earned == 4 and line.status == "部分落实"
+    assert "按本项目约定计一半（非标准规则" in line.basis
+
+
+def test_disputed_bonus_can_be_switched_off_and_is_shown(tmp_path, catalogue):
+    data = perfect()
+    missing("5.2.1")(data)
+    bonuses(1)(data)
+    profile = Profile.model_validate(data)
+    a = assess(profile, catalogue)
+    assert (a.score, a.level, a.without_bonus) == (96, "五星", (95, "五星"))
+    off = assess(profile, catalogue_with(tmp_path, "  counted: true", "  counted: false"))
+    assert (off.score, off.bonus, off.without_bonus) == (95, 0, None)
+    assert "不计特别加分" in off.bonus_note
+    assert "没有额外的加分项" in catalogue.scoring.special_bonus.disputed
+
+
+def test_every_scoring_rule_says_its_source(tmp_path, catalogue):
+    from generator.errors import CatalogueError
+
+    for name, rule in catalogue.scoring.rules().items():
+        assert rule.source.strip() and rule.evidence in ("C", "S", "I"), name
+    with pytest.raises(CatalogueError) as info:
+        catalogue_with(tmp_path, "  source: duofangda（reference §2 第 2 条）\n", "")
+    (problem,) = info.value.problems
+    assert problem.key_path == "samples.source" and problem.line
+
+
+@settings(max_examples=300, deadline=None)
+@given(status=st.sampled_from(["implemented", "partial", "missing"]),
+       checked=st.integers(1, 12), bad=st.integers(0, 12), qualified=st.integers(0, 10),
+       uncovered=st.booleans(), clause=st.sampled_from(["5.1.1.2", "5.1.2.1", "5.3.2", "5.2.5"]))
+def test_never_implemented_beside_a_nonconformity(catalogue, status, checked, bad, qualified, uncovered, clause):
+    """Whatever the evidence, 已落实 is shown only with full credit and no nonconformity anywhere:
+    no self-assessed partial or missing, no nonconforming sample, no fact short of the requirement."""
+    data = perfect()
+    data["readiness"]["self_assessment"][clause]["status"] = status
+    sampled = catalogue[clause].sampled
+    if sampled:
+        samples(clause, checked, min(bad, checked))(data)
+    technicians(10, qualified)(data)
+    if uncovered:
+        regions("浙江省")(data)
+    line = assess(Profile.model_validate(data), catalogue).line(clause)
+    fact_short = (clause == "5.1.2.1" and qualified < 10) or (clause == "5.1.1.2" and uncovered)
+    nonconformity = status != "implemented" or (sampled and min(bad, checked) > 0) or fact_short
+    assert (line.status == "已落实") == (not nonconformity)
+    assert (line.lost > 0) == (nonconformity and not (status == "partial" and sampled and bad == 0 and not fact_short))
+    if line.lost:
+        assert line.basis and ("扣" in line.basis or "0 分" in line.basis or "较低" in line.basis
+                               or "未覆盖" in line.basis), line.basis
