@@ -1,14 +1,25 @@
 """The certification plan: eligibility pre-check, person-days and fees, and the timeline. Pure.
 
 Tariffs (content/standard/tariffs.yaml) and scheme timings (certification.yaml) are data; this
-module only looks them up for the company.
+module only looks them up for the company. Person-days and money are exact (Fraction: the table's
+halves add up exactly) and are shown as the documents print them (`days_text`, `amount_text`).
+
+- The tariff's headcount band is costed apart from the outlets, so the table reads as the published
+  example does (1,200 staff: 16 person-days × 3,000 + 1,000 + 2,000 + 2,000 = 53,000 元).
+- Outlets are sampled, not all visited: ⌈factor × √n⌉ outlets (tariffs.yaml `multi_site`), each at
+  the tariff's person-days per outlet, an estimate.
+- Above the table's largest band there are no days: the body sets them and quotes. Only a lower
+  bound is given ("不少于"), the largest value of the table's column (the table never decreases).
+- Each surveillance is a window (certification.yaml `surveillance`), earliest to latest.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import functools
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -42,6 +53,20 @@ class Fees(_Data):
     day_rate: float
 
 
+class SampleFactors(_Data):
+    initial: float
+    surveillance: float
+    recert: float
+
+
+class MultiSite(_Data):
+    days_per_outlet: float
+    factors: SampleFactors
+    basis: str  # printed: where the sample size comes from
+    evidence: str  # printed: 估算
+    source: str  # for maintainers
+
+
 class Tariff(_Data):
     id: str
     default: bool = False
@@ -53,7 +78,7 @@ class Tariff(_Data):
     retrieved: dt.date
     note: str  # how the source was read, for maintainers (not printed in the documents)
     fees: Fees
-    multi_site_days_per_outlet: float
+    multi_site: MultiSite
     person_days: list[DaysRow]
 
 
@@ -62,11 +87,19 @@ class Due(_Data):
     clause: str
 
 
+class Surveillance(_Data):
+    count: int  # one in each certificate year before the year of recertification
+    cycle_months: tuple[int, int]  # usually the k-th falls in months cycle[0]·k to cycle[1]·k after issue
+    leeway_months: tuple[int, int]  # it may come this much earlier or later (the window uses the larger)
+    source: str  # for maintainers
+    evidence: str  # [C] / [S] / [I]
+
+
 class Scheme(_Data):
     minimum_running_months: int
     certificate_years: int
     steps: dict[str, int]
-    surveillance_months: list[int]
+    surveillance: Surveillance
     recertification_month: int
     due_before_surveillance: list[Due]
 
@@ -77,12 +110,31 @@ def load_tariffs(folder: Path = STANDARD) -> tuple[Tariff, ...]:
     tariffs = tuple(Tariff.model_validate(t) for t in data["tariffs"])
     if sum(t.default for t in tariffs) != 1:
         raise CatalogueError("tariffs.yaml 应有且只有一项 default: true")
+    for tariff in tariffs:
+        rows = tariff.person_days
+        if any(a.max >= b.max for a, b in zip(rows, rows[1:])):
+            raise CatalogueError(f"tariffs.yaml {tariff.id}：person_days 应按员工数上限升序排列")
+        for column in ("initial", "surveillance", "recert"):  # the lower bounds above a band rely on it
+            values = [getattr(r, column) for r in rows if getattr(r, column) is not None]
+            if values != sorted(values):
+                raise CatalogueError(f"tariffs.yaml {tariff.id}：{column} 人日应随员工数不减")
+        factors = tariff.multi_site.factors
+        if not all(0 < f <= 1 for f in (factors.initial, factors.surveillance, factors.recert)):
+            raise CatalogueError(f"tariffs.yaml {tariff.id}：multi_site.factors 应在 0 到 1 之间")
     return tariffs
 
 
 @functools.lru_cache(maxsize=2)
 def load_scheme(folder: Path = STANDARD) -> Scheme:
-    return Scheme.model_validate(load_yaml_file(folder / "certification.yaml", error=CatalogueError).data)
+    scheme = Scheme.model_validate(load_yaml_file(folder / "certification.yaml", error=CatalogueError).data)
+    s = scheme.surveillance
+    if s.count != scheme.certificate_years - 1:
+        raise CatalogueError("certification.yaml：surveillance.count 应为证书有效年数减 1（最后一年复评）")
+    if not (s.count * 12 <= scheme.recertification_month < scheme.certificate_years * 12):
+        raise CatalogueError("certification.yaml：recertification_month 应在最后一次监督评审之后、证书到期之前")
+    if not (s.cycle_months[0] <= s.cycle_months[1] and s.leeway_months[0] <= s.leeway_months[1]):
+        raise CatalogueError("certification.yaml：surveillance 的月数应写成 [较小, 较大]")
+    return scheme
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -91,6 +143,92 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# --- exact numbers, shown as the documents print them ------------------------------------------
+def exact(value: float | int) -> Fraction:
+    """A number from the YAML as it is written there: 0.6 is 3/5, 13.5 is 27/2 (never 0.59999…)."""
+    return Fraction(str(value))
+
+
+def shown(value: Fraction | int) -> str:
+    """Person-days or a factor as written: 16, 16.5, 0.6 (not 16.0 or 33/2)."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    digits = 0
+    while (value * 10 ** digits).denominator != 1 and digits < 4:
+        digits += 1
+    return f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
+
+
+def yuan(value: Fraction | int) -> str:
+    """Money to the yuan with thousands separators, halves rounded up: 53,000."""
+    return f"{math.floor(Fraction(value) + Fraction(1, 2)):,}"
+
+
+def ceil_sqrt(value: Fraction) -> int:
+    """The smallest whole m ≥ 0 with m² ≥ value, exactly (no floating-point square root)."""
+    whole = math.ceil(value)  # m² is whole, so m² ≥ value exactly when m² ≥ ⌈value⌉
+    root = math.isqrt(whole)
+    return root if root * root == whole else root + 1
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The outlets sampled at one audit: ⌈factor × √outlets⌉ of them, each at `days_each` person-days."""
+    outlets: int
+    factor: Fraction
+    days_each: Fraction
+
+    @property
+    def size(self) -> int:  # ⌈f√n⌉ is the smallest m with m² ≥ f²n
+        return min(self.outlets, ceil_sqrt(self.factor ** 2 * self.outlets))
+
+    @property
+    def days(self) -> Fraction:
+        return self.size * self.days_each
+
+    @property
+    def rule(self) -> str:
+        """The rule in words: "√300 向上取整", "0.6×√300 向上取整", "√2 向上取整，即全部网点"."""
+        root = f"√{self.outlets}" if self.factor == 1 else f"{shown(self.factor)}×√{self.outlets}"
+        return f"{root} 向上取整" + ("，即全部网点" if self.size == self.outlets else "")
+
+
+@dataclass(frozen=True)
+class Band:
+    """A row of the tariff's person-day table with its headcount range."""
+    low: int
+    high: int
+    row: DaysRow
+
+    @property
+    def range(self) -> str:
+        return f"{self.low:,}–{self.high:,} 人"
+
+    @property
+    def text(self) -> str:
+        return f"{self.range}档"
+
+
+def bands(tariff: Tariff) -> list[Band]:
+    rows = tariff.person_days
+    return [Band(rows[i - 1].max + 1 if i else 1, row.max, row) for i, row in enumerate(rows)]
+
+
+def band_for(employees: int, tariff: Tariff) -> Band | None:
+    """The band holding `employees`; None above the table's largest band (the body sets the days)."""
+    return next((b for b in bands(tariff) if employees <= b.high), None)
+
+
+def floor_days(employees: int, tariff: Tariff, column: str) -> Fraction | None:
+    """A lower bound where the table gives no days (above it, or a missing value): the largest value
+    the table gives for a smaller headcount. The table never decreases (load_tariffs checks it)."""
+    values = [exact(getattr(r, column)) for r in tariff.person_days
+              if r.max < employees and getattr(r, column) is not None]
+    return max(values, default=None)
+
+
+# --- the plan ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Check:
     item: str
@@ -102,9 +240,17 @@ class Check:
 @dataclass(frozen=True)
 class Cost:
     label: str
-    days: float | None
-    amount: float | None
+    days: Fraction | None  # None: not in the tariff, the body quotes
+    amount: Fraction | None
     detail: str
+
+    @property
+    def days_text(self) -> str:
+        return shown(self.days) if self.days is not None else "待核定"
+
+    @property
+    def amount_text(self) -> str:
+        return yuan(self.amount) if self.amount is not None else "待报价"
 
 
 @dataclass(frozen=True)
@@ -115,17 +261,38 @@ class Milestone:
     note: str
 
 
+STAGES = (  # key in the tariff row and in multi_site.factors, label, fees charged with the days
+    ("initial", "初次认证", (("申请费", "application"), ("审定与注册费", "registration"), ("首年年金", "annual"))),
+    ("surveillance", "每年监督评审", (("年金", "annual"),)),
+    ("recert", "再认证（复评）", (("审定与注册费", "registration"),)),
+)
+
+
 @dataclass(frozen=True)
 class Plan:
     tariff: Tariff
-    days: DaysRow
+    scheme: Scheme
+    employees: int
+    band: Band | None  # None: above the table's largest band
+    top: Band  # the table's largest band
     outlets: int
-    extra_days: float
+    samples: dict[str, Sample]  # by stage: initial, surveillance, recert
     costs: list[Cost]
     checks: list[Check]
     earliest_application: dt.date
+    issued: dt.date  # the certificate, as planned
+    expiry: dt.date
     milestones: list[Milestone]
     due_records: list[Due]
+
+    @property
+    def days(self) -> DaysRow | None:
+        return self.band.row if self.band else None
+
+    @property
+    def beyond(self) -> bool:
+        """More staff than the table's largest band: it does not cover them."""
+        return self.band is None
 
     @property
     def warnings(self) -> list[Check]:
@@ -141,56 +308,108 @@ def tariff_for(profile: Profile) -> Tariff:
     return next(t for t in tariffs if t.default)
 
 
-def days_for(employees: int, tariff: Tariff) -> DaysRow:
-    for row in tariff.person_days:
-        if employees <= row.max:
-            return row
-    return tariff.person_days[-1]  # the table ends at its largest band; beyond it, days are set case by case
+def _stage_costs(stage: str, label: str, charges, tariff: Tariff, employees: int, band: Band | None,
+                 top: Band, sample: Sample) -> list[Cost]:
+    """One stage's rows: the headcount band (as the tariff prices it), then, with outlets, the sampled
+    outlets (an estimate) and the sum."""
+    rate = exact(tariff.fees.day_rate)
+    fees = [(name, exact(getattr(tariff.fees, key))) for name, key in charges]
+    fixed = sum(amount for _, amount in fees)
+    fee_words = "、".join(f"{name} {yuan(amount)}" for name, amount in fees)
+    days = exact(getattr(band.row, stage)) if band and getattr(band.row, stage) is not None else None
+    rows = []
+    if days is not None:
+        rows.append(Cost(f"{label}：人数档" if sample.outlets else label, days, fixed + days * rate,
+                         f"{band.text}：评审 {shown(days)} 人日 × {yuan(rate)} = {yuan(days * rate)}，"
+                         f"加{fee_words}，共 {yuan(fixed + days * rate)}"))
+    else:
+        why = (f"超出表中最高一档（{top.range}），没有对应的人日数" if band is None
+               else f"来源表中 {band.text}的{label}人日缺失")
+        low = floor_days(employees, tariff, stage)
+        bound = (f"；下限：按表中已列的最大人日 {shown(low)} 计，不少于 {shown(low)} × {yuan(rate)} = "
+                 f"{yuan(low * rate)}，加{fee_words}，不少于 {yuan(fixed + low * rate)}" if low is not None else "")
+        rows.append(Cost(f"{label}：人数档" if sample.outlets else label, None, None,
+                         f"{why}，人日和评审费由认证机构核定报价{bound}"))
+    if not sample.outlets:
+        return rows
+    m = tariff.multi_site
+    rows.append(Cost(f"{label}：网点抽查（估算）", sample.days, sample.days * rate,
+                     f"抽查 {sample.size} 个网点（{sample.rule}）× {shown(sample.days_each)} 人日 = "
+                     f"{shown(sample.days)} 人日 × {yuan(rate)} = {yuan(sample.days * rate)}，{m.evidence}"))
+    band_cost = rows[0]
+    if band_cost.days is not None:
+        rows.append(Cost(f"{label}合计", band_cost.days + sample.days, band_cost.amount + sample.days * rate,
+                         f"人数档 {yuan(band_cost.amount)} + 网点抽查 {yuan(sample.days * rate)}（估算）"))
+    else:
+        low = floor_days(employees, tariff, stage)
+        rows.append(Cost(f"{label}合计", None, None,
+                         f"人数档待报价 + 网点抽查 {yuan(sample.days * rate)}（估算）" + (
+                             f"；下限：不少于 {shown(low + sample.days)} 人日、"
+                             f"{yuan(fixed + (low + sample.days) * rate)}" if low is not None else "")))
+    return rows
 
 
 def plan_certification(profile: Profile) -> Plan:
     tariff, scheme = tariff_for(profile), load_scheme()
     c = profile.certification
-    days = days_for(profile.company.employees, tariff)
+    employees = profile.company.employees
+    band, top = band_for(employees, tariff), bands(tariff)[-1]
     outlets = len(profile.resources.outlets)
-    extra = outlets * tariff.multi_site_days_per_outlet
-    fees, rate = tariff.fees, tariff.fees.day_rate
-    initial_days = days.initial + extra
-    costs = [
-        Cost("初次认证", initial_days, fees.application + fees.registration + fees.annual + initial_days * rate,
-             f"申请费 {fees.application:,.0f} + 审定与注册费 {fees.registration:,.0f} + 首年年金 {fees.annual:,.0f}"
-             f" + 评审 {initial_days:g} 人日 × {rate:,.0f}（含 {outlets} 个网点各 {tariff.multi_site_days_per_outlet:g} 人日，估计）"),
-        Cost("每年监督评审", days.surveillance, fees.annual + days.surveillance * rate,
-             f"年金 {fees.annual:,.0f} + 评审 {days.surveillance:g} 人日 × {rate:,.0f}"),
-    ]
-    if days.recert is not None:
-        recert_days = days.recert + extra
-        costs.append(Cost("再认证（复评）", recert_days, fees.registration + recert_days * rate,
-                          f"审定与注册费 {fees.registration:,.0f} + 评审 {recert_days:g} 人日 × {rate:,.0f}（含网点，估计）"))
-    else:
-        costs.append(Cost("再认证（复评）", None, None, "该人数档的复评人日在来源表中缺失，需向认证机构询价"))
+    m = tariff.multi_site
+    samples = {stage: Sample(outlets, exact(getattr(m.factors, stage)), exact(m.days_per_outlet))
+               for stage, _, _ in STAGES}
+    costs = [cost for stage, label, charges in STAGES
+             for cost in _stage_costs(stage, label, charges, tariff, employees, band, top, samples[stage])]
 
     earliest = add_months(c.system_start, scheme.minimum_running_months)
     checks = _checks(profile, scheme, earliest)
     application = max(c.planned_application, earliest)
     steps = scheme.steps
     decision = application + dt.timedelta(days=steps["decision"])
+    expiry = add_months(decision, 12 * scheme.certificate_years) - dt.timedelta(days=1)
+
+    def audit(stage: str) -> str:
+        """An audit's person-days for a milestone's note: the band's, plus the outlets sampled."""
+        days = getattr(band.row, stage) if band else None
+        bound = floor_days(employees, tariff, stage)
+        text = (f"{shown(exact(days))} 人日" if days is not None else
+                "人日由认证机构核定" + (f"（不少于 {shown(bound)} 人日）" if bound is not None else ""))
+        sample = samples[stage]
+        return text + (f" + 网点抽查 {shown(sample.days)} 人日（估算）" if sample.outlets else "")
+
+    onsite_row = band.row if band else top.row  # above the table: its largest band, a lower bound
+    onsite = (f"现场 {shown(exact(onsite_row.onsite))} 人日" if band else
+              f"现场人日由认证机构核定（不少于 {shown(exact(onsite_row.onsite))} 人日）")
+    if outlets:
+        onsite += f" + 网点抽查 {shown(samples['initial'].days)} 人日（估算）"
+    evaluated = application + dt.timedelta(days=steps["onsite_evaluation"])
     milestones = [
         Milestone("体系试运行", c.system_start, earliest, f"运行满 {scheme.minimum_running_months} 个月"),
         Milestone("提交申请", application, application, "申请书及申请材料"),
         Milestone("文件评审", application, application + dt.timedelta(days=steps["document_review"]), "受理、签订合同、文件评审"),
-        Milestone("现场评价", application + dt.timedelta(days=steps["onsite_evaluation"]) - dt.timedelta(days=days.onsite),
-                  application + dt.timedelta(days=steps["onsite_evaluation"]), f"现场 {days.onsite:g} 人日，打分并提出整改要求"),
-        Milestone("评定发证", application + dt.timedelta(days=steps["onsite_evaluation"]), decision, "评审委员会批准，颁发证书"),
+        Milestone("现场评价", evaluated - dt.timedelta(days=float(onsite_row.onsite)), evaluated,
+                  f"{onsite}，打分并提出整改要求"),
+        Milestone("评定发证", evaluated, decision, "评审委员会批准，颁发证书"),
     ]
-    for n, months in enumerate(scheme.surveillance_months, 1):
-        when = add_months(decision, months)
-        milestones.append(Milestone(f"第 {n} 次监督评审", when - dt.timedelta(days=30), when,
-                                    f"{days.surveillance:g} 人日；此前备齐年度记录"))
-    recert = add_months(decision, scheme.recertification_month)
-    milestones.append(Milestone("再认证（复评）", recert, add_months(decision, 12 * scheme.certificate_years),
-                                f"证书 {scheme.certificate_years} 年有效，到期前申请复评"))
-    return Plan(tariff, days, outlets, extra, costs, checks, earliest, milestones, scheme.due_before_surveillance)
+    s = scheme.surveillance
+    (low, high), (lead_min, lead_max) = s.cycle_months, s.leeway_months
+    for k in range(1, s.count + 1):
+        # the k-th usually falls in months low·k to high·k after issue, may move lead_max either way,
+        # and stays in the certificate's k-th year (at least one surveillance a year)
+        earliest_k = max(add_months(decision, low * k - lead_max), add_months(decision, 12 * (k - 1)))
+        latest_k = min(add_months(decision, high * k + lead_max),
+                       add_months(decision, 12 * k) - dt.timedelta(days=1))
+        milestones.append(Milestone(
+            f"第 {k} 次监督评审", earliest_k, latest_k,
+            f"时间窗：通常在发证后第 {low * k}–{high * k} 个月，可提前或推后 {lead_min}–{lead_max} 个月，"
+            f"须在证书第 {k} 年内完成；{audit('surveillance')}；此前备齐年度记录"))
+    ahead = 12 * scheme.certificate_years - scheme.recertification_month
+    milestones.append(Milestone(
+        "再认证（复评）", add_months(decision, scheme.recertification_month), expiry,
+        f"证书 {scheme.certificate_years} 年有效（至 {expiry.isoformat()}），到期前 {ahead} 个月申请复评，"
+        f"到期前完成；{audit('recert')}"))
+    return Plan(tariff, scheme, employees, band, top, outlets, samples, costs, checks, earliest, decision,
+                expiry, milestones, scheme.due_before_surveillance)
 
 
 def _checks(profile: Profile, scheme: Scheme, earliest: dt.date) -> list[Check]:

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import HUALAN, PROFILES, YUNXUAN, all_text
 from generator.build import make_bundle, write_bundle
-from generator.certification import load_tariffs, plan_certification
+from generator.certification import plan_certification
 from generator.cli import main
 from generator.profile import load_profile
 
@@ -48,21 +48,25 @@ def test_form_carries_every_identity_field(hualan_docs):
 
 
 def test_person_days_and_cost_from_the_tariff(hualan_docs):
-    bundle, out = hualan_docs
-    tariff = next(t for t in load_tariffs() if t.default)
-    band = next(r for r in tariff.person_days if 860 <= r.max)  # 860 employees: the 626–875 band
-    assert (band.initial, band.surveillance, band.recert) == (13.5, 5, 9)
-    outlets = len(bundle.profile.resources.outlets)
-    days = band.initial + outlets * tariff.multi_site_days_per_outlet
-    fees = tariff.fees
-    cost = fees.application + fees.registration + fees.annual + days * fees.day_rate
+    _, out = hualan_docs
+    # 860 staff: band 626–875 (initial 13.5, surveillance 5, recert 9 person-days); 6 outlets sampled:
+    # ⌈√6⌉ = 3, ⌈0.6√6⌉ = 2 (0.36 × 6 = 2.16 ≤ 4), ⌈0.8√6⌉ = 2 (0.64 × 6 = 3.84 ≤ 4), each 0.5 person-day
     form = docx.Document(str(out / "02-认证申请书.docx"))
     costs = rows(form, "项目")  # the cost table shares the first header
-    initial = costs["初次认证"]
-    assert float(initial[1]) == days == 16.5
-    assert initial[2] == f"{cost:,.0f}" == "54,500"
-    survey = costs["每年监督评审"]
-    assert survey[2] == f"{fees.annual + band.surveillance * fees.day_rate:,.0f}"
+    expected = {
+        "初次认证：人数档": ("13.5", "45,500"),  # 13.5 × 3,000 = 40,500 + 1,000 + 2,000 + 2,000
+        "初次认证：网点抽查（估算）": ("1.5", "4,500"),  # 3 × 0.5 × 3,000
+        "初次认证合计": ("15", "50,000"),
+        "每年监督评审：人数档": ("5", "17,000"),  # 5 × 3,000 + 年金 2,000
+        "每年监督评审：网点抽查（估算）": ("1", "3,000"),
+        "每年监督评审合计": ("6", "20,000"),
+        "再认证（复评）：人数档": ("9", "29,000"),  # 9 × 3,000 + 审定与注册费 2,000
+        "再认证（复评）：网点抽查（估算）": ("1", "3,000"),
+        "再认证（复评）合计": ("10", "32,000"),
+    }
+    for label, (days, amount) in expected.items():
+        assert tuple(costs[label][1:3]) == (days, amount), label
+    assert "抽查 3 个网点（√6 向上取整）× 0.5 人日" in costs["初次认证：网点抽查（估算）"][3]
 
 
 def test_blank_fields_are_listed(tmp_path, capsys):
@@ -119,7 +123,8 @@ def test_plan_page_and_chart(tmp_path):
     bundle = make_bundle(HUALAN)
     plan = next(d for d in bundle.documents if d.key == "plan")
     assert "](figures/certification-plan.svg)" in plan.markdown
-    assert "第 1 次监督评审" in plan.markdown and "2028-02-28" in plan.markdown
+    # issued 2027-02-28: the 1st surveillance from 7 months on to the day before the first anniversary
+    assert "| 第 1 次监督评审 | 2027-09-28 | 2028-02-27 | 时间窗：" in plan.markdown
     assert "售后服务内审自评表" in plan.markdown
     gantt = bundle.figures["figures/certification-plan.svg"]
     assert gantt.categories == tuple(m.label for m in bundle.certification.milestones)
