@@ -19,7 +19,7 @@ import jinja2
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from . import clausetags
-from .assess import Assessment, covered_regions, excluded_reason, required_managers
+from .assess import Assessment, covered_regions, excluded_reason, region_service, required_managers
 from .errors import AftersalesError, CatalogueError, CoverageError, Problem, display
 from .html_safety import ALLOWED_SCHEMES
 from .industry import Pack, pack_for
@@ -121,6 +121,7 @@ class Facts:
     entrusted: list
     covered_regions: list[str]
     uncovered_regions: list[str]
+    served_otherwise: dict[str, list[str]]  # 委托 / 远程 / 寄修 -> the sales regions served that way, not by an outlet
     excluded: dict[str, str]  # clause id -> reason
     sanbao_products: list
     roles: dict[str, str]  # quality / hr / logistics / sales / rd -> the department that does it
@@ -156,6 +157,8 @@ def facts(profile: Profile, catalogue: Catalogue) -> Facts:
         entrusted=profile.resources.entrusted,
         covered_regions=covered,
         uncovered_regions=uncovered,
+        served_otherwise={mode: regions for mode in ("委托", "远程", "寄修")
+                          if (regions := [r for r, m in region_service(profile).items() if m == mode])},
         excluded=excluded,
         sanbao_products=[p for p in profile.company.products if p.sanbao],
         roles=_roles(profile),

@@ -1,0 +1,64 @@
+"""How each sales region is served (5.1.1.2 按需要覆盖): the profile says it, the score counts it,
+the manual says it, and a region the profile cannot mean is a located error."""
+from __future__ import annotations
+
+import docx
+import pytest
+
+from conftest import HUALAN
+from generator.assess import assess
+from generator.cli import main
+from generator.errors import ProfileError
+from generator.profile import load_profile
+
+REGIONS = "  sales_regions: [广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省]\n"
+
+
+def with_regions(tmp_path, regions: str, service: str | None) -> object:
+    text = HUALAN.read_text(encoding="utf-8")
+    assert REGIONS in text
+    new = f"  sales_regions: [{regions}]\n" + (f"  region_service: {service}\n" if service else "")
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(REGIONS, new), encoding="utf-8")
+    return path
+
+
+def test_regions_served_by_partner_or_mail_count_and_are_written_in_the_manual(tmp_path, catalogue):
+    path = with_regions(tmp_path, "广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省, 海南省", "{浙江省: 委托, 海南省: 寄修}")
+    line = assess(load_profile(path, catalogue), catalogue).line("5.1.1.2")
+    assert line.earned == 3 and line.status == "已落实"
+    assert "委托：浙江省" in line.basis and "寄修：海南省" in line.basis
+    assert main(["build", str(path), "-o", str(tmp_path / "out"), "--no-site"]) == 0
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx")).paragraphs)
+    assert "浙江省未设固定服务网点，由签约的委托服务商上门服务。" in text
+    assert "海南省未设固定服务网点，由顾客将商品寄送至本公司维修中心修理，修复后寄回。" in text
+    assert "尚无服务网点" not in text
+
+
+def test_a_region_with_no_service_loses_its_share(tmp_path, catalogue):
+    # 7 regions, 5 with outlets, 浙江 remote, 海南 nothing: 3 × 6/7
+    path = with_regions(tmp_path, "广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省, 海南省", "{浙江省: 远程}")
+    line = assess(load_profile(path, catalogue), catalogue).line("5.1.1.2")
+    assert line.earned == round(3 * 6 / 7, 2) and line.status == "部分落实"
+    assert "未覆盖：海南省" in line.basis
+
+
+@pytest.mark.parametrize("service,key,words", [
+    ("{上海市: 远程}", "company.region_service.上海市", "不是销售区域之一"),
+    ("{全国: 远程}", "company.region_service.全国", "不是销售区域之一"),
+    ("{浙江省: 网点上门}", "company.region_service.浙江省", "没有该地区的网点"),
+])
+def test_a_region_the_profile_cannot_mean_is_located(tmp_path, catalogue, service, key, words):
+    path = with_regions(tmp_path, "广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省", service)
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, catalogue)
+    (problem,) = info.value.problems
+    line = path.read_text(encoding="utf-8").splitlines().index(f"  region_service: {service}") + 1
+    assert problem.key_path == key and words in problem.message and problem.line == line
+
+
+def test_an_unknown_way_of_service_is_refused(tmp_path, catalogue):
+    path = with_regions(tmp_path, "广东省, 浙江省", "{浙江省: 快递}")
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, catalogue)
+    assert "网点上门" in info.value.problems[0].message and "寄修" in info.value.problems[0].message
