@@ -14,15 +14,25 @@ from .yamlload import Loaded, format_path
 
 _HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?小时")
 _DAYS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个工作日|日|天)内")
-_DEPARTMENT = re.compile(r"([\u4e00-\u9fff]{1,6})(部|中心|办公室)")
+# 部 followed by 分 / 件 / 位 / 署 / 品 is a word of its own (部分, 部件, 部位, 部署, 部品), not a department
+_DEPARTMENT = re.compile(r"([\u4e00-\u9fff]{1,6})(部(?![分件位署品])|中心|办公室)")
 _VERBS = ("配合", "协助", "会同", "通知", "报告", "提交", "交由", "转交", "由", "向", "与", "和", "及")
+# 内部、外部、全部、局部、各部、底部、上部 …: a place or an extent, never a department (组织内部评审)
+_NOT_A_DEPARTMENT_BEFORE_部 = "内外全局各底顶头尾面背腹胸上下干"
+# on their own, 总部 (head office), 本部, 东部 … are places, not departments (营销总部 is one)
+_NOT_DEPARTMENTS = {"总部", "本部", "东部", "西部", "南部", "北部", "中部"}
 
 
 def _departments(text: str) -> list[str]:
-    """Department-like names in a sentence: up to four characters before 部 / 中心 / 办公室."""
+    """Department-like names in a sentence: up to four characters before 部 / 中心 / 办公室, after the
+    last 和 / 及 / 、 (质量部和客户服务部 are two names)."""
     names = []
     for stem, suffix in _DEPARTMENT.findall(text):
-        stem = stem[-4:]
+        stem = re.split(r"[和及、]", stem)[-1][-4:]
+        if not stem or (suffix == "部" and stem[-1] in _NOT_A_DEPARTMENT_BEFORE_部):
+            continue
+        if stem[-1] + suffix in _NOT_DEPARTMENTS and (len(stem) == 1 or stem[:-1] in _VERBS):
+            continue  # 总部, 向总部, 会同东部
         for verb in _VERBS:
             if stem.startswith(verb) and len(stem) > len(verb) + 1:
                 stem = stem[len(verb):]
