@@ -1,16 +1,24 @@
-"""Consistency lint: things in a valid profile that contradict each other or the standard.
+"""Consistency lint: things in a valid profile that contradict each other, the standard or the national
+三包 rules.
 
-`aftersales check` prints them as warnings; with `--strict` they are errors (exit 2).
+`aftersales check` prints them as warnings; with `--strict` they are errors (exit 2). The 三包 catalogues
+(content/standard/sanbao.yaml) are data, with their sources and evidence levels.
 """
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .assess import required_managers
-from .errors import Problem
-from .profile import Profile
+from .errors import CatalogueError, Problem
+from .paths import STANDARD
+from .profile import Product, Profile
 from .standard import Catalogue
-from .yamlload import Loaded, format_path
+from .yamlload import Loaded, format_path, load_yaml_file
 
 _HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?小时")
 _DAYS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个工作日|日|天)内")
@@ -40,8 +48,181 @@ def _departments(text: str) -> list[str]:
     return names
 
 
+# --- data: the 三包 catalogues -------------------------------------
+Evidence = Literal["C", "S", "I"]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SanbaoProduct(_Data):
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+    evidence_level: Evidence
+
+    @property
+    def words(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class Source(_Data):
+    url: str = Field(pattern=r"^https?://")
+    note: str = Field(min_length=1)
+
+
+class Regulation(_Data):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1, pattern=r"^[^《》]+$")
+    issued: str = Field(min_length=1)
+    scope: str = Field(min_length=1)
+    evidence_level: Evidence
+    evidence_note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+    products: list[SanbaoProduct] = Field(min_length=1)
+
+    @property
+    def title(self) -> str:
+        return f"《{self.name}》"
+
+    def catalogue(self) -> str:
+        """The regulation's products as a message says them."""
+        names = [p.name for p in self.products]
+        if len(names) > 3:
+            return f"{self.title}的目录只列 {len(names)} 种商品：{'、'.join(names)}"
+        return f"{self.title}只适用于{self.scope}"
+
+
+class NotListed(_Data):
+    evidence_level: Evidence
+    products: list[str] = Field(min_length=1)
+
+
+class Sanbao(_Data):
+    generic_rule_names: list[str]
+    regulations: list[Regulation] = Field(min_length=1)
+    not_listed: NotListed
+
+
+_DATA_MESSAGES = {
+    "missing": "缺少必填项", "extra_forbidden": "未知的键",
+    "string_type": "应为文字", "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
+    "float_type": "应为数字", "float_parsing": "应为数字", "list_type": "应为列表（每项以 - 开头）",
+    "dict_type": "应为键值映射", "model_type": "应为键值映射",
+    "string_too_short": "不能为空", "too_short": "至少需要 {min_length} 项",
+    "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}", "less_than_equal": "应不大于 {le}",
+}
+_PATTERNS = {r"^https?://": "应为以 http:// 或 https:// 开头的网址", r"^[^《》]+$": "写规定的名称本身，不带书名号《》"}
+
+
+def _data_message(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "literal_error":
+        return "应为以下之一：" + str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")
+    if kind == "string_pattern_mismatch":
+        return _PATTERNS.get(ctx.get("pattern"), f"格式不符（{ctx.get('pattern')}）")
+    if kind in ("missing", "extra_forbidden"):
+        return f"{_DATA_MESSAGES[kind]}：{error['loc'][-1]}" if error["loc"] else _DATA_MESSAGES[kind]
+    if kind in _DATA_MESSAGES:
+        return _DATA_MESSAGES[kind].format(**{k: (int(v) if isinstance(v, float) and v.is_integer() else v)
+                                              for k, v in ctx.items()})
+    return str(error["msg"])
+
+
+def _load(path: Path, model: type[_Data]):
+    loaded = load_yaml_file(path, error=CatalogueError)
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise CatalogueError(f"标准数据文件 {path.name} 有误", [
+            Problem(_data_message(e), str(path), *loaded.mark(tuple(e["loc"]), key=e["type"] == "extra_forbidden"),
+                    format_path(tuple(e["loc"])))
+            for e in exc.errors(include_url=False)]) from None
+
+
+@functools.lru_cache(maxsize=4)
+def load_sanbao(folder: Path = STANDARD) -> Sanbao:
+    path = folder / "sanbao.yaml"
+    data = _load(path, Sanbao)
+    problems = []
+    ids = [r.id for r in data.regulations]
+    for twice in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"规定的 id “{twice}”出现了不止一次")
+    for r in data.regulations:
+        for p in r.products:
+            for word in p.words:
+                hidden = [w for w in data.not_listed.products if w in word]
+                if hidden:  # the word would be taken out of the text before it is looked for
+                    problems.append(f"{r.title}的“{word}”含有 not_listed 中的“{hidden[0]}”，永远不会被认出")
+    if problems:
+        raise CatalogueError(f"标准数据文件 {path.name} 有误", [Problem(m, str(path)) for m in problems])
+    return data
+
+
+# --- 三包: a product marked 三包 must be in its regulation's catalogue -----------------------------
+_RULE_PUNCTUATION = re.compile(r"[《》〈〉<>「」『』“”\"\'\s]")
+_NOT_LISTED_HINT = ("如果它不适用任何国家三包规定，把 sanbao 改为 false，在 warranty 中以企业承诺写明保修和退换条款；"
+                    "如果适用另一项三包规定，在 sanbao_rule 中写明该规定；如果它确属目录中的商品，在 description 中写明目录中的名称")
+
+
+def _rule(name: str | None, data: Sanbao) -> Regulation | None | Literal[False]:
+    """The regulation a product's sanbao_rule names: None for no rule or a general name (国家三包规定),
+    False for a rule this data does not know (a local rule, a newer one): nothing to check against."""
+    bare = _RULE_PUNCTUATION.sub("", name or "")
+    if not bare or bare in {_RULE_PUNCTUATION.sub("", g) for g in data.generic_rule_names}:
+        return None
+    for regulation in data.regulations:
+        if regulation.name in bare:
+            return regulation
+    return False
+
+
+def _sanbao_findings(index: int, product: Product, data: Sanbao) -> list[tuple[tuple, str, str]]:
+    rule = _rule(product.sanbao_rule, data)
+    if not product.sanbao or rule is False:
+        return []
+    text = f"{product.name} {product.category} {product.description or ''}".casefold()
+    outside = {}  # goods no 三包 regulation lists, taken out first (空调扇 is not 空调), by where they are
+    for word in sorted(data.not_listed.products, key=len, reverse=True):
+        if word.casefold() in text:
+            outside[word] = text.index(word.casefold())
+            text = text.replace(word.casefold(), "□" * len(word))
+    outside = sorted(outside, key=outside.get)
+    hits = {r.id: [p.name for p in r.products if any(w.casefold() in text for w in p.words)]
+            for r in data.regulations}
+    label, what = f"“{product.name}”", "、".join(outside) or product.name
+    here = ("company", "products", index, "sanbao")
+    split = f"把{what}拆成单独的一项商品，sanbao 写 false，在 warranty 中以企业承诺写明保修和退换条款"
+    mixed = any(hits.values())
+    if rule is None:
+        summary = "".join(r.title for r in data.regulations[1:])
+        catalogues = data.regulations[0].catalogue() + (f"；另有{summary}，分别规定各自的商品" if summary else "")
+        if outside or not mixed:
+            return [(here, f"{label}标为适用国家三包规定，{'其中的' if mixed else '但'}{what}不在任何一项三包规定的目录中"
+                           f"（{catalogues}）", split if mixed else _NOT_LISTED_HINT)]
+        return []
+    found = []
+    if not hits[rule.id]:
+        others = [(r, hits[r.id]) for r in data.regulations if r.id != rule.id and hits[r.id]]
+        if not others:
+            return [(here, f"{label}标为适用三包（{rule.title}），但{rule.catalogue()}，不包括{what}", _NOT_LISTED_HINT)]
+        which = "；".join(f"{'、'.join(names)}适用{r.title}" for r, names in others)
+        hint = (f"把 sanbao_rule 改为{others[0][0].title}" if len(others) == 1 else
+                "按商品分别写明适用的三包规定，必要时把这一项拆成几项商品")
+        found.append((("company", "products", index, "sanbao_rule"), f"{label}的三包规定写的是{rule.title}，但{which}", hint))
+    if outside:
+        found.append((here, f"{label}标为适用三包（{rule.title}），其中的{what}不在该规定的目录中（{rule.catalogue()}）"
+                            if hits[rule.id] else
+                            f"{label}标为适用三包，其中的{what}不在任何一项三包规定的目录中", split))
+    return found
+
+
 def lint(profile: Profile, catalogue: Catalogue, loaded: Loaded | None = None) -> list[Problem]:
     found: list[tuple[tuple, str, str]] = []  # (key path, message, hint)
+    sanbao = load_sanbao()
+    for index, product in enumerate(profile.company.products):
+        found += _sanbao_findings(index, product, sanbao)
     k = profile.commitments
     hours = {k.response_hours, k.onsite_hours_urban, k.complaint_response_hours} | (
         {k.onsite_hours_rural} if k.onsite_hours_rural else set())

@@ -1,7 +1,8 @@
 """Consistency lint: warnings from `aftersales check`, errors with --strict."""
 from __future__ import annotations
 
-from conftest import HUALAN, QIHENG
+import pytest
+from conftest import HUALAN, QIHENG, YUNXUAN
 from generator.cli import main
 
 
@@ -56,3 +57,140 @@ def test_department_names():
     assert _departments("会同财务部和人力资源中心核算") == ["财务部", "人力资源中心"]
     assert _departments("营销总部统筹，报告售后部") == ["营销总部", "售后部"]
     assert _departments("负责系统部署和部件更换") == []
+
+
+# --- item 8: 三包 only for the products its regulation lists -------------------------------------
+def sanbao(name, description=None, rule=None, category="家用电器"):
+    from generator.lint import _sanbao_findings, load_sanbao
+    from generator.profile import Product
+    product = Product(name=name, category=category, description=description, warranty="整机保修 1 年",
+                      sanbao=True, sanbao_rule=rule)
+    return [(".".join(map(str, path)), message, hint)
+            for path, message, hint in _sanbao_findings(0, product, load_sanbao())]
+
+
+PARTIAL = "《部分商品修理更换退货责任规定》"
+
+
+def test_the_catalogue_is_the_regulation_s_18_products():
+    from generator.lint import load_sanbao
+    data = load_sanbao()
+    partial = data.regulations[0]
+    assert partial.name == "部分商品修理更换退货责任规定"
+    assert [p.name for p in partial.products] == [
+        "自行车", "彩色电视机", "黑白电视机", "家用录像机", "摄像机", "收录机", "电子琴", "家用电冰箱", "洗衣机",
+        "电风扇", "微波炉", "吸尘器", "家用空调器", "吸排油烟机", "燃气热水器", "缝纫机", "钟表", "摩托车"]
+    assert {r.name for r in data.regulations[1:]} == {
+        "移动电话机商品修理更换退货责任规定", "固定电话机商品修理更换退货责任规定", "微型计算机商品修理更换退货责任规定",
+        "家用视听商品修理更换退货责任规定", "家用汽车产品修理更换退货责任规定"}
+    assert all(r.sources and r.evidence_level in "CSI" for r in data.regulations)
+
+
+def test_a_product_outside_the_catalogue_is_warned_where_it_is(tmp_path, capsys):
+    path = variant(tmp_path, ("      warranty_months: 24\n      sanbao: false\n",
+                              f"      warranty_months: 24\n      sanbao: true\n      sanbao_rule: {PARTIAL}\n"))
+    assert main(["check", path]) == 0
+    err = capsys.readouterr().err
+    assert (f"[company.products[2].sanbao]: “华澜洗碗机”标为适用三包（{PARTIAL}），但{PARTIAL}的目录只列 18 种商品："
+            "自行车、彩色电视机、黑白电视机、家用录像机、摄像机、收录机、电子琴、家用电冰箱、洗衣机、电风扇、微波炉、吸尘器、"
+            "家用空调器、吸排油烟机、燃气热水器、缝纫机、钟表、摩托车，不包括洗碗机（如果它不适用任何国家三包规定，"
+            "把 sanbao 改为 false，在 warranty 中以企业承诺写明保修和退换条款") in err
+    assert "p.yaml:34:15 [company.products[2].sanbao]" in err
+    assert main(["check", "--strict", path]) == 2
+
+
+def test_without_a_rule_every_national_rule_is_considered():
+    (where, message, hint), = sanbao("华澜洗碗机", "嵌入式和台式洗碗机")
+    assert where == "company.products.0.sanbao"
+    assert message.startswith("“华澜洗碗机”标为适用国家三包规定，但洗碗机不在任何一项三包规定的目录中（"
+                              f"{PARTIAL}的目录只列 18 种商品：自行车、")
+    assert "另有《移动电话机商品修理更换退货责任规定》《固定电话机商品修理更换退货责任规定》" in message
+    assert "企业承诺" in hint
+    assert sanbao("智能手机", "5G 手机") == []  # its own regulation, named or not
+    assert sanbao("华澜变频空调", "壁挂式房间空气调节器") == []
+
+
+def test_a_mixed_line_names_the_goods_outside_the_catalogue():
+    (where, message, hint), = sanbao("小家电", "电饭煲、空气炸锅、吸尘器等小家电的网络零售", PARTIAL)
+    assert message.startswith(f"“小家电”标为适用三包（{PARTIAL}），其中的电饭煲、空气炸锅不在该规定的目录中")
+    assert hint.startswith("把电饭煲、空气炸锅拆成单独的一项商品，sanbao 写 false")
+    (_, message, hint), = sanbao("电饭煲和吸尘器")
+    assert message.startswith("“电饭煲和吸尘器”标为适用国家三包规定，其中的电饭煲不在任何一项三包规定的目录中（")
+    wrong, outside = sanbao("手机和电饭煲", None, PARTIAL)
+    assert wrong[0] == "company.products.0.sanbao_rule"
+    assert outside[:2] == ("company.products.0.sanbao", "“手机和电饭煲”标为适用三包，其中的电饭煲不在任何一项三包规定的目录中")
+
+
+@pytest.mark.parametrize("name, description", [
+    ("华澜变频空调", None), ("双门冰箱", None), ("侧吸式油烟机", None), ("华澜燃气热水器", None),
+    ("强排式热水器", "燃气快速热水器"), ("电动自行车", None), ("滚筒洗衣机", None), ("液晶电视", None),
+    ("石英手表", None), ("落地扇", None)])
+def test_catalogue_products_by_their_usual_names(name, description):
+    assert sanbao(name, description, PARTIAL) == []
+
+
+@pytest.mark.parametrize("name, outside", [
+    ("储水式电热水器", "电热水器"), ("冷风空调扇", "空调扇"), ("嵌入式蒸烤箱", "蒸烤箱"), ("智能马桶盖", "智能马桶盖"),
+    ("电视机顶盒", "机顶盒")])
+def test_look_alikes_are_not_catalogue_products(name, outside):
+    (_, message, _), = sanbao(name, None, PARTIAL)
+    assert message.endswith(f"，不包括{outside}"), message
+
+
+def test_a_product_under_another_regulation_gets_that_regulation():
+    (where, message, hint), = sanbao("手机及数码配件", "品牌手机和充电配件", PARTIAL)
+    assert where == "company.products.0.sanbao_rule"
+    assert message == f"“手机及数码配件”的三包规定写的是{PARTIAL}，但移动电话机适用《移动电话机商品修理更换退货责任规定》"
+    assert hint == "把 sanbao_rule 改为《移动电话机商品修理更换退货责任规定》"
+    (_, message, hint), = sanbao("55 英寸液晶电视", None, "《家用视听商品修理更换退货责任规定》")
+    assert message.endswith(f"但彩色电视机适用{PARTIAL}")
+    (_, message, _), = sanbao("智能音箱", None, "《移动电话机商品修理更换退货责任规定》")
+    assert message.endswith("但扬声器系统适用《家用视听商品修理更换退货责任规定》")
+
+
+def test_rules_the_data_does_not_know_are_left_alone():
+    assert sanbao("洗碗机", None, "《某省家用电器维修服务规定》") == []
+    assert sanbao("手机", None, "国家“三包”规定") == []  # a general name is checked as no rule
+    assert sanbao("洗碗机", None, "国家三包规定")[0][1].startswith("“洗碗机”标为适用国家三包规定")
+
+
+def test_bad_bundled_sanbao_data_is_a_clear_error(tmp_path):
+    import shutil
+
+    from generator.errors import CatalogueError
+    from generator.lint import load_sanbao
+    from generator.paths import STANDARD
+    shutil.copytree(STANDARD, tmp_path / "standard")
+    path = tmp_path / "standard" / "sanbao.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{name: 自行车, aliases: [单车], evidence_level: C}",
+                                 "{name: 自行车, aliases: [单车], evidence_level: X}"), encoding="utf-8")
+    with pytest.raises(CatalogueError) as bad:
+        load_sanbao(tmp_path / "standard")
+    rendered = bad.value.render()
+    assert "错误：标准数据文件 sanbao.yaml 有误" in rendered
+    assert "sanbao.yaml:28:52 [regulations[0].products[0].evidence_level]: 应为以下之一：C、S、I" in rendered
+    path.write_text(text.replace("url: http://www.lygzb.net", "url: www.lygzb.net"), encoding="utf-8")
+    with pytest.raises(CatalogueError) as bad:
+        load_sanbao(tmp_path / "standard")
+    assert "[regulations[0].sources[0].url]: 应为以 http:// 或 https:// 开头的网址" in bad.value.render()
+    path.write_text(text.replace("aliases: [电冰箱, 冰箱, 冰柜, 冷柜]", "aliases: [电冰箱, 冰箱, 冰柜, 冷柜, 电饭煲冰箱]"),
+                    encoding="utf-8")
+    with pytest.raises(CatalogueError) as bad:
+        load_sanbao(tmp_path / "standard")
+    assert "《部分商品修理更换退货责任规定》的“电饭煲冰箱”含有 not_listed 中的“电饭煲”，永远不会被认出" in bad.value.render()
+
+
+def test_every_pack_cites_the_2024_regulations():
+    from generator.industry import load_packs
+    for pack in load_packs().values():
+        assert "《中华人民共和国消费者权益保护法实施条例》" in pack.laws, pack.id
+        assert not any(law.startswith("GB 18584《") for law in pack.laws), pack.id
+    assert "GB 18584-2024《家具中有害物质限量》" in load_packs()["furniture"].laws
+
+
+@pytest.mark.parametrize("profile", [HUALAN, YUNXUAN, QIHENG])
+def test_the_examples_sanbao_products_are_listed(profile, capsys):
+    main(["check", str(profile)])
+    err = capsys.readouterr().err
+    assert "三包" not in err, err
