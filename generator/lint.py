@@ -1,12 +1,14 @@
-"""Consistency lint: things in a valid profile that contradict each other, the standard or the national
-三包 rules.
+"""Consistency lint: things in a valid profile that contradict each other, the standard, the national
+三包 rules or plausibility.
 
 `aftersales check` prints them as warnings; with `--strict` they are errors (exit 2). The 三包 catalogues
-(content/standard/sanbao.yaml) are data, with their sources and evidence levels.
+(content/standard/sanbao.yaml) and the plausibility thresholds (content/standard/plausibility.yaml) are
+data, each with its source and evidence level.
 """
 from __future__ import annotations
 
 import functools
+import math
 import re
 from pathlib import Path
 from typing import Literal
@@ -48,7 +50,7 @@ def _departments(text: str) -> list[str]:
     return names
 
 
-# --- data: the 三包 catalogues -------------------------------------
+# --- data: the 三包 catalogues and the plausibility thresholds -------------------------------------
 Evidence = Literal["C", "S", "I"]
 
 
@@ -102,6 +104,29 @@ class Sanbao(_Data):
     generic_rule_names: list[str]
     regulations: list[Regulation] = Field(min_length=1)
     not_listed: NotListed
+
+
+class ManagersRule(_Data):
+    ratio: float = Field(gt=0, le=1)
+    minimum: int = Field(ge=0)
+    low_factor: float = Field(gt=0, lt=1)
+    high_factor: float = Field(gt=1)
+    evidence_level: Evidence
+    source: str = Field(min_length=1)
+    rule_name: str = Field(min_length=1)
+
+
+class OutletRule(_Data):
+    employees_per_outlet: float = Field(ge=0)
+    aftersales_staff_per_outlet: float = Field(ge=0)
+    evidence_level: Evidence
+    source: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+
+
+class Plausibility(_Data):
+    managers_per_employee: ManagersRule
+    staff_per_outlet: OutletRule
 
 
 _DATA_MESSAGES = {
@@ -158,6 +183,11 @@ def load_sanbao(folder: Path = STANDARD) -> Sanbao:
     if problems:
         raise CatalogueError(f"标准数据文件 {path.name} 有误", [Problem(m, str(path)) for m in problems])
     return data
+
+
+@functools.lru_cache(maxsize=4)
+def load_plausibility(folder: Path = STANDARD) -> Plausibility:
+    return _load(folder / "plausibility.yaml", Plausibility)
 
 
 # --- 三包: a product marked 三包 must be in its regulation's catalogue -----------------------------
@@ -218,6 +248,45 @@ def _sanbao_findings(index: int, product: Product, data: Sanbao) -> list[tuple[t
     return found
 
 
+# --- plausibility: numbers a certification body would question -----------------------------------
+def _plausibility_findings(profile: Profile, catalogue: Catalogue, rules: Plausibility) -> list[tuple[tuple, str, str]]:
+    found = []
+    employees, staff = profile.company.employees, profile.staff
+    m = rules.managers_per_employee
+    have, need = len(staff.certified_managers), required_managers(profile, catalogue)
+    expected = max(m.minimum, math.ceil(m.ratio * employees - 1e-9))
+    basis = f"{m.rule_name}，约 {expected} 名"
+    if have >= need and 0 < have < m.low_factor * expected:  # none, or fewer than 10%: warned elsewhere
+        found.append((("staff", "certified_managers"),
+                      f"员工 {employees} 人，持证售后服务管理师只有 {have} 名，不到按员工总数估算的"
+                      f"{'一半' if m.low_factor == 0.5 else f' {m.low_factor:.0%}'}（{basis}）；"
+                      f"申报的服务管理人员 {staff.service_management_staff} 人、按其 10% 只需 {need} 名，认证机构可能认为服务管理人员报少了",
+                      "核对 staff.service_management_staff 是否包含总部和各网点的全部管理人员（10% 按全部服务管理人员计算），"
+                      "并安排更多管理人员参加管理师培训取证"))
+    if expected and have > m.high_factor * expected:
+        found.append((("staff", "certified_managers"),
+                      f"员工 {employees} 人，持证售后服务管理师却有 {have} 名，超过按员工总数估算的 {m.high_factor:g} 倍（{basis}）",
+                      "核对 staff.certified_managers 是否只列本公司在职、持有售后服务管理师证书的人员；"
+                      "确有这么多的，评审时备好证书和劳动合同"))
+    o = rules.staff_per_outlet
+    outlets = profile.resources.outlets
+    count, own = len(outlets), sum(x.mode == "自营" for x in outlets)
+    where = f"共 {count} 个服务网点（自营 {own} 个、委托 {count - own} 个）"
+    if employees <= o.employees_per_outlet * count:
+        ratio = "网点数" if o.employees_per_outlet == 1 else f"网点数的 {o.employees_per_outlet:g} 倍"
+        found.append((("company", "employees"),
+                      f"{where}，员工却只有 {employees} 人，不多于{ratio}：认证机构受理和现场评审时都会核定人数，"
+                      f"这样的申报明显不合理（认证咨询机构的例子：{o.example}）",
+                      "核对 company.employees 是否为全部员工（含总部和各自营网点的人员）；委托网点的人员不是本公司员工，"
+                      "在申请书中说明各网点的运营方式"))
+    elif staff.aftersales_staff < o.aftersales_staff_per_outlet * count:
+        found.append((("staff", "aftersales_staff"),
+                      f"{where}，售后服务人员却只有 {staff.aftersales_staff} 人，平均每个网点不到 "
+                      f"{o.aftersales_staff_per_outlet:g} 人：认证机构会核定人数，评审时也会抽查网点的服务人员",
+                      "核对 staff.aftersales_staff 是否包含总部和各自营网点的全部售后服务人员（含技术人员和业务人员）"))
+    return found
+
+
 def lint(profile: Profile, catalogue: Catalogue, loaded: Loaded | None = None) -> list[Problem]:
     found: list[tuple[tuple, str, str]] = []  # (key path, message, hint)
     sanbao = load_sanbao()
@@ -258,6 +327,7 @@ def lint(profile: Profile, catalogue: Catalogue, loaded: Loaded | None = None) -
         found.append((("staff", "certified_managers"),
                       f"持证售后服务管理师 {have} 名，按服务管理人员的 10% 应有 {need} 名（GB/T 27922-2011 5.1.2.2）",
                       "安排服务管理人员参加管理师培训取证"))
+    found += _plausibility_findings(profile, catalogue, load_plausibility())
     problems = []
     for path, message, hint in found:
         line, column = loaded.mark(path) if loaded else (None, None)

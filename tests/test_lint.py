@@ -181,6 +181,26 @@ def test_bad_bundled_sanbao_data_is_a_clear_error(tmp_path):
     assert "《部分商品修理更换退货责任规定》的“电饭煲冰箱”含有 not_listed 中的“电饭煲”，永远不会被认出" in bad.value.render()
 
 
+def test_bad_bundled_plausibility_data_is_a_clear_error(tmp_path):
+    import shutil
+
+    from generator.errors import CatalogueError
+    from generator.lint import load_plausibility
+    from generator.paths import STANDARD
+    shutil.copytree(STANDARD, tmp_path / "standard")
+    path = tmp_path / "standard" / "plausibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  low_factor: 0.5\n", "  low_factr: 0.5\n").replace("high_factor: 5", "high_factor: 1")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogueError) as bad:
+        load_plausibility(tmp_path / "standard")
+    rendered = bad.value.render()
+    assert "错误：标准数据文件 plausibility.yaml 有误" in rendered
+    assert "[managers_per_employee.low_factor]: 缺少必填项：low_factor" in rendered
+    assert "plausibility.yaml:13:3 [managers_per_employee.low_factr]: 未知的键：low_factr" in rendered
+    assert "[managers_per_employee.high_factor]: 应大于 1" in rendered
+
+
 def test_every_pack_cites_the_2024_regulations():
     from generator.industry import load_packs
     for pack in load_packs().values():
@@ -189,8 +209,69 @@ def test_every_pack_cites_the_2024_regulations():
     assert "GB 18584-2024《家具中有害物质限量》" in load_packs()["furniture"].laws
 
 
+# --- item 7: numbers a certification body would question ------------------------------------------
+def test_managers_far_below_one_percent_of_headcount(tmp_path, capsys):
+    path = variant(tmp_path, ("service_management_staff: 24", "service_management_staff: 10"))
+    assert main(["check", path]) == 0
+    err = capsys.readouterr().err
+    assert ("p.yaml:95:5 [staff.certified_managers]: 员工 860 人，持证售后服务管理师只有 2 名，不到按员工总数估算的一半"
+            "（管理师约为员工总数的 1%（认证咨询机构的经验值），约 9 名）；申报的服务管理人员 10 人、按其 10% 只需 1 名，"
+            "认证机构可能认为服务管理人员报少了（核对 staff.service_management_staff") in err
+    assert "按服务管理人员的 10% 应有" not in err
+
+
+def test_the_10_percent_warning_is_not_repeated(capsys):
+    assert main(["check", str(HUALAN)]) == 0
+    err = capsys.readouterr().err
+    assert "持证售后服务管理师 2 名，按服务管理人员的 10% 应有 3 名" in err
+    assert "按员工总数估算" not in err  # 2 of 9 is said once, by the standard's own rule
+
+
+def plausibility(profile, **changes):
+    from generator.lint import _plausibility_findings, load_plausibility
+    from generator.standard import load_catalogue
+    for part, values in changes.items():
+        profile = profile.model_copy(update={part: getattr(profile, part).model_copy(update=values)})
+    findings = _plausibility_findings(profile, load_catalogue(), load_plausibility())
+    return [(".".join(map(str, p)), m) for p, m, _ in findings]
+
+
+def test_managers_far_above_one_percent_of_headcount():
+    from generator.profile import load_profile
+    qiheng = load_profile(QIHENG)
+    managers = [qiheng.staff.certified_managers[0].model_copy(update={"name": f"管理师{i}"}) for i in range(6)]
+    assert plausibility(qiheng, staff={"certified_managers": managers[:5]}) == []  # 5 for 38 people: 5 × 1
+    assert plausibility(qiheng, staff={"certified_managers": managers}) == [(
+        "staff.certified_managers",
+        "员工 38 人，持证售后服务管理师却有 6 名，超过按员工总数估算的 5 倍（管理师约为员工总数的 1%（认证咨询机构的经验值），约 1 名）")]
+
+
+def test_as_many_outlets_as_people(tmp_path, capsys):
+    """The certification body's own example: 300 outlets across the country, 300 people declared."""
+    outlets = "".join(f"    - {{name: 华澜特约服务站{i}, province: 广东省, city: 佛山市, address: 示例路 {i} 号, mode: 委托, staff: 2}}\n"
+                      for i in range(294))
+    path = variant(tmp_path, ("employees: 860", "employees: 300"),
+                   ("  hotline:", outlets + "  hotline:"))
+    assert main(["check", path]) == 0
+    err = capsys.readouterr().err
+    assert ("p.yaml:11:14 [company.employees]: 共 300 个服务网点（自营 2 个、委托 298 个），员工却只有 300 人，不多于网点数："
+            "认证机构受理和现场评审时都会核定人数，这样的申报明显不合理（认证咨询机构的例子：全国 300 个服务网点，上报人数只有 300 人）"
+            "（核对 company.employees 是否为全部员工") in err
+    assert "[staff.aftersales_staff]" not in err  # one warning for one fact
+
+
+def test_fewer_after_sales_staff_than_outlets():
+    from generator.profile import load_profile
+    yunxuan = load_profile(YUNXUAN)
+    assert plausibility(yunxuan) == []
+    assert plausibility(yunxuan, staff={"aftersales_staff": 3}) == [(
+        "staff.aftersales_staff",
+        "共 4 个服务网点（自营 1 个、委托 3 个），售后服务人员却只有 3 人，平均每个网点不到 1 人：认证机构会核定人数，"
+        "评审时也会抽查网点的服务人员")]
+
+
 @pytest.mark.parametrize("profile", [HUALAN, YUNXUAN, QIHENG])
-def test_the_examples_sanbao_products_are_listed(profile, capsys):
+def test_the_examples_are_plausible_and_their_sanbao_products_listed(profile, capsys):
     main(["check", str(profile)])
     err = capsys.readouterr().err
-    assert "三包" not in err, err
+    assert "三包" not in err and "网点" not in err and "按员工总数" not in err, err
