@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
-from .assess import Assessment, exact, level_for
+from .assess import Assessment, exact, level_for, shown
 from .profile import Profile
 from .standard import Catalogue
 
@@ -29,6 +30,7 @@ class Action:
     owner: str
     due: dt.date
     deduction: bool = False
+    gain: Fraction = field(default=Fraction(0), compare=False)  # `points`, exact: what the plan adds up
 
 
 @dataclass(frozen=True)
@@ -54,21 +56,23 @@ def actions(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> l
     default_due = profile.certification.planned_application - dt.timedelta(days=rules.plan.due_days_before_application)
     lead = profile.organisation.aftersales_lead.name
     out = []
+    scale = 100 / exact(assessment.applicable_total) if assessment.applicable_total else Fraction(0)
     for line in assessment.gaps:
         entry = profile.readiness.self_assessment.get(line.clause.id)
+        gain = (exact(line.points) - line.earned_exact) * scale
         out.append(Action(
             key=line.clause.id, title=line.clause.title, action=line.clause.action or "",
             evidence=list(line.clause.evidence), raw_points=line.lost,
-            points=round(assessment.normalised_points(line.lost), 2), effort=line.clause.effort or 1,
+            points=round(float(gain), 2), effort=line.clause.effort or 1,
             owner=(entry.owner if entry and entry.owner else lead),
-            due=(entry.due if entry and entry.due else default_due)))
+            due=(entry.due if entry and entry.due else default_due), gain=gain))
     for i, finding in enumerate(profile.readiness.special_deductions, 1):
         out.append(Action(
             key=f"特别扣分 {i}", title=f"特别扣分项（{finding.kind}）",
             action=f"整改：{finding.finding.rstrip('。')}；查明原因、纠正并保留整改记录",
             evidence=["整改记录", "纠正预防措施单"], raw_points=rules.special_deduction.points_each,
             points=rules.special_deduction.points_each, effort=rules.plan.deduction_effort,
-            owner=lead, due=default_due, deduction=True))
+            owner=lead, due=default_due, deduction=True, gain=exact(rules.special_deduction.points_each)))
     return sorted(out, key=lambda a: (-a.points, a.effort, a.key))
 
 
@@ -76,7 +80,8 @@ def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list
     """The least-effort set of actions that brings the score to `level`."""
     rules = catalogue.scoring
     threshold = next(l.min for l in rules.levels if l.name == level)
-    needed = math.ceil((exact(threshold) - assessment.score_exact) * 100) / 100  # exact, rounded up
+    short = exact(threshold) - assessment.score_exact  # exact
+    needed = math.ceil(short * 100) / 100  # for display: rounded up, never "0" while short
     must_fix = max(0, assessment.deductions - rules.special_deduction.fail_at + 1)
     if needed <= 0 and must_fix == 0:
         return Path(level, 0.0, [], True, "当前得分已达到")
@@ -86,7 +91,7 @@ def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list
     # special deductions are interchangeable: try each count of them, fill the rest with clauses
     for k in range(must_fix, len(deductions) + 1):
         fixed = deductions[:k]
-        rest = needed - sum(a.points for a in fixed)
+        rest = short - sum((a.gain for a in fixed), Fraction(0))
         chosen = _least_effort(clauses, rest)
         if chosen is None:
             continue
@@ -95,22 +100,38 @@ def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list
         if best is None or cost < best[:2]:
             best = (*cost, plan)
     if best is None:
-        most = round(sum(a.points for a in todo), 2)
+        most = round(float(sum((a.gain for a in todo), Fraction(0))), 2)
         return Path(level, max(needed, 0.0), sorted(todo, key=lambda a: -a.points), False,
                     f"全部整改最多可得 {most:g} 分，仍达不到{level}（{threshold:g} 分）")
     plan = sorted(best[2], key=lambda a: (-a.points, a.key))
-    after = round(min(100.0, assessment.score + sum(a.points for a in plan)), 2)
+    after = min(Fraction(100), assessment.score_exact + sum((a.gain for a in plan), Fraction(0)))
     reached, _ = level_for(after, assessment.deductions - sum(1 for a in plan if a.deduction), catalogue)
-    note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {after:g} 分，{reached}"
+    shown_after = shown(after, [l.min for l in rules.levels])
+    note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {shown_after:g} 分，{reached}"
     return Path(level, max(needed, 0.0), plan, True, note)
 
 
-def _least_effort(items: list[Action], needed: float) -> list[Action] | None:
-    """Least total effort (then fewest items) whose points sum to at least `needed`."""
+def _least_effort(items: list[Action], needed: Fraction) -> list[Action] | None:
+    """Least total effort (then fewest items) whose exact points sum to at least `needed`. Solved
+    over hundredths of a point; a choice the rounding let through short of `needed` is tried again
+    one hundredth higher, so what is returned always reaches it exactly."""
     if needed <= 0:
         return []
-    target = round(needed * 100)
-    gains = [round(a.points * 100) for a in items]
+    if sum((a.gain for a in items), Fraction(0)) < needed:
+        return None
+    target = math.ceil(needed * 100)
+    while True:
+        chosen = _knapsack(items, target)
+        if chosen is None:
+            return None
+        if sum((items[i].gain for i in chosen), Fraction(0)) >= needed:
+            return [items[i] for i in chosen]
+        target += 1
+
+
+def _knapsack(items: list[Action], target: int) -> list[int] | None:
+    """Indices of the least-effort items whose points, rounded to hundredths, reach `target` hundredths."""
+    gains = [round(a.gain * 100) for a in items]
     if sum(gains) < target:
         return None
     inf = float("inf")
@@ -128,7 +149,7 @@ def _least_effort(items: list[Action], needed: float) -> list[Action] | None:
             if candidate < cost[y]:
                 cost[y] = candidate
                 choice[y] = choice[x] + [i]
-    return [items[i] for i in choice[target]] if cost[target][0] != inf else None
+    return choice[target] if cost[target][0] != inf else None
 
 
 def plan(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> tuple[list[Action], list[Path]]:

@@ -690,6 +690,24 @@ def check_references(profile: Profile, loaded: Loaded, catalogue) -> None:
         _fail(problems.items, loaded)
 
 
+def validation_message(err) -> str:
+    """A pydantic error in Chinese: what is wrong with the value (the key path is said apart)."""
+    kind, loc = err["type"], tuple(err["loc"])
+    if kind == "extra_forbidden":
+        return f"未知的键 “{loc[-1]}”"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    if kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", "")).replace("'", "")
+        return "应为以下之一：" + expected.replace(" or ", "、").replace(", ", "、")
+    if kind in _MESSAGES:
+        ctx = {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in err.get("ctx", {}).items()}
+        dated = isinstance(err.get("input"), dt.date)
+        message = (_DATE_MESSAGES if dated and kind in _DATE_MESSAGES else _MESSAGES)[kind].format(**ctx)
+        return message + (f"：{loc[-1]}" if kind == "missing" and loc else "")
+    return str(err["msg"])
+
+
 def _problems(exc: ValidationError, loaded: Loaded):
     problems = ProblemList(loaded.file)
     for err in exc.errors(include_url=False):
@@ -704,20 +722,8 @@ def _problems(exc: ValidationError, loaded: Loaded):
             problems.add(f"未知的键 “{loc[-1]}”", line=line, column=column, key_path=key_path, hint=hint)
             continue
         line, column = loaded.mark(loc, key=kind == "missing")
-        if kind == "value_error":
-            message = str(err["msg"]).removeprefix("Value error, ")
-        elif kind == "literal_error":
-            expected = str(err.get("ctx", {}).get("expected", "")).replace("'", "")
-            message = "应为以下之一：" + expected.replace(" or ", "、").replace(", ", "、")
-        elif kind in _MESSAGES:
-            ctx = {k: (int(v) if isinstance(v, float) and v.is_integer() else v)
-                   for k, v in err.get("ctx", {}).items()}
-            dated = isinstance(err.get("input"), dt.date)
-            message = (_DATE_MESSAGES if dated and kind in _DATE_MESSAGES else _MESSAGES)[kind].format(**ctx)
-        else:
-            message = str(err["msg"])
+        message = validation_message(err)
         if kind == "missing":
-            message += f"：{loc[-1]}"
             doc = _doc_at(loc)
             hint = doc or ""
         else:

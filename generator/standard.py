@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from .errors import CatalogueError, Problem
 from .paths import STANDARD
+from .profile import validation_message
 from .yamlload import format_path, load_yaml_file
 
 
@@ -260,11 +261,11 @@ def _load(path: Path, shape, key: str):
         return TypeAdapter(shape).validate_python(loaded.data[key] if key else loaded.data)
     except (ValidationError, KeyError, TypeError) as exc:
         problems = []
-        errors = exc.errors() if isinstance(exc, ValidationError) else [{"loc": (), "msg": str(exc)}]
+        errors = exc.errors() if isinstance(exc, ValidationError) else [{"type": "", "loc": (), "msg": str(exc)}]
         for err in errors:
             loc = ((key,) if key else ()) + tuple(err["loc"])
-            line, column = loaded.mark(loc)
-            problems.append(Problem(err["msg"], str(path), line, column, format_path(loc)))
+            line, column = loaded.mark(loc, key=err["type"] in ("missing", "extra_forbidden"))
+            problems.append(Problem(validation_message(err), str(path), line, column, format_path(loc)))
         raise CatalogueError(f"标准数据文件 {path.name} 有误", problems) from None
 
 

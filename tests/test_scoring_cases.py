@@ -324,9 +324,11 @@ def test_every_scoring_rule_says_its_source(tmp_path, catalogue):
     for name, rule in catalogue.scoring.rules().items():
         assert rule.source.strip() and rule.evidence in ("C", "S", "I"), name
     with pytest.raises(CatalogueError) as info:
-        catalogue_with(tmp_path, "  source: duofangda（reference §2 第 2 条）\n", "")
-    (problem,) = info.value.problems
-    assert problem.key_path == "samples.source" and problem.line
+        catalogue_with(tmp_path, "samples:\n  title: 按样本检查的指标\n  source:", "samples:\n  title: 按样本检查的指标\n  origin:")
+    problem = next(p for p in info.value.problems if p.key_path == "samples.source")
+    assert problem.line == 29 and "scoring.yaml" in problem.file  # located at the rule that lost its source
+    assert problem.message == "缺少必填项：source"
+    assert any(p.message == "未知的键 “origin”" for p in info.value.problems)
 
 
 @settings(max_examples=300, deadline=None)
@@ -352,3 +354,27 @@ def test_never_implemented_beside_a_nonconformity(catalogue, status, checked, ba
     if line.lost:
         assert line.basis and ("扣" in line.basis or "0 分" in line.basis or "较低" in line.basis
                                or "未覆盖" in line.basis), line.basis
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LEAVES), st.sampled_from(["partial", "missing"])), max_size=6),
+       st.integers(0, 6), st.integers(0, 3))
+def test_a_path_reaches_its_level_exactly(catalogue, changes, n_deductions, n_samples_bad):
+    """Whatever the gaps, a path said to reach a level does, computed exactly: the score plus the
+    exact points of its actions reaches the threshold, and the note's score gives that level."""
+    data = perfect()
+    for cid, status in changes:
+        data["readiness"]["self_assessment"][cid]["status"] = status
+    samples("5.3.2", 7, n_samples_bad)(data)  # thirteenths of 13 points: not whole hundredths
+    deductions(n_deductions)(data)
+    profile = Profile.model_validate(data)
+    a = assess(profile, catalogue)
+    _, paths = plan(profile, catalogue, a)
+    for path in paths:
+        if not path.reachable or not path.actions:
+            continue
+        threshold = next(Fraction(str(l.min)) for l in catalogue.scoring.levels if l.name == path.level)
+        after = min(Fraction(100), a.score_exact + sum((t.gain for t in path.actions), Fraction(0)))
+        left = a.deductions - sum(1 for t in path.actions if t.deduction)
+        assert after >= threshold and left < catalogue.scoring.special_deduction.fail_at
+        assert path.note.endswith(level_for(after, left, catalogue)[0])
