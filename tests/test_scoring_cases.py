@@ -378,3 +378,26 @@ def test_a_path_reaches_its_level_exactly(catalogue, changes, n_deductions, n_sa
         left = a.deductions - sum(1 for t in path.actions if t.deduction)
         assert after >= threshold and left < catalogue.scoring.special_deduction.fail_at
         assert path.note.endswith(level_for(after, left, catalogue)[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LEAVES), st.sampled_from(["partial", "missing", "unanswered"])), max_size=8),
+       st.integers(0, 6), st.integers(0, 2), st.booleans())
+def test_every_point_lost_is_explained(catalogue, changes, n_deductions, n_bonuses, exclude):
+    """The 失分说明 rows add up exactly to 100 − the score, and every line that loses points says why."""
+    data = perfect()
+    for cid, status in changes:
+        if status == "unanswered":
+            data["readiness"]["self_assessment"].pop(cid, None)
+        elif cid in data["readiness"]["self_assessment"]:
+            data["readiness"]["self_assessment"][cid]["status"] = status
+    deductions(n_deductions)(data)
+    bonuses(n_bonuses)(data)
+    if exclude:
+        no_service("take_back")(data)
+    a = assess(Profile.model_validate(data), catalogue)
+    assert sum(value for _, value in a.losses) == 100 - a.score_exact
+    reasons = ("扣除该项全部分值", "按 0 分计", "按不合格", "取两者中较低者", "未覆盖", "按实有 / 应配计分")
+    for line in a.lines:
+        if not line.excluded and line.earned_exact < line.points:
+            assert any(r in line.basis for r in reasons), (line.clause.id, line.basis)
