@@ -23,6 +23,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import AftersalesError, Problem, ProfileError, display, os_reason
+from .wide_lines import joins_without_space
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -367,10 +368,22 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "yes": True, "on": True, "y": True, "false": False, "no": False, "off": False, "n": False}
 
 
+_FOLD = re.compile("(.?)\a (?=(.?))", re.S)
+
+
+def _unfold(value: str) -> str:
+    """A folded scalar (`>`) as YAML joins its lines, a space at each fold, except between two wide
+    characters (Chinese), where a reader expects none: "严格，" and "并且" fold to "严格，并且"."""
+    return _FOLD.sub(lambda m: m[1] + ("" if joins_without_space(m[1]) and joins_without_space(m[2]) else " "),
+                     value).replace("\a", "")
+
+
 def _scalar(node: ScalarNode, fail) -> Any:
     """A scalar's value by its tag. Every value is checked for control characters, whatever its tag
     (`!!int "\\0"` must not slip one through), and an explicit tag must fit its value."""
     value, tag = node.value, node.tag
+    if node.style == ">":  # ruamel marks where a folded scalar's lines were joined with "\a" (a raw one is refused by its reader)
+        value = _unfold(value)
     bad = _ILLEGAL.search(value)
     if bad:
         fail(f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）",

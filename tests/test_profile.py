@@ -174,3 +174,17 @@ def test_the_scorecard_tells_time_limits_as_the_documents_do(tmp_path):
     basis = {line["clause"]: line["basis"] for line in as_data(scorecard(path))["lines"]}
     assert "1 分钟响应" in basis["5.2.4"] and "0.01 天修复" in basis["5.2.4"], basis["5.2.4"]
     assert "e-" not in str(basis)
+
+
+def test_folded_text_is_read_as_written_and_chinese_lines_join_without_a_space(tmp_path, catalogue):
+    """`>-` text was refused as "U+0007" (ruamel marks its folds with it); now it reads like the
+    YAML spec says, except that a fold between two Chinese characters adds no space."""
+    from conftest import HUALAN
+
+    text = HUALAN.read_text(encoding="utf-8")
+    old = "  warranty: 严格执行国家三包规定，"
+    assert old in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(old, "  warranty: >-\n    严格执行国家\n    三包规定，\n    ISO 9001\n    认证，"), encoding="utf-8")
+    warranty = load_profile(path, catalogue).commitments.warranty
+    assert warranty.startswith("严格执行国家三包规定， ISO 9001 认证，并在三包之外")  # a space only beside Latin
