@@ -50,8 +50,9 @@ def test_exclusions_are_normalised(catalogue):
     assert a.applicable_total == 100 - 6 - 3
     earned = sum(l.earned_exact for l in a.lines)
     assert a.normalised == shown(earned / 91 * 100, [95, 90, 80, 70])
-    # the unanswered 5.1.1.2 is decided by the profile: one of three regions has an outlet
-    assert a.line("5.1.1.2").earned == 1
+    # the unanswered 5.1.1.2 is decided by the profile: one of three regions has an outlet, the
+    # other two are served remotely (company.region_service), as the clause allows "按需要"
+    assert a.line("5.1.1.2").earned == 3 and "远程：上海市、安徽省" in a.line("5.1.1.2").basis
 
 
 def test_special_deduction_costs_a_point_and_unanswered_clause_scores_zero(catalogue):
