@@ -49,6 +49,11 @@ def as_data(card: Scorecard) -> dict:
         "special_deductions": a.deductions,
         "bonus": a.bonus,
         "bonus_note": a.bonus_note,
+        # the score depends on points the standard does not publish: which they are, and the caveat
+        "weights": {"provisional": [c.id for c in card.catalogue.clauses.values() if c.provisional],
+                    "confirmed": [c.id for c in card.catalogue.clauses.values()
+                                  if c.points_provenance == "confirmed"],
+                    "note": card.catalogue.weights_note},
         "lines": [{
             "clause": l.clause.id, "title": l.clause.title, "points": l.points,
             "points_provisional": l.clause.provisional, "applicable": not l.excluded,
@@ -57,7 +62,8 @@ def as_data(card: Scorecard) -> dict:
             "excluded_reason": l.excluded_reason,
         } for l in a.lines],
         "indicators": [{"clause": g.clause.id, "title": g.clause.title, "maximum": g.maximum,
-                        "applicable": g.applicable, "earned": g.earned} for g in a.groups + a.indicators],
+                        "points_provisional": g.clause.provisional, "applicable": g.applicable,
+                        "earned": g.earned} for g in a.groups + a.indicators],
         "plan": [_action(t) for t in card.todo],
         "paths": [{"level": p.level, "needed": p.needed, "reachable": p.reachable, "note": p.note,
                    "points": p.points, "effort": p.effort, "actions": [t.key for t in p.actions]}
@@ -92,14 +98,14 @@ def print_table(card: Scorecard, console) -> None:
                                                 l.excluded_reason or l.basis)))
     console.print(table)
     lines = [f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
-             f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。* 为暂定权重。"]
+             f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。", card.catalogue.weights_note]
     for path in card.paths:
         if path.actions and path.reachable:
             lines.append(f"达到{path.level}：还需 {path.needed:g} 分；{path.note}：{'、'.join(t.key for t in path.actions)}")
         else:
             lines.append(f"{path.level}：{path.note}")
-    for line in lines:
-        console.print(Text(line))
+    for line in lines:  # wrapped by the terminal, anywhere in Chinese (rich would wrap only at spaces)
+        console.print(Text(line), soft_wrap=True)
 
 
 def write_xlsx(card: Scorecard, target: FilePath) -> None:
@@ -118,19 +124,25 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
     book = Workbook()
     summary = book.active
     summary.title = "汇总"
-    for row in (("企业", data["company"]), ("最终得分", data["score"]), ("预测等级", data["level"]),
+    for row in (("关于分值", data["weights"]["note"]),  # first: the numbers below depend on it
+                ("企业", data["company"]), ("最终得分", data["score"]), ("预测等级", data["level"]),
                 ("说明", data["level_note"]), ("目标等级", data["target_level"]),
                 ("涉及项总分值", data["applicable_total"]), ("实际得分", data["earned_total"]),
                 ("归一化得分", data["normalised"]), ("特别扣分项", data["special_deductions"]),
                 ("特别加分", data["bonus"])):
         summary.append(row)
     lines = book.create_sheet("逐条评分")
+    lines.append([data["weights"]["note"]])
     lines.append(["条款", "名称", "分值", "暂定分值", "涉及", "得分", "失分", "状态", "依据", "证据", "删减理由"])
     for l in data["lines"]:
         lines.append([l["clause"], l["title"], l["points"], "是" if l["points_provisional"] else "否",
                       "是" if l["applicable"] else "否", l["earned"], l["lost"], l["status"], l["basis"],
                       l["evidence"], l["excluded_reason"]])
+    for row in lines.iter_rows(min_row=3, min_col=3, max_col=4):  # 分值 "3*" where it is provisional
+        if row[1].value == "是":
+            row[0].number_format = PROVISIONAL_FORMAT
     todo = book.create_sheet("整改计划")
+    todo.append([data["weights"]["note"]])
     todo.append(["序号", "条款", "名称", "整改措施", "需准备的证据", "负责人", "完成日期", "可挽回分数", "工作量（人日）"])
     for i, t in enumerate(data["plan"], 1):
         todo.append([i, t["key"], t["title"], t["action"], "、".join(t["evidence"]), t["owner"],
@@ -138,10 +150,36 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
     format_table(summary, [16, 60], header=False)
     for cell in summary["A"]:
         cell.font = Font(bold=True)
+    _caveat_style(summary["B1"])
     format_table(lines, [10, 16, 8, 10, 6, 8, 8, 10, 50, 40, 40])
     format_table(todo, [6, 12, 16, 60, 40, 10, 12, 12, 14])
+    for sheet in (lines, todo):
+        caveat_row(sheet)
     write_file(path, save(book, card.profile.document.issue_date, sealed=True),
                replace=lambda existing: _replaceable(existing, FilePath(target)))
+
+
+PROVISIONAL_FORMAT = 'General"*"'  # a provisional clause's points: still a number, shown as "3*"
+
+
+def caveat_row(sheet) -> None:
+    """After `workbook.format_table`: the first row is the caveat on provisional points (one line,
+    running on across the empty cells beside it), the second the header, both kept in view."""
+    from openpyxl.styles import Font
+
+    _caveat_style(sheet["A1"])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A3"
+
+
+def _caveat_style(cell) -> None:
+    """The caveat's cell: grey italic on one line, running on across the empty cells beside it (a
+    wrapped cell would show its first line only where the row keeps its default height)."""
+    from openpyxl.styles import Alignment, Font
+
+    cell.font = Font(italic=True, color="FF5F6368")  # ARGB, opaque (as Excel and LibreOffice write it)
+    cell.alignment = Alignment(wrap_text=False, vertical="top")
 
 
 def _replaceable(path: FilePath, typed: FilePath) -> bool:

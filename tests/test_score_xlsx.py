@@ -81,7 +81,7 @@ def test_an_untouched_workbook_is_replaced(written, tmp_path, capsys):
     code, err = score(capsys, renamed_company(tmp_path), written)
     assert code == 0, err
     assert written.read_bytes() != first
-    assert load_workbook(written)["汇总"]["B1"].value == "另一家电器有限公司"
+    assert load_workbook(written)["汇总"]["B2"].value == "另一家电器有限公司"
     assert ownership(written) == OURS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.yaml", "s.xlsx"]
 
@@ -109,7 +109,7 @@ def test_a_save_without_edits_leaves_the_workbook_ours(written, tmp_path, capsys
     assert ownership(written) == OURS
     code, err = score(capsys, renamed_company(tmp_path), written)
     assert code == 0, err
-    assert load_workbook(written)["汇总"]["B1"].value == "另一家电器有限公司"
+    assert load_workbook(written)["汇总"]["B2"].value == "另一家电器有限公司"
 
 
 @pytest.mark.parametrize("profile", sorted(PROFILES.glob("*.yaml")), ids=lambda p: p.stem)
@@ -166,7 +166,7 @@ def test_a_libreoffice_save_without_edits_differs_only_in_frozen_panes_and_font_
                         name="Calibri", sz=cell.font.sz, b=cell.font.b, i=cell.font.i, color=cell.font.color)
         for dimension in sheet.row_dimensions.values():
             dimension.height = None  # LibreOffice's automatic heights, which openpyxl would save as set by hand
-    book["逐条评分"].freeze_panes = book["整改计划"].freeze_panes = "A2"
+    book["逐条评分"].freeze_panes = book["整改计划"].freeze_panes = "A3"
     book.save(resaved)
     assert ownership(resaved) == OURS
     code, err = score(capsys, YUNXUAN, resaved)
@@ -175,19 +175,19 @@ def test_a_libreoffice_save_without_edits_differs_only_in_frozen_panes_and_font_
 
 # --- our own workbook, edited: kept -----------------------------------------------------------------
 def _value(book):
-    book["整改计划"]["D2"].value += "（已与供应商确认）"
+    book["整改计划"]["D3"].value += "（已与供应商确认）"
 
 
 def _cleared(book):
-    book["逐条评分"]["J3"].value = None
+    book["逐条评分"]["J4"].value = None
 
 
 def _number(book):
-    book["汇总"]["B2"].value = book["汇总"]["B2"].value + 1
+    book["汇总"]["B3"].value = book["汇总"]["B3"].value + 1
 
 
 def _date(book):
-    cell = book["整改计划"]["G2"]
+    cell = book["整改计划"]["G3"]
     cell.value = cell.value.replace(day=cell.value.day % 28 + 1)
 
 
@@ -200,15 +200,15 @@ def _formula(book):
 
 
 def _bold(book):
-    book["整改计划"]["D2"].font = Font(bold=True)
+    book["整改计划"]["D3"].font = Font(bold=True)
 
 
 def _fill(book):
-    book["整改计划"]["D2"].fill = PatternFill("solid", fgColor="FFFF00")
+    book["整改计划"]["D3"].fill = PatternFill("solid", fgColor="FFFF00")
 
 
 def _comment(book):
-    book["逐条评分"]["A2"].comment = Comment("已核对", "顾问")
+    book["逐条评分"]["A3"].comment = Comment("已核对", "顾问")
 
 
 def _sheet_renamed(book):
@@ -249,7 +249,7 @@ def _column_hidden(book):
 
 
 def _panes_moved(book):
-    book["逐条评分"].freeze_panes = "C2"
+    book["逐条评分"].freeze_panes = "C3"
 
 
 def _panes_unfrozen(book):
@@ -277,11 +277,11 @@ def _autofilter(book):
 
 
 def _number_format(book):
-    book["整改计划"]["G2"].number_format = "yyyy年m月d日"
+    book["整改计划"]["G3"].number_format = "yyyy年m月d日"
 
 
 def _decimals(book):
-    book["汇总"]["B2"].number_format = "0.0"
+    book["汇总"]["B3"].number_format = "0.0"
 
 
 def _conditional_format(book):
@@ -309,35 +309,35 @@ def _workbook_protected(book):
 
 
 def _font_size(book):
-    book["整改计划"]["D2"].font = Font(sz=14)
+    book["整改计划"]["D3"].font = Font(sz=14)
 
 
 def _font_name(book):
-    book["整改计划"]["D2"].font = Font(name="宋体")
+    book["整改计划"]["D3"].font = Font(name="宋体")
 
 
 def _font_colour(book):
-    book["整改计划"]["D2"].font = Font(color="FF0000")
+    book["整改计划"]["D3"].font = Font(color="FF0000")
 
 
 def _alignment(book):
-    book["汇总"]["B1"].alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    book["汇总"]["B2"].alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
 
 def _unwrapped(book):
-    book["整改计划"]["D2"].alignment = Alignment(vertical="top")
+    book["整改计划"]["D3"].alignment = Alignment(vertical="top")
 
 
 def _border(book):
-    book["整改计划"]["D2"].border = Border(bottom=Side(style="thin"))
+    book["整改计划"]["D3"].border = Border(bottom=Side(style="thin"))
 
 
 def _hyperlink(book):
-    book["整改计划"]["D2"].hyperlink = "https://example.com/计划"
+    book["整改计划"]["D3"].hyperlink = "https://example.com/计划"
 
 
 def _cell_unlocked(book):
-    book["整改计划"]["F2"].protection = Protection(locked=False)
+    book["整改计划"]["F3"].protection = Protection(locked=False)
 
 
 def _merged(book):
@@ -371,12 +371,12 @@ def _image(book):
 def _chart(book):
     sheet = book["整改计划"]
     chart = BarChart()
-    chart.add_data(Reference(sheet, min_col=8, min_row=1, max_row=6), titles_from_data=True)
+    chart.add_data(Reference(sheet, min_col=8, min_row=2, max_row=7), titles_from_data=True)
     sheet.add_chart(chart, "K2")
 
 
 def _table(book):
-    book["整改计划"].add_table(Table(displayName="Plan", ref="A1:I6"))
+    book["整改计划"].add_table(Table(displayName="Plan", ref="A2:I7"))
 
 
 def _landscape(book):
