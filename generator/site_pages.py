@@ -29,6 +29,16 @@ def section_anchor(index: int) -> str:
     return f"s-{index}"
 
 
+def star(clause) -> str:
+    """The mark on a provisional clause's points (explained by `weights_note` on the same page)."""
+    return "*" if clause.provisional else ""
+
+
+def weights_note(catalogue) -> str:
+    """The caveat on provisional points, as a small paragraph of its own."""
+    return literal(catalogue.weights_note) + "\n{: .weights-note }"
+
+
 def guide_page(clause_id: str) -> str:
     """Indicators 5.x.y and below have a page per 5.x.y; every other clause is on the guide's index."""
     parts = clause_id.split(".")
@@ -181,9 +191,8 @@ def _guide(bundle, where: Layout) -> dict[str, str]:
     pages = {"guide/index.md": _guide_index(bundle, where, traces)}
     for second in catalogue.indicators(3):
         page = guide_page(second.id)
-        star = "*" if second.provisional else ""
-        lines = [f"# {second.id} {second.title}（{literal(second.points)} 分{star}） {{ #{clause_anchor(second.id)} }}",
-                 "", literal(second.requirement), ""]
+        lines = [f"# {second.id} {second.title}（{literal(second.points)} 分{star(second)}） {{ #{clause_anchor(second.id)} }}",
+                 "", literal(second.requirement), "", weights_note(catalogue), ""]
         kids = catalogue.children(second.id)
         for clause in kids or [second]:
             lines += _clause_block(page, clause, traces[clause.id], where, heading=bool(kids))
@@ -195,7 +204,7 @@ def _clause_block(page: str, clause, t, where: Layout, heading: bool) -> list[st
     """A clause's requirement, evidence and where this company covers it."""
     out = []
     if heading:
-        points = "" if clause.points is None else f"（{literal(clause.points)} 分{'*' if clause.provisional else ''}）"
+        points = "" if clause.points is None else f"（{literal(clause.points)} 分{star(clause)}）"
         out += [f"## {clause.id} {clause.title}{points} {{ #{clause_anchor(clause.id)} }}", "",
                 literal(clause.requirement), ""]
     out += [f"*{literal(clause.gloss)}*", ""]
@@ -211,7 +220,7 @@ def _clause_block(page: str, clause, t, where: Layout, heading: bool) -> list[st
     if t.materials:
         out += ["- 申请材料：" + "、".join(f"{m.material.id} {literal(m.material.name)}（{m.status}）" for m in t.materials)]
     if t.score is not None and not t.score.excluded:
-        out += [f"- 评分：{literal(t.score.earned)} / {literal(t.score.points)} 分，{literal(t.score.status)}"
+        out += [f"- 评分：{literal(t.score.earned)} / {literal(t.score.points)} 分{star(clause)}，{literal(t.score.status)}"
                 f"（{literal(t.score.basis)}），见[自评打分表]({rel(page, 'scorecard.md')})"]
     if not (t.excluded_reason or t.places or t.materials or t.score):
         out += ["- 本条款为说明性条款，不单独评分"]
@@ -223,13 +232,13 @@ def _guide_index(bundle, where: Layout, traces) -> str:
     rules = catalogue.scoring
     lines = ["# 评价方法与认证流程", "",
              f"{literal(catalogue.info.id)}《{literal(catalogue.info.title)}》，{literal(catalogue.info.published)}发布，"
-             f"{literal(catalogue.info.effective)}实施。分值标 * 的为本工具的暂定权重（标准只公开了一级指标分值和 5.1.2.2）。", "",
+             f"{literal(catalogue.info.effective)}实施。", "", weights_note(catalogue), "",
              "## 评价指标", "", "| 一级指标 | 二级指标 | 分值 |", "|---|---|---|"]
     for first in catalogue.indicators(2):
         for second in catalogue.children(first.id):
             lines.append(f"| {first.id} {first.title}（{literal(first.points)}） | "
                          f"[{second.id} {second.title}]({rel('guide/index.md', guide_page(second.id))}) | "
-                         f"{literal(second.points)}{'*' if second.provisional else ''} |")
+                         f"{literal(second.points)}{star(second)} |")
     levels = "；".join(f"{l.name} ≥ {literal(l.min)}" for l in rules.levels)
     lines += ["", "## 评分方法 { #scoring }", "",
               "- 定性指标不符合时扣除该项全部分值；按样本检查的指标（人员资质、服务记录、网点、投诉处理等）按不合格样本比例扣分。",
@@ -267,7 +276,7 @@ def _matrix_rows(bundle, where: Layout, source: str | None):
         materials = "、".join(m.material.id for m in t.materials) or "—"
         score = "—"
         if t.score is not None:
-            score = "删减" if t.score.excluded else f"{t.score.earned:g} / {t.score.points:g}"
+            score = "删减" if t.score.excluded else f"{t.score.earned:g} / {t.score.points:g}{star(c)}"
         yield c, manual, others, materials, score
 
 
@@ -275,6 +284,7 @@ def _matrix(bundle, where: Layout) -> str:
     out = ["# 追溯矩阵", "",
            "每个条款在售后服务手册、其他文件、申请材料和自评打分表中的位置。"
            "下载：[CSV](downloads/trace.csv)　[Excel](downloads/trace.xlsx)", "",
+           weights_note(bundle.catalogue), "",
            "| 条款 | 售后服务手册 | 其他文件 | 申请材料 | 评分 |", "|---|---|---|---|---|"]
     for c, manual, others, materials, score in _matrix_rows(bundle, where, "trace.md"):
         out.append(f"| [{c.id} {c.title}]({guide_page(c.id)}#{clause_anchor(c.id)}) | {manual} | {others} | "
@@ -290,6 +300,7 @@ def trace_csv(bundle, where: Layout) -> bytes:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(bundle.catalogue.weights_note)])  # the caveat first, as in the workbook
     writer.writerow(_HEADER)
     for c, manual, others, materials, score in _matrix_rows(bundle, where, None):
         writer.writerow([csv_cell(v) for v in (c.id, c.title, manual, others, materials, score)])
@@ -299,15 +310,18 @@ def trace_csv(bundle, where: Layout) -> bytes:
 def trace_xlsx(bundle, where: Layout) -> bytes:
     from openpyxl import Workbook
 
+    from .scorecard import caveat_row
     from .workbook import format_table, save
 
     book = Workbook()
     sheet = book.active
     sheet.title = "追溯矩阵"
+    sheet.append([bundle.catalogue.weights_note])
     sheet.append(_HEADER)
     for c, manual, others, materials, score in _matrix_rows(bundle, where, None):
         sheet.append([c.id, c.title, manual, others, materials, score])
     format_table(sheet, [10, 16, 50, 50, 16, 10])
+    caveat_row(sheet)
     return save(book, bundle.profile.document.issue_date)
 
 
@@ -317,7 +331,7 @@ def _home(bundle) -> str:
     counts = "；".join(f"{name} {n} 项" for name, n in bundle.material_counts.items() if n)
     downloads = "\n".join(f"- [{literal(name)}](downloads/{name})" for name in bundle.docx)
     gaps = "\n".join(f"| [{g.clause.id} {literal(g.clause.title)}]({guide_page(g.clause.id)}#{clause_anchor(g.clause.id)})"
-                     f" | {literal(g.lost)} |" for g in a.gaps[:5])
+                     f" | {literal(g.points)}{star(g.clause)} | {literal(g.lost)} |" for g in a.gaps[:5])
     warnings = "\n".join(f"- ⚠ {literal(w)}" for w in bundle.warnings)
     badge = {"五星": "level-5", "四星": "level-4", "三星": "level-3", "达标": "level-pass"}.get(a.level, "level-fail")
     return f"""# {literal(c.legal_name)}
@@ -329,6 +343,8 @@ def _home(bundle) -> str:
 **自评得分 {literal(a.score)} 分** <span class="level-badge {badge}">{literal(a.level)}</span>（目标：{literal(p.certification.target_level)}）
 
 申请材料：{counts}
+
+{weights_note(bundle.catalogue)}
 
 </div>
 
@@ -356,14 +372,16 @@ def _home(bundle) -> str:
 
 ## 主要失分项 {{ #gaps }}
 
-| 条款 | 可挽回分数 |
-|---|---|
-{gaps if gaps else "| — | 0 |"}
+| 条款 | 分值 | 可挽回分数 |
+|---|---|---|
+{gaps if gaps else "| — | — | 0 |"}
 """
 
 
 def portal_page(companies) -> str:
     """The overview of several companies: (Summary, link to the company's site) pairs."""
+    from .standard import load_catalogue
+
     rows = []
     for summary, site in companies:
         warn = "；".join(literal(w.split("：")[0]) for w in summary.warnings) or "—"
@@ -372,7 +390,7 @@ def portal_page(companies) -> str:
                     f"{summary.missing} | {warn} |")
     return "\n".join(["---", "hide:", "  - navigation", "---", "", "# 企业一览", "", f"共 {len(companies)} 家企业。点击企业名称打开该企业的文件网站。", "",
                       "| 企业 | 类型 | 自评得分 | 预测等级 | 目标等级 | 缺失 / 过期材料 | 申请前需处理 |",
-                      "|---|---|---|---|---|---|---|", *rows, ""])
+                      "|---|---|---|---|---|---|---|", *rows, "", weights_note(load_catalogue()), ""])
 
 
 def html_attr(value: str) -> str:
@@ -391,4 +409,5 @@ CSS = """.clause-tag { font-size: .75rem; color: var(--md-default-fg-color--ligh
 .md-typeset figure.figure { margin: 1em 0; overflow-x: auto; }
 .md-typeset figure.figure svg { width: 100%; max-width: 32rem; min-width: 30rem; height: auto; }
 .md-typeset figure.figure figcaption { font-size: .7rem; color: var(--md-default-fg-color--light); }
+.md-typeset .weights-note { font-size: .7rem; color: var(--md-default-fg-color--light); }
 """

@@ -116,8 +116,8 @@ def test_score_xlsx_holds_profile_text_as_text(score_xlsx):
     for sheet, cells in text_cells(data).items():
         assert all(data_type == "s" for _, data_type, _ in cells), sheet
     e = SCORE_EDITS
-    assert_text(data, "汇总", "B1", e["legal_name"])
-    rows = {row[0].value: row for row in load_workbook(io.BytesIO(data))["逐条评分"].iter_rows(min_row=2)}
+    assert_text(data, "汇总", "B2", e["legal_name"])  # under the caveat on provisional points
+    rows = {row[0].value: row for row in load_workbook(io.BytesIO(data))["逐条评分"].iter_rows(min_row=3)}
     assert_text(data, "逐条评分", rows["5.1.1.1"][9].coordinate, e["evidence"])
     # the profile drops a text's surrounding white space when it is read: the tab never reaches a cell
     assert card.profile.readiness.self_assessment["5.1.3.1"].evidence == "=1"
@@ -125,7 +125,7 @@ def test_score_xlsx_holds_profile_text_as_text(score_xlsx):
     assert_text(data, "逐条评分", rows["5.1.3.2"][9].coordinate, e["error"])
     assert_text(data, "逐条评分", rows["5.1.6"][9].coordinate, e["full_width"])
     assert_text(data, "逐条评分", rows["5.2.6"][10].coordinate, e["excluded_reason"])
-    owners = {row[1].value: row[5] for row in load_workbook(io.BytesIO(data))["整改计划"].iter_rows(min_row=2)}
+    owners = {row[1].value: row[5] for row in load_workbook(io.BytesIO(data))["整改计划"].iter_rows(min_row=3)}
     assert_text(data, "整改计划", owners["5.1.5.2"].coordinate, e["owner"])
     others = [cell for key, cell in owners.items() if key != "5.1.5.2"]
     assert others, "the plan has actions owned by the after-sales lead"
@@ -136,11 +136,11 @@ def test_score_xlsx_holds_profile_text_as_text(score_xlsx):
 def test_score_xlsx_numbers_and_dates_stay_numbers_and_dates(score_xlsx):
     _, target = score_xlsx
     plan = load_workbook(target)["整改计划"]
-    first = next(plan.iter_rows(min_row=2, max_row=2))
+    first = next(plan.iter_rows(min_row=3, max_row=3))
     assert isinstance(first[0].value, int) and isinstance(first[7].value, (int, float))
     assert isinstance(first[6].value, dt.datetime) and first[6].is_date
     summary = load_workbook(target)["汇总"]
-    assert isinstance(summary["B2"].value, (int, float))
+    assert isinstance(summary["B3"].value, (int, float))
 
 
 def test_score_xlsx_passes_the_audit(score_xlsx):
@@ -154,7 +154,7 @@ def test_score_xlsx_through_the_cli(tmp_path):
     target = tmp_path / "card.xlsx"
     assert main(["score", str(path), "--xlsx", str(target)]) == 0
     assert_no_formula(target.read_bytes())
-    assert_text(target.read_bytes(), "汇总", "B1", '=HYPERLINK("http://x","y")')
+    assert_text(target.read_bytes(), "汇总", "B2", '=HYPERLINK("http://x","y")')
 
 
 # --- the trace matrix downloads (site: downloads/trace.xlsx, downloads/trace.csv) -----------------
@@ -184,14 +184,14 @@ def trace_bundle(tmp_path_factory):
 
 
 def _manual_cells(rows) -> dict[str, str]:
-    return {row[0]: row[2] for row in rows[1:]}
+    return {row[0]: row[2] for row in rows[2:]}  # under the caveat and the header
 
 
 def test_trace_xlsx_holds_template_text_as_text(trace_bundle, tmp_path):
     data = trace_xlsx(*trace_bundle)
     assert_no_formula(data)
     sheet = load_workbook(io.BytesIO(data)).active
-    manual = {row[0].value: row[2] for row in sheet.iter_rows(min_row=2)}
+    manual = {row[0].value: row[2] for row in sheet.iter_rows(min_row=3)}
     for clause, text in (("5.1.7", TRACE_EDITS["short_name"]), ("5.1.1", TRACE_EDITS["department"])):
         cell = manual[clause]
         assert cell.value.startswith(text + "；") or cell.value == text, cell.value
@@ -213,7 +213,8 @@ def test_trace_csv_prefixes_formula_like_cells(trace_bundle):
         assert csv_text(manual[clause]).startswith(text)
     # every cell: nothing a spreadsheet evaluates, and the same text as the workbook's
     sheet = load_workbook(io.BytesIO(trace_xlsx(*trace_bundle))).active
-    assert [[csv_text(v) for v in row] for row in rows] == [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert [[csv_text(v) for v in row] for row in rows[1:]] == [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows[0] == [sheet["A1"].value]  # the caveat on provisional points, alone on the first row
     assert not any(v.startswith(FORMULA_START) for row in rows for v in row)
 
 
