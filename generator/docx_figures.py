@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .figures import INK, LINE, LINE_HEIGHT, PAD, BarChart, Box, Diagram
+from .figures import GREY, INK, LINE, LINE_HEIGHT, NOTE_SIZE, PAD, BarChart, Box, Diagram
 from .ooxml import BODY_CJK, BODY_LATIN, HEAD_CJK, HEAD_LATIN, esc, repack
 
 EMU_PER_PT = 12700
@@ -86,6 +86,15 @@ def chart_xml(chart: BarChart, data=None) -> bytes:
     values.has_major_gridlines = True
     values.major_gridlines.format.line.color.rgb = RGBColor.from_string("E0E0E0")
     values.format.line.fill.background()
+    if chart.note:  # the value axis' title, under its labels as in the SVG: a line per paragraph, all
+        # in one format (LibreOffice draws a title in the format of its first run)
+        values.has_title = True
+        frame = values.axis_title.text_frame
+        for i, line in enumerate(chart.note_lines):
+            run = (frame.paragraphs[0] if i == 0 else frame.add_paragraph()).add_run()
+            run.text = line
+            run.font.size, run.font.bold = Pt(NOTE_SIZE), False
+            run.font.color.rgb = RGBColor.from_string(GREY)
     view.has_legend = chart.legend
     if chart.legend:
         view.legend.position, view.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False

@@ -51,20 +51,37 @@ class BarChart:
     dates: bool = False  # values are spreadsheet serial dates (the workbook shows them as dates)
     legend: bool = True
     kind: str = "bar"
+    note: str = ""  # a note on the values under the value axis, in small type (the value axis' title in Word)
+
+    @property
+    def note_lines(self) -> tuple[str, ...]:
+        """The note as drawn: in lines (Word gets them as they are, so it breaks them alike)."""
+        return wrap(self.note, NOTE_WIDTH, NOTE_SIZE) if self.note else ()
+
+    @property
+    def note_height(self) -> float:
+        return len(self.note_lines) * NOTE_SIZE * LINE_HEIGHT + 4 if self.note else 0
 
     @property
     def height(self) -> float:
-        """Points: the title, a row per category, the value axis' labels, the legend."""
-        return (30 if self.title else 8) + 22 * len(self.categories) + 24 + (22 if self.legend else 0)
+        """Points: the title, a row per category, the value axis' labels and note, the legend."""
+        return ((30 if self.title else 8) + 22 * len(self.categories) + 24 + self.note_height
+                + (22 if self.legend else 0))
 
 
 def serial(day: dt.date) -> int:
     return (day - EXCEL_EPOCH).days
 
 
-def indicator_chart(assessment) -> BarChart:
-    """Each second-level indicator: points earned, lost and excluded, stacked to its maximum."""
+def indicator_chart(assessment, weights_note: str | None = None) -> BarChart:
+    """Each second-level indicator: points earned, lost and excluded, stacked to its maximum; its
+    points beside its name, with "*" where they are provisional, and the caveat under the value axis
+    (`weights_note`, by default the standard's `Catalogue.weights_note`) when any is."""
     groups = assessment.indicators
+    if weights_note is None:
+        from .standard import load_catalogue
+
+        weights_note = load_catalogue().weights_note
     earned = tuple(g.earned for g in groups)
     lost = tuple(round(g.applicable - g.earned, 2) or None for g in groups)
     excluded = tuple(round(g.maximum - g.applicable, 2) or None for g in groups)
@@ -76,10 +93,12 @@ def indicator_chart(assessment) -> BarChart:
               Series("删减", excluded, SILVER, tuple("删减" if v else "" for v in excluded), '"删减";;;'))
     return BarChart(
         title=f"各二级指标得分（最终得分 {number(assessment.score)}，{assessment.level}）",
-        categories=tuple(f"{g.clause.id} {g.clause.title}" for g in groups),
+        categories=tuple(f"{g.clause.id} {g.clause.title}（{number(g.maximum)}{'*' if g.clause.provisional else ''}）"
+                         for g in groups),
         series=series[:1] + tuple(s for s in series[1:] if any(v is not None for v in s.values)),
         axis_min=0, axis_max=axis_max, major_unit=step, axis_format="General",
-        ticks=tuple(number(step * i) for i in range(round(axis_max / step) + 1)))
+        ticks=tuple(number(step * i) for i in range(round(axis_max / step) + 1)),
+        note=weights_note if any(g.clause.provisional for g in groups) else "")
 
 
 def plan_chart(plan) -> BarChart:
@@ -148,6 +167,8 @@ class Diagram:
 
 
 LINE_HEIGHT = 1.3  # of the font size, inside boxes
+NOTE_SIZE = 7.5  # points: a chart's note (as the axis labels)
+NOTE_WIDTH = 320.0  # points: its lines (LibreOffice breaks an axis title wider than about 70% of the chart)
 PAD = 4.0  # points between a box's edge and its text
 SLACK = 0.92  # text is wrapped to this share of the room, as readers' fonts differ from the estimate
 

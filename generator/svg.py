@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .figures import GREY, INK, LINE_HEIGHT, WIDTH, BarChart, Diagram, Figure, em_width
+from .figures import GREY, INK, LINE_HEIGHT, NOTE_SIZE, WIDTH, BarChart, Diagram, Figure, em_width
 
 PX = 4 / 3  # CSS pixels per point
 FONT = "sans-serif"
@@ -69,6 +69,9 @@ def _chart(chart: BarChart) -> tuple[float, float, list[str]]:
         return left + (value - chart.axis_min) * scale
 
     out = [_text(width / 2, 14, chart.title, 10.5, bold=True)] if chart.title else []
+    step = NOTE_SIZE * LINE_HEIGHT  # the note under the value axis' labels
+    out += [_text(width / 2, bottom + 24 + step * (i + 0.5), line, NOTE_SIZE, fill=GREY)
+            for i, line in enumerate(chart.note_lines)]
     for i, label in enumerate(chart.ticks):  # value axis: gridlines, ticks and labels
         at = x(chart.axis_min + chart.major_unit * i)
         out.append(f'<line x1="{_n(at)}" y1="{_n(top - 4)}" x2="{_n(at)}" y2="{_n(bottom + 3)}" '

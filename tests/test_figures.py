@@ -64,7 +64,8 @@ def test_indicator_chart_is_a_native_chart_whose_data_is_in_its_workbook(bundle)
     series = chart.findall(".//c:ser", NS)
     assert [s.findtext("c:tx//c:v", namespaces=NS) for s in series] == ["得分", "失分"]  # nothing excluded
     categories = [v.text for v in series[0].findall("c:cat//c:pt/c:v", NS)]
-    assert categories == [f"{g.clause.id} {g.clause.title}" for g in groups]
+    # each indicator's points beside its name, "*" where they are provisional (all second-level ones)
+    assert categories == [f"{g.clause.id} {g.clause.title}（{g.maximum:g}*）" for g in groups]
     earned = [float(v.text) for v in series[0].findall("c:val//c:pt/c:v", NS)]
     assert earned == [g.earned for g in groups]
     for s in series:  # every number the chart shows is where its formula says, in the workbook
@@ -74,7 +75,7 @@ def test_indicator_chart_is_a_native_chart_whose_data_is_in_its_workbook(bundle)
         assert {i: v for i, v in enumerate(column) if v is not None} == cached
         assert cells(sheet, s.findtext("c:cat/c:strRef/c:f", namespaces=NS)) == categories
     lost = dict(zip(categories, cells(sheet, series[1].findtext("c:val/c:numRef/c:f", namespaces=NS))))
-    assert lost["5.1.2 人员配置"] == pytest.approx(next(g.applicable - g.earned for g in groups
+    assert lost["5.1.2 人员配置（9*）"] == pytest.approx(next(g.applicable - g.earned for g in groups
                                                           if g.clause.id == "5.1.2"))
     title = "".join(chart.find("c:chart/c:title", NS).itertext())
     assert title == f"各二级指标得分（最终得分 {bundle.assessment.score:g}，{bundle.assessment.level}）"
@@ -225,7 +226,7 @@ def test_no_outlets_and_exclusions_still_draw():
     bundle = make_bundle(QIHENG)  # a software company: delivery and take-back excluded
     chart = bundle.figures["figures/scorecard-indicators.svg"]
     excluded = dict(zip(chart.categories, chart.series[2].values))
-    assert excluded["5.2.3 配送"] and excluded["5.2.6 废弃商品回收"]
+    assert excluded["5.2.3 配送（6*）"] and excluded["5.2.6 废弃商品回收（3*）"]
     check_layout(bundle.figures["figures/org-chart.svg"])
 
 
