@@ -311,8 +311,9 @@ def _init(args) -> int:
 
 def _check(args) -> int:
     from .build import make_bundle, summary_of
+    from .standard import load_catalogue
 
-    failed = 0
+    failed, scored = 0, False
     for path in _profiles(args.profiles):
         try:
             bundle = make_bundle(path)
@@ -326,8 +327,11 @@ def _check(args) -> int:
             failed += 1
             print(f"错误：--strict 下有 {len(bundle.findings)} 条一致性问题", file=sys.stderr)
             continue
-        print(f"✓ {display(path)}：有效。自评 {a.score:g} 分，{a.level}；删减 {len(a.excluded)} 项；"
+        print(f"✓ {display(path)}：有效。自评 {a.score:g} 分*，{a.level}；删减 {len(a.excluded)} 项；"
               f"材料缺失 {bundle.material_counts.get('缺失', 0)} 项")
+        scored = True
+    if scored:
+        print(load_catalogue().weights_note)
     return EXIT_INPUT if failed else EXIT_OK
 
 
@@ -405,10 +409,14 @@ def _build(args) -> int:
 
 
 def _batch_report(results: list, failed: list, portal: Path | None, portal_error: AftersalesError | None) -> None:
+    from .standard import load_catalogue
+
     if portal is not None:
         print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
     if portal_error is not None:
         print(portal_error.render(), file=sys.stderr)
+    if any(r.summary is not None for r in results):
+        print(load_catalogue().weights_note)
     if len(results) > 1:
         counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "skipped", "failed")}
         print(f"共 {len(results)} 个档案：生成 {counts['built']}，未变化跳过 {counts['skipped']}，失败 {counts['failed']}")
@@ -560,7 +568,7 @@ class _Progress:
         note = "" if result.status == "built" else "（未变化，跳过；--force 重新生成）"
         out = Path(result.out)
         print(f"{mark} {s.legal_name} → {shown(out)}{os.sep}{note}")
-        print(f"  自评 {s.score:g} 分，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
+        print(f"  自评 {s.score:g} 分*，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
         _notices(s)
         for old, new in result.renamed:
             print(f"  已把您的文件 {display(old)} 改名为 {display(new)} 保留（它与本次生成的文件同名，且不是本工具所写或已被修改）")

@@ -47,8 +47,13 @@ def as_data(card: Scorecard) -> dict:
         "earned_total": a.earned_total,
         "normalised": a.normalised,
         "special_deductions": a.deductions,
+        "score_exact": str(a.score_exact),  # the level is decided on this fraction; "score" is it shown to 0.01
         "bonus": a.bonus,
         "bonus_note": a.bonus_note,
+        "bonus_disputed": card.catalogue.scoring.special_bonus.disputed,
+        "without_bonus": {"score": a.without_bonus[0], "level": a.without_bonus[1]} if a.without_bonus else None,
+        # from 100 to the score: what each first-level indicator lost (normalised), the deductions, the bonus
+        "losses": [{"source": label, "points": value} for label, value in a.losses_shown],
         # the score depends on points the standard does not publish: which they are, and the caveat
         "weights": {"provisional": [c.id for c in card.catalogue.clauses.values() if c.provisional],
                     "confirmed": [c.id for c in card.catalogue.clauses.values()
@@ -64,6 +69,8 @@ def as_data(card: Scorecard) -> dict:
         "indicators": [{"clause": g.clause.id, "title": g.clause.title, "maximum": g.maximum,
                         "points_provisional": g.clause.provisional, "applicable": g.applicable,
                         "earned": g.earned} for g in a.groups + a.indicators],
+        "rules": {key: {"title": rule.title, "source": rule.source, "evidence": rule.evidence, "note": rule.note}
+                  for key, rule in card.catalogue.scoring.rules().items()},
         "plan": [_action(t) for t in card.todo],
         "paths": [{"level": p.level, "needed": p.needed, "reachable": p.reachable, "note": p.note,
                    "points": p.points, "effort": p.effort, "actions": [t.key for t in p.actions]}
@@ -129,7 +136,10 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
                 ("说明", data["level_note"]), ("目标等级", data["target_level"]),
                 ("涉及项总分值", data["applicable_total"]), ("实际得分", data["earned_total"]),
                 ("归一化得分", data["normalised"]), ("特别扣分项", data["special_deductions"]),
-                ("特别加分", data["bonus"])):
+                ("特别加分", data["bonus"]),
+                *((("不计特别加分时", f"{data['without_bonus']['score']:g} 分，{data['without_bonus']['level']}"),)
+                  if data["without_bonus"] else ()),
+                *((f"失分：{loss['source']}", loss["points"]) for loss in data["losses"])):
         summary.append(row)
     lines = book.create_sheet("逐条评分")
     lines.append([data["weights"]["note"]])

@@ -241,12 +241,19 @@ def _guide_index(bundle, where: Layout, traces) -> str:
                          f"{literal(second.points)}{star(second)} |")
     levels = "；".join(f"{l.name} ≥ {literal(l.min)}" for l in rules.levels)
     lines += ["", "## 评分方法 { #scoring }", "",
-              "- 定性指标不符合时扣除该项全部分值；按样本检查的指标（人员资质、服务记录、网点、投诉处理等）按不合格样本比例扣分。",
+              f"- 6.2.1：满分 {literal(rules.method.total)} 分，售后服务体系、商品服务、顾客服务分别为 "
+              f"{'/'.join(literal(c.points) for c in catalogue.indicators(2))} 分，依据评价中发现的各项指标的实施情况评分。",
+              "- 定性指标不符合时扣除该项全部分值（自评“部分落实”按 "
+              + ("一半计，本项目的可选约定" if rules.qualitative.partial_half_credit else "0 分计")
+              + "）；按样本检查的指标（人员资质、服务记录、网点、投诉处理等）按不合格样本比例扣分；"
+              "档案事实（管理师配置、持证人员比例、销售区域的服务安排）与样本或自评取较低者。",
               "- 不适用的指标按 6.2.2 删减，不参与评分：**评分 = 实际得分 / 涉及项总分值 × 100**。",
               f"- 特别扣分项（违反法律法规、违反企业自身服务制度、违反行业要求、影响体系运行）每项扣 "
               f"{literal(rules.special_deduction.points_each)} 分，{rules.special_deduction.fail_at} 项及以上不通过；"
-              f"特别加分项至多 {rules.special_bonus.max_count} 项，加 {literal(rules.special_bonus.points)} 分。",
-              f"- 等级：{levels}；低于 {literal(rules.levels[-1].min)} 分为{literal(rules.fail_name)}。", "",
+              f"特别加分项至多 {rules.special_bonus.max_count} 项，加 {literal(rules.special_bonus.points)} 分"
+              + (f"（{literal(rules.special_bonus.disputed)}）" if rules.special_bonus.disputed else "") + "。",
+              f"- 等级：{levels}；低于 {literal(rules.levels[-1].min)} 分为{literal(rules.fail_name)}。",
+              "- 每条规则的来源和证据等级见打分表的“评分规则与来源”。", "",
               "## 认证流程 { #process }", "",
               "1. 申请：提交认证申请书和申请材料（体系运行满 3 个月）；",
               "2. 受理和合同：认证机构审查申请条件，签订认证合同；",
