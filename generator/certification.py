@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from .assess import exact
 from .errors import CatalogueError
 from .paths import STANDARD
 from .profile import Profile
@@ -144,12 +145,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 # --- exact numbers, shown as the documents print them ------------------------------------------
-def exact(value: float | int) -> Fraction:
-    """A number from the YAML as it is written there: 0.6 is 3/5, 13.5 is 27/2 (never 0.59999…)."""
-    return Fraction(str(value))
-
-
-def shown(value: Fraction | int) -> str:
+def as_written(value: Fraction | int) -> str:
     """Person-days or a factor as written: 16, 16.5, 0.6 (not 16.0 or 33/2)."""
     value = Fraction(value)
     if value.denominator == 1:
@@ -190,7 +186,7 @@ class Sample:
     @property
     def rule(self) -> str:
         """The rule in words: "√300 向上取整", "0.6×√300 向上取整", "√2 向上取整，即全部网点"."""
-        root = f"√{self.outlets}" if self.factor == 1 else f"{shown(self.factor)}×√{self.outlets}"
+        root = f"√{self.outlets}" if self.factor == 1 else f"{as_written(self.factor)}×√{self.outlets}"
         return f"{root} 向上取整" + ("，即全部网点" if self.size == self.outlets else "")
 
 
@@ -246,7 +242,7 @@ class Cost:
 
     @property
     def days_text(self) -> str:
-        return shown(self.days) if self.days is not None else "待核定"
+        return as_written(self.days) if self.days is not None else "待核定"
 
     @property
     def amount_text(self) -> str:
@@ -320,13 +316,13 @@ def _stage_costs(stage: str, label: str, charges, tariff: Tariff, employees: int
     rows = []
     if days is not None:
         rows.append(Cost(f"{label}：人数档" if sample.outlets else label, days, fixed + days * rate,
-                         f"{band.text}：评审 {shown(days)} 人日 × {yuan(rate)} = {yuan(days * rate)}，"
+                         f"{band.text}：评审 {as_written(days)} 人日 × {yuan(rate)} = {yuan(days * rate)}，"
                          f"加{fee_words}，共 {yuan(fixed + days * rate)}"))
     else:
         why = (f"超出表中最高一档（{top.range}），没有对应的人日数" if band is None
                else f"来源表中 {band.text}的{label}人日缺失")
         low = floor_days(employees, tariff, stage)
-        bound = (f"；下限：按表中已列的最大人日 {shown(low)} 计，不少于 {shown(low)} × {yuan(rate)} = "
+        bound = (f"；下限：按表中已列的最大人日 {as_written(low)} 计，不少于 {as_written(low)} × {yuan(rate)} = "
                  f"{yuan(low * rate)}，加{fee_words}，不少于 {yuan(fixed + low * rate)}" if low is not None else "")
         rows.append(Cost(f"{label}：人数档" if sample.outlets else label, None, None,
                          f"{why}，人日和评审费由认证机构核定报价{bound}"))
@@ -334,8 +330,8 @@ def _stage_costs(stage: str, label: str, charges, tariff: Tariff, employees: int
         return rows
     m = tariff.multi_site
     rows.append(Cost(f"{label}：网点抽查（估算）", sample.days, sample.days * rate,
-                     f"抽查 {sample.size} 个网点（{sample.rule}）× {shown(sample.days_each)} 人日 = "
-                     f"{shown(sample.days)} 人日 × {yuan(rate)} = {yuan(sample.days * rate)}，{m.evidence}"))
+                     f"抽查 {sample.size} 个网点（{sample.rule}）× {as_written(sample.days_each)} 人日 = "
+                     f"{as_written(sample.days)} 人日 × {yuan(rate)} = {yuan(sample.days * rate)}，{m.evidence}"))
     band_cost = rows[0]
     if band_cost.days is not None:
         rows.append(Cost(f"{label}合计", band_cost.days + sample.days, band_cost.amount + sample.days * rate,
@@ -344,7 +340,7 @@ def _stage_costs(stage: str, label: str, charges, tariff: Tariff, employees: int
         low = floor_days(employees, tariff, stage)
         rows.append(Cost(f"{label}合计", None, None,
                          f"人数档待报价 + 网点抽查 {yuan(sample.days * rate)}（估算）" + (
-                             f"；下限：不少于 {shown(low + sample.days)} 人日、"
+                             f"；下限：不少于 {as_written(low + sample.days)} 人日、"
                              f"{yuan(fixed + (low + sample.days) * rate)}" if low is not None else "")))
     return rows
 
@@ -372,16 +368,16 @@ def plan_certification(profile: Profile) -> Plan:
         """An audit's person-days for a milestone's note: the band's, plus the outlets sampled."""
         days = getattr(band.row, stage) if band else None
         bound = floor_days(employees, tariff, stage)
-        text = (f"{shown(exact(days))} 人日" if days is not None else
-                "人日由认证机构核定" + (f"（不少于 {shown(bound)} 人日）" if bound is not None else ""))
+        text = (f"{as_written(exact(days))} 人日" if days is not None else
+                "人日由认证机构核定" + (f"（不少于 {as_written(bound)} 人日）" if bound is not None else ""))
         sample = samples[stage]
-        return text + (f" + 网点抽查 {shown(sample.days)} 人日（估算）" if sample.outlets else "")
+        return text + (f" + 网点抽查 {as_written(sample.days)} 人日（估算）" if sample.outlets else "")
 
     onsite_row = band.row if band else top.row  # above the table: its largest band, a lower bound
-    onsite = (f"现场 {shown(exact(onsite_row.onsite))} 人日" if band else
-              f"现场人日由认证机构核定（不少于 {shown(exact(onsite_row.onsite))} 人日）")
+    onsite = (f"现场 {as_written(exact(onsite_row.onsite))} 人日" if band else
+              f"现场人日由认证机构核定（不少于 {as_written(exact(onsite_row.onsite))} 人日）")
     if outlets:
-        onsite += f" + 网点抽查 {shown(samples['initial'].days)} 人日（估算）"
+        onsite += f" + 网点抽查 {as_written(samples['initial'].days)} 人日（估算）"
     evaluated = application + dt.timedelta(days=steps["onsite_evaluation"])
     milestones = [
         Milestone("体系试运行", c.system_start, earliest, f"运行满 {scheme.minimum_running_months} 个月"),
