@@ -300,17 +300,23 @@ def _matrix(bundle, where: Layout) -> str:
 
 
 _HEADER = ["条款", "名称", "售后服务手册", "其他文件", "申请材料", "评分"]
+_CSV_NOTE = "分值说明"
 
 
 def trace_csv(bundle, where: Layout) -> bytes:
+    """The matrix as CSV: the header first, then one clause a row, all rows of the same columns, as
+    every reader expects (csv.DictReader, pandas, Excel's "From Text/CSV" take the first row as the
+    header, and any other row as a clause). So the caveat on provisional points is no row of its
+    own: it is the last column, 分值说明, of each row whose 评分 carries "*" (empty elsewhere), and
+    stays with the score when rows are filtered, sorted or copied."""
     from .workbook import csv_cell
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([csv_cell(bundle.catalogue.weights_note)])  # the caveat first, as in the workbook
-    writer.writerow(_HEADER)
+    writer.writerow([*_HEADER, _CSV_NOTE])
     for c, manual, others, materials, score in _matrix_rows(bundle, where, None):
-        writer.writerow([csv_cell(v) for v in (c.id, c.title, manual, others, materials, score)])
+        note = bundle.catalogue.weights_note if score.endswith("*") else ""
+        writer.writerow([csv_cell(v) for v in (c.id, c.title, manual, others, materials, score, note)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
 
 
@@ -393,7 +399,7 @@ def portal_page(companies) -> str:
     for summary, site in companies:
         warn = "；".join(literal(w.split("：")[0]) for w in summary.warnings) or "—"
         rows.append(f'| <a href="{html_attr(site)}">{literal(summary.legal_name)}</a> | {literal(summary.enterprise_type)} | '
-                    f"{literal(summary.score)} | {literal(summary.level)} | {literal(summary.target_level)} | "
+                    f"{literal(summary.score)}\\* | {literal(summary.level)} | {literal(summary.target_level)} | "
                     f"{summary.missing} | {warn} |")
     return "\n".join(["---", "hide:", "  - navigation", "---", "", "# 企业一览", "", f"共 {len(companies)} 家企业。点击企业名称打开该企业的文件网站。", "",
                       "| 企业 | 类型 | 自评得分 | 预测等级 | 目标等级 | 缺失 / 过期材料 | 申请前需处理 |",

@@ -107,13 +107,26 @@ def test_site_trace_matrix_labels_the_scores(hualan_built, catalogue, note):
     assert re.fullmatch(r"[\d.]+ / 5", rows[CONFIRMED]), rows[CONFIRMED]
 
 
-def test_trace_csv_and_xlsx_carry_the_caveat_first(hualan_built, catalogue, note):
+def test_trace_csv_starts_with_its_header_and_notes_each_starred_score(hualan_built, catalogue, note):
+    """A CSV is read by csv.DictReader, pandas and Excel's "From Text/CSV" as a header row, then one
+    record a row, all of the same columns: the caveat is no row of its own, but the last column,
+    分值说明, of every row whose 评分 carries "*" (and empty where it does not)."""
     _, out = hualan_built
     text = (out / "site" / "downloads" / "trace.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == [note] and rows[1][0] == "条款"
-    scores = {row[0]: row[-1] for row in rows[2:]}
+    assert rows[0] == ["条款", "名称", "售后服务手册", "其他文件", "申请材料", "评分", "分值说明"]
+    assert {len(row) for row in rows} == {7}
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert all(r["条款"] in catalogue for r in records)  # every row a clause: no caveat row to skip
+    scores = {r["条款"]: r["评分"] for r in records}
     assert scores[PROVISIONAL].endswith("/ 3*") and re.fullmatch(r"[\d.]+ / 5", scores[CONFIRMED])
+    for r in records:
+        assert r["分值说明"] == (note if r["评分"].endswith("*") else ""), r["条款"]
+    assert any(r["分值说明"] for r in records) and not {r["条款"]: r for r in records}[CONFIRMED]["分值说明"]
+
+
+def test_trace_xlsx_carries_the_caveat_first(hualan_built, note):
+    _, out = hualan_built
     sheet = load_workbook(out / "site" / "downloads" / "trace.xlsx").active
     assert sheet["A1"].value == note and sheet["A2"].value == "条款" and sheet.freeze_panes == "A3"
     scores = {row[0]: row[-1] for row in sheet.iter_rows(min_row=3, values_only=True)}
@@ -124,8 +137,9 @@ def test_portal_labels_the_scores(hualan_built, tmp_path, note):
     bundle, out = hualan_built
     portal = write_portal([(summary_of(bundle), out)], tmp_path / "portal")
     tree = site_page(portal, "index.html")
-    assert notes(tree) == [note]
-    assert f"{bundle.assessment.score:g}" in tree.text_content()
+    assert notes(tree) == [note]  # "* 暂定权重：…" under the table: the score it refers to is starred
+    [table] = tree.xpath("//table")
+    assert [cells[2] for cells in table_rows(table)] == [f"{bundle.assessment.score:g}*"]  # 自评得分
 
 
 def test_published_site_home_page_has_the_same_caveat(note):

@@ -60,8 +60,9 @@ def test_trace_matrix_rows_and_downloads(hualan_built):
     assert row.score.earned == 13
     csv_text = (out / "site" / "downloads" / "trace.csv").read_text(encoding="utf-8-sig")
     lines = csv_text.splitlines()
-    assert lines[0] == bundle.catalogue.weights_note and lines[1] == "条款,名称,售后服务手册,其他文件,申请材料,评分"
-    assert any(l.startswith("5.3.2,投诉处理,") and l.endswith(",13 / 13*") for l in lines)
+    assert lines[0] == "条款,名称,售后服务手册,其他文件,申请材料,评分,分值说明"  # the header first
+    assert any(l.startswith("5.3.2,投诉处理,") and l.endswith(f",13 / 13*,{bundle.catalogue.weights_note}")
+               for l in lines)
     from openpyxl import load_workbook
 
     sheet = load_workbook(out / "site" / "downloads" / "trace.xlsx").active

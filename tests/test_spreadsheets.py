@@ -184,7 +184,7 @@ def trace_bundle(tmp_path_factory):
 
 
 def _manual_cells(rows) -> dict[str, str]:
-    return {row[0]: row[2] for row in rows[2:]}  # under the caveat and the header
+    return {row[0]: row[2] for row in rows[1:]}  # under the header
 
 
 def test_trace_xlsx_holds_template_text_as_text(trace_bundle, tmp_path):
@@ -213,8 +213,9 @@ def test_trace_csv_prefixes_formula_like_cells(trace_bundle):
         assert csv_text(manual[clause]).startswith(text)
     # every cell: nothing a spreadsheet evaluates, and the same text as the workbook's
     sheet = load_workbook(io.BytesIO(trace_xlsx(*trace_bundle))).active
-    assert [[csv_text(v) for v in row] for row in rows[1:]] == [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert rows[0] == [sheet["A1"].value]  # the caveat on provisional points, alone on the first row
+    # the workbook's header and rows under its caveat row; the CSV's caveat is its last column, 分值说明
+    assert [[csv_text(v) for v in row[:-1]] for row in rows] == [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows[0][-1] == "分值说明" and {row[-1] for row in rows[1:]} == {sheet["A1"].value, ""}
     assert not any(v.startswith(FORMULA_START) for row in rows for v in row)
 
 
