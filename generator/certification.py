@@ -11,6 +11,10 @@ halves add up exactly) and are shown as the documents print them (`days_text`, `
 - Above the table's largest band there are no days: the body sets them and quotes. Only a lower
   bound is given ("不少于"), the largest value of the table's column (the table never decreases).
 - Each surveillance is a window (certification.yaml `surveillance`), earliest to latest.
+- The initial on-site evaluation follows the document review: its person-days (the band's on-site
+  days plus the sampled outlets) are working days for a team of auditors (certification.yaml
+  `onsite_team`, an inference), laid out Monday to Friday to end by the scheme's day; where they do
+  not fit after the review they end later, and the certificate moves by as many days.
 """
 from __future__ import annotations
 
@@ -82,6 +86,13 @@ class Tariff(_Data):
     multi_site: MultiSite
     person_days: list[DaysRow]
 
+    @property
+    def cited(self) -> str:
+        """The issuer and the title, as the documents cite them; the status only where the title does
+        not already say it: 全国…委员会《…对照表（试行）》, not 《…（试行）》（…，试行）."""
+        status = "" if self.status in self.title else f"（{self.status}）"
+        return f"{self.body}《{self.title}》{status}"
+
 
 class Due(_Data):
     record: str
@@ -96,10 +107,17 @@ class Surveillance(_Data):
     evidence: str  # [C] / [S] / [I]
 
 
+class OnsiteTeam(_Data):
+    auditors: tuple[int, int]  # the team on site, fewest to most; the timeline uses the fewest (longest)
+    source: str  # for maintainers
+    evidence: str  # [C] / [S] / [I]
+
+
 class Scheme(_Data):
     minimum_running_months: int
     certificate_years: int
     steps: dict[str, int]
+    onsite_team: OnsiteTeam
     surveillance: Surveillance
     recertification_month: int
     due_before_surveillance: list[Due]
@@ -135,6 +153,13 @@ def load_scheme(folder: Path = STANDARD) -> Scheme:
         raise CatalogueError("certification.yaml：recertification_month 应在最后一次监督评审之后、证书到期之前")
     if not (s.cycle_months[0] <= s.cycle_months[1] and s.leeway_months[0] <= s.leeway_months[1]):
         raise CatalogueError("certification.yaml：surveillance 的月数应写成 [较小, 较大]")
+    steps = [scheme.steps.get(key) for key in ("document_review", "onsite_evaluation", "decision")]
+    if None in steps or not 0 <= steps[0] < steps[1] < steps[2]:
+        raise CatalogueError("certification.yaml：steps 应依次为 document_review < onsite_evaluation < decision"
+                             "（现场评价在文件评审之后，评定发证在现场评价之后）")
+    fewest, most = scheme.onsite_team.auditors
+    if not 1 <= fewest <= most:
+        raise CatalogueError("certification.yaml：onsite_team.auditors 应写成 [较少, 较多]，至少 1 人")
     return scheme
 
 
@@ -142,6 +167,28 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def workdays_until(last: dt.date, count: int) -> tuple[dt.date, dt.date]:
+    """`count` working days (Monday to Friday) ending on `last` or the working day before it."""
+    end = last
+    while end.weekday() >= 5:
+        end -= dt.timedelta(days=1)
+    start = end
+    for _ in range(count - 1):
+        start -= dt.timedelta(days=3 if start.weekday() == 0 else 1)
+    return start, end
+
+
+def workdays_from(first: dt.date, count: int) -> tuple[dt.date, dt.date]:
+    """`count` working days (Monday to Friday) starting on `first` or the working day after it."""
+    start = first
+    while start.weekday() >= 5:
+        start += dt.timedelta(days=1)
+    end = start
+    for _ in range(count - 1):
+        end += dt.timedelta(days=3 if end.weekday() == 4 else 1)
+    return start, end
 
 
 # --- exact numbers, shown as the documents print them ------------------------------------------
@@ -188,6 +235,16 @@ class Sample:
         """The rule in words: "√300 向上取整", "0.6×√300 向上取整", "√2 向上取整，即全部网点"."""
         root = f"√{self.outlets}" if self.factor == 1 else f"{as_written(self.factor)}×√{self.outlets}"
         return f"{root} 向上取整" + ("，即全部网点" if self.size == self.outlets else "")
+
+    @property
+    def name(self) -> str:
+        """What the outlets' row is called: a sample of several, or the one outlet there is."""
+        return "网点抽查" if self.outlets > 1 else "网点评审"
+
+    @property
+    def what(self) -> str:
+        """The outlets audited, in words: "抽查 3 个网点（√6 向上取整）"; the one outlet is not sampled."""
+        return f"抽查 {self.size} 个网点（{self.rule}）" if self.outlets > 1 else "评审唯一的 1 个网点"
 
 
 @dataclass(frozen=True)
@@ -257,6 +314,19 @@ class Milestone:
     note: str
 
 
+@dataclass(frozen=True)
+class OnSite:
+    """The initial on-site evaluation as scheduled: its person-days (the band's on-site days plus the
+    sampled outlets; above the table a lower bound) as working days for a team of auditors."""
+    person_days: Fraction
+    at_least: bool  # above the table: the person-days are a lower bound
+    auditors: tuple[int, int]  # fewest, most
+    workdays: tuple[int, int]  # ⌈person-days ÷ auditors⌉ with the most and with the fewest (scheduled)
+    start: dt.date  # a working day, not before the document review ends
+    end: dt.date  # the last of the scheduled working days
+    late: int  # calendar days after the scheme's onsite_evaluation day (0: on time)
+
+
 STAGES = (  # key in the tariff row and in multi_site.factors, label, fees charged with the days
     ("initial", "初次认证", (("申请费", "application"), ("审定与注册费", "registration"), ("首年年金", "annual"))),
     ("surveillance", "每年监督评审", (("年金", "annual"),)),
@@ -276,6 +346,7 @@ class Plan:
     costs: list[Cost]
     checks: list[Check]
     earliest_application: dt.date
+    onsite: OnSite
     issued: dt.date  # the certificate, as planned
     expiry: dt.date
     milestones: list[Milestone]
@@ -329,17 +400,17 @@ def _stage_costs(stage: str, label: str, charges, tariff: Tariff, employees: int
     if not sample.outlets:
         return rows
     m = tariff.multi_site
-    rows.append(Cost(f"{label}：网点抽查（估算）", sample.days, sample.days * rate,
-                     f"抽查 {sample.size} 个网点（{sample.rule}）× {as_written(sample.days_each)} 人日 = "
+    rows.append(Cost(f"{label}：{sample.name}（估算）", sample.days, sample.days * rate,
+                     f"{sample.what}{'' if sample.outlets > 1 else ' '}× {as_written(sample.days_each)} 人日 = "
                      f"{as_written(sample.days)} 人日 × {yuan(rate)} = {yuan(sample.days * rate)}，{m.evidence}"))
     band_cost = rows[0]
     if band_cost.days is not None:
         rows.append(Cost(f"{label}合计", band_cost.days + sample.days, band_cost.amount + sample.days * rate,
-                         f"人数档 {yuan(band_cost.amount)} + 网点抽查 {yuan(sample.days * rate)}（估算）"))
+                         f"人数档 {yuan(band_cost.amount)} + {sample.name} {yuan(sample.days * rate)}（估算）"))
     else:
         low = floor_days(employees, tariff, stage)
         rows.append(Cost(f"{label}合计", None, None,
-                         f"人数档待报价 + 网点抽查 {yuan(sample.days * rate)}（估算）" + (
+                         f"人数档待报价 + {sample.name} {yuan(sample.days * rate)}（估算）" + (
                              f"；下限：不少于 {as_written(low + sample.days)} 人日、"
                              f"{yuan(fixed + (low + sample.days) * rate)}" if low is not None else "")))
     return rows
@@ -361,31 +432,29 @@ def plan_certification(profile: Profile) -> Plan:
     checks = _checks(profile, scheme, earliest)
     application = max(c.planned_application, earliest)
     steps = scheme.steps
-    decision = application + dt.timedelta(days=steps["decision"])
+    reviewed = application + dt.timedelta(days=steps["document_review"])
+    onsite = _onsite(scheme, application, band or top, band is None, samples["initial"])
+    # a late on-site evaluation leaves the scheme's time for corrections and approval: the certificate moves too
+    decision = application + dt.timedelta(days=steps["decision"] + onsite.late)
     expiry = add_months(decision, 12 * scheme.certificate_years) - dt.timedelta(days=1)
 
     def audit(stage: str) -> str:
         """An audit's person-days for a milestone's note: the band's, plus the outlets sampled."""
         days = getattr(band.row, stage) if band else None
         bound = floor_days(employees, tariff, stage)
-        text = (f"{as_written(exact(days))} 人日" if days is not None else
-                "人日由认证机构核定" + (f"（不少于 {as_written(bound)} 人日）" if bound is not None else ""))
         sample = samples[stage]
-        return text + (f" + 网点抽查 {as_written(sample.days)} 人日（估算）" if sample.outlets else "")
+        outlets = f"{sample.name} {as_written(sample.days)} 人日（估算）" if sample.outlets else ""
+        if days is not None:
+            return f"{as_written(exact(days))} 人日" + (f" + {outlets}" if outlets else "")
+        text = f"人数档不少于 {as_written(bound)} 人日（由认证机构核定）" if bound is not None else "人数档人日由认证机构核定"
+        return text + (f"，另加{outlets}" if outlets else "")
 
-    onsite_row = band.row if band else top.row  # above the table: its largest band, a lower bound
-    onsite = (f"现场 {as_written(exact(onsite_row.onsite))} 人日" if band else
-              f"现场人日由认证机构核定（不少于 {as_written(exact(onsite_row.onsite))} 人日）")
-    if outlets:
-        onsite += f" + 网点抽查 {as_written(samples['initial'].days)} 人日（估算）"
-    evaluated = application + dt.timedelta(days=steps["onsite_evaluation"])
     milestones = [
         Milestone("体系试运行", c.system_start, earliest, f"运行满 {scheme.minimum_running_months} 个月"),
         Milestone("提交申请", application, application, "申请书及申请材料"),
-        Milestone("文件评审", application, application + dt.timedelta(days=steps["document_review"]), "受理、签订合同、文件评审"),
-        Milestone("现场评价", evaluated - dt.timedelta(days=float(onsite_row.onsite)), evaluated,
-                  f"{onsite}，打分并提出整改要求"),
-        Milestone("评定发证", evaluated, decision, "评审委员会批准，颁发证书"),
+        Milestone("文件评审", application, reviewed, "受理、签订合同、文件评审"),
+        Milestone("现场评价", onsite.start, onsite.end, _onsite_note(onsite, band or top, samples["initial"], steps)),
+        Milestone("评定发证", onsite.end, decision, "评审委员会批准，颁发证书"),
     ]
     s = scheme.surveillance
     (low, high), (lead_min, lead_max) = s.cycle_months, s.leeway_months
@@ -404,8 +473,41 @@ def plan_certification(profile: Profile) -> Plan:
         "再认证（复评）", add_months(decision, scheme.recertification_month), expiry,
         f"证书 {scheme.certificate_years} 年有效（至 {expiry.isoformat()}），到期前 {ahead} 个月申请复评，"
         f"到期前完成；{audit('recert')}"))
-    return Plan(tariff, scheme, employees, band, top, outlets, samples, costs, checks, earliest, decision,
+    return Plan(tariff, scheme, employees, band, top, outlets, samples, costs, checks, earliest, onsite, decision,
                 expiry, milestones, scheme.due_before_surveillance)
+
+
+def _onsite(scheme: Scheme, application: dt.date, band: Band, beyond: bool, sample: Sample) -> OnSite:
+    """The initial on-site evaluation, in working days for the smallest team: ending by the scheme's
+    day, but never starting before the document review ends (then it ends later instead)."""
+    steps, (fewest, most) = scheme.steps, scheme.onsite_team.auditors
+    person_days = exact(band.row.onsite) + sample.days  # above the table: its largest band, a lower bound
+    workdays = (max(1, math.ceil(person_days / most)), max(1, math.ceil(person_days / fewest)))
+    reviewed = application + dt.timedelta(days=steps["document_review"])
+    due = application + dt.timedelta(days=steps["onsite_evaluation"])
+    start, end = workdays_until(due, workdays[1])
+    if start < reviewed:  # too many days to fit after the review: start when it ends, finish later
+        start, end = workdays_from(reviewed, workdays[1])
+    return OnSite(person_days, beyond, (fewest, most), workdays, start, end, max(0, (end - due).days))
+
+
+def _onsite_note(onsite: OnSite, band: Band, sample: Sample, steps: dict[str, int]) -> str:
+    """The on-site milestone's note: its person-days, then the working days they take and which are scheduled."""
+    def days(value: Fraction, where: str) -> str:  # "现场 12 人日", "现场不少于 22 人日"
+        return f"{where}{'不少于 ' if onsite.at_least else ' '}{as_written(value)} 人日"
+
+    text = days(exact(band.row.onsite), "现场") + ("（由认证机构核定）" if onsite.at_least else "")
+    if sample.outlets:
+        text += (f"{'，另加' if onsite.at_least else ' + '}{sample.name} {as_written(sample.days)} 人日（估算），"
+                 f"{days(onsite.person_days, '共')}")
+    fewest, most = onsite.auditors
+    low, high = onsite.workdays
+    text += (f"；评审组 {fewest if fewest == most else f'{fewest}–{most}'} 名评审员"
+             f"{'至少' if onsite.at_least else ''}约需 {high if low == high else f'{low}–{high}'} 个工作日，"
+             f"按 {fewest} 名评审员排 {high} 个工作日")
+    if onsite.late:
+        text += f"；文件评审后到申请后第 {steps['onsite_evaluation']} 天排不下，推迟 {onsite.late} 天完成，发证随之推迟"
+    return text + "；打分并提出整改要求"
 
 
 def _checks(profile: Profile, scheme: Scheme, earliest: dt.date) -> list[Check]:

@@ -45,8 +45,8 @@ def costs(plan) -> dict[str, tuple[str, str, str]]:
 # --- outlets are sampled ---------------------------------------------------------------------------
 # n, then (sampled outlets, person-days, 元) for the initial audit, each surveillance, recertification
 SAMPLES = {
-    # ⌈√1⌉ = ⌈0.6⌉ = ⌈0.8⌉ = 1 outlet, 0.5 person-day, 1,500 元
-    1: ((1, "0.5", "1,500"), (1, "0.5", "1,500"), (1, "0.5", "1,500")),
+    # √2 = 1.41 → 2, all of them; 0.36 × 2 = 0.72 → 1; 0.64 × 2 = 1.28 → 2, all of them
+    2: ((2, "1", "3,000"), (1, "0.5", "1,500"), (2, "1", "3,000")),
     # √300 = 17.32 → 18 (17² = 289 < 300 ≤ 324); 0.36 × 300 = 108 → 11 (100 < 108 ≤ 121);
     # 0.64 × 300 = 192 → 14 (169 < 192 ≤ 196)
     300: ((18, "9", "27,000"), (11, "5.5", "16,500"), (14, "7", "21,000")),
@@ -65,6 +65,18 @@ def test_outlets_are_sampled_not_all_audited(hualan, outlets):
         got_days, got_amount, detail = table[f"{stage}：网点抽查（估算）"]
         assert (got_days, got_amount) == (days, amount), stage
         assert f"抽查 {size} 个网点（{rule} 向上取整" in detail and "× 0.5 人日" in detail and "估算" in detail
+
+
+def test_one_outlet_is_audited_not_sampled(hualan):
+    # ⌈√1⌉ = ⌈0.6⌉ = ⌈0.8⌉ = 1: the one outlet at every audit, 0.5 person-day, 1,500 元; "√1 向上取整" and
+    # "抽查" (sampling) would read oddly for a single outlet
+    table = costs(plan_certification(variant(hualan, 1200, 1)))
+    for stage in ("初次认证", "每年监督评审", "再认证（复评）"):
+        days, amount, detail = table[f"{stage}：网点评审（估算）"]
+        assert (days, amount) == ("0.5", "1,500")
+        assert detail == "评审唯一的 1 个网点 × 0.5 人日 = 0.5 人日 × 3,000 = 1,500，估算"
+    assert table["初次认证合计"] == ("16.5", "54,500", "人数档 53,000 + 网点评审 1,500（估算）")
+    assert not any("√1" in detail or "抽查" in detail for _, _, detail in table.values())
 
 
 def test_three_hundred_outlets_no_longer_add_150_person_days(hualan):
@@ -161,8 +173,8 @@ def test_documents_above_the_table_never_name_a_band(big_company):
     checklist = all_text(docx.Document(io.BytesIO(big_company.docx["03-申请材料清单.docx"])))
     for text in (plan, form, checklist):
         assert "以下档" not in text and "10700" not in text and "属 8,501" not in text
-        assert ("员工 20,000 人。《商品售后服务评价体系认证收费标准及人日数对照表（试行）》（全国商品售后服务评价达标认证评审委员会，"
-                "试行）只列到 10,700 人（最高一档 8,501–10,700 人），不覆盖这一人数：初次评审、监督评审和复评的人日由认证机构核定并报价。"
+        assert ("员工 20,000 人。全国商品售后服务评价达标认证评审委员会《商品售后服务评价体系认证收费标准及人日数对照表（试行）》"
+                "只列到 10,700 人（最高一档 8,501–10,700 人），不覆盖这一人数：初次评审、监督评审和复评的人日由认证机构核定并报价。"
                 ) in text
         assert "共 300 个服务网点" in text and "初次评审抽查 18 个（√300 向上取整）" in text
 
@@ -176,8 +188,8 @@ def test_the_form_shows_the_band_apart_from_the_outlets():
     bundle = make_bundle(HUALAN)
     form = docx.Document(io.BytesIO(bundle.docx["02-认证申请书.docx"]))
     text = all_text(form)
-    assert "员工 860 人，按《商品售后服务评价体系认证收费标准及人日数对照表（试行）》" in text
-    assert "属 626–875 人档：初次评审 13.5 人日（策划及文件评审 1.5，现场 12）" in text
+    assert ("员工 860 人，按全国商品售后服务评价达标认证评审委员会《商品售后服务评价体系认证收费标准及人日数对照表（试行）》，"
+            "属 626–875 人档：初次评审 13.5 人日（策划及文件评审 1.5，现场 12）") in text
     assert "初次评审抽查 3 个（√6 向上取整）、每次监督评审抽查 2 个（0.6×√6 向上取整）、复评抽查 2 个（0.8×√6 向上取整）" in text
 
 
@@ -239,6 +251,159 @@ def test_the_timing_lives_in_the_scheme_data():
     s = load_scheme().surveillance
     assert (s.count, s.cycle_months, s.leeway_months) == (2, (9, 10), (1, 2))
     assert "seed 003" in s.source and s.evidence == "[S]"
+
+
+# --- how the plan reads -----------------------------------------------------------------------------
+def test_the_tariff_is_cited_once_with_its_status_said_once(hualan):
+    form = all_text(docx.Document(io.BytesIO(make_bundle(HUALAN).docx["02-认证申请书.docx"])))
+    (sentence,) = [line for line in form.splitlines() if line.startswith("员工 860 人")]
+    assert sentence.startswith("员工 860 人，按全国商品售后服务评价达标认证评审委员会"
+                               "《商品售后服务评价体系认证收费标准及人日数对照表（试行）》，属 626–875 人档：")
+    assert sentence.count("试行") == 1  # was 《…（试行）》（…，试行）
+    tariff = plan_certification(hualan).tariff  # a title that does not say its status gets it once, after it
+    assert tariff.model_copy(update={"title": "某收费标准", "status": "暂行"}).cited == \
+        "全国商品售后服务评价达标认证评审委员会《某收费标准》（暂行）"
+
+
+@pytest.fixture(scope="module")
+def last_band_one_outlet(tmp_path_factory):
+    """10,700 staff (the table's last band: recertification days missing, values uncertain) and one outlet."""
+    text = HUALAN.read_text(encoding="utf-8").replace("employees: 860", "employees: 10700")
+    start = text.index("  outlets:\n") + len("  outlets:\n")
+    one = "    - {name: 华澜电器佛山服务中心, province: 广东省, city: 佛山市, address: 兴业路 18 号, mode: 自营, staff: 32}\n"
+    path = tmp_path_factory.mktemp("last") / "last.yaml"
+    path.write_text(text[:start] + one + text[text.index("  hotline:"):], encoding="utf-8")
+    bundle = make_bundle(path)
+    return (next(d for d in bundle.documents if d.key == "plan").markdown,
+            all_text(docx.Document(io.BytesIO(bundle.docx["02-认证申请书.docx"]))))
+
+
+def test_the_last_band_and_one_outlet_read_as_sentences(last_band_one_outlet):
+    for text in last_band_one_outlet:
+        assert ("每年监督评审 8.5 人日（现场 7）；来源表中该档的复评人日缺失，由认证机构核定报价，下表给出“不少于”的下限。"
+                "该档数值在来源表中识别不确定，请向认证机构确认。") in text
+        assert "需向认证机构询价（该档" not in text  # the uncertainty was a bracket hung on the missing days
+        assert "网点评审（估算）：只有 1 个服务网点，初次评审、每次监督评审和复评都评审这个网点。" in text
+        assert "√1" not in text and "共 1 个服务网点，评审时" not in text
+    plan = last_band_one_outlet[0]
+    # 22 on-site person-days + the one outlet's 0.5 = 22.5: ⌈22.5 ÷ 3⌉ = 8 to ⌈22.5 ÷ 2⌉ = 12 working days
+    assert ("| 现场评价 | 2027-01-04 | 2027-01-19 | 现场 22 人日 + 网点评审 0.5 人日（估算），共 22.5 人日；"
+            "评审组 2–3 名评审员约需 8–12 个工作日，按 2 名评审员排 12 个工作日；打分并提出整改要求 |") in plan
+    assert "人数档不少于 15 人日（由认证机构核定），另加网点评审 0.5 人日（估算）" in plan  # recertification
+
+
+def test_notes_above_the_table_say_the_bound_and_the_outlets_apart(hualan):
+    plan = plan_certification(variant(hualan, 20000, 300))
+    stones = {m.label: m for m in plan.milestones}
+    assert stones["第 1 次监督评审"].note.endswith("人数档不少于 8.5 人日（由认证机构核定），另加网点抽查 5.5 人日（估算）；此前备齐年度记录")
+    assert stones["现场评价"].note.startswith("现场不少于 22 人日（由认证机构核定），另加网点抽查 9 人日（估算），共不少于 31 人日；"
+                                            "评审组 2–3 名评审员至少约需 11–16 个工作日，按 2 名评审员排 16 个工作日")
+    assert not any("） +" in m.note for m in plan.milestones)
+
+
+# --- the on-site evaluation follows the document review ---------------------------------------------
+def applying(profile, day: str):
+    return profile.model_copy(update={"certification": profile.certification.model_copy(
+        update={"planned_application": dt.date.fromisoformat(day)})})
+
+
+# employees, outlets, applied; then the on-site's first and last working day, the certificate.
+# Document review: 14 days after applying; on-site by day 35; certificate on day 75 (later by as many days as
+# the on-site ends after day 35). On-site person-days (band on-site + ⌈√n⌉ × 0.5) ÷ 2 auditors, rounded up,
+# laid on Mondays to Fridays. Applied Tue 2026-12-15: review ends Tue 12-29, day 35 is Tue 2027-01-19.
+ONSITE = [
+    # 12 + 3 × 0.5 = 13.5 → 7 working days back from Tue 01-19: 19, 18, 15, 14, 13, 12, 11
+    (860, 6, "2026-12-15", dt.date(2027, 1, 11), dt.date(2027, 1, 19), dt.date(2027, 2, 28)),
+    # no outlets: 12 → 6 working days: 19, 18, 15, 14, 13, 12
+    (860, 0, "2026-12-15", dt.date(2027, 1, 12), dt.date(2027, 1, 19), dt.date(2027, 2, 28)),
+    # the stranger's case: 22 + 1.5 = 23.5 → 12 working days back to Mon 01-04 (was 22 calendar days, from 12-28,
+    # before the review ended on 12-29)
+    (10700, 6, "2026-12-15", dt.date(2027, 1, 4), dt.date(2027, 1, 19), dt.date(2027, 2, 28)),
+    (20000, 6, "2026-12-15", dt.date(2027, 1, 4), dt.date(2027, 1, 19), dt.date(2027, 2, 28)),  # at least 22, the same
+    # 22 + 18 × 0.5 = 31 → 16 working days: 01-19 … 01-04 is 12, then Fri 01-01, Thu 12-31, Wed 12-30, Tue 12-29:
+    # it starts the day the review ends, just fits
+    (20000, 300, "2026-12-15", dt.date(2026, 12, 29), dt.date(2027, 1, 19), dt.date(2027, 2, 28)),
+    # 22 + 55 × 0.5 = 49.5 → 25 working days do not fit: from Tue 12-29, 12-29 to 01-01 is 4, five weeks of 5
+    # to Fri 01-29 is 24, Mon 02-01 the 25th; 13 days after 01-19, so the certificate moves 13 days to 03-13
+    (20000, 3000, "2026-12-15", dt.date(2026, 12, 29), dt.date(2027, 2, 1), dt.date(2027, 3, 13)),
+    # applied Sat 2027-01-30: review ends Sat 02-13, day 35 is Sat 03-06, day 75 Thu 04-15. 7 working days end
+    # Fri 03-05: 5, 4, 3, 2, 1, Feb 26, 25
+    (860, 6, "2027-01-30", dt.date(2027, 2, 25), dt.date(2027, 3, 5), dt.date(2027, 4, 15)),
+    # 16 working days back from Fri 03-05 reach Fri 02-12, before the review ends: from Mon 02-15 instead,
+    # three weeks to Fri 03-05 and Mon 03-08; 2 days after 03-06, so the certificate on Sat 04-17
+    (20000, 300, "2027-01-30", dt.date(2027, 2, 15), dt.date(2027, 3, 8), dt.date(2027, 4, 17)),
+]
+
+
+@pytest.mark.parametrize("employees, outlets, applied, first, last, issued", ONSITE)
+def test_onsite_follows_the_document_review(hualan, employees, outlets, applied, first, last, issued):
+    plan = plan_certification(applying(variant(hualan, employees, outlets), applied))
+    stones = {m.label: m for m in plan.milestones}
+    review, onsite, decision = stones["文件评审"], stones["现场评价"], stones["评定发证"]
+    assert (onsite.start, onsite.end) == (first, last)
+    assert (decision.start, decision.end) == (last, issued) and plan.issued == issued
+    assert review.end <= onsite.start  # never before the document review has ended
+    assert (plan.expiry, plan.milestones[-1].end) == (months_after(issued, 36) - dt.timedelta(days=1),) * 2
+
+
+def test_a_long_onsite_says_why_the_certificate_is_later(hualan):
+    plan = plan_certification(variant(hualan, 20000, 3000))
+    onsite = next(m for m in plan.milestones if m.label == "现场评价")
+    assert onsite.note == ("现场不少于 22 人日（由认证机构核定），另加网点抽查 27.5 人日（估算），共不少于 49.5 人日；"
+                           "评审组 2–3 名评审员至少约需 17–25 个工作日，按 2 名评审员排 25 个工作日；"  # ⌈49.5 ÷ 3⌉ = 17
+                           "文件评审后到申请后第 35 天排不下，推迟 13 天完成，发证随之推迟；打分并提出整改要求")
+    first = next(m for m in plan.milestones if m.label == "第 1 次监督评审")
+    assert first.start == dt.date(2027, 10, 13)  # 7 months after the later certificate, 2027-03-13
+
+
+def test_the_onsite_note_counts_person_days_and_working_days(hualan):
+    onsite = next(m for m in plan_certification(hualan).milestones if m.label == "现场评价")
+    # 12 + 1.5 = 13.5 person-days: ⌈13.5 ÷ 3⌉ = 5 to ⌈13.5 ÷ 2⌉ = 7 working days
+    assert onsite.note == ("现场 12 人日 + 网点抽查 1.5 人日（估算），共 13.5 人日；评审组 2–3 名评审员约需 5–7 个工作日，"
+                           "按 2 名评审员排 7 个工作日；打分并提出整改要求")
+    plan = next(d for d in make_bundle(HUALAN).documents if d.key == "plan").markdown
+    assert ("现场评价在文件评审完成后进行，一般在申请后第 35 天前完成。现场人日（含网点）除以评审组人数为现场工作日："
+            "评审组按 2–3 名评审员估计（本工具的推断），表中按 2 名评审员的工作日数在周一至周五连续排定，未扣除法定节假日；"
+            "具体日程由评审组与企业商定。") in plan
+    assert "| 现场评价 | 2027-01-11 | 2027-01-19 |" in plan and "推迟" not in plan
+
+
+@pytest.mark.parametrize("employees", [10, 860, 10700, 20000])
+@pytest.mark.parametrize("outlets", [0, 1, 300, 3000])
+@pytest.mark.parametrize("applied", ["2026-12-15", "2027-01-30", "2027-01-31", "2027-06-30"])
+def test_milestones_never_overlap(hualan, employees, outlets, applied):
+    plan = plan_certification(applying(variant(hualan, employees, outlets), applied))
+    stones = {m.label: m for m in plan.milestones}
+    review, onsite, decision = stones["文件评审"], stones["现场评价"], stones["评定发证"]
+    assert review.end <= onsite.start <= onsite.end <= decision.start < decision.end
+    assert onsite.start.weekday() < 5 and onsite.end.weekday() < 5
+    # the working days between them are the person-days of 2 auditors, rounded up
+    days = (onsite.end - onsite.start).days + 1
+    working = sum((onsite.start + dt.timedelta(days=i)).weekday() < 5 for i in range(days))
+    assert working == plan.onsite.workdays[1] == -(-plan.onsite.person_days // 2)
+    # the scheme's 40 days from on-site to certificate are kept (or more, when the on-site ends early)
+    assert (decision.end - onsite.end).days >= 40
+
+
+def test_the_team_lives_in_the_scheme_data():
+    team = load_scheme().onsite_team
+    assert team.auditors == (2, 3) and team.evidence == "[I]" and "seed 000" in team.source
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("onsite_evaluation: 35", "onsite_evaluation: 10", "document_review < onsite_evaluation < decision"),
+    ("decision: 75", "decision: 30", "document_review < onsite_evaluation < decision"),
+    ("auditors: [2, 3]", "auditors: [3, 2]", "onsite_team.auditors"),
+    ("auditors: [2, 3]", "auditors: [0, 3]", "onsite_team.auditors"),
+])
+def test_bad_scheme_data_is_refused(tmp_path, old, new, message):
+    folder = tmp_path / "standard"
+    shutil.copytree(ROOT / "content" / "standard", folder)
+    text = (folder / "certification.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (folder / "certification.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=message):
+        load_scheme(Path(folder))
 
 
 # --- the data are checked -------------------------------------------------------------------------
