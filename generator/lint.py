@@ -7,6 +7,7 @@ data, each with its source and evidence level.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 import re
@@ -100,10 +101,17 @@ class NotListed(_Data):
     products: list[str] = Field(min_length=1)
 
 
+class LookAlikes(_Data):
+    evidence_level: Evidence
+    suffixes: list[str] = Field(min_length=1)
+    still_the_product: list[str] = []
+
+
 class Sanbao(_Data):
     generic_rule_names: list[str]
     regulations: list[Regulation] = Field(min_length=1)
     not_listed: NotListed
+    look_alikes: LookAlikes
 
 
 class ManagersRule(_Data):
@@ -118,7 +126,7 @@ class ManagersRule(_Data):
 
 class OutletRule(_Data):
     employees_per_outlet: float = Field(ge=0)
-    aftersales_staff_per_outlet: float = Field(ge=0)
+    aftersales_staff_per_own_outlet: float = Field(ge=0)
     evidence_level: Evidence
     source: str = Field(min_length=1)
     example: str = Field(min_length=1)
@@ -194,34 +202,87 @@ def load_plausibility(folder: Path = STANDARD) -> Plausibility:
 _RULE_PUNCTUATION = re.compile(r"[《》〈〉<>「」『』“”\"\'\s]")
 _NOT_LISTED_HINT = ("如果它不适用任何国家三包规定，把 sanbao 改为 false，在 warranty 中以企业承诺写明保修和退换条款；"
                     "如果适用另一项三包规定，在 sanbao_rule 中写明该规定；如果它确属目录中的商品，在 description 中写明目录中的名称")
+_SHORT_NAME = ("修理更换退货责任规定", "三包规定")  # 部分商品三包规定: how people shorten the names
 
 
-def _rule(name: str | None, data: Sanbao) -> Regulation | None | Literal[False]:
+def _rule(name: str | None, data: Sanbao) -> Regulation | str | None:
     """The regulation a product's sanbao_rule names: None for no rule or a general name (国家三包规定),
-    False for a rule this data does not know (a local rule, a newer one): nothing to check against."""
+    the bare name itself for a rule this data does not know (a local rule, a near miss, a newer one)."""
     bare = _RULE_PUNCTUATION.sub("", name or "")
     if not bare or bare in {_RULE_PUNCTUATION.sub("", g) for g in data.generic_rule_names}:
         return None
     for regulation in data.regulations:
         if regulation.name in bare:
             return regulation
-    return False
+    return bare
 
 
-def _sanbao_findings(index: int, product: Product, data: Sanbao) -> list[tuple[tuple, str, str]]:
-    rule = _rule(product.sanbao_rule, data)
-    if not product.sanbao or rule is False:
-        return []
-    text = f"{product.name} {product.category} {product.description or ''}".casefold()
+def _closest(bare: str, data: Sanbao) -> Regulation | None:
+    """The regulation whose name (or its 三包规定 short form) is nearest to an unknown rule name, when one
+    is clearly nearest (手机三包规定 is as near to the computer rule as to the phone rule: none)."""
+    def ratio(r: Regulation) -> float:
+        return max(difflib.SequenceMatcher(None, bare, n).ratio() for n in (r.name, r.name.replace(*_SHORT_NAME)))
+    scored = sorted(((ratio(r), i) for i, r in enumerate(data.regulations)), reverse=True)
+    best, second = scored[0][0], scored[1][0] if len(scored) > 1 else 0
+    return data.regulations[scored[0][1]] if best >= 0.5 and best > second else None
+
+
+def _goods(text: str, data: Sanbao) -> tuple[list[str], dict[str, list[str]], bool]:
+    """What a text names: the goods no regulation lists (in the order they appear), each regulation's
+    products, and whether it names anything at all (a look-alike such as 手机壳 or 空调级 counts)."""
+    text = text.casefold()
     outside = {}  # goods no 三包 regulation lists, taken out first (空调扇 is not 空调), by where they are
     for word in sorted(data.not_listed.products, key=len, reverse=True):
         if word.casefold() in text:
             outside[word] = text.index(word.casefold())
             text = text.replace(word.casefold(), "□" * len(word))
-    outside = sorted(outside, key=outside.get)
-    hits = {r.id: [p.name for p in r.products if any(w.casefold() in text for w in p.words)]
-            for r in data.regulations}
-    label, what = f"“{product.name}”", "、".join(outside) or product.name
+    named = bool(outside)
+    suffixes, still = data.look_alikes.suffixes, tuple(data.look_alikes.still_the_product)
+    hits = {}
+    for r in data.regulations:
+        hits[r.id] = []
+        for p in r.products:
+            for word in p.words:
+                for m in re.finditer(re.escape(word.casefold()), text):
+                    named = True
+                    rest = text[m.end():]
+                    # 手机保护壳: a catalogue word right before goods taken out (□) names what they are for
+                    if rest.startswith(still) or not rest.startswith((*suffixes, "□")):
+                        hits[r.id].append(p.name)
+                        break
+                if p.name in hits[r.id]:
+                    break
+    return sorted(outside, key=outside.get), hits, named
+
+
+def _sanbao_findings(index: int, product: Product, data: Sanbao) -> list[tuple[tuple, str, str]]:
+    if not product.sanbao:
+        return []
+    rule = _rule(product.sanbao_rule, data)
+    label = f"“{product.name}”"
+    # the name decides; the category and description only when the name names nothing (洗碗机 带空调级电机)
+    outside, hits, named = _goods(product.name, data)
+    if not named:
+        outside, hits, _ = _goods(f"{product.category} {product.description or ''}", data)
+    found = []
+    if isinstance(rule, str):  # not a rule this data knows: say so, then check as if no rule were given
+        closest = _closest(rule, data)
+        listed = [r for r in data.regulations if hits[r.id]]
+        if len(listed) == 1:  # the product says which regulation, whatever the name is near to
+            ask, hint = "", f"{'、'.join(hits[listed[0].id])}适用{listed[0].title}：把 sanbao_rule 改为{listed[0].title}"
+        elif closest:
+            ask, hint = f"，是不是{closest.title}？", f"如果是，把 sanbao_rule 改为{closest.title}"
+        else:
+            ask, hint = "", ("在 sanbao_rule 中写明适用的国家三包规定的全称，或删去 sanbao_rule（按全部国家三包规定核对）；"
+                             "地方规定和企业承诺不是国家三包规定，写在 warranty 中")
+        written = product.sanbao_rule.strip()
+        written = written if written.startswith("《") and written.endswith("》") else f"“{written}”"
+        found.append((("company", "products", index, "sanbao_rule"),
+                      f"{label}的三包规定写的是{written}，不是已知的国家三包规定{ask}"
+                      f"（已知的有：{''.join(r.title for r in data.regulations)}）；这一项按全部国家三包规定的目录核对",
+                      hint))
+        rule = None
+    what = "、".join(outside) or product.name
     here = ("company", "products", index, "sanbao")
     split = f"把{what}拆成单独的一项商品，sanbao 写 false，在 warranty 中以企业承诺写明保修和退换条款"
     mixed = any(hits.values())
@@ -229,10 +290,9 @@ def _sanbao_findings(index: int, product: Product, data: Sanbao) -> list[tuple[t
         summary = "".join(r.title for r in data.regulations[1:])
         catalogues = data.regulations[0].catalogue() + (f"；另有{summary}，分别规定各自的商品" if summary else "")
         if outside or not mixed:
-            return [(here, f"{label}标为适用国家三包规定，{'其中的' if mixed else '但'}{what}不在任何一项三包规定的目录中"
-                           f"（{catalogues}）", split if mixed else _NOT_LISTED_HINT)]
-        return []
-    found = []
+            found.append((here, f"{label}标为适用国家三包规定，{'其中的' if mixed else '但'}{what}不在任何一项三包规定的目录中"
+                                f"（{catalogues}）", split if mixed else _NOT_LISTED_HINT))
+        return found
     if not hits[rule.id]:
         others = [(r, hits[r.id]) for r in data.regulations if r.id != rule.id and hits[r.id]]
         if not others:
@@ -255,34 +315,46 @@ def _plausibility_findings(profile: Profile, catalogue: Catalogue, rules: Plausi
     m = rules.managers_per_employee
     have, need = len(staff.certified_managers), required_managers(profile, catalogue)
     expected = max(m.minimum, math.ceil(m.ratio * employees - 1e-9))
-    basis = f"{m.rule_name}，约 {expected} 名"
+    basis = f"{m.rule_name}，约 {expected:,} 名"
     if have >= need and 0 < have < m.low_factor * expected:  # none, or fewer than 10%: warned elsewhere
         found.append((("staff", "certified_managers"),
-                      f"员工 {employees} 人，持证售后服务管理师只有 {have} 名，不到按员工总数估算的"
+                      f"员工 {employees:,} 人，持证售后服务管理师只有 {have:,} 名，不到按员工总数估算的"
                       f"{'一半' if m.low_factor == 0.5 else f' {m.low_factor:.0%}'}（{basis}）；"
-                      f"申报的服务管理人员 {staff.service_management_staff} 人、按其 10% 只需 {need} 名，认证机构可能认为服务管理人员报少了",
+                      f"申报的服务管理人员 {staff.service_management_staff:,} 人、按其 10% 只需 {need:,} 名，认证机构可能认为服务管理人员报少了",
                       "核对 staff.service_management_staff 是否包含总部和各网点的全部管理人员（10% 按全部服务管理人员计算），"
                       "并安排更多管理人员参加管理师培训取证"))
     if expected and have > m.high_factor * expected:
         found.append((("staff", "certified_managers"),
-                      f"员工 {employees} 人，持证售后服务管理师却有 {have} 名，超过按员工总数估算的 {m.high_factor:g} 倍（{basis}）",
+                      f"员工 {employees:,} 人，持证售后服务管理师却有 {have:,} 名，超过按员工总数估算的 {m.high_factor:g} 倍（{basis}）",
                       "核对 staff.certified_managers 是否只列本公司在职、持有售后服务管理师证书的人员；"
                       "确有这么多的，评审时备好证书和劳动合同"))
     o = rules.staff_per_outlet
     outlets = profile.resources.outlets
-    count, own = len(outlets), sum(x.mode == "自营" for x in outlets)
-    where = f"共 {count} 个服务网点（自营 {own} 个、委托 {count - own} 个）"
-    if employees <= o.employees_per_outlet * count:
+    own_outlets = [x for x in outlets if x.mode == "自营"]
+    count, own = len(outlets), len(own_outlets)
+    where = f"共 {count:,} 个服务网点（自营 {own:,} 个、委托 {count - own:,} 个）"
+    few_employees = employees <= o.employees_per_outlet * count
+    if few_employees:
         ratio = "网点数" if o.employees_per_outlet == 1 else f"网点数的 {o.employees_per_outlet:g} 倍"
         found.append((("company", "employees"),
-                      f"{where}，员工却只有 {employees} 人，不多于{ratio}：认证机构受理和现场评审时都会核定人数，"
+                      f"{where}，员工却只有 {employees:,} 人，不多于{ratio}：认证机构受理和现场评审时都会核定人数，"
                       f"这样的申报明显不合理（认证咨询机构的例子：{o.example}）",
                       "核对 company.employees 是否为全部员工（含总部和各自营网点的人员）；委托网点的人员不是本公司员工，"
                       "在申请书中说明各网点的运营方式"))
-    elif staff.aftersales_staff < o.aftersales_staff_per_outlet * count:
+    # the company's own after-sales staff work at its own outlets; a partner (委托) outlet's staff are the partner's
+    at_own = sum(x.staff for x in own_outlets)
+    if at_own > staff.aftersales_staff:
         found.append((("staff", "aftersales_staff"),
-                      f"{where}，售后服务人员却只有 {staff.aftersales_staff} 人，平均每个网点不到 "
-                      f"{o.aftersales_staff_per_outlet:g} 人：认证机构会核定人数，评审时也会抽查网点的服务人员",
+                      f"自营服务网点申报的服务人员合计 {at_own:,} 人（resources.outlets 中 {own:,} 个自营网点的 staff），"
+                      f"多于本公司的售后服务人员总数 {staff.aftersales_staff:,} 人：自营网点的服务人员是本公司的售后服务人员，"
+                      "不会比全部售后服务人员还多",
+                      "核对 staff.aftersales_staff（总部和各自营网点的全部售后服务人员）和各自营网点的 staff；"
+                      "由合作方运营、人员不是本公司员工的网点，mode 写 委托"))
+    elif staff.aftersales_staff < o.aftersales_staff_per_own_outlet * own and not few_employees:
+        found.append((("staff", "aftersales_staff"),
+                      f"{where}，售后服务人员却只有 {staff.aftersales_staff:,} 人，平均每个自营网点不到 "
+                      f"{o.aftersales_staff_per_own_outlet:g} 人：认证机构会核定人数，评审时也会抽查网点的服务人员"
+                      "（委托网点的人员是合作方的，不计在内）",
                       "核对 staff.aftersales_staff 是否包含总部和各自营网点的全部售后服务人员（含技术人员和业务人员）"))
     return found
 
@@ -325,7 +397,7 @@ def lint(profile: Profile, catalogue: Catalogue, loaded: Loaded | None = None) -
     need, have = required_managers(profile, catalogue), len(profile.staff.certified_managers)
     if 0 < have < need:  # none at all is an eligibility warning of its own (certification plan)
         found.append((("staff", "certified_managers"),
-                      f"持证售后服务管理师 {have} 名，按服务管理人员的 10% 应有 {need} 名（GB/T 27922-2011 5.1.2.2）",
+                      f"持证售后服务管理师 {have:,} 名，按服务管理人员的 10% 应有 {need:,} 名（GB/T 27922-2011 5.1.2.2）",
                       "安排服务管理人员参加管理师培训取证"))
     found += _plausibility_findings(profile, catalogue, load_plausibility())
     problems = []

@@ -148,10 +148,100 @@ def test_a_product_under_another_regulation_gets_that_regulation():
     assert message.endswith("但扬声器系统适用《家用视听商品修理更换退货责任规定》")
 
 
-def test_rules_the_data_does_not_know_are_left_alone():
-    assert sanbao("洗碗机", None, "《某省家用电器维修服务规定》") == []
-    assert sanbao("手机", None, "国家“三包”规定") == []  # a general name is checked as no rule
+KNOWN = ("（已知的有：《部分商品修理更换退货责任规定》《移动电话机商品修理更换退货责任规定》《固定电话机商品修理更换退货责任规定》"
+         "《微型计算机商品修理更换退货责任规定》《家用视听商品修理更换退货责任规定》《家用汽车产品修理更换退货责任规定》）"
+         "；这一项按全部国家三包规定的目录核对")
+
+
+def test_a_rule_the_data_does_not_know_is_named_and_the_product_still_checked():
+    (where, message, hint), (where2, message2, _) = sanbao("华澜破壁机", None, "某某规定")
+    assert where == "company.products.0.sanbao_rule"
+    assert message == "“华澜破壁机”的三包规定写的是“某某规定”，不是已知的国家三包规定" + KNOWN
+    assert hint.startswith("在 sanbao_rule 中写明适用的国家三包规定的全称，或删去 sanbao_rule")
+    assert where2 == "company.products.0.sanbao"
+    assert message2.startswith("“华澜破壁机”标为适用国家三包规定，但破壁机不在任何一项三包规定的目录中（")
+    (_, message, hint), (_, message2, _) = sanbao("华澜破壁机", None, "《某省家用电器维修服务规定》")
+    assert message.startswith("“华澜破壁机”的三包规定写的是《某省家用电器维修服务规定》，不是已知的国家三包规定（已知的有：")
+    assert "破壁机不在任何一项三包规定的目录中" in message2
+
+
+def test_a_near_miss_rule_name_gets_the_closest_one():
+    (_, message, hint), (_, message2, _) = sanbao("华澜破壁机", None, "部分商品三包规定")
+    assert message == ("“华澜破壁机”的三包规定写的是“部分商品三包规定”，不是已知的国家三包规定，"
+                       f"是不是{PARTIAL}？" + KNOWN)
+    assert hint == f"如果是，把 sanbao_rule 改为{PARTIAL}"
+    assert "破壁机不在任何一项三包规定的目录中" in message2
+    (_, message, _), _ = sanbao("电动滑板车", None, "汽车三包规定")
+    assert "是不是《家用汽车产品修理更换退货责任规定》？" in message
+    (_, message, _), _ = sanbao("电动滑板车", None, "手机三包规定")  # as near the computer rule as the phone rule
+    assert "是不是" not in message
+    (_, message, hint), = sanbao("手机", None, "部分商品三包规定")  # the product says which: not the near name
+    assert "是不是" not in message
+    assert hint == "移动电话机适用《移动电话机商品修理更换退货责任规定》：把 sanbao_rule 改为《移动电话机商品修理更换退货责任规定》"
+    assert sanbao("华澜变频空调", None, "部分商品三包规定")[0][2] == f"家用空调器适用{PARTIAL}：把 sanbao_rule 改为{PARTIAL}"
+
+
+def test_an_unknown_rule_is_warned_where_it_is(tmp_path, capsys):
+    path = variant(tmp_path, ("      warranty_months: 24\n      sanbao: false\n",
+                              "      warranty_months: 24\n      sanbao: true\n      sanbao_rule: 部分商品三包规定\n"))
+    assert main(["check", path]) == 0
+    err = capsys.readouterr().err
+    assert ("p.yaml:35:20 [company.products[2].sanbao_rule]: “华澜洗碗机”的三包规定写的是“部分商品三包规定”，"
+            f"不是已知的国家三包规定，是不是{PARTIAL}？") in err
+    assert "p.yaml:34:15 [company.products[2].sanbao]: “华澜洗碗机”标为适用国家三包规定，但洗碗机不在任何一项三包规定的目录中" in err
+
+
+def test_a_general_rule_name_is_checked_as_no_rule():
+    assert sanbao("手机", None, "国家“三包”规定") == []
     assert sanbao("洗碗机", None, "国家三包规定")[0][1].startswith("“洗碗机”标为适用国家三包规定")
+
+
+# --- the name decides; look-alikes and accessories are not the catalogue's products --------------
+def test_an_accessory_is_not_the_device_it_fits():
+    (where, message, hint), = sanbao("华澜手机壳", "适用各品牌手机的保护壳")
+    assert where == "company.products.0.sanbao"
+    assert message.startswith("“华澜手机壳”标为适用国家三包规定，但手机壳不在任何一项三包规定的目录中（")
+    assert hint.startswith("如果它不适用任何国家三包规定")
+    for name, what in (("手机钢化膜", "钢化膜"), ("车载手机支架", "手机支架"), ("华澜空调罩", "华澜空调罩"),
+                       ("壁挂电视支架", "壁挂电视支架"), ("冰箱贴", "冰箱贴"), ("华澜手机保护套", "保护套"),
+                       ("华澜手机套", "华澜手机套")):
+        (_, message, _), = sanbao(name, "适用各品牌手机、空调、电视和冰箱")
+        assert f"但{what}不在任何一项三包规定的目录中" in message, message
+    (_, message, _), = sanbao("华澜手机壳", None, "《移动电话机商品修理更换退货责任规定》")
+    assert message.endswith("，不包括手机壳")
+
+
+def test_the_description_does_not_outweigh_the_name():
+    (where, message, hint), = sanbao("华澜洗碗机", "带空调级变频电机")
+    assert where == "company.products.0.sanbao"
+    assert "但洗碗机不在任何一项三包规定的目录中" in message
+    assert "拆成单独的一项商品" not in hint
+    (_, message, hint), = sanbao("空调扇", "冷风扇")
+    assert "但空调扇不在任何一项三包规定的目录中" in message
+    assert "拆成单独的一项商品" not in hint
+    (_, message, _), = sanbao("冷风扇", None, PARTIAL)
+    assert message.endswith("，不包括冷风扇")
+    (_, message, _), = sanbao("静音电机", "空调级静音")  # the description only when the name says nothing
+    assert "但静音电机不在" in message
+    assert sanbao("静音电机", "空调级静音，用于吸尘器") == []
+
+
+@pytest.mark.parametrize("name, description", [
+    ("分体式空调套机", None), ("华澜变频空调", "空调型号 KFR-35GW"), ("华澜家电", "家用空调器"), ("手机套装", None)])
+def test_the_product_itself_is_still_recognised(name, description):
+    assert sanbao(name, description, PARTIAL if "手机" not in name else "《移动电话机商品修理更换退货责任规定》") == []
+
+
+@pytest.mark.parametrize("name", ["华澜洗碗机", "电饭煲", "空气炸锅", "储水式电热水器"])
+def test_goods_outside_every_catalogue_are_still_flagged(name):
+    assert [w for w, _, _ in sanbao(name)] == ["company.products.0.sanbao"]
+    assert [w for w, _, _ in sanbao(name, None, PARTIAL)] == ["company.products.0.sanbao"]
+
+
+@pytest.mark.parametrize("name, rule", [("智能手机", PARTIAL), ("55 英寸液晶电视", "《移动电话机商品修理更换退货责任规定》"),
+                                        ("笔记本电脑", PARTIAL)])
+def test_a_device_under_the_wrong_rule_is_still_flagged(name, rule):
+    assert [w for w, _, _ in sanbao(name, None, rule)] == ["company.products.0.sanbao_rule"]
 
 
 def test_bad_bundled_sanbao_data_is_a_clear_error(tmp_path):
@@ -169,7 +259,7 @@ def test_bad_bundled_sanbao_data_is_a_clear_error(tmp_path):
         load_sanbao(tmp_path / "standard")
     rendered = bad.value.render()
     assert "错误：标准数据文件 sanbao.yaml 有误" in rendered
-    assert "sanbao.yaml:28:52 [regulations[0].products[0].evidence_level]: 应为以下之一：C、S、I" in rendered
+    assert "sanbao.yaml:30:52 [regulations[0].products[0].evidence_level]: 应为以下之一：C、S、I" in rendered
     path.write_text(text.replace("url: http://www.lygzb.net", "url: www.lygzb.net"), encoding="utf-8")
     with pytest.raises(CatalogueError) as bad:
         load_sanbao(tmp_path / "standard")
@@ -260,14 +350,52 @@ def test_as_many_outlets_as_people(tmp_path, capsys):
     assert "[staff.aftersales_staff]" not in err  # one warning for one fact
 
 
-def test_fewer_after_sales_staff_than_outlets():
+def outlets(profile, mode, n, staff=2):
+    template = profile.resources.outlets[0]
+    return [template.model_copy(update={"name": f"服务站{i}", "mode": mode, "staff": staff}) for i in range(n)]
+
+
+def test_fewer_after_sales_staff_than_own_outlets():
     from generator.profile import load_profile
-    yunxuan = load_profile(YUNXUAN)
-    assert plausibility(yunxuan) == []
-    assert plausibility(yunxuan, staff={"aftersales_staff": 3}) == [(
+    hualan = load_profile(HUALAN)
+    assert plausibility(hualan) == []
+    assert plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 140, 1) + outlets(hualan, "委托", 10)}) == []
+    assert plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 150, 0) + outlets(hualan, "委托", 10)}) == [(
         "staff.aftersales_staff",
-        "共 4 个服务网点（自营 1 个、委托 3 个），售后服务人员却只有 3 人，平均每个网点不到 1 人：认证机构会核定人数，"
-        "评审时也会抽查网点的服务人员")]
+        "共 160 个服务网点（自营 150 个、委托 10 个），售后服务人员却只有 146 人，平均每个自营网点不到 1 人：认证机构会核定人数，"
+        "评审时也会抽查网点的服务人员（委托网点的人员是合作方的，不计在内）")]
+
+
+def test_partner_outlets_staff_are_not_the_company_s():
+    """300 outlets run by partners: their people are the partners', not the company's 146 after-sales staff."""
+    from generator.profile import load_profile
+    hualan = load_profile(HUALAN)
+    assert plausibility(hualan, resources={"outlets": outlets(hualan, "委托", 300)}) == []
+
+
+def test_own_outlets_staff_more_than_the_after_sales_staff():
+    from generator.profile import load_profile
+    hualan = load_profile(HUALAN)
+    assert plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 1, 500)}) == [(
+        "staff.aftersales_staff",
+        "自营服务网点申报的服务人员合计 500 人（resources.outlets 中 1 个自营网点的 staff），多于本公司的售后服务人员总数 146 人："
+        "自营网点的服务人员是本公司的售后服务人员，不会比全部售后服务人员还多")]
+    assert plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 1, 146)}) == []
+    assert plausibility(hualan, resources={"outlets": outlets(hualan, "委托", 1, 500)}) == []
+
+
+def test_counts_have_thousands_separators():
+    from generator.profile import load_profile
+    hualan = load_profile(HUALAN)
+    (where, message), = plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 2) + outlets(hualan, "委托", 2998)})
+    assert where == "company.employees"
+    assert message.startswith("共 3,000 个服务网点（自营 2 个、委托 2,998 个），员工却只有 860 人，不多于网点数")
+    managers = [hualan.staff.certified_managers[0].model_copy(update={"name": f"管理师{i}"}) for i in range(100)]
+    assert plausibility(hualan, company={"employees": 25000},
+                        staff={"certified_managers": managers, "service_management_staff": 1000}) == [(
+        "staff.certified_managers",
+        "员工 25,000 人，持证售后服务管理师只有 100 名，不到按员工总数估算的一半（管理师约为员工总数的 1%（认证咨询机构的经验值），"
+        "约 250 名）；申报的服务管理人员 1,000 人、按其 10% 只需 100 名，认证机构可能认为服务管理人员报少了")]
 
 
 @pytest.mark.parametrize("profile", [HUALAN, YUNXUAN, QIHENG])
