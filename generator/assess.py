@@ -171,6 +171,11 @@ class Fact:
     credit: Fraction
     basis: str
     decides: bool  # True: the fact settles what it counts; False: an upper bound on the self-assessment
+    partly: bool = False  # a cap at "partial": the clause is partly in place, whatever it earns
+
+
+def _percent(credit: Fraction) -> str:
+    return f"{float(credit) * 100:.4g}%"
 
 
 def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
@@ -180,17 +185,21 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
     if clause_id == "5.1.2.2":
         need, have = required_managers(profile, catalogue), len(s.certified_managers)
         if rules.managers.credit == "proportional":
-            credit, how = min(Fraction(1), Fraction(have, need)), "按实有 / 应配计分"
+            credit = min(Fraction(1), Fraction(have, need))
+            how = "已配足" if credit == 1 else f"按实有 / 应配计 {_percent(credit)}"
         else:
-            credit, how = Fraction(int(have >= need)), "不足应配即不得分"
+            credit = Fraction(int(have >= need))
+            how = "已配足" if credit else "不足应配即不得分"
         return Fact(credit, f"服务管理人员 {s.service_management_staff} 人，按 {rules.managers.ratio:.0%} "
                             f"应配管理师 {need} 名，实有 {have} 名，{how}", True)
     if clause_id == "5.1.2.1" and s.technicians > 0:
-        return Fact(Fraction(s.qualified_technicians, s.technicians),
-                    f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，按不合格人员比例扣分", True)
+        credit = Fraction(s.qualified_technicians, s.technicians)
+        how = "全部持证" if credit == 1 else f"按持证比例计 {_percent(credit)}"
+        return Fact(credit, f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，{how}", True)
     if clause_id == "5.1.1.2" and "全国" not in profile.company.sales_regions:
         modes = region_service(profile)
         served = [r for r, m in modes.items() if m]
+        credit = Fraction(len(served), len(modes))
         basis = f"销售区域 {len(modes)} 个，有服务安排的 {len(served)} 个"
         other = {m: [r for r, mm in modes.items() if mm == m] for m in ("委托", "远程", "寄修")}
         told = [f"{m}：{'、'.join(rs)}" for m, rs in other.items() if rs]
@@ -198,16 +207,17 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
             basis += "（" + "；".join(told) + "）"
         missing = [r for r, m in modes.items() if not m]
         if missing:
-            basis += "；未覆盖：" + "、".join(missing)
-        return Fact(Fraction(len(served), len(modes)), basis, True)
+            basis += f"，未覆盖{'、'.join(missing)}，按覆盖比例计 {_percent(credit)}"
+        return Fact(credit, basis, True)
     if clause_id == "5.1.3.1" and (r.special_fund <= 0 or r.annual_budget <= 0):
         return Fact(Fraction(0), "未预备售后服务经费或专项经费（annual_budget / special_fund 为 0）", False)
-    if clause_id == "5.1.3.2" and not s.training_hours_per_year:
-        return Fact(exact(cap(rules.fact_caps.no_training_hours)), "档案未规定每人每年培训学时", False)
-    if clause_id == "5.1.3.3" and not r.information_system:
-        return Fact(exact(cap(rules.fact_caps.no_information_system)), "档案中没有顾客信息系统", False)
-    if clause_id == "5.3.1" and profile.customers.satisfaction_survey.last_result is None:
-        return Fact(exact(cap(rules.fact_caps.no_survey_result)), "尚无满意度调查结果", False)
+    caps = {"5.1.3.2": (not s.training_hours_per_year, rules.fact_caps.no_training_hours, "档案未规定每人每年培训学时"),
+            "5.1.3.3": (not r.information_system, rules.fact_caps.no_information_system, "档案中没有顾客信息系统"),
+            "5.3.1": (profile.customers.satisfaction_survey.last_result is None, rules.fact_caps.no_survey_result,
+                      "尚无满意度调查结果")}
+    if clause_id in caps and caps[clause_id][0]:
+        _, status, basis = caps[clause_id]
+        return Fact(exact(cap(status)), basis, False, partly=status == "partial")
     return _on_record(profile, clause_id)
 
 
@@ -250,15 +260,12 @@ def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> _S
         return _Said(Fraction(0), "无自评和证据，按 0 分计", "none", "", False)
     rules, evidence = catalogue.scoring, entry.evidence or ""
     label = STATUS_LABELS[entry.status]
-    if clause.sampled and entry.samples is not None:
+    if clause.sampled and entry.samples is not None:  # the samples measure it (their status agrees: profile.py)
         n, bad = entry.samples.checked, entry.samples.nonconforming
-        basis = f"抽查 {n} 个样本，{bad} 个不符合"
-        if entry.status == "missing":
-            return _Said(Fraction(0), f"自评未落实，按 0 分计（{basis}）", "self", evidence, True)
-        basis += "，按不合格样本比例扣分" if bad else "，全部符合"
-        if entry.status == "partial" and not bad:
-            basis += "；但自评为部分落实，请核对样本或自评"
-        return _Said(1 - Fraction(bad, n), basis, "self", evidence, bool(bad) or entry.status != "implemented",
+        credit = 1 - Fraction(bad, n)
+        basis = (f"抽查 {n} 个样本，{bad} 个不符合，按不合格样本比例扣分，计 {_percent(credit)}" if bad
+                 else f"抽查 {n} 个样本，全部符合")
+        return _Said(credit, basis, "self", evidence, bool(bad) or entry.status != "implemented",
                      entry.status == "partial")
     credit = exact(rules.qualitative.for_status(entry.status))
     if entry.status == "partial":
@@ -280,10 +287,6 @@ def _status(credit: Fraction, nonconforming: bool, partly: bool) -> str:
     return STATUS_LABELS["partial" if credit > 0 or partly else "missing"]
 
 
-def _percent(credit: Fraction) -> str:
-    return f"{float(credit) * 100:.4g}%"
-
-
 def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreLine:
     """One clause's line. Facts that count something (managers, qualified staff, regions served) and
     the self-assessment (samples or status) are both evidence: the lower credit counts (scoring.yaml
@@ -294,7 +297,7 @@ def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreL
         return ScoreLine(clause, reason, Fraction(0), "按 6.2.2 删减", EXCLUDED, "", "excluded")
     said = _self_assessed(profile, catalogue, clause)
     credit, basis, source = said.credit, said.basis, said.source
-    nonconforming = said.nonconforming
+    nonconforming, partly = said.nonconforming, said.partly
     found = fact(profile, catalogue, clause.id)
     if found is not None and found.decides:
         nonconforming = nonconforming or found.credit < 1
@@ -304,18 +307,17 @@ def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreL
             basis = f"{found.basis}；{basis}"
         else:
             lower = min(found.credit, credit)
-            basis = f"{found.basis}（{_percent(found.credit)}）；{basis}（{_percent(credit)}）：取两者中较低者"
+            basis = f"{found.basis}；{basis}：取两者中较低者，计 {_percent(lower)}"
             credit, source = lower, "fact" if found.credit < said.credit else "self"
     elif found is not None and credit > found.credit:
         limit = "视为不符合，按 0 分计" if found.credit == 0 else f"最多按 {_percent(found.credit)} 计"
         if found.credit and catalogue.scoring.qualitative.partial_half_credit:
             limit += "（部分落实按本项目约定计一半，非标准规则）"
         credit, basis, source = found.credit, f"{basis}；{found.basis}，{limit}", "fact"
-        nonconforming = True
+        nonconforming, partly = True, said.partly or found.partly
     elif found is not None and source != "none":
         basis = f"{basis}；{found.basis}"
     credit = max(Fraction(0), min(Fraction(1), credit))
-    partly = said.partly or found is not None and found.decides and 0 < found.credit < 1
     status = STATUS_LABELS[None] if source == "none" else _status(credit, nonconforming, partly)
     return ScoreLine(clause, None, credit, basis, status, said.evidence, source)
 

@@ -451,6 +451,18 @@ class ClauseAssessment(Model):
     due: Date | None = None
     """整改完成日期（默认为计划申请日期前 30 天）"""
 
+    @model_validator(mode="after")
+    def _samples_agree(self) -> "ClauseAssessment":
+        """On a sampled clause the samples measure it: a status they contradict says two things at once."""
+        n = self.samples
+        if n is not None and self.status == "partial" and n.nonconforming == 0:
+            raise ValueError(f"自评为部分落实，但抽查的 {n.checked} 个样本均符合；请把发现的不符合记入 "
+                             "samples.nonconforming（按不合格样本比例扣分），或把 status 改为 implemented")
+        if n is not None and self.status == "missing" and n.nonconforming < n.checked:
+            raise ValueError(f"自评为未落实，但抽查的 {n.checked} 个样本中有 {n.checked - n.nonconforming} 个符合；"
+                             "请核对：未落实时样本应均不符合，或把 status 改为 partial")
+        return self
+
 
 class SpecialDeduction(Model):
     kind: Literal["法律法规", "企业制度", "行业要求", "体系运行"]

@@ -40,7 +40,7 @@ def test_a_region_with_no_service_loses_its_share(tmp_path, catalogue):
     path = with_regions(tmp_path, "广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省, 海南省", "{浙江省: 远程}")
     line = assess(load_profile(path, catalogue), catalogue).line("5.1.1.2")
     assert line.earned == round(3 * 6 / 7, 2) and line.status == "部分落实"
-    assert "未覆盖：海南省" in line.basis
+    assert "未覆盖海南省，按覆盖比例计 85.71%" in line.basis
 
 
 @pytest.mark.parametrize("service,key,words", [

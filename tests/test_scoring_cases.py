@@ -133,7 +133,7 @@ CASES = [
     ("partial loses the whole item", [partial("5.2.4")], 92, "四星"),
     ("partial on a sampled item without samples", [partial("5.3.1")], 88, "三星"),
     ("partial with samples is proportional", [partial("5.3.1"), samples("5.3.1", 8, 2)], 97, "五星"),  # 12 × 2/8
-    ("missing with samples scores 0", [missing("5.3.1"), samples("5.3.1", 8, 0)], 88, "三星"),
+    ("missing with every sample bad scores 0", [missing("5.3.1"), samples("5.3.1", 8, 8)], 88, "三星"),
     ("no training hours: nonconformity", [lambda d: d["staff"].pop("training_hours_per_year")], 97, "五星"),
     # Facts and samples: the lower counts, both ways (4 points for 5.1.2.1, 3 for 5.1.1.2)
     ("9 of 10 qualified, samples 3 of 10 bad", [technicians(10, 9), samples("5.1.2.1", 10, 3)], 98.8, "五星"),
@@ -185,8 +185,8 @@ def test_manager_line_explains_itself(catalogue):
     managers(2)(data)
     line = assess(Profile.model_validate(data), catalogue).line("5.1.2.2")
     assert line.earned == 3.33 and line.source == "fact" and line.status == "部分落实"
-    assert line.basis == ("服务管理人员 24 人，按 10% 应配管理师 3 名，实有 2 名，按实有 / 应配计分（66.67%）；"
-                          "自评已落实（100%）：取两者中较低者")
+    assert line.basis == ("服务管理人员 24 人，按 10% 应配管理师 3 名，实有 2 名，按实有 / 应配计 66.67%；"
+                          "自评已落实：取两者中较低者，计 66.67%")
 
 
 def test_path_to_the_next_level_takes_least_effort(catalogue):
@@ -275,6 +275,9 @@ def catalogue_with(tmp_path, old: str, new: str):
     return load_catalogue(folder)
 
 
+REASONS = ("扣除该项全部分值", "按 0 分计", "按不合格样本比例扣分", "取两者中较低者", "按覆盖比例计", "按实有 / 应配计",
+           "按持证比例计", "最多按")
+
 HALF = ("  partial_half_credit: false", "  partial_half_credit: true")
 
 
@@ -342,18 +345,24 @@ def test_never_implemented_beside_a_nonconformity(catalogue, status, checked, ba
     data["readiness"]["self_assessment"][clause]["status"] = status
     sampled = catalogue[clause].sampled
     if sampled:
-        samples(clause, checked, min(bad, checked))(data)
+        bad = min(bad, checked)
+        if status == "partial":
+            bad = max(bad, 1)  # a partial with every sample conforming is refused (the samples disagree)
+        if status == "missing":
+            bad = checked  # likewise a missing with conforming samples
+        samples(clause, checked, bad)(data)
     technicians(10, qualified)(data)
     if uncovered:
         regions("浙江省")(data)
     line = assess(Profile.model_validate(data), catalogue).line(clause)
     fact_short = (clause == "5.1.2.1" and qualified < 10) or (clause == "5.1.1.2" and uncovered)
-    nonconformity = status != "implemented" or (sampled and min(bad, checked) > 0) or fact_short
+    nonconformity = status != "implemented" or (sampled and bad > 0) or fact_short
     assert (line.status == "已落实") == (not nonconformity)
-    assert (line.lost > 0) == (nonconformity and not (status == "partial" and sampled and bad == 0 and not fact_short))
+    assert (line.lost > 0) == nonconformity
+    if status == "missing" or line.earned == 0:
+        assert line.status == ("部分落实" if status == "partial" else "未落实")
     if line.lost:
-        assert line.basis and ("扣" in line.basis or "0 分" in line.basis or "较低" in line.basis
-                               or "未覆盖" in line.basis), line.basis
+        assert any(r in line.basis for r in REASONS), line.basis
 
 
 @settings(max_examples=200, deadline=None)
@@ -365,7 +374,9 @@ def test_a_path_reaches_its_level_exactly(catalogue, changes, n_deductions, n_sa
     data = perfect()
     for cid, status in changes:
         data["readiness"]["self_assessment"][cid]["status"] = status
-    samples("5.3.2", 7, n_samples_bad)(data)  # thirteenths of 13 points: not whole hundredths
+    status = data["readiness"]["self_assessment"]["5.3.2"]["status"]  # samples that agree with it
+    bad = {"implemented": n_samples_bad, "partial": max(n_samples_bad, 1), "missing": 7}[status]
+    samples("5.3.2", 7, bad)(data)  # sevenths of 13 points: not whole hundredths
     deductions(n_deductions)(data)
     profile = Profile.model_validate(data)
     a = assess(profile, catalogue)
@@ -397,7 +408,19 @@ def test_every_point_lost_is_explained(catalogue, changes, n_deductions, n_bonus
         no_service("take_back")(data)
     a = assess(Profile.model_validate(data), catalogue)
     assert sum(value for _, value in a.losses) == 100 - a.score_exact
-    reasons = ("扣除该项全部分值", "按 0 分计", "按不合格", "取两者中较低者", "未覆盖", "按实有 / 应配计分")
     for line in a.lines:
         if not line.excluded and line.earned_exact < line.points:
-            assert any(r in line.basis for r in reasons), (line.clause.id, line.basis)
+            assert any(r in line.basis for r in REASONS), (line.clause.id, line.basis)
+
+
+@pytest.mark.parametrize("entry,words", [
+    ('{status: partial, samples: {checked: 10, nonconforming: 0}}', "自评为部分落实，但抽查的 10 个样本均符合"),
+    ('{status: missing, samples: {checked: 10, nonconforming: 3}}', "自评为未落实，但抽查的 10 个样本中有 7 个符合"),
+])
+def test_a_status_the_samples_contradict_is_a_located_error(tmp_path, catalogue, entry, words):
+    """On a sampled clause the samples measure it; a status that says otherwise is asked about, not guessed."""
+    old = '"5.3.2": {status: implemented, evidence: 投诉登记处理表、投诉月度分析}'
+    text, problems = problems_after(tmp_path, catalogue, old, f'"5.3.2": {entry}')
+    (problem,) = problems
+    assert words in problem.message and problem.key_path == "readiness.self_assessment.5.3.2"
+    assert problem.line == text.splitlines().index(f'    "5.3.2": {entry}') + 1
