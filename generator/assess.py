@@ -108,6 +108,8 @@ class Assessment:
     score_exact: Fraction = Fraction(0)  # what the level is decided on
     without_bonus: tuple[float, str] | None = None  # (score, level) if the disputed bonus is not counted
     losses: list[tuple[str, Fraction]] = field(default_factory=list)  # from 100 to the score, exactly
+    must_fix: int = 0  # special deductions to correct before any level (5 or more fail whatever the score)
+    score_level: str = ""  # the level the score alone gives, whatever the special deductions
 
     @property
     def losses_shown(self) -> list[tuple[str, float]]:
@@ -372,6 +374,7 @@ def assess(profile: Profile, catalogue: Catalogue) -> Assessment:
         [_group(c, lines) for c in catalogue.indicators(2)],
         [_group(c, lines) for c in catalogue.indicators(3)],
         score, without_bonus, losses,
+        max(0, deductions - rules.special_deduction.fail_at + 1), level_for(score, 0, catalogue)[0],
     )
 
 

@@ -39,6 +39,7 @@ class Summary:
     findings: list[str]
     blanks: list[str]
     files: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # the warnings, located in the profile (file:line:column [key])
 
 
 @dataclass

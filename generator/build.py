@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
 from .assess import Assessment, assess
@@ -22,6 +22,7 @@ from .errors import AftersalesError, Problem, locate
 from .folder import MARKER, absolute, write_owned
 from .lint import lint
 from .markdown_text import date
+from .yamlload import format_path
 from .materials import MaterialLine, counts, material_lines
 from .plan import Action, Path, plan
 from .profile import Profile, read_profile
@@ -50,6 +51,7 @@ class Bundle:
     figures: dict[str, Figure]  # "figures/….svg" -> chart or diagram, referenced by the documents' Markdown
     certification: CertificationPlan
     findings: list[Problem]  # consistency lint: warnings, errors under --strict
+    notices: list[Problem] = field(default_factory=list)  # eligibility warnings, located in the profile
 
     @property
     def blanks(self) -> list[str]:
@@ -86,11 +88,13 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
     findings = lint(profile, catalogue, loaded)
+    notices = [Problem(f"{c.item}：{c.detail}", loaded.file, *loaded.mark(c.key), format_path(c.key), c.rule)
+               for c in certification.warnings]
     figures = bundle_figures(profile, assessment, certification)
     docx = {doc.spec.filename: write_docx(doc.markdown, _meta(doc, profile, catalogue), figures=figures)
             for doc in documents if doc.spec.filename}
     return Bundle(FilePath(profile_path), profile, catalogue, assessment, documents, materials, traces,
-                  docx, todo, paths, figures, certification, findings)
+                  docx, todo, paths, figures, certification, findings, notices)
 
 
 def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
@@ -121,7 +125,7 @@ def summary_of(bundle: Bundle):
         level=bundle.assessment.level, target_level=bundle.profile.certification.target_level,
         missing=counts.get("缺失", 0) + counts.get("已过期", 0), material_counts=counts,
         warnings=bundle.warnings, findings=[f.render() for f in bundle.findings], blanks=bundle.blanks,
-        files=list(bundle.docx))
+        files=list(bundle.docx), notices=[n.render() for n in bundle.notices])
 
 
 def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,

@@ -288,6 +288,7 @@ class Check:
     ok: bool
     detail: str
     rule: str  # the clause or scheme rule it checks
+    key: tuple = ()  # where in the profile to change it, for a located warning
 
 
 @dataclass(frozen=True)
@@ -522,17 +523,17 @@ def _checks(profile: Profile, scheme: Scheme, earliest: dt.date) -> list[Check]:
               f"体系自 {c.system_start.isoformat()} 运行，最早可于 {earliest.isoformat()} 申请"
               + ("" if c.planned_application >= earliest else
                  f"；计划申请日期 {c.planned_application.isoformat()} 过早，请推迟到 {earliest.isoformat()} 或以后"),
-              f"认证方案：体系运行满 {scheme.minimum_running_months} 个月"),
+              f"认证方案：体系运行满 {scheme.minimum_running_months} 个月", key=("certification", "planned_application")),
         Check("售后服务管理师", managers > 0,
               f"持证管理师 {managers} 名" if managers else "没有持证售后服务管理师：5.1.2.2（5 分）得 0 分，且多数认证机构将其作为申请条件",
-              "GB/T 27922-2011 5.1.2.2"),
+              "GB/T 27922-2011 5.1.2.2", key=("staff", "certified_managers")),
         Check("专项经费", profile.resources.special_fund > 0,
               f"专项经费 {profile.resources.special_fund:g} 万元" if profile.resources.special_fund > 0
-              else "未预备专项经费", "GB/T 27922-2011 5.1.3.1"),
+              else "未预备专项经费", "GB/T 27922-2011 5.1.3.1", key=("resources", "special_fund")),
         Check("近期无重大质量或服务事故", not law,
               "自查未发现违反法律法规的事项" if not law else f"自查发现 {len(law)} 项违反法律法规的事项，须整改后再申请",
-              "申请条件：近期无重大质量、服务事故"),
+              "申请条件：近期无重大质量、服务事故", key=("readiness", "special_deductions")),
         Check("行政许可", not (licence and licence.status == "missing"),
               "法律要求的许可证已提供或不适用" if not (licence and licence.status == "missing")
-              else "法律要求的生产或服务许可证尚缺（材料 M02）", "申请条件：依法取得行政许可"),
+              else "法律要求的生产或服务许可证尚缺（材料 M02）", "申请条件：依法取得行政许可", key=("readiness", "materials", "M02")),
     ]

@@ -339,7 +339,7 @@ def _notices(summary, blanks: bool = True) -> None:
     """A company's consistency findings, eligibility warnings and (for a build) fields left blank."""
     for finding in summary.findings:
         print(f"  ⚠ {finding}", file=sys.stderr)
-    for warning in summary.warnings:
+    for warning in summary.notices or summary.warnings:
         print(f"  ⚠ {warning}", file=sys.stderr)
     if blanks and summary.blanks:
         print("  需手工填写：" + "、".join(summary.blanks))

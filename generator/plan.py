@@ -108,6 +108,11 @@ def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list
     reached, _ = level_for(after, assessment.deductions - sum(1 for a in plan if a.deduction), catalogue)
     shown_after = shown(after, [l.min for l in rules.levels])
     note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {shown_after:g} 分，{reached}"
+    if assessment.bonus:  # the bonus is disputed: say where the path stands on it
+        bare = after - exact(assessment.bonus)
+        bare_level, _ = level_for(bare, assessment.deductions - sum(1 for a in plan if a.deduction), catalogue)
+        if bare_level != reached:
+            note += f"（含有争议的特别加分 {assessment.bonus:g} 分；不计时为 {shown(bare, [l.min for l in rules.levels]):g} 分，{bare_level}）"
     return Path(level, max(needed, 0.0), plan, True, note)
 
 

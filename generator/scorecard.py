@@ -69,7 +69,8 @@ def as_data(card: Scorecard) -> dict:
         "indicators": [{"clause": g.clause.id, "title": g.clause.title, "maximum": g.maximum,
                         "points_provisional": g.clause.provisional, "applicable": g.applicable,
                         "earned": g.earned} for g in a.groups + a.indicators],
-        "rules": {key: {"title": rule.title, "source": rule.source, "evidence": rule.evidence, "note": rule.note}
+        "rules": {key: {"title": rule.title, "source": rule.source, "evidence": rule.evidence,
+                        "note": card.catalogue.scoring.said(key) or None}
                   for key, rule in card.catalogue.scoring.rules().items()},
         "plan": [_action(t) for t in card.todo],
         "paths": [{"level": p.level, "needed": p.needed, "reachable": p.reachable, "note": p.note,
@@ -106,9 +107,14 @@ def print_table(card: Scorecard, console) -> None:
     console.print(table)
     lines = [f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
              f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。", card.catalogue.weights_note]
+    if a.without_bonus:
+        lines.append(f"{card.catalogue.scoring.special_bonus.disputed}。不计特别加分时为 {a.without_bonus[0]:g} 分，{a.without_bonus[1]}。")
+    if a.must_fix:
+        lines.append(f"特别扣分项 {a.deductions} 项：须先整改至少 {a.must_fix} 项，整改后按得分可评{a.score_level}。")
     for path in card.paths:
         if path.actions and path.reachable:
-            lines.append(f"达到{path.level}：还需 {path.needed:g} 分；{path.note}：{'、'.join(t.key for t in path.actions)}")
+            need = f"还需 {path.needed:g} 分" if path.needed > 0 else "得分已够，须整改特别扣分项"
+            lines.append(f"达到{path.level}：{need}；{path.note}：{'、'.join(t.key for t in path.actions)}")
         else:
             lines.append(f"{path.level}：{path.note}")
     for line in lines:  # wrapped by the terminal, anywhere in Chinese (rich would wrap only at spaces)

@@ -168,6 +168,20 @@ class Scoring(_Data):
     def fail_name(self) -> str:
         return self.grading.fail_name
 
+    def said(self, key: str) -> str:
+        """What the scorecard, the site and `score --json` say beside a rule: its note, and how it is
+        applied where the data chooses (部分落实's credit, the disputed bonus)."""
+        rule = getattr(self, key)
+        parts = [rule.note] if rule.note else []
+        if key == "qualitative":
+            parts.append("部分落实按本项目约定计一半（I，非标准规则）" if self.qualitative.partial_half_credit
+                         else "部分落实即存在不符合，按 0 分计")
+        if key == "special_bonus":
+            parts.append(self.special_bonus.disputed or "")
+            if not self.special_bonus.counted:
+                parts.append("本工具按设置不计特别加分")
+        return "；".join(p.rstrip("。") for p in parts if p)
+
     def rules(self) -> dict[str, Rule]:
         """Every rule by its key in scoring.yaml, in file order."""
         return {name: getattr(self, name) for name in type(self).model_fields if name != "references"}

@@ -95,3 +95,23 @@ def test_json_docx_site_and_xlsx_agree(example):
 
     home = (out / "build" / "site" / "index.html").read_text(encoding="utf-8")
     assert f"{data['score']:g}" in home and data["level"] in home
+
+
+def test_five_deductions_never_read_as_the_top_level(tmp_path):
+    """A score of 95 or more with five special deductions fails: the scorecard asks for a deduction
+    to be put right first, never "已达到最高等级" or "还需 0 分" (found by a stranger pass)."""
+    from ruamel.yaml import YAML
+
+    from test_scoring_cases import deductions, perfect
+
+    data = perfect()  # every clause in place: 100 points, 95 after five deductions
+    deductions(5)(data)
+    path = tmp_path / "p.yaml"
+    with path.open("w", encoding="utf-8") as stream:
+        YAML(typ="safe", pure=True).dump(data, stream)
+    assert main(["build", str(path), "-o", str(tmp_path / "out"), "--no-site"]) == 0
+    body = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "04-自评打分表.docx")).paragraphs)
+    assert "预测等级 不通过" in body
+    assert "须先整改至少 1 项特别扣分项（5 项及以上不通过），整改后按得分可评五星。" in body
+    assert "已达到最高等级" not in body and "还需 0 分" not in body
+    assert "得分已够，须整改特别扣分项。" in body
