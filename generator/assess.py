@@ -158,8 +158,10 @@ def region_service(profile: Profile) -> dict[str, str | None]:
     网点上门 where an outlet is, else None (not served). "全国" is not a region of its own."""
     provinces = {o.province for o in profile.resources.outlets}
     said = profile.company.region_service
-    return {r: said.get(r) or ("网点上门" if r in provinces else None)
-            for r in profile.company.sales_regions if r != "全国"}
+    regions = [r for r in profile.company.sales_regions if r != "全国"]
+    if "全国" in profile.company.sales_regions:  # nationwide: the regions named with outlets or a way of service
+        regions += [r for r in dict.fromkeys([*sorted(provinces), *said]) if r not in regions]
+    return {r: said.get(r) or ("网点上门" if r in provinces else None) for r in regions}
 
 
 def covered_regions(profile: Profile) -> tuple[list[str], list[str]]:
@@ -211,6 +213,12 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
         if missing:
             basis += f"，未覆盖{'、'.join(missing)}，按覆盖比例计 {_percent(credit)}"
         return Fact(credit, basis, True)
+    if clause_id == "5.1.1.2":  # nationwide: the self-assessment and samples decide; the facts explain
+        modes = region_service(profile)
+        other = {m: [r for r, mm in modes.items() if mm == m] for m in ("委托", "远程", "寄修")}
+        told = "；".join(f"{m}：{'、'.join(rs)}" for m, rs in other.items() if rs)
+        with_outlets = sum(1 for m in modes.values() if m == "网点上门")
+        return Fact(Fraction(1), f"档案：全国销售，{with_outlets} 个省级地区设有服务网点" + (f"，{told}" if told else ""), False)
     if clause_id == "5.1.3.1" and (r.special_fund <= 0 or r.annual_budget <= 0):
         return Fact(Fraction(0), "未预备售后服务经费或专项经费（annual_budget / special_fund 为 0）", False)
     caps = {"5.1.3.2": (not s.training_hours_per_year, rules.fact_caps.no_training_hours, "档案未规定每人每年培训学时"),

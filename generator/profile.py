@@ -554,15 +554,18 @@ def cross_field(profile: Profile) -> list[tuple[tuple, str]]:
         found.append((("staff", "service_management_staff"),
                       f"持证管理师 {len(s.certified_managers)} 人，多于服务管理人员 {s.service_management_staff} 人"))
     provinces = {o.province for o in profile.resources.outlets}
+    nationwide = "全国" in profile.company.sales_regions
     for region, mode in profile.company.region_service.items():
-        if region == "全国" or region not in profile.company.sales_regions:
-            found.append((("company", "region_service", region),
-                          f"“{region}”不是销售区域之一（company.sales_regions：{'、'.join(profile.company.sales_regions)}）；"
-                          "请改为其中一个区域，或先把它加入 sales_regions"))
+        key = ("company", "region_service", region)
+        if region == "全国" or not nationwide and region not in profile.company.sales_regions:
+            found.append((key, f"“{region}”不是销售区域之一（company.sales_regions：{'、'.join(profile.company.sales_regions)}）；"
+                               "请改为其中一个区域（全国销售时写省份），或先把它加入 sales_regions"))
         elif mode == "网点上门" and region not in provinces:
-            found.append((("company", "region_service", region),
-                          f"{region}写明由网点上门服务，但 resources.outlets 中没有该地区的网点；"
-                          "请在网点清单中加入该地区的网点，或改写为委托、远程或寄修"))
+            found.append((key, f"{region}写明由网点上门服务，但 resources.outlets 中没有该地区的网点；"
+                               "请在网点清单中加入该地区的网点，或改写为委托、远程或寄修"))
+        elif mode != "网点上门" and region in provinces:
+            found.append((key, f"{region}有服务网点，已按网点上门服务计；region_service 只为没有网点的区域写明服务方式，"
+                               "请删去这一项"))
     if d.effective_date < d.issue_date:
         found.append((("document", "effective_date"), f"实施日期 {d.effective_date} 早于发布日期 {d.issue_date}"))
     if c.planned_application < c.system_start:

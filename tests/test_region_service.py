@@ -62,3 +62,23 @@ def test_an_unknown_way_of_service_is_refused(tmp_path, catalogue):
     with pytest.raises(ProfileError) as info:
         load_profile(path, catalogue)
     assert "网点上门" in info.value.problems[0].message and "寄修" in info.value.problems[0].message
+
+
+def test_a_region_with_outlets_needs_no_way_of_service(tmp_path, catalogue):
+    path = with_regions(tmp_path, "广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省", "{浙江省: 寄修, 广东省: 远程}")
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, catalogue)
+    (problem,) = info.value.problems
+    assert problem.key_path == "company.region_service.广东省" and "广东省有服务网点" in problem.message
+
+
+def test_a_nationwide_seller_names_how_provinces_without_outlets_are_served(tmp_path, catalogue):
+    path = with_regions(tmp_path, "全国", "{浙江省: 委托, 西藏自治区: 寄修}")
+    line = assess(load_profile(path, catalogue), catalogue).line("5.1.1.2")
+    assert line.earned == 3  # nationwide: the self-assessment decides, the facts explain
+    assert "全国销售，5 个省级地区设有服务网点，委托：浙江省；寄修：西藏自治区" in line.basis
+    assert main(["build", str(path), "-o", str(tmp_path / "out"), "--no-site"]) == 0
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx")).paragraphs)
+    assert "浙江省未设固定服务网点，由签约的委托服务商上门服务。" in text
+    assert "西藏自治区未设固定服务网点，由顾客将商品寄送至本公司维修中心修理，修复后寄回。" in text
+    assert "本公司在全国销售，其他未设固定网点的地区" in text
