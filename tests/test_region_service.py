@@ -82,3 +82,11 @@ def test_a_nationwide_seller_names_how_provinces_without_outlets_are_served(tmp_
     assert "浙江省未设固定服务网点，由签约的委托服务商上门服务。" in text
     assert "西藏自治区未设固定服务网点，由顾客将商品寄送至本公司维修中心修理，修复后寄回。" in text
     assert "本公司在全国销售，其他未设固定网点的地区" in text
+
+
+def test_the_application_form_says_how_regions_without_outlets_are_served(tmp_path):
+    from conftest import QIHENG
+
+    assert main(["build", str(QIHENG), "-o", str(tmp_path / "out"), "--no-site"]) == 0
+    lines = [p.text for p in docx.Document(str(tmp_path / "out" / "02-认证申请书.docx")).paragraphs]
+    assert "未设服务网点地区的服务方式：上海市、安徽省（远程服务）" in lines
