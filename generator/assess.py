@@ -190,7 +190,7 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
         need, have = required_managers(profile, catalogue), len(s.certified_managers)
         if rules.managers.credit == "proportional":
             credit = min(Fraction(1), Fraction(have, need))
-            how = "已配足" if credit == 1 else f"按实有 / 应配计 {_percent(credit)}"
+            how = "已配足" if credit == 1 else f"按实有 / 应配得该项分值的 {_percent(credit)}"
         else:
             credit = Fraction(int(have >= need))
             how = "已配足" if credit else "不足应配即不得分"
@@ -198,7 +198,7 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
                             f"应配管理师 {need} 名，实有 {have} 名，{how}", True)
     if clause_id == "5.1.2.1" and s.technicians > 0:
         credit = Fraction(s.qualified_technicians, s.technicians)
-        how = "全部持证" if credit == 1 else f"按持证比例计 {_percent(credit)}"
+        how = "全部持证" if credit == 1 else f"按持证比例得该项分值的 {_percent(credit)}"
         return Fact(credit, f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，{how}", True)
     if clause_id == "5.1.1.2" and "全国" not in profile.company.sales_regions:
         modes = region_service(profile)
@@ -211,7 +211,7 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
             basis += "（" + "；".join(told) + "）"
         missing = [r for r, m in modes.items() if not m]
         if missing:
-            basis += f"，未覆盖{'、'.join(missing)}，按覆盖比例计 {_percent(credit)}"
+            basis += f"，未覆盖{'、'.join(missing)}，按覆盖比例得该项分值的 {_percent(credit)}"
         return Fact(credit, basis, True)
     if clause_id == "5.1.1.2":  # nationwide: the self-assessment and samples decide; the facts explain
         modes = region_service(profile)
@@ -273,14 +273,20 @@ def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> _S
     if clause.sampled and entry.samples is not None:  # the samples measure it (their status agrees: profile.py)
         n, bad = entry.samples.checked, entry.samples.nonconforming
         credit = 1 - Fraction(bad, n)
-        basis = (f"抽查 {n} 个样本，{bad} 个不符合，按不合格样本比例扣分，计 {_percent(credit)}" if bad
+        basis = (f"抽查 {n} 个样本，{bad} 个不符合，按不合格样本比例扣分，得该项分值的 {_percent(credit)}" if bad
                  else f"抽查 {n} 个样本，全部符合")
+        if bad and entry.status == "implemented":
+            basis = f"自评已落实，但{basis}"
         return _Said(credit, basis, "self", evidence, bool(bad) or entry.status != "implemented",
                      entry.status == "partial")
     credit = exact(rules.qualitative.for_status(entry.status))
     if entry.status == "partial":
-        why = ("按本项目约定计一半（非标准规则，见 scoring.yaml qualitative.partial_half_credit）"
-               if rules.qualitative.partial_half_credit else "定性指标存在不符合即扣除该项全部分值")
+        if rules.qualitative.partial_half_credit:
+            why = "按本项目约定计一半（非标准规则，见 scoring.yaml qualitative.partial_half_credit）"
+        elif clause.sampled:
+            why = "未填写抽样结果，按存在不符合扣除该项全部分值（填写 samples 后按不合格样本比例扣分）"
+        else:
+            why = "定性指标存在不符合即扣除该项全部分值"
         basis = f"自评{label}：{why}"
     elif entry.status == "missing":
         basis = f"自评{label}，按 0 分计"
@@ -317,7 +323,7 @@ def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreL
             basis = f"{found.basis}；{basis}"
         else:
             lower = min(found.credit, credit)
-            basis = f"{found.basis}；{basis}：取两者中较低者，计 {_percent(lower)}"
+            basis = f"{found.basis}；{basis}：取两者中较低者，得该项分值的 {_percent(lower)}"
             credit, source = lower, "fact" if found.credit < said.credit else "self"
     elif found is not None and credit > found.credit:
         limit = "视为不符合，按 0 分计" if found.credit == 0 else f"最多按 {_percent(found.credit)} 计"

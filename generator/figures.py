@@ -92,7 +92,7 @@ def indicator_chart(assessment, weights_note: str | None = None) -> BarChart:
               Series("失分", lost, RED_PALE, tuple(number(v) if v else "" for v in lost)),
               Series("删减", excluded, SILVER, tuple("删减" if v else "" for v in excluded), '"删减";;;'))
     return BarChart(
-        title=f"各二级指标得分（最终得分 {number(assessment.score)}，{assessment.level}）",
+        title=f"各二级指标得分（最终得分 {number(assessment.score)}*，{assessment.level}）",
         categories=tuple(f"{g.clause.id} {g.clause.title}（{number(g.maximum)}{'*' if g.clause.provisional else ''}）"
                          for g in groups),
         series=series[:1] + tuple(s for s in series[1:] if any(v is not None for v in s.values)),

@@ -40,6 +40,7 @@ class Path:
     actions: list[Action]
     reachable: bool
     note: str
+    reason: str = "short"  # short: points needed; deductions: special deductions to correct; bonus: reached only with the disputed bonus
 
     @property
     def points(self) -> float:
@@ -77,43 +78,61 @@ def actions(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> l
 
 
 def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list[Action]) -> Path:
-    """The least-effort set of actions that brings the score to `level`."""
+    """The least-effort set of actions that brings the score to `level`. Where the score reaches it only
+    with the disputed special bonus, the path is the one that reaches it without the bonus."""
     rules = catalogue.scoring
+    thresholds = [l.min for l in rules.levels]
     threshold = next(l.min for l in rules.levels if l.name == level)
     short = exact(threshold) - assessment.score_exact  # exact
     needed = math.ceil(short * 100) / 100  # for display: rounded up, never "0" while short
     must_fix = max(0, assessment.deductions - rules.special_deduction.fail_at + 1)
-    if needed <= 0 and must_fix == 0:
-        return Path(level, 0.0, [], True, "当前得分已达到")
+    bonus = exact(assessment.bonus)
+    if short <= 0 and must_fix == 0:
+        if not bonus or short + bonus <= 0:
+            return Path(level, 0.0, [], True, "当前得分已达到")
+        plan = _cheapest(short + bonus, must_fix, todo)  # reached only with the bonus: secure it without
+        bare = assessment.score_exact - bonus
+        lead = (f"当前得分已达到{level}，但依靠有争议的特别加分 {assessment.bonus:g} 分（不计时为 "
+                f"{shown(bare, thresholds):g} 分，{level_for(bare, assessment.deductions, catalogue)[0]}）")
+        if plan is None:
+            return Path(level, 0.0, [], True, f"{lead}；不计加分时全部整改也达不到{level}", reason="bonus")
+        after = min(Fraction(100), bare + sum((a.gain for a in plan), Fraction(0)))
+        note = (f"{lead}；不计加分也要达到{level}，还需 {math.ceil((short + bonus) * 100) / 100:g} 分：完成 {len(plan)} 项措施"
+                f"（约 {sum(a.effort for a in plan):g} 人日）后不计加分为 {shown(after, thresholds):g} 分")
+        return Path(level, 0.0, plan, True, note, reason="bonus")
+    plan = _cheapest(short, must_fix, todo)
+    if plan is None:
+        most = round(float(sum((a.gain for a in todo), Fraction(0))), 2)
+        return Path(level, max(needed, 0.0), sorted(todo, key=lambda a: -a.points), False,
+                    f"全部整改最多可得 {most:g} 分，仍达不到{level}（{threshold:g} 分）")
+    left = assessment.deductions - sum(1 for a in plan if a.deduction)
+    after = min(Fraction(100), assessment.score_exact + sum((a.gain for a in plan), Fraction(0)))
+    reached, _ = level_for(after, left, catalogue)
+    note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {shown(after, thresholds):g} 分，{reached}"
+    if bonus:  # the bonus is disputed: say where the path stands on it
+        bare_level, _ = level_for(after - bonus, left, catalogue)
+        if bare_level != reached:
+            note += f"（含有争议的特别加分 {assessment.bonus:g} 分；不计时为 {shown(after - bonus, thresholds):g} 分，{bare_level}）"
+    return Path(level, max(needed, 0.0), plan, True, note, reason="short" if short > 0 else "deductions")
+
+
+def _cheapest(short: Fraction, must_fix: int, todo: list[Action]) -> list[Action] | None:
+    """The least-effort actions (then fewest) that recover `short` points and correct at least
+    `must_fix` special deductions; None if no set does."""
     deductions = [a for a in todo if a.deduction]
     clauses = [a for a in todo if not a.deduction]
     best: tuple[float, int, list[Action]] | None = None
     # special deductions are interchangeable: try each count of them, fill the rest with clauses
     for k in range(must_fix, len(deductions) + 1):
         fixed = deductions[:k]
-        rest = short - sum((a.gain for a in fixed), Fraction(0))
-        chosen = _least_effort(clauses, rest)
+        chosen = _least_effort(clauses, short - sum((a.gain for a in fixed), Fraction(0)))
         if chosen is None:
             continue
         plan = fixed + chosen
         cost = (sum(a.effort for a in plan), len(plan))
         if best is None or cost < best[:2]:
             best = (*cost, plan)
-    if best is None:
-        most = round(float(sum((a.gain for a in todo), Fraction(0))), 2)
-        return Path(level, max(needed, 0.0), sorted(todo, key=lambda a: -a.points), False,
-                    f"全部整改最多可得 {most:g} 分，仍达不到{level}（{threshold:g} 分）")
-    plan = sorted(best[2], key=lambda a: (-a.points, a.key))
-    after = min(Fraction(100), assessment.score_exact + sum((a.gain for a in plan), Fraction(0)))
-    reached, _ = level_for(after, assessment.deductions - sum(1 for a in plan if a.deduction), catalogue)
-    shown_after = shown(after, [l.min for l in rules.levels])
-    note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {shown_after:g} 分，{reached}"
-    if assessment.bonus:  # the bonus is disputed: say where the path stands on it
-        bare = after - exact(assessment.bonus)
-        bare_level, _ = level_for(bare, assessment.deductions - sum(1 for a in plan if a.deduction), catalogue)
-        if bare_level != reached:
-            note += f"（含有争议的特别加分 {assessment.bonus:g} 分；不计时为 {shown(bare, [l.min for l in rules.levels]):g} 分，{bare_level}）"
-    return Path(level, max(needed, 0.0), plan, True, note)
+    return None if best is None else sorted(best[2], key=lambda a: (-a.points, a.key))
 
 
 def _least_effort(items: list[Action], needed: Fraction) -> list[Action] | None:

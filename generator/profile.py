@@ -108,6 +108,10 @@ class Certificate(Model):
 
 
 RegionService = Literal["网点上门", "委托", "远程", "寄修"]
+PROVINCES = ("北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
+             "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
+             "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
+             "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区", "台湾省")  # 省级行政区
 
 
 class Company(Model):
@@ -557,9 +561,15 @@ def cross_field(profile: Profile) -> list[tuple[tuple, str]]:
     nationwide = "全国" in profile.company.sales_regions
     for region, mode in profile.company.region_service.items():
         key = ("company", "region_service", region)
-        if region == "全国" or not nationwide and region not in profile.company.sales_regions:
+        if region == "全国":
+            found.append((key, "region_service 写的是没有网点的具体地区，不能写“全国”；请写省级行政区的名称，如“浙江省”"))
+        elif nationwide and region not in PROVINCES:
+            close = difflib.get_close_matches(region, PROVINCES, n=1, cutoff=0.5)
+            found.append((key, f"“{region}”不是省级行政区的名称（全国销售时，region_service 按省、自治区、直辖市写）"
+                               + (f"；是不是“{close[0]}”？" if close else "；如“浙江省”“广西壮族自治区”“上海市”")))
+        elif not nationwide and region not in profile.company.sales_regions:
             found.append((key, f"“{region}”不是销售区域之一（company.sales_regions：{'、'.join(profile.company.sales_regions)}）；"
-                               "请改为其中一个区域（全国销售时写省份），或先把它加入 sales_regions"))
+                               "请改为其中一个区域，或先把它加入 sales_regions"))
         elif mode == "网点上门" and region not in provinces:
             found.append((key, f"{region}写明由网点上门服务，但 resources.outlets 中没有该地区的网点；"
                                "请在网点清单中加入该地区的网点，或改写为委托、远程或寄修"))

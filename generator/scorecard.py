@@ -73,7 +73,7 @@ def as_data(card: Scorecard) -> dict:
                         "note": card.catalogue.scoring.said(key) or None}
                   for key, rule in card.catalogue.scoring.rules().items()},
         "plan": [_action(t) for t in card.todo],
-        "paths": [{"level": p.level, "needed": p.needed, "reachable": p.reachable, "note": p.note,
+        "paths": [{"level": p.level, "needed": p.needed, "reachable": p.reachable, "note": p.note, "reason": p.reason,
                    "points": p.points, "effort": p.effort, "actions": [t.key for t in p.actions]}
                   for p in card.paths],
     }
@@ -113,8 +113,9 @@ def print_table(card: Scorecard, console) -> None:
         lines.append(f"特别扣分项 {a.deductions} 项：须先整改至少 {a.must_fix} 项，整改后按得分可评{a.score_level}。")
     for path in card.paths:
         if path.actions and path.reachable:
-            need = f"还需 {path.needed:g} 分" if path.needed > 0 else "得分已够，须整改特别扣分项"
-            lines.append(f"达到{path.level}：{need}；{path.note}：{'、'.join(t.key for t in path.actions)}")
+            need = ("" if path.reason == "bonus" else f"还需 {path.needed:g} 分；" if path.needed > 0
+                    else "得分已够，须整改特别扣分项；")
+            lines.append(f"达到{path.level}：{need}{path.note}：{'、'.join(t.key for t in path.actions)}")
         else:
             lines.append(f"{path.level}：{path.note}")
     for line in lines:  # wrapped by the terminal, anywhere in Chinese (rich would wrap only at spaces)
@@ -167,6 +168,9 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
     for cell in summary["A"]:
         cell.font = Font(bold=True)
     _caveat_style(summary["B1"])
+    for row in summary.iter_rows(min_row=2, max_col=2):  # the scores the caveat's "*" refers to
+        if row[0].value in ("最终得分", "实际得分", "归一化得分"):
+            row[1].number_format = PROVISIONAL_FORMAT
     format_table(lines, [10, 16, 8, 10, 6, 8, 8, 10, 50, 40, 40])
     format_table(todo, [6, 12, 16, 60, 40, 10, 12, 12, 14])
     for sheet in (lines, todo):

@@ -353,7 +353,7 @@ def _home(bundle) -> str:
 
 <div class="score-card" markdown>
 
-**自评得分 {literal(a.score)} 分\\*** <span class="level-badge {badge}">{literal(a.level)}</span>（目标：{literal(p.certification.target_level)}）
+**自评得分 {literal(a.score)} 分\\*** <span class="level-badge {badge}">{literal(a.level)}</span>（{literal(a.level_note) + "；" if a.must_fix else ""}目标：{literal(p.certification.target_level)}）
 
 申请材料：{counts}
 

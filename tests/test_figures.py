@@ -78,7 +78,7 @@ def test_indicator_chart_is_a_native_chart_whose_data_is_in_its_workbook(bundle)
     assert lost["5.1.2 人员配置（9*）"] == pytest.approx(next(g.applicable - g.earned for g in groups
                                                           if g.clause.id == "5.1.2"))
     title = "".join(chart.find("c:chart/c:title", NS).itertext())
-    assert title == f"各二级指标得分（最终得分 {bundle.assessment.score:g}，{bundle.assessment.level}）"
+    assert title == f"各二级指标得分（最终得分 {bundle.assessment.score:g}*，{bundle.assessment.level}）"
     legend = chart.find("c:chart/c:legend", NS)
     assert legend is not None and chart.find("c:chart/c:plotArea/c:valAx/c:crosses", NS).get("val") == "max"
     assert {"宋体", "黑体"} <= {e.get("typeface") for e in chart.iter(f"{{{NS['a']}}}ea")}

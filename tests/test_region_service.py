@@ -40,12 +40,12 @@ def test_a_region_with_no_service_loses_its_share(tmp_path, catalogue):
     path = with_regions(tmp_path, "广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省, 海南省", "{浙江省: 远程}")
     line = assess(load_profile(path, catalogue), catalogue).line("5.1.1.2")
     assert line.earned == round(3 * 6 / 7, 2) and line.status == "部分落实"
-    assert "未覆盖海南省，按覆盖比例计 85.71%" in line.basis
+    assert "未覆盖海南省，按覆盖比例得该项分值的 85.71%" in line.basis
 
 
 @pytest.mark.parametrize("service,key,words", [
     ("{上海市: 远程}", "company.region_service.上海市", "不是销售区域之一"),
-    ("{全国: 远程}", "company.region_service.全国", "不是销售区域之一"),
+    ("{全国: 远程}", "company.region_service.全国", "不能写“全国”"),
     ("{浙江省: 网点上门}", "company.region_service.浙江省", "没有该地区的网点"),
 ])
 def test_a_region_the_profile_cannot_mean_is_located(tmp_path, catalogue, service, key, words):
@@ -81,7 +81,7 @@ def test_a_nationwide_seller_names_how_provinces_without_outlets_are_served(tmp_
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx")).paragraphs)
     assert "浙江省未设固定服务网点，由签约的委托服务商上门服务。" in text
     assert "西藏自治区未设固定服务网点，由顾客将商品寄送至本公司维修中心修理，修复后寄回。" in text
-    assert "本公司在全国销售，其他未设固定网点的地区" in text
+    assert "本公司在全国销售，其他未设固定服务网点的地区，由客户服务部统一受理顾客的服务需求并安排服务。" in text
 
 
 def test_the_application_form_says_how_regions_without_outlets_are_served(tmp_path):
@@ -90,3 +90,16 @@ def test_the_application_form_says_how_regions_without_outlets_are_served(tmp_pa
     assert main(["build", str(QIHENG), "-o", str(tmp_path / "out"), "--no-site"]) == 0
     lines = [p.text for p in docx.Document(str(tmp_path / "out" / "02-认证申请书.docx")).paragraphs]
     assert "未设服务网点地区的服务方式：上海市、安徽省（远程服务）" in lines
+
+
+@pytest.mark.parametrize("service,words", [
+    ("{火星: 远程}", "“火星”不是省级行政区的名称"),
+    ("{浙江: 远程}", "是不是“浙江省”？"),
+    ("{全国: 寄修}", "不能写“全国”"),
+])
+def test_a_nationwide_sellers_regions_are_provinces(tmp_path, catalogue, service, words):
+    path = with_regions(tmp_path, "全国", service)
+    with pytest.raises(ProfileError) as info:
+        load_profile(path, catalogue)
+    (problem,) = info.value.problems
+    assert words in problem.message and problem.key_path.startswith("company.region_service.")

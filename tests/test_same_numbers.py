@@ -115,3 +115,20 @@ def test_five_deductions_never_read_as_the_top_level(tmp_path):
     assert "须先整改至少 1 项特别扣分项（5 项及以上不通过），整改后按得分可评五星。" in body
     assert "已达到最高等级" not in body and "还需 0 分" not in body
     assert "得分已够，须整改特别扣分项。" in body
+
+
+def test_a_level_reached_only_with_the_disputed_bonus_is_said_so(tmp_path):
+    """华澜 with 5.1.5.2 put right scores 95.66 五星 with the bonus, 94.66 四星 without: the scorecard
+    says so and its path to 五星 secures the level without the bonus (found by a stranger pass)."""
+    text = (PROFILES / "hualan-appliances.yaml").read_text(encoding="utf-8")
+    old = '"5.1.5.2": {status: partial'
+    assert old in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(old, '"5.1.5.2": {status: implemented'), encoding="utf-8")
+    assert main(["build", str(path), "-o", str(tmp_path / "out"), "--no-site"]) == 0
+    body = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "04-自评打分表.docx")).paragraphs)
+    assert "预测等级 五星" in body and "这一等级依靠有争议的特别加分：不计加分时为 94.66 分，四星。" in body
+    # 95 − 94.66 = 0.34 (exact 0.3406 → 0.35 rounded up); 5.2.6 recovers 3: 97.66 without the bonus
+    assert ("当前得分已达到五星，但依靠有争议的特别加分 1 分（不计时为 94.66 分，四星）；不计加分也要达到五星，"
+            "还需 0.35 分：完成 1 项措施（约 4 人日）后不计加分为 97.66 分：") in body
+    assert "当前得分已达到五星。" not in body

@@ -185,8 +185,8 @@ def test_manager_line_explains_itself(catalogue):
     managers(2)(data)
     line = assess(Profile.model_validate(data), catalogue).line("5.1.2.2")
     assert line.earned == 3.33 and line.source == "fact" and line.status == "部分落实"
-    assert line.basis == ("服务管理人员 24 人，按 10% 应配管理师 3 名，实有 2 名，按实有 / 应配计 66.67%；"
-                          "自评已落实：取两者中较低者，计 66.67%")
+    assert line.basis == ("服务管理人员 24 人，按 10% 应配管理师 3 名，实有 2 名，按实有 / 应配得该项分值的 66.67%；"
+                          "自评已落实：取两者中较低者，得该项分值的 66.67%")
 
 
 def test_path_to_the_next_level_takes_least_effort(catalogue):
@@ -275,8 +275,8 @@ def catalogue_with(tmp_path, old: str, new: str):
     return load_catalogue(folder)
 
 
-REASONS = ("扣除该项全部分值", "按 0 分计", "按不合格样本比例扣分", "取两者中较低者", "按覆盖比例计", "按实有 / 应配计",
-           "按持证比例计", "最多按")
+REASONS = ("扣除该项全部分值", "按 0 分计", "按不合格样本比例扣分", "取两者中较低者", "按覆盖比例得", "按实有 / 应配得",
+           "按持证比例得", "最多按", "按存在不符合扣除该项全部分值")
 
 HALF = ("  partial_half_credit: false", "  partial_half_credit: true")
 
@@ -424,3 +424,13 @@ def test_a_status_the_samples_contradict_is_a_located_error(tmp_path, catalogue,
     (problem,) = problems
     assert words in problem.message and problem.key_path == "readiness.self_assessment.5.3.2"
     assert problem.line == text.splitlines().index(f'    "5.3.2": {entry}') + 1
+
+
+def test_sampled_lines_say_what_the_samples_and_the_status_say(catalogue):
+    data = perfect()
+    samples("5.3.1", 10, 2)(data)  # self-assessed implemented, two samples bad
+    partial("5.2.4")(data)  # sampled, but no samples given
+    a = assess(Profile.model_validate(data), catalogue)
+    assert a.line("5.3.1").basis.startswith("自评已落实，但抽查 10 个样本，2 个不符合，按不合格样本比例扣分，得该项分值的 80%；档案：")
+    assert a.line("5.3.1").status == "部分落实" and a.line("5.3.1").earned == 9.6
+    assert "未填写抽样结果，按存在不符合扣除该项全部分值（填写 samples 后按不合格样本比例扣分）" in a.line("5.2.4").basis
