@@ -103,3 +103,32 @@ def test_a_nationwide_sellers_regions_are_provinces(tmp_path, catalogue, service
         load_profile(path, catalogue)
     (problem,) = info.value.problems
     assert words in problem.message and problem.key_path.startswith("company.region_service.")
+
+
+@pytest.mark.parametrize("regions", ["广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省", "全国"])
+def test_any_region_service_is_accepted_or_explained(tmp_path, regions):
+    """Generated region_service values (names, modes, types): check exits 0 or 2, never a traceback."""
+    import json as _json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    names = st.sampled_from(["浙江省", "广东省", "海南省", "全国", "浙江", "火星", "", " ", "1", "null", "上海市"])
+    modes = st.one_of(st.sampled_from(["网点上门", "委托", "远程", "寄修", "快递", "", "null", "true", "3"]),
+                      st.lists(st.sampled_from(["委托", "远程"]), max_size=2))
+    values = st.one_of(st.dictionaries(names, modes, max_size=4), st.sampled_from(["[]", "null", "远程", "{}"]))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(values)
+    def run(value):
+        service = value if isinstance(value, str) else _json.dumps(value, ensure_ascii=False)
+        path = with_regions(tmp_path, regions, service)
+        code = check_exit(path)
+        assert code in (0, 2)
+
+    run()
+
+
+def check_exit(path) -> int:
+    """`aftersales check` in process: a bug would be exit 1 (the CLI turns an unexpected exception into it)."""
+    return main(["check", str(path)])
