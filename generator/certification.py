@@ -29,10 +29,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from .assess import exact
+from .bundled import load_data
 from .errors import CatalogueError
 from .paths import STANDARD
 from .profile import Profile
-from .yamlload import load_yaml_file
 
 
 class _Data(BaseModel):
@@ -125,8 +125,7 @@ class Scheme(_Data):
 
 @functools.lru_cache(maxsize=2)
 def load_tariffs(folder: Path = STANDARD) -> tuple[Tariff, ...]:
-    data = load_yaml_file(folder / "tariffs.yaml", error=CatalogueError).data
-    tariffs = tuple(Tariff.model_validate(t) for t in data["tariffs"])
+    tariffs = tuple(load_data(folder / "tariffs.yaml", list[Tariff], "tariffs", what="收费标准数据文件"))
     if sum(t.default for t in tariffs) != 1:
         raise CatalogueError("tariffs.yaml 应有且只有一项 default: true")
     for tariff in tariffs:
@@ -145,7 +144,7 @@ def load_tariffs(folder: Path = STANDARD) -> tuple[Tariff, ...]:
 
 @functools.lru_cache(maxsize=2)
 def load_scheme(folder: Path = STANDARD) -> Scheme:
-    scheme = Scheme.model_validate(load_yaml_file(folder / "certification.yaml", error=CatalogueError).data)
+    scheme = load_data(folder / "certification.yaml", Scheme, what="认证方案数据文件")
     s = scheme.surveillance
     if s.count != scheme.certificate_years - 1:
         raise CatalogueError("certification.yaml：surveillance.count 应为证书有效年数减 1（最后一年复评）")

@@ -8,11 +8,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from .bundled import load_data
 from .errors import CatalogueError, Problem
 from .paths import CONTENT
-from .yamlload import format_path, load_yaml_file
 
 INDUSTRIES = CONTENT / "industries"
 WORDING_KEYS = ("product_info", "repair", "returns", "tech_support", "delivery", "take_back")
@@ -32,13 +32,7 @@ class Pack(BaseModel):
 def load_packs(folder: Path = INDUSTRIES) -> dict[str, Pack]:
     packs = {}
     for path in sorted(folder.glob("*.yaml")):
-        loaded = load_yaml_file(path, error=CatalogueError)
-        try:
-            pack = Pack.model_validate(loaded.data)
-        except ValidationError as exc:
-            raise CatalogueError(f"行业包 {path.name} 有误", [
-                Problem(e["msg"], str(path), *loaded.mark(tuple(e["loc"])), format_path(tuple(e["loc"])))
-                for e in exc.errors()]) from None
+        pack = load_data(path, Pack, what="行业包")
         missing = [k for k in WORDING_KEYS if k not in pack.wording]
         if missing or pack.id != path.stem:
             raise CatalogueError(f"行业包 {path.name} 有误", [Problem(

@@ -14,14 +14,15 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .assess import required_managers
+from .bundled import load_data
 from .errors import CatalogueError, Problem
 from .paths import STANDARD
 from .profile import Product, Profile
 from .standard import Catalogue
-from .yamlload import Loaded, format_path, load_yaml_file
+from .yamlload import Loaded, format_path
 
 _HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?小时")
 _DAYS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个工作日|日|天)内")
@@ -137,41 +138,11 @@ class Plausibility(_Data):
     staff_per_outlet: OutletRule
 
 
-_DATA_MESSAGES = {
-    "missing": "缺少必填项", "extra_forbidden": "未知的键",
-    "string_type": "应为文字", "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
-    "float_type": "应为数字", "float_parsing": "应为数字", "list_type": "应为列表（每项以 - 开头）",
-    "dict_type": "应为键值映射", "model_type": "应为键值映射",
-    "string_too_short": "不能为空", "too_short": "至少需要 {min_length} 项",
-    "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
-    "less_than": "应小于 {lt}", "less_than_equal": "应不大于 {le}",
-}
 _PATTERNS = {r"^https?://": "应为以 http:// 或 https:// 开头的网址", r"^[^《》]+$": "写规定的名称本身，不带书名号《》"}
 
 
-def _data_message(error: dict) -> str:
-    kind, ctx = error["type"], error.get("ctx", {})
-    if kind == "literal_error":
-        return "应为以下之一：" + str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")
-    if kind == "string_pattern_mismatch":
-        return _PATTERNS.get(ctx.get("pattern"), f"格式不符（{ctx.get('pattern')}）")
-    if kind in ("missing", "extra_forbidden"):
-        return f"{_DATA_MESSAGES[kind]}：{error['loc'][-1]}" if error["loc"] else _DATA_MESSAGES[kind]
-    if kind in _DATA_MESSAGES:
-        return _DATA_MESSAGES[kind].format(**{k: (int(v) if isinstance(v, float) and v.is_integer() else v)
-                                              for k, v in ctx.items()})
-    return str(error["msg"])
-
-
 def _load(path: Path, model: type[_Data]):
-    loaded = load_yaml_file(path, error=CatalogueError)
-    try:
-        return model.model_validate(loaded.data)
-    except ValidationError as exc:
-        raise CatalogueError(f"标准数据文件 {path.name} 有误", [
-            Problem(_data_message(e), str(path), *loaded.mark(tuple(e["loc"]), key=e["type"] == "extra_forbidden"),
-                    format_path(tuple(e["loc"])))
-            for e in exc.errors(include_url=False)]) from None
+    return load_data(path, model, patterns=_PATTERNS)
 
 
 @functools.lru_cache(maxsize=4)

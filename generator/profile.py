@@ -601,7 +601,7 @@ _MESSAGES = {
     "string_too_short": "不能为空", "too_short": "至少需要 {min_length} 项",
     "string_too_long": "过长（最多 {max_length} 个字符）",
     "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
-    "less_than_equal": "应不大于 {le}",
+    "less_than": "应小于 {lt}", "less_than_equal": "应不大于 {le}",
     "finite_number": "应为有限的数字",
 }
 _DATE_MESSAGES = {"greater_than_equal": "应不早于 {ge}", "less_than_equal": "应不晚于 {le}"}

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 import jinja2
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict
 
 from . import clausetags
 from .assess import Assessment, covered_regions, excluded_reason, region_service, required_managers
-from .errors import AftersalesError, CatalogueError, CoverageError, Problem, display
+from .bundled import load_data
+from .errors import AftersalesError, CoverageError, Problem, display
 from .html_safety import ALLOWED_SCHEMES
 from .industry import Pack, pack_for
 from .markdown_text import Markdown, date, hours, links_read_alike, literal, number, user_markdown
@@ -30,7 +31,6 @@ from .plan import Action, Path
 from .profile import Profile
 from .sandbox import CONTROL, CONTROL_HINT, Sandbox, explain, template_cycle_entry
 from .standard import Catalogue
-from .yamlload import load_yaml_file
 
 
 class DocumentSpec(BaseModel):
@@ -60,8 +60,7 @@ class Document:
 
 @functools.lru_cache(maxsize=4)
 def document_specs(folder: FilePath = DOCUMENTS) -> tuple[DocumentSpec, ...]:
-    loaded = load_yaml_file(folder / "documents.yaml", error=CatalogueError)
-    return tuple(TypeAdapter(list[DocumentSpec]).validate_python(loaded.data["documents"]))
+    return tuple(load_data(folder / "documents.yaml", list[DocumentSpec], "documents", what="文档清单数据文件"))
 
 
 @functools.lru_cache(maxsize=8)

@@ -9,12 +9,11 @@ import functools
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from .bundled import load_data
 from .errors import CatalogueError, Problem
 from .paths import STANDARD
-from .profile import validation_message
-from .yamlload import format_path, load_yaml_file
 
 
 class _Data(BaseModel):
@@ -269,59 +268,55 @@ class Catalogue:
         return out
 
 
-def _load(path: Path, shape, key: str):
-    loaded = load_yaml_file(path, error=CatalogueError)
-    try:
-        return TypeAdapter(shape).validate_python(loaded.data[key] if key else loaded.data)
-    except (ValidationError, KeyError, TypeError) as exc:
-        problems = []
-        errors = exc.errors() if isinstance(exc, ValidationError) else [{"type": "", "loc": (), "msg": str(exc)}]
-        for err in errors:
-            loc = ((key,) if key else ()) + tuple(err["loc"])
-            line, column = loaded.mark(loc, key=err["type"] in ("missing", "extra_forbidden"))
-            problems.append(Problem(validation_message(err), str(path), line, column, format_path(loc)))
-        raise CatalogueError(f"标准数据文件 {path.name} 有误", problems) from None
-
-
 @functools.lru_cache(maxsize=4)
 def load_catalogue(folder: Path = STANDARD) -> Catalogue:
-    info = _load(folder / "gbt27922-2011.yaml", StandardInfo, "standard")
-    clauses = _load(folder / "gbt27922-2011.yaml", list[Clause], "clauses")
-    scoring = _load(folder / "scoring.yaml", Scoring, "")
-    materials = _load(folder / "materials.yaml", list[Material], "materials")
-    forms = _load(folder / "forms.yaml", list[Form], "forms")
+    info = load_data(folder / "gbt27922-2011.yaml", StandardInfo, "standard")
+    clauses = load_data(folder / "gbt27922-2011.yaml", list[Clause], "clauses")
+    scoring = load_data(folder / "scoring.yaml", Scoring)
+    materials = load_data(folder / "materials.yaml", list[Material], "materials")
+    forms = load_data(folder / "forms.yaml", list[Form], "forms")
     catalogue = Catalogue(info, clauses, scoring, materials, forms)
     _check(catalogue, folder)
     return catalogue
 
 
 def _check(catalogue: Catalogue, folder: Path) -> None:
+    """The data's internal consistency; each problem at the line of the entry it concerns."""
     problems = []
-    file = str(folder / "gbt27922-2011.yaml")
+
+    def at(name: str, entry_id: str, message: str) -> None:
+        path = folder / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1)
+                     if text.strip().lstrip("- ").replace('"', "").replace("'", "") == f"id: {entry_id}"
+                     or f"id: {entry_id}," in text.replace('"', "")), 1)
+        problems.append(Problem(message, str(path), line, 1, entry_id))
+
     for clause in catalogue.clauses.values():
         kids = [k for k in catalogue.children(clause.id) if k.kind == "indicator"]
         if clause.kind == "indicator" and clause.points is None:
-            problems.append(Problem(f"指标 {clause.id} 缺少分值", file))
+            at("gbt27922-2011.yaml", clause.id, f"指标 {clause.id} 缺少分值")
         if kids and clause.points is not None:
             total = sum(k.points or 0 for k in kids)
             if abs(total - clause.points) > 1e-9:
-                problems.append(Problem(f"{clause.id} 的下级分值合计 {total:g}，与其分值 {clause.points:g} 不符", file))
+                at("gbt27922-2011.yaml", clause.id, f"{clause.id} 的下级分值合计 {total:g}，与其分值 {clause.points:g} 不符")
     first = sum(c.points or 0 for c in catalogue.indicators(2))
     if not catalogue.scoring.method.total == catalogue.info.total_points == first:
         problems.append(Problem(f"满分不一致：scoring.yaml method.total 为 {catalogue.scoring.method.total:g}，"
-                                f"条款目录 total_points 为 {catalogue.info.total_points:g}，一级指标合计 {first:g}", file))
+                                f"条款目录 total_points 为 {catalogue.info.total_points:g}，一级指标合计 {first:g}",
+                                str(folder / "scoring.yaml"), 1, 1))
     for clause in catalogue.clauses.values():
         if clause.arrangements and not clause.excludable:
-            problems.append(Problem(f"{clause.id} 关联了服务安排却不可删减（excludable: false）", file))
+            at("gbt27922-2011.yaml", clause.id, f"{clause.id} 关联了服务安排却不可删减（excludable: false）")
     for leaf in catalogue.leaves():
         if not leaf.evidence or not leaf.action or not leaf.effort:
-            problems.append(Problem(f"计分条款 {leaf.id} 需要 evidence、action 和 effort", file))
+            at("gbt27922-2011.yaml", leaf.id, f"计分条款 {leaf.id} 需要 evidence、action 和 effort")
     for material in catalogue.materials:
         for cid in material.clauses:
             if cid not in catalogue:
-                problems.append(Problem(f"材料 {material.id} 引用了不存在的条款 {cid}", str(folder / "materials.yaml")))
+                at("materials.yaml", material.id, f"材料 {material.id} 引用了不存在的条款 {cid}")
     for form in catalogue.forms:
         if form.clause not in catalogue:
-            problems.append(Problem(f"表单 {form.id} 引用了不存在的条款 {form.clause}", str(folder / "forms.yaml")))
+            at("forms.yaml", form.id, f"表单 {form.id} 引用了不存在的条款 {form.clause}")
     if problems:
         raise CatalogueError("标准数据不一致", problems)

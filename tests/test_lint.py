@@ -287,7 +287,7 @@ def test_bad_bundled_plausibility_data_is_a_clear_error(tmp_path):
     rendered = bad.value.render()
     assert "错误：标准数据文件 plausibility.yaml 有误" in rendered
     assert "[managers_per_employee.low_factor]: 缺少必填项：low_factor" in rendered
-    assert "plausibility.yaml:13:3 [managers_per_employee.low_factr]: 未知的键：low_factr" in rendered
+    assert "plausibility.yaml:13:3 [managers_per_employee.low_factr]: 未知的键 “low_factr”" in rendered
     assert "[managers_per_employee.high_factor]: 应大于 1" in rendered
 
 
