@@ -18,28 +18,10 @@ from . import __version__
 from .errors import display, from_environment
 from .folder import intact, remove_leftovers
 from .materials import COUNT_ORDER
+from .summary import Summary
 from .yamlload import read_input
 from .paths import CONTENT, TEMPLATES
 
-
-
-@dataclass
-class Summary:
-    """What the portal and the command line show of one built company."""
-
-    slug: str
-    legal_name: str
-    enterprise_type: str
-    score: float
-    level: str
-    target_level: str
-    missing: int
-    material_counts: dict[str, int]
-    warnings: list[str]
-    findings: list[str]
-    blanks: list[str]
-    files: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)  # the warnings, located in the profile (file:line:column [key])
 
 
 @dataclass

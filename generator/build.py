@@ -30,6 +30,7 @@ from .render import Document, blanks, document_specs, render_documents
 from .site import build_site, write_project
 from .site_pages import CSS, nav, portal_page, site_pages
 from .standard import Catalogue, load_catalogue
+from .summary import Summary
 from .svg import to_svg
 from .trace import Trace, check_coverage, trace
 
@@ -115,9 +116,7 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
     )
 
 
-def summary_of(bundle: Bundle):
-    from .batch import Summary
-
+def summary_of(bundle: Bundle) -> Summary:
     counts = bundle.material_counts
     return Summary(
         slug=bundle.slug, legal_name=bundle.profile.company.legal_name,

@@ -1,0 +1,25 @@
+"""What one built company shows: the record a build writes into its manifest, and the portal and the
+command line read back. Its own small module, so that the build and the batch that runs builds both use
+it without importing each other."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Summary:
+    """What the portal and the command line show of one built company."""
+
+    slug: str
+    legal_name: str
+    enterprise_type: str
+    score: float
+    level: str
+    target_level: str
+    missing: int
+    material_counts: dict[str, int]
+    warnings: list[str]
+    findings: list[str]
+    blanks: list[str]
+    files: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # the warnings, located in the profile (file:line:column [key])
