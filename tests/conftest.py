@@ -39,6 +39,19 @@ def corpus_cases() -> dict[str, bytes]:
     return cases
 
 
+def standard_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of the bundled standard data (content/standard) in which `old`, found once in file
+    `name`, reads `new`: for tests of a rule switched in the data, or of data edited wrongly."""
+    from generator.paths import STANDARD
+
+    folder = tmp_path / "standard"
+    shutil.copytree(STANDARD, folder)
+    text = (folder / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not once in {name}"
+    (folder / name).write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
 def need_tool(name: str) -> str:
     """The tool's path; in CI a missing tool is a failure (.ci/run installs it), elsewhere a skip."""
     path = shutil.which(name)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HUALAN, QIHENG, YUNXUAN
+from conftest import HUALAN, QIHENG, YUNXUAN, standard_with
 from generator.assess import assess, required_managers, shown
 from generator.profile import load_profile
 from generator.standard import load_catalogue
@@ -99,16 +99,8 @@ def test_levels_follow_thresholds_from_data(catalogue):
 
 
 def test_year_at_dabiao_rule_is_a_data_switch(tmp_path, catalogue):
-    import shutil
-
-    from generator.paths import STANDARD
-
-    folder = tmp_path / "standard"
-    shutil.copytree(STANDARD, folder)
-    scoring = folder / "scoring.yaml"
-    scoring.write_text(scoring.read_text(encoding="utf-8").replace(
-        "star_requires_year_at_dabiao: false", "star_requires_year_at_dabiao: true"), encoding="utf-8")
-    strict = load_catalogue(folder)
+    strict = load_catalogue(standard_with(tmp_path, "scoring.yaml", "star_requires_year_at_dabiao: false",
+                                          "star_requires_year_at_dabiao: true"))
     text = HUALAN.read_text(encoding="utf-8")
     for clause in ("5.1.5.2", "5.2.6"):  # the two partial items put right: a five-star score
         text = text.replace(f'"{clause}": {{status: partial', f'"{clause}": {{status: implemented')

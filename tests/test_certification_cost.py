@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-from pathlib import Path
 
 import docx
 import pytest
 
-from conftest import HUALAN, ROOT, all_text
+from conftest import HUALAN, ROOT, all_text, standard_with
 from generator.build import make_bundle
 from generator.certification import ceil_sqrt, load_scheme, load_tariffs, plan_certification
 from generator.errors import CatalogueError
@@ -397,13 +395,8 @@ def test_the_team_lives_in_the_scheme_data():
     ("auditors: [2, 3]", "auditors: [0, 3]", "onsite_team.auditors"),
 ])
 def test_bad_scheme_data_is_refused(tmp_path, old, new, message):
-    folder = tmp_path / "standard"
-    shutil.copytree(ROOT / "content" / "standard", folder)
-    text = (folder / "certification.yaml").read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    (folder / "certification.yaml").write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(CatalogueError, match=message):
-        load_scheme(Path(folder))
+        load_scheme(standard_with(tmp_path, "certification.yaml", old, new))
 
 
 # --- the data are checked -------------------------------------------------------------------------
@@ -413,10 +406,5 @@ def test_bad_scheme_data_is_refused(tmp_path, old, new, message):
     ("{max: 25,", "{max: 5,", "升序"),
 ])
 def test_bad_tariff_data_is_refused(tmp_path, old, new, message):
-    folder = tmp_path / "standard"
-    shutil.copytree(ROOT / "content" / "standard", folder)
-    text = (folder / "tariffs.yaml").read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    (folder / "tariffs.yaml").write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(CatalogueError, match=message):
-        load_tariffs(Path(folder))
+        load_tariffs(standard_with(tmp_path, "tariffs.yaml", old, new))

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import HUALAN
+from conftest import HUALAN, standard_with
 from generator.assess import assess, level_for, shown
 from generator.errors import ProfileError
 from generator.plan import plan
@@ -261,18 +261,9 @@ def test_a_shown_score_never_contradicts_its_level(score):
 
 def catalogue_with(tmp_path, old: str, new: str):
     """The bundled standard data with one edit to scoring.yaml, loaded."""
-    import shutil
-
-    from generator.paths import STANDARD
     from generator.standard import load_catalogue
 
-    folder = tmp_path / "standard"
-    shutil.copytree(STANDARD, folder)
-    scoring = folder / "scoring.yaml"
-    text = scoring.read_text(encoding="utf-8")
-    assert old in text
-    scoring.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return load_catalogue(folder)
+    return load_catalogue(standard_with(tmp_path, "scoring.yaml", old, new))
 
 
 REASONS = ("扣除该项全部分值", "按 0 分计", "按不合格样本比例扣分", "取两者中较低者", "按覆盖比例得", "按实有 / 应配得",
