@@ -13,9 +13,11 @@ The gap plan (`plan.py`) works from the lines computed here."""
 from __future__ import annotations
 
 import math
+import typing
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .dates import add_months
 from .markdown_text import Duration, hours, number
 from .profile import Profile
 from .standard import Catalogue, Clause
@@ -32,6 +34,11 @@ def shown(value: Fraction, thresholds=()) -> float:
     if any(value < exact(t) <= rounded for t in thresholds):
         rounded = Fraction(math.floor(value * 100), 100)
     return float(rounded)
+
+
+def up_to_hundredth(value: Fraction) -> float:
+    """Points still needed, to 0.01 rounded up: never "0" or a shortfall while short."""
+    return math.ceil(value * 100) / 100
 
 
 STATUS_LABELS = {"implemented": "已落实", "partial": "部分落实", "missing": "未落实", None: "无证据"}
@@ -70,8 +77,12 @@ class ScoreLine:
         return round(float(self.earned_exact), 2)
 
     @property
+    def lost_exact(self) -> Fraction:
+        return Fraction(0) if self.excluded else exact(self.points) - self.earned_exact
+
+    @property
     def lost(self) -> float:
-        return 0.0 if self.excluded else round(float(exact(self.points) - self.earned_exact), 2)
+        return round(float(self.lost_exact), 2)
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,13 @@ class Group:
         return [l.clause.id for l in self.lines]
 
 
+class Bare(typing.NamedTuple):
+    """The score and level if the disputed special bonus is not counted."""
+
+    score: float
+    level: str
+
+
 @dataclass(frozen=True)
 class Assessment:
     lines: list[ScoreLine]
@@ -101,20 +119,22 @@ class Assessment:
     score: float  # for display, to 0.01 (`shown`: never across a threshold the exact score misses)
     level: str
     level_note: str
-    uncapped_level: str  # the level the score alone gives (differs when the one-year rule caps it)
     next_level: tuple[str, float] | None  # (name, points still needed)
     groups: list[Group] = field(default_factory=list)  # first-level indicators 5.1, 5.2, 5.3
     indicators: list[Group] = field(default_factory=list)  # second-level indicators 5.1.1 … 5.3.2
     score_exact: Fraction = Fraction(0)  # what the level is decided on
-    without_bonus: tuple[float, str] | None = None  # (score, level) if the disputed bonus is not counted
+    without_bonus: Bare | None = None  # the score and level if the disputed bonus is not counted
+    bare_exact: Fraction | None = None  # that score, exactly
     losses: list[tuple[str, Fraction]] = field(default_factory=list)  # from 100 to the score, exactly
     must_fix: int = 0  # special deductions to correct before any level (5 or more fail whatever the score)
     score_level: str = ""  # the level the score alone gives, whatever the special deductions
+    scale: Fraction = Fraction(0)  # points of the final score one item point is worth (100 / 涉及项总分值)
+    adjust_scale: Fraction = Fraction(1)  # points of the final score one special deduction or bonus point is worth
 
     @property
     def losses_shown(self) -> list[tuple[str, float]]:
-        """Each loss for display (to 0.01, half up); the total is 100 − the score as shown."""
-        return [(label, round(float(value), 2)) for label, value in self.losses]
+        """Each loss for display (to 0.01, half up); they may differ from 100 − the score by 0.01."""
+        return [(label, shown(value)) for label, value in self.losses]
 
     def line(self, clause_id: str) -> ScoreLine:
         return next(line for line in self.lines if line.clause.id == clause_id)
@@ -122,15 +142,23 @@ class Assessment:
     @property
     def gaps(self) -> list[ScoreLine]:
         """Clauses that lose points, most points first."""
-        return sorted((l for l in self.lines if l.lost > 0), key=lambda l: (-l.lost, l.clause.id))
+        return sorted((l for l in self.lines if l.lost_exact > 0), key=lambda l: (-l.lost_exact, l.clause.id))
 
     @property
     def excluded(self) -> list[ScoreLine]:
         return [l for l in self.lines if l.excluded]
 
-    def normalised_points(self, raw: float) -> float:
-        """How many points of the final score `raw` item points are worth after normalisation."""
-        return raw * 100 / self.applicable_total if self.applicable_total else 0.0
+    @property
+    def must_fix_note(self) -> str:
+        """What five or more special deductions mean for this company, in a sentence; "" otherwise."""
+        if not self.must_fix:
+            return ""
+        after = f"可评{self.score_level}" if self.score_level != self.fail_name else f"仍未达到{self.lowest_level}"
+        return f"须先整改至少 {self.must_fix} 项特别扣分项（{self.fail_at} 项及以上不通过），整改后按得分{after}。"
+
+    fail_name: str = "不通过"
+    lowest_level: str = "达标"
+    fail_at: int = 5
 
 
 # --- exclusions and facts --------------------------------------------------------------------
@@ -369,44 +397,44 @@ def assess(profile: Profile, catalogue: Catalogue) -> Assessment:
     penalty = deductions * exact(rules.special_deduction.points_each)
     score = final(bonus - penalty)
     thresholds = [l.min for l in rules.levels]
-    uncapped, note = level_for(score, deductions, catalogue)
-    level = uncapped
-    cap = _year_rule_cap(profile, catalogue, uncapped)
+    level, note = level_for(score, deductions, catalogue)
+    cap = _year_rule_cap(profile, catalogue, level)
     if cap:
         level, note = rules.levels[-1].name, cap
-    losses = _losses(lines, catalogue, applicable, penalty, bonus, score)
+    scale = 100 / applicable if applicable else Fraction(0)
+    adjust_scale = Fraction(1) if rules.normalisation.adjust_after_normalisation else scale
+    bare = final(-penalty) if bonus else None  # the bonus is disputed: the score if the body does not count it
     without_bonus = None
-    if bonus:  # the bonus is disputed between sources: what the score is if the body does not count it
-        bare = final(-penalty)
+    if bare is not None:
         bare_level = level_for(bare, deductions, catalogue)[0]
-        if cap and bare_level in [l.name for l in rules.levels[:-1]]:
+        if _year_rule_cap(profile, catalogue, bare_level):
             bare_level = rules.levels[-1].name
-        without_bonus = (shown(bare, thresholds), bare_level)
+        without_bonus = Bare(shown(bare, thresholds), bare_level)
+    groups = [_group(c, lines) for c in catalogue.indicators(2)]
     return Assessment(
-        lines, float(applicable), shown(earned, thresholds), shown(normalised, thresholds), deductions, float(bonus),
-        bonus_note, shown(score, thresholds), level, note, uncapped, _next_level(score, catalogue),
-        [_group(c, lines) for c in catalogue.indicators(2)],
-        [_group(c, lines) for c in catalogue.indicators(3)],
-        score, without_bonus, losses,
-        max(0, deductions - rules.special_deduction.fail_at + 1), level_for(score, 0, catalogue)[0],
+        lines=lines, applicable_total=float(applicable), earned_total=shown(earned, thresholds),
+        normalised=shown(normalised, thresholds), deductions=deductions, bonus=float(bonus), bonus_note=bonus_note,
+        score=shown(score, thresholds), level=level, level_note=note, next_level=_next_level(score, catalogue),
+        groups=groups, indicators=[_group(c, lines) for c in catalogue.indicators(3)], score_exact=score,
+        without_bonus=without_bonus, bare_exact=bare,
+        losses=_losses(groups, scale, penalty * adjust_scale, bonus * adjust_scale, score),
+        must_fix=max(0, deductions - rules.special_deduction.fail_at + 1),
+        score_level=level_for(score, 0, catalogue)[0], scale=scale, adjust_scale=adjust_scale,
+        fail_name=rules.fail_name, lowest_level=rules.levels[-1].name, fail_at=rules.special_deduction.fail_at,
     )
 
 
-def _losses(lines: list[ScoreLine], catalogue: Catalogue, applicable: Fraction, penalty: Fraction,
-             bonus: Fraction, score: Fraction) -> list[tuple[str, Fraction]]:
+def _losses(groups: list[Group], scale: Fraction, penalty: Fraction, bonus: Fraction,
+            score: Fraction) -> list[tuple[str, Fraction]]:
     """Every point between 100 and the final score, exactly: what each first-level indicator lost
     (after normalisation: 删减 loses nothing), the special deductions, the bonus (negative), and
     where the score is held to 0..100, the cut. They add up to 100 − score."""
-    scale = 100 / applicable if applicable else Fraction(0)
-    out = []
-    for group in catalogue.indicators(2):
-        mine = [l for l in lines if l.clause.id.startswith(group.id + ".") and not l.excluded]
-        out.append((f"{group.id} {group.title}", sum((exact(l.points) - l.earned_exact for l in mine), Fraction(0)) * scale))
-    after = catalogue.scoring.normalisation.adjust_after_normalisation
+    out = [(f"{g.clause.id} {g.clause.title}", sum((l.lost_exact for l in g.lines), Fraction(0)) * scale)
+           for g in groups]
     if penalty:
-        out.append(("特别扣分项", penalty if after else penalty * scale))
+        out.append(("特别扣分项", penalty))
     if bonus:
-        out.append(("特别加分项", -(bonus if after else bonus * scale)))
+        out.append(("特别加分项", -bonus))
     rest = 100 - score - sum(v for _, v in out)
     if rest:
         out.append(("得分限于 0–100 分", rest))
@@ -434,7 +462,7 @@ def _year_rule_cap(profile: Profile, catalogue: Catalogue, level: str) -> str | 
         return None
     since = profile.certification.dabiao_certified_on
     planned = profile.certification.planned_application
-    if since is not None and since.replace(year=since.year + 1) <= planned:
+    if since is not None and add_months(since, 12) <= planned:
         return None
     why = "尚无达标级证书" if since is None else f"达标级证书取得于 {since.isoformat()}，到计划申请日期不满一年"
     return f"得分可评{level}，但认证方案要求达标满一年方可评星：{why}，本次最高为达标"
@@ -445,7 +473,7 @@ def _next_level(score: Fraction, catalogue: Catalogue) -> tuple[str, float] | No
     higher = [l for l in reversed(catalogue.scoring.levels) if exact(l.min) > score]
     if not higher:
         return None
-    return higher[0].name, math.ceil((exact(higher[0].min) - score) * 100) / 100
+    return higher[0].name, up_to_hundredth(exact(higher[0].min) - score)
 
 
 def _group(clause: Clause, lines: list[ScoreLine]) -> Group:

@@ -18,7 +18,6 @@ halves add up exactly) and are shown as the documents print them (`days_text`, `
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import math
@@ -30,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .assess import exact
 from .bundled import load_data
+from .dates import add_months
 from .errors import CatalogueError
 from .paths import STANDARD
 from .profile import Profile
@@ -160,12 +160,6 @@ def load_scheme(folder: Path = STANDARD) -> Scheme:
     if not 1 <= fewest <= most:
         raise CatalogueError("certification.yaml：onsite_team.auditors 应写成 [较少, 较多]，至少 1 人")
     return scheme
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def workdays_until(last: dt.date, count: int) -> tuple[dt.date, dt.date]:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .assess import required_managers
+from .assess import exact, required_managers
 from .bundled import load_data
 from .errors import CatalogueError, Problem
 from .paths import STANDARD
@@ -285,7 +285,7 @@ def _plausibility_findings(profile: Profile, catalogue: Catalogue, rules: Plausi
     employees, staff = profile.company.employees, profile.staff
     m = rules.managers_per_employee
     have, need = len(staff.certified_managers), required_managers(profile, catalogue)
-    expected = max(m.minimum, math.ceil(m.ratio * employees - 1e-9))
+    expected = max(m.minimum, math.ceil(exact(m.ratio) * employees))
     basis = f"{m.rule_name}，约 {expected:,} 名"
     if have >= need and 0 < have < m.low_factor * expected:  # none, or fewer than 10%: warned elsewhere
         found.append((("staff", "certified_managers"),

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .assess import Assessment, exact, level_for, shown
+from .assess import Assessment, exact, level_for, shown, up_to_hundredth
 from .profile import Profile
 from .standard import Catalogue
 
@@ -43,6 +43,14 @@ class Path:
     reason: str = "short"  # short: points needed; deductions: special deductions to correct; bonus: reached only with the disputed bonus
 
     @property
+    def lead(self) -> str:
+        """What a path's text starts with: the points still needed, or why none are ("" for a level
+        reached only with the disputed bonus: its note says it all)."""
+        if self.reason == "bonus" or not self.actions:
+            return ""
+        return f"还需 {self.needed:g} 分。" if self.needed > 0 else "得分已够，须整改特别扣分项。"
+
+    @property
     def points(self) -> float:
         return round(sum(a.points for a in self.actions), 2)
 
@@ -57,14 +65,13 @@ def actions(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> l
     default_due = profile.certification.planned_application - dt.timedelta(days=rules.plan.due_days_before_application)
     lead = profile.organisation.aftersales_lead.name
     out = []
-    scale = 100 / exact(assessment.applicable_total) if assessment.applicable_total else Fraction(0)
     for line in assessment.gaps:
         entry = profile.readiness.self_assessment.get(line.clause.id)
-        gain = (exact(line.points) - line.earned_exact) * scale
+        gain = line.lost_exact * assessment.scale
         out.append(Action(
             key=line.clause.id, title=line.clause.title, action=line.clause.action or "",
             evidence=list(line.clause.evidence), raw_points=line.lost,
-            points=round(float(gain), 2), effort=line.clause.effort or 1,
+            points=shown(gain), effort=line.clause.effort or 1,
             owner=(entry.owner if entry and entry.owner else lead),
             due=(entry.due if entry and entry.due else default_due), gain=gain))
     for i, finding in enumerate(profile.readiness.special_deductions, 1):
@@ -72,8 +79,9 @@ def actions(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> l
             key=f"特别扣分 {i}", title=f"特别扣分项（{finding.kind}）",
             action=f"整改：{finding.finding.rstrip('。')}；查明原因、纠正并保留整改记录",
             evidence=["整改记录", "纠正预防措施单"], raw_points=rules.special_deduction.points_each,
-            points=rules.special_deduction.points_each, effort=rules.plan.deduction_effort,
-            owner=lead, due=default_due, deduction=True, gain=exact(rules.special_deduction.points_each)))
+            points=shown(exact(rules.special_deduction.points_each) * assessment.adjust_scale),
+            effort=rules.plan.deduction_effort, owner=lead, due=default_due, deduction=True,
+            gain=exact(rules.special_deduction.points_each) * assessment.adjust_scale))
     return sorted(out, key=lambda a: (-a.points, a.effort, a.key))
 
 
@@ -82,38 +90,39 @@ def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list
     with the disputed special bonus, the path is the one that reaches it without the bonus."""
     rules = catalogue.scoring
     thresholds = [l.min for l in rules.levels]
-    threshold = next(l.min for l in rules.levels if l.name == level)
-    short = exact(threshold) - assessment.score_exact  # exact
-    needed = math.ceil(short * 100) / 100  # for display: rounded up, never "0" while short
-    must_fix = max(0, assessment.deductions - rules.special_deduction.fail_at + 1)
-    bonus = exact(assessment.bonus)
+    threshold = exact(next(l.min for l in rules.levels if l.name == level))
+    short = threshold - assessment.score_exact  # exact
+    must_fix = assessment.must_fix
     if short <= 0 and must_fix == 0:
-        if not bonus or short + bonus <= 0:
+        bare = assessment.bare_exact  # the score without the disputed bonus
+        if bare is None or bare >= threshold:
             return Path(level, 0.0, [], True, "当前得分已达到")
-        plan = _cheapest(short + bonus, must_fix, todo)  # reached only with the bonus: secure it without
-        bare = assessment.score_exact - bonus
+        plan = _cheapest(threshold - bare, must_fix, todo)  # reached only with the bonus: secure it without
         lead = (f"当前得分已达到{level}，但依靠有争议的特别加分 {assessment.bonus:g} 分（不计时为 "
-                f"{shown(bare, thresholds):g} 分，{level_for(bare, assessment.deductions, catalogue)[0]}）")
+                f"{assessment.without_bonus.score:g} 分，{assessment.without_bonus.level}）")
         if plan is None:
             return Path(level, 0.0, [], True, f"{lead}；不计加分时全部整改也达不到{level}", reason="bonus")
         after = min(Fraction(100), bare + sum((a.gain for a in plan), Fraction(0)))
-        note = (f"{lead}；不计加分也要达到{level}，还需 {math.ceil((short + bonus) * 100) / 100:g} 分：完成 {len(plan)} 项措施"
+        note = (f"{lead}；不计加分也要达到{level}，还需 {up_to_hundredth(threshold - bare):g} 分：完成 {len(plan)} 项措施"
                 f"（约 {sum(a.effort for a in plan):g} 人日）后不计加分为 {shown(after, thresholds):g} 分")
         return Path(level, 0.0, plan, True, note, reason="bonus")
+    needed = max(up_to_hundredth(short), 0.0)  # for display: rounded up, never "0" while short
     plan = _cheapest(short, must_fix, todo)
     if plan is None:
-        most = round(float(sum((a.gain for a in todo), Fraction(0))), 2)
-        return Path(level, max(needed, 0.0), sorted(todo, key=lambda a: -a.points), False,
+        most = shown(sum((a.gain for a in todo), Fraction(0)))
+        return Path(level, needed, sorted(todo, key=lambda a: -a.points), False,
                     f"全部整改最多可得 {most:g} 分，仍达不到{level}（{threshold:g} 分）")
     left = assessment.deductions - sum(1 for a in plan if a.deduction)
-    after = min(Fraction(100), assessment.score_exact + sum((a.gain for a in plan), Fraction(0)))
+    gained = sum((a.gain for a in plan), Fraction(0))
+    after = min(Fraction(100), assessment.score_exact + gained)
     reached, _ = level_for(after, left, catalogue)
     note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {shown(after, thresholds):g} 分，{reached}"
-    if bonus:  # the bonus is disputed: say where the path stands on it
-        bare_level, _ = level_for(after - bonus, left, catalogue)
+    if assessment.bare_exact is not None:  # the bonus is disputed: say where the path stands without it
+        bare_after = min(Fraction(100), assessment.bare_exact + gained)
+        bare_level, _ = level_for(bare_after, left, catalogue)
         if bare_level != reached:
-            note += f"（含有争议的特别加分 {assessment.bonus:g} 分；不计时为 {shown(after - bonus, thresholds):g} 分，{bare_level}）"
-    return Path(level, max(needed, 0.0), plan, True, note, reason="short" if short > 0 else "deductions")
+            note += f"（含有争议的特别加分 {assessment.bonus:g} 分；不计时为 {shown(bare_after, thresholds):g} 分，{bare_level}）"
+    return Path(level, needed, plan, True, note, reason="short" if short > 0 else "deductions")
 
 
 def _cheapest(short: Fraction, must_fix: int, todo: list[Action]) -> list[Action] | None:

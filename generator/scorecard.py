@@ -51,7 +51,7 @@ def as_data(card: Scorecard) -> dict:
         "bonus": a.bonus,
         "bonus_note": a.bonus_note,
         "bonus_disputed": card.catalogue.scoring.special_bonus.disputed,
-        "without_bonus": {"score": a.without_bonus[0], "level": a.without_bonus[1]} if a.without_bonus else None,
+        "without_bonus": a.without_bonus._asdict() if a.without_bonus else None,
         # from 100 to the score: what each first-level indicator lost (normalised), the deductions, the bonus
         "losses": [{"source": label, "points": value} for label, value in a.losses_shown],
         # the score depends on points the standard does not publish: which they are, and the caveat
@@ -108,14 +108,12 @@ def print_table(card: Scorecard, console) -> None:
     lines = [f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
              f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。", card.catalogue.weights_note]
     if a.without_bonus:
-        lines.append(f"{card.catalogue.scoring.special_bonus.disputed}。不计特别加分时为 {a.without_bonus[0]:g} 分，{a.without_bonus[1]}。")
+        lines.append(f"{card.catalogue.scoring.special_bonus.disputed}。不计特别加分时为 {a.without_bonus.score:g} 分，{a.without_bonus.level}。")
     if a.must_fix:
-        lines.append(f"特别扣分项 {a.deductions} 项：须先整改至少 {a.must_fix} 项，整改后按得分可评{a.score_level}。")
+        lines.append(f"特别扣分项 {a.deductions} 项：{a.must_fix_note}")
     for path in card.paths:
         if path.actions and path.reachable:
-            need = ("" if path.reason == "bonus" else f"还需 {path.needed:g} 分；" if path.needed > 0
-                    else "得分已够，须整改特别扣分项；")
-            lines.append(f"达到{path.level}：{need}{path.note}：{'、'.join(t.key for t in path.actions)}")
+            lines.append(f"达到{path.level}：{path.lead}{path.note}：{'、'.join(t.key for t in path.actions)}")
         else:
             lines.append(f"{path.level}：{path.note}")
     for line in lines:  # wrapped by the terminal, anywhere in Chinese (rich would wrap only at spaces)

@@ -107,3 +107,14 @@ def test_year_at_dabiao_rule_is_a_data_switch(tmp_path, catalogue):
     a = assess(load_text(tmp_path, text, strict), strict)
     assert a.score > 95 and a.level == "达标"
     assert "一年" in a.level_note
+
+
+def test_a_dabiao_certificate_of_29_february_is_a_year_old_on_28_february(tmp_path):
+    """The one-year rule counts from a leap day without failing (found in review: it raised ValueError)."""
+    strict = load_catalogue(standard_with(tmp_path, "scoring.yaml", "star_requires_year_at_dabiao: false",
+                                          "star_requires_year_at_dabiao: true"))
+    text = HUALAN.read_text(encoding="utf-8")
+    assert "certification:\n" in text
+    text = text.replace("certification:\n", "certification:\n  dabiao_certified_on: 2024-02-29\n", 1)
+    a = assess(load_text(tmp_path, text, strict), strict)
+    assert a.level == "四星"  # 2024-02-29 + 1 year = 2025-02-28, before the planned application in 2026
