@@ -73,9 +73,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
     try:
         from generator.build import make_bundle
-        from generator.docx_writer import DocxMeta, write_docx
-        from generator.figures import as_data
-        from generator.svg import to_svg
+        from generator.output.docx.writer import DocxMeta, write_docx
+        from generator.render.figures import as_data
+        from generator.output.site.svg import to_svg
 
         bundle = make_bundle(EXAMPLE)
         markdown = next(d for d in bundle.documents if d.key == "manual").markdown

@@ -14,13 +14,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import display, from_environment
-from .folder import intact, remove_leftovers
-from .materials import COUNT_ORDER
-from .summary import Summary
-from .yamlload import read_input
-from .paths import CONTENT, TEMPLATES
+from generator import __version__
+from generator.errors import display, from_environment
+from generator.output.folder import intact, remove_leftovers
+from generator.assess.materials import COUNT_ORDER
+from generator.summary import Summary
+from generator.profile.yamlload import read_input
+from generator.paths import CONTENT, TEMPLATES
 
 
 
@@ -79,7 +79,7 @@ def _summary(data: object) -> Summary | None:
 def build_one(path: str, out: str, site: bool = True, content: str | None = None, force: bool = False,
               keep_renamed: bool = False) -> Result:
     """Build one profile into `out` (a worker process runs this); never raises for bad input."""
-    from .build import make_bundle, summary_of, write_bundle
+    from generator.build import make_bundle, summary_of, write_bundle
 
     profile, folder = Path(path), Path(out)
     try:

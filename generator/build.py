@@ -13,26 +13,26 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from .assess import Assessment, assess
-from .certification import Plan as CertificationPlan
-from .certification import plan_certification
-from .docx_writer import DocxMeta, write_docx
-from .figures import Figure, as_data, bundle_figures
-from .errors import AftersalesError, Problem, locate
-from .folder import MARKER, absolute, write_owned
-from .lint import lint
-from .markdown_text import date
-from .yamlload import format_path
-from .materials import MaterialLine, counts, material_lines
-from .plan import Action, Path, plan
-from .profile import Profile, read_profile
-from .render import Document, blanks, document_specs, render_documents
-from .site import build_site, write_project
-from .site_pages import CSS, nav, portal_page, site_pages
-from .standard import Catalogue, load_catalogue
-from .summary import Summary
-from .svg import to_svg
-from .trace import Trace, check_coverage, trace
+from generator.assess.score import Assessment, assess
+from generator.assess.certification import Plan as CertificationPlan
+from generator.assess.certification import plan_certification
+from generator.output.docx.writer import DocxMeta, write_docx
+from generator.render.figures import Figure, as_data, bundle_figures
+from generator.errors import AftersalesError, Problem, locate
+from generator.output.folder import MARKER, absolute, write_owned
+from generator.assess.lint import lint
+from generator.render.literal import date
+from generator.profile.yamlload import format_path
+from generator.assess.materials import MaterialLine, counts, material_lines
+from generator.assess.gaps import Action, Path, plan
+from generator.profile.schema import Profile, read_profile
+from generator.render.documents import Document, blanks, document_specs, render_documents
+from generator.output.site.project import build_site, write_project
+from generator.output.site.pages import CSS, nav, portal_page, site_pages
+from generator.standard.catalogue import Catalogue, load_catalogue
+from generator.summary import Summary
+from generator.output.site.svg import to_svg
+from generator.render.trace import Trace, check_coverage, trace
 
 __all__ = ["Bundle", "MARKER", "make_bundle", "safe_name", "summary_of", "write_bundle", "write_portal"]
 

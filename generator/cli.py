@@ -9,8 +9,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import CLOSED_PIPE, WHOLE_OUTPUT, AftersalesError, display, from_environment, user_error
+from generator import __version__
+from generator.errors import CLOSED_PIPE, WHOLE_OUTPUT, AftersalesError, display, from_environment, user_error
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
 
@@ -298,9 +298,9 @@ def _is_file(path: Path) -> bool:
 
 
 def _init(args) -> int:
-    from .starter import starter_text
+    from generator.profile.starter import starter_text
 
-    from .folder import write_file
+    from generator.output.folder import write_file
 
     if (args.path.exists() or args.path.is_symlink()) and not args.force and not args.path.is_dir():
         raise AftersalesError(f"{display(args.path)} 已存在；如需覆盖请加 --force")
@@ -310,8 +310,8 @@ def _init(args) -> int:
 
 
 def _check(args) -> int:
-    from .build import make_bundle, summary_of
-    from .standard import load_catalogue
+    from generator.build import make_bundle, summary_of
+    from generator.standard.catalogue import load_catalogue
 
     failed, scored = 0, False
     for path in _profiles(args.profiles):
@@ -346,7 +346,7 @@ def _notices(summary, blanks: bool = True) -> None:
 
 
 def _serve(args) -> int:
-    from .preview import serve_profile
+    from generator.output.site.preview import serve_profile
 
     serve_profile(args.profile, args.port)  # answers only this computer's names; a busy port is a message
     return EXIT_OK
@@ -355,7 +355,7 @@ def _serve(args) -> int:
 def _score(args) -> int:
     import json
 
-    from .scorecard import as_data, print_table, scorecard, write_xlsx, xlsx_target
+    from generator.output.scorecard import as_data, print_table, scorecard, write_xlsx, xlsx_target
 
     target = None if args.xlsx is None else xlsx_target(args.xlsx)
     card = scorecard(args.profile)
@@ -371,8 +371,8 @@ def _score(args) -> int:
 
 
 def _build(args) -> int:
-    from .batch import build_many
-    from .build import safe_name, write_portal
+    from generator.batch import build_many
+    from generator.build import safe_name, write_portal
 
     if args.content is not None:
         for warning in _content_warnings(args.content):
@@ -409,7 +409,7 @@ def _build(args) -> int:
 
 
 def _batch_report(results: list, failed: list, portal: Path | None, portal_error: AftersalesError | None) -> None:
-    from .standard import load_catalogue
+    from generator.standard.catalogue import load_catalogue
 
     if portal is not None:
         print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
@@ -428,7 +428,7 @@ def _batch_report(results: list, failed: list, portal: Path | None, portal_error
 def _one_folder_each(jobs: list[tuple[Path, Path]]) -> None:
     """Stop before building if two profiles would share an output folder: the same file listed twice
     is told as such; different files are named with the folder they would share."""
-    from .errors import Problem
+    from generator.errors import Problem
 
     sharing: dict[Path, list[Path]] = {}
     for path, out in jobs:
@@ -468,8 +468,8 @@ def _content_warnings(folder: Path) -> list[str]:
     import jinja2
     from jinja2 import meta
 
-    from .errors import Problem
-    from .paths import DOCUMENTS
+    from generator.errors import Problem
+    from generator.paths import DOCUMENTS
 
     if not folder.exists():
         raise AftersalesError(f"--content 指定的文件夹 {display(folder)} 不存在",
@@ -521,7 +521,7 @@ def _QuietConsole():
 
 def shown(path: Path) -> str:
     """A path as the user can type it: relative to the working folder when inside it, else absolute."""
-    from .folder import absolute
+    from generator.output.folder import absolute
 
     full = absolute(path)
     try:

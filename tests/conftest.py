@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from generator.build import make_bundle, write_bundle
-from generator.standard import load_catalogue
+from generator.standard.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "company_profiles"

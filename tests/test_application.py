@@ -6,9 +6,9 @@ import pytest
 
 from conftest import HUALAN, PROFILES, YUNXUAN, all_text
 from generator.build import make_bundle, write_bundle
-from generator.certification import plan_certification
+from generator.assess.certification import plan_certification
 from generator.cli import main
-from generator.profile import load_profile
+from generator.profile.schema import load_profile
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import HUALAN, QIHENG, YUNXUAN, standard_with
-from generator.assess import assess, required_managers, shown
-from generator.profile import load_profile
-from generator.standard import load_catalogue
+from generator.assess.score import assess, required_managers, shown
+from generator.profile.schema import load_profile
+from generator.standard.catalogue import load_catalogue
 
 
 def load_text(tmp_path, text, catalogue):

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import HUALAN, ROOT
 from generator.build import MARKER, safe_name
-from generator.folder import STAGING_PREFIX
+from generator.output.folder import STAGING_PREFIX
 from generator.cli import main
 
 
@@ -58,7 +58,7 @@ def test_output_names_are_sanitised(name, safe):
 
 
 # --- the user's files around and inside the output (issue #13) ------------------------------
-from generator.folder import PENDING, STAGING_TAG, intact, write_owned  # noqa: E402
+from generator.output.folder import PENDING, STAGING_TAG, intact, write_owned  # noqa: E402
 
 
 def _fill(version: str):
@@ -118,7 +118,7 @@ def test_a_folder_named_like_a_staging_folder_is_the_users(tmp_path):
 
 def test_a_build_killed_while_moving_files_leaves_them_the_tools(tmp_path, monkeypatch):
     """The journal written before the first move: files already moved stay the tool's own."""
-    import generator.folder as folder
+    import generator.output.folder as folder
 
     out = write_owned(tmp_path / "o", _fill("1"))
     real_put = folder._put

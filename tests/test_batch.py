@@ -57,7 +57,7 @@ def test_a_skipped_build_removes_what_a_killed_build_left(tmp_path, capsys):
     import subprocess
     import sys
 
-    from generator.folder import STAGING_PREFIX, STAGING_TAG
+    from generator.output.folder import STAGING_PREFIX, STAGING_TAG
 
     out = tmp_path / "out"
     assert main(["build", str(HUALAN), "-o", str(out), "--no-site"]) == 0

@@ -1,5 +1,5 @@
 """Every bundled data file, edited wrongly, is a located Chinese error (CatalogueError naming file,
-line and key), never a traceback: one loader and one error path (`generator.bundled`). The edits are
+line and key), never a traceback: one loader and one error path (`generator.standard.bundled`). The edits are
 generated: each leaf of each file in turn gets a value of the wrong kind."""
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import shutil
 import pytest
 from ruamel.yaml import YAML
 
-from generator.certification import load_scheme, load_tariffs
+from generator.assess.certification import load_scheme, load_tariffs
 from generator.errors import CatalogueError
-from generator.industry import INDUSTRIES, load_packs
-from generator.lint import load_plausibility, load_sanbao
+from generator.standard.industry import INDUSTRIES, load_packs
+from generator.assess.lint import load_plausibility, load_sanbao
 from generator.paths import DOCUMENTS, STANDARD
-from generator.render import document_specs
-from generator.standard import load_catalogue
+from generator.render.documents import document_specs
+from generator.standard.catalogue import load_catalogue
 
 LOADERS = {  # file -> (folder it lives in, loader taking that folder)
     "gbt27922-2011.yaml": (STANDARD, load_catalogue), "scoring.yaml": (STANDARD, load_catalogue),

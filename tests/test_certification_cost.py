@@ -19,9 +19,9 @@ import pytest
 
 from conftest import HUALAN, ROOT, all_text, standard_with
 from generator.build import make_bundle
-from generator.certification import ceil_sqrt, load_scheme, load_tariffs, plan_certification
+from generator.assess.certification import ceil_sqrt, load_scheme, load_tariffs, plan_certification
 from generator.errors import CatalogueError
-from generator.profile import load_profile
+from generator.profile.schema import load_profile
 
 
 @pytest.fixture(scope="module")

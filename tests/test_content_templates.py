@@ -1,5 +1,5 @@
 """A consultant's `--content` templates cannot exhaust memory, and every mistake in them is told in
-Chinese at the template's file and line (generator/sandbox.py).
+Chinese at the template's file and line (generator/render/sandbox.py).
 
 Each case builds the home-appliance example over an earlier good build with a house template that
 holds one mistake or one dangerous expression, and checks: exit 2, "自定义模板有误", no traceback,
@@ -28,8 +28,8 @@ import pytest
 from conftest import HUALAN, ROOT
 from generator.cli import main
 from generator.paths import DOCUMENTS
-from generator.render import environment
-from generator.sandbox import LimitError
+from generator.render.documents import environment
+from generator.render.sandbox import LimitError
 
 CASES = int(os.environ.get("CONTENT_CASES", "40"))
 FIRST_SEED = int(os.environ.get("CONTENT_SEED", "0"))
@@ -257,7 +257,7 @@ def test_the_strangers_case_in_a_small_address_space(tmp_path):
 
 def test_memory_error_is_located_without_the_jobs_advice(tmp_path, previous, capsys, monkeypatch):
     """A MemoryError no bound foresaw still names the template and line, and does not advise -j."""
-    import generator.sandbox as sandbox
+    import generator.render.sandbox as sandbox
 
     def greedy(*args, **kwargs):
         raise MemoryError

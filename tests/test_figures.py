@@ -19,10 +19,10 @@ from lxml import etree
 
 from conftest import HUALAN, QIHENG
 from generator.build import make_bundle
-from generator.figures import (LINE_HEIGHT, MAX_HEIGHT, PAD, WIDTH, Box, Diagram, em_width, org_chart, service_flow,
+from generator.render.figures import (LINE_HEIGHT, MAX_HEIGHT, PAD, WIDTH, Box, Diagram, em_width, org_chart, service_flow,
                                wrap)
-from generator.profile import load_profile
-from generator.svg import to_svg
+from generator.profile.schema import load_profile
+from generator.output.site.svg import to_svg
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
       "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -136,7 +136,7 @@ def test_svg_keeps_text_as_text_and_user_text_as_data():
 
 
 def test_site_figures_are_inline_svg_with_their_text(bundle, tmp_path):
-    from generator.site_pages import site_pages
+    from generator.output.site.pages import site_pages
 
     pages = site_pages(bundle)
     chapter = next(text for path, text in pages.items() if path.startswith("manual/") and "4.1 组织机构图" in text)

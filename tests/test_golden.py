@@ -106,7 +106,7 @@ def test_document_xml_is_unchanged(built):
 
 def test_site_pages_are_unchanged(built):
     """Every page of the company's site (and the trace CSV), in one file per example."""
-    from generator.site_pages import site_pages
+    from generator.output.site.pages import site_pages
 
     slug, bundle = built
     pages = site_pages(bundle)

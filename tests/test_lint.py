@@ -51,7 +51,7 @@ def test_words_with_部_that_are_not_departments(tmp_path, capsys):
 
 
 def test_department_names():
-    from generator.lint import _departments
+    from generator.assess.lint import _departments
     assert _departments("组织内部评审") == []
     assert _departments("组织局部整改和全部复查") == []
     assert _departments("会同财务部和人力资源中心核算") == ["财务部", "人力资源中心"]
@@ -61,8 +61,8 @@ def test_department_names():
 
 # --- item 8: 三包 only for the products its regulation lists -------------------------------------
 def sanbao(name, description=None, rule=None, category="家用电器"):
-    from generator.lint import _sanbao_findings, load_sanbao
-    from generator.profile import Product
+    from generator.assess.lint import _sanbao_findings, load_sanbao
+    from generator.profile.schema import Product
     product = Product(name=name, category=category, description=description, warranty="整机保修 1 年",
                       sanbao=True, sanbao_rule=rule)
     return [(".".join(map(str, path)), message, hint)
@@ -73,7 +73,7 @@ PARTIAL = "《部分商品修理更换退货责任规定》"
 
 
 def test_the_catalogue_is_the_regulation_s_18_products():
-    from generator.lint import load_sanbao
+    from generator.assess.lint import load_sanbao
     data = load_sanbao()
     partial = data.regulations[0]
     assert partial.name == "部分商品修理更换退货责任规定"
@@ -248,7 +248,7 @@ def test_bad_bundled_sanbao_data_is_a_clear_error(tmp_path):
     import shutil
 
     from generator.errors import CatalogueError
-    from generator.lint import load_sanbao
+    from generator.assess.lint import load_sanbao
     from generator.paths import STANDARD
     shutil.copytree(STANDARD, tmp_path / "standard")
     path = tmp_path / "standard" / "sanbao.yaml"
@@ -275,7 +275,7 @@ def test_bad_bundled_plausibility_data_is_a_clear_error(tmp_path):
     import shutil
 
     from generator.errors import CatalogueError
-    from generator.lint import load_plausibility
+    from generator.assess.lint import load_plausibility
     from generator.paths import STANDARD
     shutil.copytree(STANDARD, tmp_path / "standard")
     path = tmp_path / "standard" / "plausibility.yaml"
@@ -292,7 +292,7 @@ def test_bad_bundled_plausibility_data_is_a_clear_error(tmp_path):
 
 
 def test_every_pack_cites_the_2024_regulations():
-    from generator.industry import load_packs
+    from generator.standard.industry import load_packs
     for pack in load_packs().values():
         assert "《中华人民共和国消费者权益保护法实施条例》" in pack.laws, pack.id
         assert not any(law.startswith("GB 18584《") for law in pack.laws), pack.id
@@ -318,8 +318,8 @@ def test_the_10_percent_warning_is_not_repeated(capsys):
 
 
 def plausibility(profile, **changes):
-    from generator.lint import _plausibility_findings, load_plausibility
-    from generator.standard import load_catalogue
+    from generator.assess.lint import _plausibility_findings, load_plausibility
+    from generator.standard.catalogue import load_catalogue
     for part, values in changes.items():
         profile = profile.model_copy(update={part: getattr(profile, part).model_copy(update=values)})
     findings = _plausibility_findings(profile, load_catalogue(), load_plausibility())
@@ -327,7 +327,7 @@ def plausibility(profile, **changes):
 
 
 def test_managers_far_above_one_percent_of_headcount():
-    from generator.profile import load_profile
+    from generator.profile.schema import load_profile
     qiheng = load_profile(QIHENG)
     managers = [qiheng.staff.certified_managers[0].model_copy(update={"name": f"管理师{i}"}) for i in range(6)]
     assert plausibility(qiheng, staff={"certified_managers": managers[:5]}) == []  # 5 for 38 people: 5 × 1
@@ -356,7 +356,7 @@ def outlets(profile, mode, n, staff=2):
 
 
 def test_fewer_after_sales_staff_than_own_outlets():
-    from generator.profile import load_profile
+    from generator.profile.schema import load_profile
     hualan = load_profile(HUALAN)
     assert plausibility(hualan) == []
     assert plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 140, 1) + outlets(hualan, "委托", 10)}) == []
@@ -368,13 +368,13 @@ def test_fewer_after_sales_staff_than_own_outlets():
 
 def test_partner_outlets_staff_are_not_the_company_s():
     """300 outlets run by partners: their people are the partners', not the company's 146 after-sales staff."""
-    from generator.profile import load_profile
+    from generator.profile.schema import load_profile
     hualan = load_profile(HUALAN)
     assert plausibility(hualan, resources={"outlets": outlets(hualan, "委托", 300)}) == []
 
 
 def test_own_outlets_staff_more_than_the_after_sales_staff():
-    from generator.profile import load_profile
+    from generator.profile.schema import load_profile
     hualan = load_profile(HUALAN)
     assert plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 1, 500)}) == [(
         "staff.aftersales_staff",
@@ -385,7 +385,7 @@ def test_own_outlets_staff_more_than_the_after_sales_staff():
 
 
 def test_counts_have_thousands_separators():
-    from generator.profile import load_profile
+    from generator.profile.schema import load_profile
     hualan = load_profile(HUALAN)
     (where, message), = plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 2) + outlets(hualan, "委托", 2998)})
     assert where == "company.employees"

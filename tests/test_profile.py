@@ -6,11 +6,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, HUALAN, PROFILES
-from generator import creditcode
+from generator.profile import creditcode
 from generator.errors import ProfileError
-from generator.markdown_text import Duration, hours, number
-from generator.profile import load_profile
-from generator.yamlload import load_yaml_bytes
+from generator.render.literal import Duration, hours, number
+from generator.profile.schema import load_profile
+from generator.profile.yamlload import load_yaml_bytes
 
 
 def problems_of(tmp_path, text: str, catalogue=None) -> list:
@@ -166,7 +166,7 @@ def test_a_tiny_response_time_is_not_promised_as_zero(tmp_path):
 def test_the_scorecard_tells_time_limits_as_the_documents_do(tmp_path):
     """The scorecard's evidence line says a limit as the manual and promise say it (rounded up, in
     minutes under an hour), not the float typed (found by a stranger: "1e-09 小时响应")."""
-    from generator.scorecard import as_data, scorecard
+    from generator.output.scorecard import as_data, scorecard
 
     path = tmp_path / "p.yaml"
     path.write_text(hualan_with("response_hours: 2", "response_hours: 1e-9")

@@ -37,7 +37,7 @@ from openpyxl.worksheet.table import Table
 
 from conftest import HUALAN, PROFILES, YUNXUAN
 from generator.cli import main
-from generator.workbook import DIGEST_PROPERTY, EDITED, FOREIGN, OURS, UNCONFIRMED, ownership
+from generator.output.xlsx.workbook import DIGEST_PROPERTY, EDITED, FOREIGN, OURS, UNCONFIRMED, ownership
 
 
 def score(capsys, profile, target) -> tuple[int, str]:
@@ -656,7 +656,7 @@ def test_the_xlsx_suffix_in_any_case(tmp_path, capsys):
 def test_the_library_call_checks_the_name_as_the_command_does(tmp_path, name, suggested):
     """scorecard.write_xlsx, called from Python, refuses what `score --xlsx` refuses, with the same advice."""
     from generator.errors import AftersalesError
-    from generator.scorecard import scorecard, write_xlsx
+    from generator.output.scorecard import scorecard, write_xlsx
 
     with pytest.raises(AftersalesError) as refused:
         write_xlsx(scorecard(HUALAN), tmp_path / name)

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import HUALAN, standard_with
-from generator.assess import assess, level_for, shown
+from generator.assess.score import assess, level_for, shown
 from generator.errors import ProfileError
-from generator.plan import plan
-from generator.profile import Profile, load_profile
-from generator.yamlload import load_yaml_file
+from generator.assess.gaps import plan
+from generator.profile.schema import Profile, load_profile
+from generator.profile.yamlload import load_yaml_file
 
 LEAVES = ["5.1.1.1", "5.1.1.2", "5.1.2.1", "5.1.2.2", "5.1.3.1", "5.1.3.2", "5.1.3.3", "5.1.4.1",
           "5.1.4.2", "5.1.5.1", "5.1.5.2", "5.1.6", "5.1.7", "5.2.1", "5.2.2", "5.2.3", "5.2.4",
@@ -250,7 +250,7 @@ def test_samples_only_on_sampled_clauses(tmp_path, catalogue):
 def test_a_shown_score_never_contradicts_its_level(score):
     """Whatever the exact score, the number shown beside the level gives that same level, and it is
     the exact score rounded to 0.01 or, near a threshold, cut to it: never more than 0.01 away."""
-    from generator.standard import load_catalogue
+    from generator.standard.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     thresholds = [level.min for level in catalogue.scoring.levels]
@@ -261,7 +261,7 @@ def test_a_shown_score_never_contradicts_its_level(score):
 
 def catalogue_with(tmp_path, old: str, new: str):
     """The bundled standard data with one edit to scoring.yaml, loaded."""
-    from generator.standard import load_catalogue
+    from generator.standard.catalogue import load_catalogue
 
     return load_catalogue(standard_with(tmp_path, "scoring.yaml", old, new))
 

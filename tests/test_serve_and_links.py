@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from conftest import HUALAN, ROOT
 from generator.errors import AftersalesError
-from generator.html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
-from generator.preview import check_port, is_local
+from generator.output.site.html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
+from generator.output.site.preview import check_port, is_local
 
 # ---------------------------------------------------------------------------------------------------
 # The preview server, run as `aftersales serve` runs it, in a process of its own that is always stopped
@@ -32,7 +32,7 @@ import signal, sys
 from pathlib import Path
 signal.signal(signal.SIGINT, signal.default_int_handler)  # even if the test runner's SIGINT is ignored
 from generator.errors import AftersalesError
-from generator.preview import serve_profile
+from generator.output.site.preview import serve_profile
 try:
     serve_profile(Path(sys.argv[1]), int(sys.argv[2]))
 except AftersalesError as exc:
@@ -221,7 +221,7 @@ def test_preview_keeps_answering_whatever_happens_to_the_profile(tmp_path):
 
 def test_a_failed_rebuild_leaves_the_preview_answering(tmp_path, caplog):
     """Whatever else makes a rebuild fail, MkDocs' server must not wait for ever: the home page says so."""
-    from generator.preview import guard
+    from generator.output.site.preview import guard
 
     class Server:  # what guard uses of MkDocs' LiveReloadServer
         root = str(tmp_path / "site")
@@ -286,10 +286,10 @@ def test_impossible_port_is_a_user_error(port):
 @pytest.mark.slow
 def test_busy_port_taken_during_the_first_build_is_a_user_error(tmp_path, monkeypatch):
     """The port is checked before the first build, and again where MkDocs binds after it."""
-    import generator.preview as preview
+    import generator.output.site.preview as preview
     from generator.build import make_bundle
-    from generator.site import write_project
-    from generator.site_pages import nav, site_pages
+    from generator.output.site.project import write_project
+    from generator.output.site.pages import nav, site_pages
 
     bundle = make_bundle(HUALAN)
     config = write_project(site_pages(bundle), tmp_path, "华澜电器", nav(bundle), serve_profile=HUALAN)
@@ -301,8 +301,8 @@ def test_busy_port_taken_during_the_first_build_is_a_user_error(tmp_path, monkey
 
 
 def test_preview_refuses_a_project_without_its_guard(tmp_path):
-    from generator.preview import serve
-    from generator.site import write_project
+    from generator.output.site.preview import serve
+    from generator.output.site.project import write_project
 
     config = write_project({"index.md": "# x\n"}, tmp_path, "x", [{"x": "index.md"}])  # a build's project
     with pytest.raises(ValueError, match="serve_profile"):
@@ -511,7 +511,7 @@ def test_mkdocs_site_runs_the_hook(tmp_path, monkeypatch):
     and importing the hook leaves no __pycache__ in the output."""
     import yaml
 
-    from generator.site import build_site, write_project
+    from generator.output.site.project import build_site, write_project
 
     page = ("# 链接\n\n[脚本](javascript:alert(1)) [数据](DATA:text/html,x) [网站](https://example.cn/) "
             "[邮件](mailto:a@example.cn) [本页](#链接)\n\n![图](jav&#x61;script:x)\n\n"
@@ -540,7 +540,7 @@ def test_published_site_runs_the_hook():
     import yaml
 
     published = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert published["hooks"][-2:] == ["generator/wide_lines.py", "generator/html_safety.py"]
+    assert published["hooks"][-2:] == ["generator/output/site/wide_lines.py", "generator/output/site/html_safety.py"]
 
 
 @pytest.mark.slow

@@ -8,10 +8,10 @@ import pytest
 
 from conftest import ROOT
 from generator.build import make_bundle
-from generator.clausetags import sections
+from generator.render.clausetags import sections
 from generator.errors import CoverageError
-from generator.render import Document
-from generator.trace import check_coverage, trace
+from generator.render.documents import Document
+from generator.render.trace import check_coverage, trace
 
 
 def page(out, name: str) -> str:
@@ -100,10 +100,10 @@ def test_excluded_clause_needs_no_coverage(catalogue):
 
 def test_published_site_has_the_company_sites_settings():
     """The top-level mkdocs.yml is written by hand; its theme, search and Markdown settings must stay
-    those that generator/site.py gives every company site, or the published pages would differ."""
+    those that generator/output/site/project.py gives every company site, or the published pages would differ."""
     import yaml
 
-    from generator.site import mkdocs_config
+    from generator.output.site.project import mkdocs_config
 
     published = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     company = yaml.load(yaml.safe_dump(mkdocs_config("x", [])), Loader=yaml.BaseLoader)  # both as text values

@@ -15,9 +15,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from conftest import HUALAN
 from generator.cli import main
-from generator.profile import Profile
+from generator.profile.schema import Profile
 from generator.errors import ProfileError
-from generator.yamlload import load_yaml_bytes, wide_encoding
+from generator.profile.yamlload import load_yaml_bytes, wide_encoding
 
 TEXT = HUALAN.read_text(encoding="utf-8")
 

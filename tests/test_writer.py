@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from PIL import Image
 
-from generator.docx_writer import DocxMeta, write_docx
+from generator.output.docx.writer import DocxMeta, write_docx
 
 
 def _document(markdown: str) -> docx.document.Document:

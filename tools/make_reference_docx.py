@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.ooxml import BODY_CJK, BODY_LATIN, HEAD_CJK, HEAD_LATIN  # noqa: E402 (one place for the fonts)
+from generator.output.ooxml import BODY_CJK, BODY_LATIN, HEAD_CJK, HEAD_LATIN  # noqa: E402 (one place for the fonts)
 
 BLACK = RGBColor(0, 0, 0)
 

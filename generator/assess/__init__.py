@@ -1,0 +1,1 @@
+"""What the profile implies, judged by the standard: the score, the gap plan, the certification plan, materials, lint."""

@@ -1,0 +1,197 @@
+"""The gap plan: what to fix, worth how many points, and the least-effort path to a level. Pure.
+
+Each clause that loses points is an action that recovers them (the catalogue's `action`, with its
+evidence and an effort estimate in person-days); each special deduction is an action that recovers
+its point. A path to a level is the set of actions with the least total effort whose points reach
+the level's threshold (and that leaves fewer special deductions than the fail count): a small
+knapsack, solved exactly by dynamic programming over hundredths of a point.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from generator.assess.score import Assessment, exact, level_for, shown, up_to_hundredth
+from generator.profile.schema import Profile
+from generator.standard.catalogue import Catalogue
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str  # clause id, or "特别扣分 1" …
+    title: str
+    action: str
+    evidence: list[str]
+    raw_points: float  # points of the item recovered
+    points: float  # points of the final score recovered (after normalisation)
+    effort: float  # person-days, estimate
+    owner: str
+    due: dt.date
+    deduction: bool = False
+    gain: Fraction = field(default=Fraction(0), compare=False)  # `points`, exact: what the plan adds up
+
+
+@dataclass(frozen=True)
+class Path:
+    level: str
+    needed: float  # points of the final score still needed
+    actions: list[Action]
+    reachable: bool
+    note: str
+    reason: str = "short"  # short: points needed; deductions: special deductions to correct; bonus: reached only with the disputed bonus
+
+    @property
+    def lead(self) -> str:
+        """What a path's text starts with: the points still needed, or why none are ("" for a level
+        reached only with the disputed bonus: its note says it all)."""
+        if self.reason == "bonus" or not self.actions:
+            return ""
+        return f"还需 {self.needed:g} 分。" if self.needed > 0 else "得分已够，须整改特别扣分项。"
+
+    @property
+    def points(self) -> float:
+        return round(sum(a.points for a in self.actions), 2)
+
+    @property
+    def effort(self) -> float:
+        return sum(a.effort for a in self.actions)
+
+
+def actions(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> list[Action]:
+    """Every action that recovers points, most points first."""
+    rules = catalogue.scoring
+    default_due = profile.certification.planned_application - dt.timedelta(days=rules.plan.due_days_before_application)
+    lead = profile.organisation.aftersales_lead.name
+    out = []
+    for line in assessment.gaps:
+        entry = profile.readiness.self_assessment.get(line.clause.id)
+        gain = line.lost_exact * assessment.scale
+        out.append(Action(
+            key=line.clause.id, title=line.clause.title, action=line.clause.action or "",
+            evidence=list(line.clause.evidence), raw_points=line.lost,
+            points=shown(gain), effort=line.clause.effort or 1,
+            owner=(entry.owner if entry and entry.owner else lead),
+            due=(entry.due if entry and entry.due else default_due), gain=gain))
+    for i, finding in enumerate(profile.readiness.special_deductions, 1):
+        out.append(Action(
+            key=f"特别扣分 {i}", title=f"特别扣分项（{finding.kind}）",
+            action=f"整改：{finding.finding.rstrip('。')}；查明原因、纠正并保留整改记录",
+            evidence=["整改记录", "纠正预防措施单"], raw_points=rules.special_deduction.points_each,
+            points=shown(exact(rules.special_deduction.points_each) * assessment.adjust_scale),
+            effort=rules.plan.deduction_effort, owner=lead, due=default_due, deduction=True,
+            gain=exact(rules.special_deduction.points_each) * assessment.adjust_scale))
+    return sorted(out, key=lambda a: (-a.points, a.effort, a.key))
+
+
+def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list[Action]) -> Path:
+    """The least-effort set of actions that brings the score to `level`. Where the score reaches it only
+    with the disputed special bonus, the path is the one that reaches it without the bonus."""
+    rules = catalogue.scoring
+    thresholds = [l.min for l in rules.levels]
+    threshold = exact(next(l.min for l in rules.levels if l.name == level))
+    short = threshold - assessment.score_exact  # exact
+    must_fix = assessment.must_fix
+    if short <= 0 and must_fix == 0:
+        bare = assessment.bare_exact  # the score without the disputed bonus
+        if bare is None or bare >= threshold:
+            return Path(level, 0.0, [], True, "当前得分已达到")
+        plan = _cheapest(threshold - bare, must_fix, todo)  # reached only with the bonus: secure it without
+        lead = (f"当前得分已达到{level}，但依靠有争议的特别加分 {assessment.bonus:g} 分（不计时为 "
+                f"{assessment.without_bonus.score:g} 分，{assessment.without_bonus.level}）")
+        if plan is None:
+            return Path(level, 0.0, [], True, f"{lead}；不计加分时全部整改也达不到{level}", reason="bonus")
+        after = min(Fraction(100), bare + sum((a.gain for a in plan), Fraction(0)))
+        note = (f"{lead}；不计加分也要达到{level}，还需 {up_to_hundredth(threshold - bare):g} 分：完成 {len(plan)} 项措施"
+                f"（约 {sum(a.effort for a in plan):g} 人日）后不计加分为 {shown(after, thresholds):g} 分")
+        return Path(level, 0.0, plan, True, note, reason="bonus")
+    needed = max(up_to_hundredth(short), 0.0)  # for display: rounded up, never "0" while short
+    plan = _cheapest(short, must_fix, todo)
+    if plan is None:
+        most = shown(sum((a.gain for a in todo), Fraction(0)))
+        return Path(level, needed, sorted(todo, key=lambda a: -a.points), False,
+                    f"全部整改最多可得 {most:g} 分，仍达不到{level}（{threshold:g} 分）")
+    left = assessment.deductions - sum(1 for a in plan if a.deduction)
+    gained = sum((a.gain for a in plan), Fraction(0))
+    after = min(Fraction(100), assessment.score_exact + gained)
+    reached, _ = level_for(after, left, catalogue)
+    note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {shown(after, thresholds):g} 分，{reached}"
+    if assessment.bare_exact is not None:  # the bonus is disputed: say where the path stands without it
+        bare_after = min(Fraction(100), assessment.bare_exact + gained)
+        bare_level, _ = level_for(bare_after, left, catalogue)
+        if bare_level != reached:
+            note += f"（含有争议的特别加分 {assessment.bonus:g} 分；不计时为 {shown(bare_after, thresholds):g} 分，{bare_level}）"
+    return Path(level, needed, plan, True, note, reason="short" if short > 0 else "deductions")
+
+
+def _cheapest(short: Fraction, must_fix: int, todo: list[Action]) -> list[Action] | None:
+    """The least-effort actions (then fewest) that recover `short` points and correct at least
+    `must_fix` special deductions; None if no set does."""
+    deductions = [a for a in todo if a.deduction]
+    clauses = [a for a in todo if not a.deduction]
+    best: tuple[float, int, list[Action]] | None = None
+    # special deductions are interchangeable: try each count of them, fill the rest with clauses
+    for k in range(must_fix, len(deductions) + 1):
+        fixed = deductions[:k]
+        chosen = _least_effort(clauses, short - sum((a.gain for a in fixed), Fraction(0)))
+        if chosen is None:
+            continue
+        plan = fixed + chosen
+        cost = (sum(a.effort for a in plan), len(plan))
+        if best is None or cost < best[:2]:
+            best = (*cost, plan)
+    return None if best is None else sorted(best[2], key=lambda a: (-a.points, a.key))
+
+
+def _least_effort(items: list[Action], needed: Fraction) -> list[Action] | None:
+    """Least total effort (then fewest items) whose exact points sum to at least `needed`. Solved
+    over hundredths of a point; a choice the rounding let through short of `needed` is tried again
+    one hundredth higher, so what is returned always reaches it exactly."""
+    if needed <= 0:
+        return []
+    if sum((a.gain for a in items), Fraction(0)) < needed:
+        return None
+    target = math.ceil(needed * 100)
+    while True:
+        chosen = _knapsack(items, target)
+        if chosen is None:
+            return None
+        if sum((items[i].gain for i in chosen), Fraction(0)) >= needed:
+            return [items[i] for i in chosen]
+        target += 1
+
+
+def _knapsack(items: list[Action], target: int) -> list[int] | None:
+    """Indices of the least-effort items whose points, rounded to hundredths, reach `target` hundredths."""
+    gains = [round(a.gain * 100) for a in items]
+    if sum(gains) < target:
+        return None
+    inf = float("inf")
+    # cost[x]: least (effort, count) reaching at least x hundredths (x capped at target)
+    cost: list[tuple[float, int]] = [(0.0, 0)] + [(inf, 0)] * target
+    choice: list[list[int]] = [[] for _ in range(target + 1)]
+    for i, (item, gain) in enumerate(zip(items, gains)):
+        if gain <= 0:
+            continue
+        for x in range(target, -1, -1):  # downwards, so each item is used at most once
+            if cost[x][0] == inf:
+                continue
+            y = min(target, x + gain)
+            candidate = (cost[x][0] + item.effort, cost[x][1] + 1)
+            if candidate < cost[y]:
+                cost[y] = candidate
+                choice[y] = choice[x] + [i]
+    return choice[target] if cost[target][0] != inf else None
+
+
+def plan(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> tuple[list[Action], list[Path]]:
+    """All actions, and the paths to the next level and to the profile's target level."""
+    todo = actions(profile, catalogue, assessment)
+    names = []
+    if assessment.next_level:
+        names.append(assessment.next_level[0])
+    target = profile.certification.target_level
+    if target not in names:
+        names.append(target)
+    return todo, [path_to(name, catalogue, assessment, todo) for name in names]

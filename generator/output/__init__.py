@@ -1,0 +1,1 @@
+"""Files from the rendered documents: DOCX, the MkDocs site, Excel workbooks, and the output folder the tool owns."""

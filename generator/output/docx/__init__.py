@@ -1,0 +1,1 @@
+"""Markdown to DOCX on the reference template, with native charts and drawing shapes."""

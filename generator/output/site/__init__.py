@@ -1,0 +1,1 @@
+"""The company's MkDocs site: pages, the project, its hooks and the live preview."""

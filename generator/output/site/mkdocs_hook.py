@@ -1,0 +1,36 @@
+"""MkDocs hook for the project's own published site (top-level mkdocs.yml).
+
+Builds every example in company_profiles/ in memory and adds its pages under companies/<slug>/,
+using the same `site_pages()` as a company's own site, plus a portal page listing them.
+"""
+from __future__ import annotations
+
+from mkdocs.structure.files import File
+
+from generator.build import make_bundle, summary_of
+from generator.paths import ROOT
+from generator.output.site.project import quiet_jieba
+from generator.output.site.pages import CSS, nav, portal_page, site_pages
+
+_bundles: list = []
+
+
+def on_config(config):
+    quiet_jieba()
+    _bundles[:] = [make_bundle(path) for path in sorted((ROOT / "company_profiles").glob("*.yaml"))]
+    companies = [{"企业一览": "companies/index.md"}]
+    for bundle in _bundles:
+        name = bundle.profile.company.short_name
+        companies.append({name: nav(bundle, prefix=f"companies/{bundle.slug}/")})
+    config["nav"] = [{"首页": "index.md"}, {"示例企业": companies}]
+    return config
+
+
+def on_files(files, config):
+    for bundle in _bundles:
+        for rel, content in site_pages(bundle).items():
+            files.append(File.generated(config, f"companies/{bundle.slug}/{rel}", content=content))
+    portal = portal_page([(summary_of(bundle), f"{bundle.slug}/index.html") for bundle in _bundles])
+    files.append(File.generated(config, "companies/index.md", content=portal))
+    files.append(File.generated(config, "stylesheets/extra.css", content=CSS))
+    return files

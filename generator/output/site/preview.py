@@ -1,0 +1,274 @@
+"""`aftersales serve`: MkDocs' own live-reloading server, answering this computer's browser only.
+
+The preview is MkDocs' `serve` on a temporary project (`site.write_project(serve_profile=...)`), whose
+hook (`serve_hook.py`) rebuilds the pages when the profile changes. Two things are added:
+
+- Requests must name this computer in their Host header (127.0.0.1, localhost or [::1], any port, as
+  through an SSH tunnel). Any other name gets 403 and no page: a web page elsewhere cannot point its
+  own domain at 127.0.0.1 (DNS rebinding) and read the company's preview. `serve_hook.on_serve` puts
+  `local_only` in front of MkDocs' WSGI application before the server starts (MkDocs' `on_serve` event
+  and wsgiref's `get_app`/`set_app`: no MkDocs code copied or patched).
+- A port that cannot be used (taken, or not allowed) is a user error naming the port and another to
+  try, found before the first build, not a traceback after it.
+
+And the preview keeps answering whatever happens to the profile (`guard` again, in `serve`):
+
+- The profile is watched by the preview itself, not through MkDocs' `watch` setting, which MkDocs
+  checks at every rebuild: a profile deleted or renamed made the configuration invalid, the rebuild
+  failed and every request waited for a build that never came. The profile's folder is watched (not
+  the file, whose watch may end with it) and only events naming the profile count; each one adds a
+  byte to a stamp file in the project, which MkDocs watches. A missing, unreadable or replaced
+  profile is then `make_bundle`'s error, shown on the home page like any other, and when the file
+  comes back the site does too.
+- The generated `docs/` folder, which the hook rewrites at every build, is not watched: it
+  triggered the next rebuild, for ever.
+- A rebuild that fails all the same (a bug, a removed temporary folder) does not leave the server
+  waiting: the home page says so, in Chinese, and the next change rebuilds.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import html
+import logging
+import os
+import re
+import signal
+import socket
+from pathlib import Path
+
+from generator.errors import AftersalesError, display
+
+HOST = "127.0.0.1"
+LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
+_HOST_HEADER = re.compile(r"(\[[0-9a-f:.]*\]|[^:\[\]]*)(?::[0-9]*)?")
+_FORBIDDEN = "403 禁止访问：预览只回答本机的浏览器（http://127.0.0.1 或 http://localhost）。\n".encode()
+STAMP = "profile-changed.txt"  # in the temporary project: a byte is added whenever the profile changes
+_log = logging.getLogger("aftersales.preview")
+
+
+def is_local(host_header: str | None) -> bool:
+    """Whether a request's Host header names this computer: 127.0.0.1, localhost or [::1], any port."""
+    parts = _HOST_HEADER.fullmatch((host_header or "").strip().lower())
+    return parts is not None and parts[1] in LOCAL_NAMES
+
+
+def local_only(app):
+    """The WSGI application `app`, answering 403 to a request whose Host is not this computer."""
+    def guarded(environ, start_response):
+        if is_local(environ.get("HTTP_HOST")):
+            return app(environ, start_response)
+        start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"),
+                                         ("Content-Length", str(len(_FORBIDDEN)))])
+        return [_FORBIDDEN]
+
+    guarded.local_only = True
+    return guarded
+
+
+def guard(server):
+    """Put `local_only` in front of an MkDocs LiveReloadServer's application and make its rebuilds
+    never leave it waiting (`keep_answering`); inside `serve`, also watch the profile (`_Served.watch`).
+    Once each; returns the server."""
+    app = server.get_app()
+    if not getattr(app, "local_only", False):
+        server.set_app(local_only(app))
+    if not getattr(server.builder, "keeps_answering", False):
+        server.builder = keep_answering(server.builder, Path(server.root), _served)
+    if _served is not None and not getattr(server, "aftersales_watching", False):
+        _served.watch(server)
+        server.aftersales_watching = True
+    return server
+
+
+def keep_answering(build, site: Path, served: _Served | None = None):
+    """`build` (MkDocs' rebuild), never raising: MkDocs' server answers no request after a failed
+    rebuild until one succeeds. A failure is logged and becomes the home page, in Chinese."""
+    def rebuild(*args, **kwargs):
+        try:
+            return build(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 -- whatever it is, the preview goes on answering
+            reason = exc.message if isinstance(exc, AftersalesError) else f"{type(exc).__name__}: {exc}"
+            reason = reason.strip().rstrip("。.")
+            profile = display(served.profile) if served is not None else "企业档案"
+            todo = (f"预览仍在运行：请检查 {profile}，修改后保存即自动更新；"
+                    "如果问题依旧，按 Ctrl+C 退出后重新运行 aftersales serve")
+            _log.error(f"预览未能更新：{reason}。{todo}")
+            _failure_page(site, reason, todo)
+        return None
+
+    rebuild.keeps_answering = True
+    return rebuild
+
+
+def _failure_page(site: Path, reason: str, todo: str) -> None:
+    page = ('<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>预览未能更新</title></head>\n'
+            f"<body><h1>预览未能更新</h1>\n<p>{html.escape(reason)}</p>\n<p>{html.escape(todo)}</p>\n</body></html>\n")
+    try:
+        site.mkdir(parents=True, exist_ok=True)
+        (site / "index.html").write_text(page, encoding="utf-8")
+    except OSError as exc:
+        _log.error(f"无法写出预览的说明页 {display(site / 'index.html')}：{exc.strerror or exc}")
+
+
+class _Served:
+    """What `serve` is serving, for `guard`, which the project's hook runs inside it."""
+
+    def __init__(self, config_file: Path, settings: dict):
+        folder = Path(os.path.abspath(config_file)).parent
+        self.profile = Path(os.path.abspath(settings["extra"]["aftersales_profile"]))
+        self.docs = folder / settings.get("docs_dir", "docs")
+        self.stamp = folder / STAMP
+        self.stamp.write_bytes(b"")
+
+    def watch(self, server) -> None:
+        """Rebuild when the profile changes, is saved by renaming, removed, replaced or comes back;
+        not when the generated pages do."""
+        from watchdog.events import FileSystemEventHandler
+
+        try:
+            server.unwatch(str(self.docs))
+        except KeyError:  # not watched
+            pass
+        server.watch(str(self.stamp))
+        handler = FileSystemEventHandler()
+        handler.on_any_event = self._changed
+        server.observer.schedule(handler, str(self.profile.parent), recursive=False)
+
+    def _changed(self, event) -> None:
+        named = {os.path.normcase(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        if os.path.normcase(str(self.profile)) in named:
+            try:
+                with open(self.stamp, "ab") as stamp:  # longer each time: seen however coarse the clock
+                    stamp.write(b".")
+            except OSError as exc:
+                _log.error(f"无法记录企业档案的修改（{display(self.stamp)}：{exc.strerror or exc}），"
+                           "预览不会再自动更新：请按 Ctrl+C 退出后重新运行 aftersales serve")
+
+
+_served: _Served | None = None  # set by `serve` while it runs
+
+
+def check_port(port: int) -> None:
+    """Raise AftersalesError, in Chinese, if the preview cannot listen on `port` of 127.0.0.1."""
+    if not 1 <= port <= 65535:
+        raise AftersalesError(f"端口 {port} 无效：端口应在 1 到 65535 之间，例如 --port 8000")
+    try:
+        _try_bind(port)
+    except OSError as exc:
+        raise port_error(port, exc) from None
+
+
+def port_error(port: int, exc: OSError) -> AftersalesError:
+    if exc.errno == errno.EADDRINUSE:
+        why = "已被其他程序占用（也许另一个预览还开着）"
+    elif exc.errno == errno.EACCES:
+        why = "不允许本用户使用（1024 以下的端口通常需要管理员权限）"
+    else:
+        why = f"无法使用（{exc.strerror or exc}）"
+    return AftersalesError(f"端口 {port} {why}，无法启动预览。请换一个端口：--port {_free_port(port)}")
+
+
+def serve(config_file: Path, port: int) -> None:
+    """Serve the MkDocs project `config_file` (written by `site.write_project(serve_profile=...)`) on
+    http://127.0.0.1:`port`/ until Ctrl+C, rebuilding and reloading the browser when its files change."""
+    import yaml
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    global _served
+    settings = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))
+    if not any(Path(hook).name == "serve_hook.py" for hook in settings.get("hooks", [])):  # it guards the server
+        raise ValueError(f"{config_file} was not written by site.write_project(serve_profile=...)")
+    if settings.pop("watch", None) is not None:  # MkDocs refuses a missing watched path: `guard` watches instead
+        Path(config_file).write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    check_port(port)
+    _served = _Served(config_file, settings)
+    try:
+        mkdocs_serve(str(config_file), livereload=True, dev_addr=f"{HOST}:{port}")
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES) and exc.filename is None:  # taken during the first build
+            raise port_error(port, exc) from None
+        raise
+    finally:
+        _served = None
+
+
+def serve_profile(profile: Path, port: int) -> None:
+    """`aftersales serve PROFILE --port N`: preview the company's site, rebuilt whenever `profile` changes.
+
+    A profile with mistakes, or a port that cannot be used, is reported before anything is served;
+    the temporary project is removed on exit."""
+    import tempfile
+
+    from generator.build import make_bundle
+    from generator.output.site.project import quiet_jieba, write_project
+    from generator.output.site.pages import nav, site_pages
+
+    bundle = make_bundle(profile)  # a profile with mistakes is reported before serving
+    check_port(port)
+    with contextlib.suppress(_Stopped), _stopped_like_ctrl_c(), \
+            tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:
+        config = write_project(site_pages(bundle), Path(folder), bundle.profile.company.short_name, nav(bundle),
+                               serve_profile=profile.resolve())
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+        logging.getLogger("mkdocs.structure.nav").addFilter(_no_missing_pages)
+        quiet_jieba()
+        print(f"预览：http://{HOST}:{port}/ （修改 {profile} 后自动更新，Ctrl+C 退出）", flush=True)
+        serve(config, port)
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: MkDocs takes it for Ctrl+C; `serve_profile` then ends quietly."""
+
+
+@contextlib.contextmanager
+def _stopped_like_ctrl_c():
+    """SIGTERM (`timeout`, `kill`, a service manager) and SIGHUP (the terminal closed) stop the
+    preview as Ctrl+C does: MkDocs shuts its server down and the temporary folders are removed (the
+    default action ended the process at once, leaving them). Once: a second signal is ignored while
+    the preview cleans up. A signal already ignored (`nohup`) stays ignored; the previous handlers
+    come back afterwards."""
+    def stop(signum, frame):
+        for number in previous:
+            signal.signal(number, signal.SIG_IGN)
+        raise _Stopped
+
+    previous = {}
+    try:
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+                previous[number] = signal.signal(number, stop)
+    except ValueError:  # not the main thread: signals stay as they are
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _no_missing_pages(record: logging.LogRecord) -> bool:
+    """MkDocs' English line for each page of the menu that a profile with mistakes has not made (its
+    home page lists the mistakes instead): dozens of them, saying nothing to do."""
+    return "which is not found in the documentation files" not in record.getMessage()
+
+
+def _try_bind(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":  # as the server does (socketserver's allow_reuse_address); on Windows it would share
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((HOST, port))
+        probe.listen(1)
+
+
+def _free_port(busy: int) -> int:
+    """A port near `busy` that can be used now, to suggest (8001 if none is found)."""
+    for port in [*range(busy + 1, min(busy + 20, 65535) + 1), 8001, 8080]:
+        if port != busy:
+            try:
+                _try_bind(port)
+            except OSError:
+                continue
+            return port
+    return 8001

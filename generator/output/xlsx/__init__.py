@@ -1,0 +1,1 @@
+"""Excel workbooks the tool writes, formatted alike and saved reproducibly."""

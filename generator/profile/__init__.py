@@ -1,0 +1,1 @@
+"""The company profile: reading YAML with positions, the schema and its validation, the starter."""

@@ -1,0 +1,429 @@
+"""Read a YAML file into plain Python data plus the source position of every key and value.
+
+The YAML is composed into nodes (ruamel.yaml) and converted here, so that we decide what is allowed:
+no tags that construct objects, no duplicate keys, bounded alias expansion and nesting. Every value
+keeps the line and column it came from, which is how validation errors name `file:line:col`.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import os
+import warnings
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import AftersalesError, Problem, ProfileError, display, os_reason
+from generator.output.site.wide_lines import joins_without_space
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 40
+
+Path_ = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """1-based line and column of a key (where there is one) and of its value."""
+
+    line: int
+    column: int
+    key_line: int | None = None
+    key_column: int | None = None
+
+
+@dataclass
+class Loaded:
+    """A YAML document as plain data, with positions keyed by path (('company', 'name'), ...)."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, Mark]
+
+    def mark(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
+        """The closest known position for `path` (walking up to a parent when needed)."""
+        path = tuple(path)
+        while path not in self.marks and path:
+            path = path[:-1]
+        m = self.marks.get(path)
+        if m is None:
+            return 1, 1  # the document itself
+        if key and m.key_line is not None:
+            return m.key_line, m.key_column
+        return m.line, m.column
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_input(path: str | Path, error: type[AftersalesError] = ProfileError, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of an input file, which must be a regular file of at most `limit` bytes (one byte
+    more is read, to tell). A missing, unreadable or special file (a folder, a FIFO, a device) is a
+    clear error: never a traceback, never a read that blocks or does not end."""
+    name = display(path)
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # stat: a FIFO is not opened, so nothing blocks
+            kind = "文件夹" if os.path.isdir(path) else "特殊文件（管道、设备或套接字）"
+            raise error(f"{name} 是一个{kind}，不是 YAML 文件", [Problem("请给出企业档案（.yaml 文本文件）的路径", name)])
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # replaced since the stat
+                raise error(f"{name} 不是普通文件")
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise error(f"找不到文件 {name}", [Problem("请检查路径和文件名", name)]) from None
+    except OSError as exc:
+        raise error(f"无法读取 {name}：{os_reason(exc)}", [Problem("请检查文件的权限，或换一个路径", name)]) from None
+    if len(data) > limit:
+        raise error(f"文件过大：{name} 超过 {limit // 1024 // 1024} MB，不像企业档案",
+                    [Problem("企业档案是几十 KB 的 YAML 文本文件", name)])
+    return data
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),  # before UTF-16's: FF FE starts both
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when `raw` is text in one of them (as Windows' Notepad "Unicode" and
+    PowerShell 5's `>` write it), else None: by its byte order mark, or without one by where its NUL
+    bytes are. A character of the Basic Multilingual Plane has two NULs in its four UTF-32 bytes, and
+    a profile's ASCII (its keys, its punctuation) one NUL in its two UTF-16 bytes, always on the same
+    side; the bytes so decoded must then be text, without control characters: in other binary files
+    NULs fall anywhere."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
+    sample = raw[:65536]
+    if b"\x00" not in sample or len(sample) < 8:
+        return None
+    nuls = [sample[k::4].count(0) / len(sample[k::4]) for k in range(4)]
+    even, odd = (nuls[0] + nuls[2]) / 2, (nuls[1] + nuls[3]) / 2
+    if min(nuls[2], nuls[3]) > 0.9:
+        guess = "UTF-32", "utf-32-le"
+    elif min(nuls[0], nuls[1]) > 0.9:
+        guess = "UTF-32", "utf-32-be"
+    elif max(even, odd) > 0.2 and min(even, odd) < max(even, odd) / 10:  # always the same side of a pair
+        guess = "UTF-16", "utf-16-le" if odd > even else "utf-16-be"
+    else:
+        return None
+    width = 4 if guess[0] == "UTF-32" else 2
+    try:
+        text = sample[: len(sample) - len(sample) % width].decode(guess[1])
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4 * width:  # not a pair cut off at the sample's end
+            return None
+        text = sample[: exc.start].decode(guess[1])
+    controls = sum(1 for c in text if c < " " and c not in "\t\n\r")
+    return guess[0] if controls <= len(text) // 100 else None
+
+
+def load_yaml_file(path: str | Path, error: type[AftersalesError] = ProfileError) -> Loaded:
+    name = str(path)
+    raw = read_input(path, error)
+    try:
+        return load_yaml_bytes(raw, name)
+    except ProfileError as exc:
+        if error is ProfileError:
+            raise
+        raise error(exc.message, exc.problems) from None
+
+
+def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
+    def fail(message: str, line: int | None = None, column: int | None = None, hint: str = ""):
+        raise ProfileError("无法读取配置文件", [Problem(message, name, line, column, hint=hint)])
+
+    if len(raw) > MAX_BYTES:
+        fail(f"文件过大（{len(raw) // 1024} KB），企业档案不应超过 {MAX_BYTES // 1024 // 1024} MB")
+    wide = wide_encoding(raw)
+    if wide:
+        fail(f"文件是 {wide} 编码，不是 UTF-8", hint="请在编辑器中另存为 UTF-8 编码，例如在记事本的“另存为”中把“编码”选为 UTF-8")
+    if b"\x00" in raw:
+        fail("这是二进制文件，不是 YAML 文本", hint="请提供 UTF-8 编码的 .yaml 文件")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        fail(f"文件不是 UTF-8 编码（第 {exc.start + 1} 字节无法解码）", line,
+             hint="请在编辑器中以 UTF-8 编码另存")
+    if not text.strip():
+        fail("文件是空的", hint="可用 `aftersales init` 生成带注释的模板")
+    separators = _separators(text, name)
+    if separators:
+        raise ProfileError("无法读取配置文件", separators)
+
+    yaml = YAML(typ="rt")
+    try:
+        yaml.Composer = _Composer
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ReusedAnchorWarning)
+            nodes = list(yaml.compose_all(text))
+    except _TooDeep as exc:
+        raise ProfileError("配置文件结构不被接受", [Problem(
+            f"嵌套层级超过 {MAX_DEPTH} 层", name, exc.mark.line + 1, exc.mark.column + 1,
+            format_path(tuple(str(k) if not isinstance(k, int) else k for k in exc.path)),
+            "企业档案的结构不超过 5 层；检查是否多了括号或缩进")]) from None
+    except ReusedAnchorWarning as exc:  # `&a` twice: which one an alias means is not clear
+        where = re.search(r"second occurrence.*?line (\d+), column (\d+)", str(exc), re.S)
+        fail("锚点（&名字）重复定义", int(where.group(1)) if where else None,
+             int(where.group(2)) if where else None, "每个锚点名只能定义一次")
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        fail(f"YAML 语法错误：{_translate(exc)}", line, column, _unclosed_quote(text, line))
+    except ReaderError as exc:  # a character YAML does not allow in a file (control characters)
+        line = text[: exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        fail(f"文件中含有不可见的控制字符 U+{exc.character:04X}", line, column,
+             "通常来自从其他软件复制的文字，请删除后重新输入")
+    except YAMLError as exc:  # other unmarked scanner errors
+        fail(f"YAML 语法错误：{_translate(exc)}")
+    nodes = [n for n in nodes if n is not None]
+    if len(nodes) != 1:
+        fail("文件应当只包含一个 YAML 文档" if nodes else "文件里没有内容（只有注释）")
+    marks: dict[Path_, Mark] = {}
+    counter = [0]
+    data = _convert(nodes[0], (), marks, counter, name, 0)
+    return Loaded(name, data, marks)
+
+
+_SEPARATORS = {"\u2028": "行分隔符（LINE SEPARATOR）", "\u2029": "段落分隔符（PARAGRAPH SEPARATOR）",
+               "\x85": "下一行符（NEXT LINE）"}
+_MAX_SHOWN = 20  # located one by one; a file ending every line with U+0085 has thousands
+_LINE = re.compile("\r\n?|\n")  # the line breaks of the file, as an editor shows them
+
+
+def _separators(text: str, name: str) -> list[Problem]:
+    """Every raw U+2028, U+2029 and U+0085 in the file, located. The YAML parser takes each for a line
+    break, though no editor shows one: text after it in a block scalar would become a comment, or
+    break the indentation, and a file ending its lines with U+0085 reads as one line. So they are
+    refused with where they are; written as escapes ("\\u2029") in a quoted value they are a line
+    break, as they say."""
+    problems = []
+    starts = [0] + [m.end() for m in _LINE.finditer(text)]
+    for found in re.finditer("[\x85\u2028\u2029]", text):
+        row = bisect.bisect_right(starts, found.start()) - 1
+        problems.append(Problem(
+            f"文件中含有不可见的字符 U+{ord(found.group()):04X} {_SEPARATORS[found.group()]}", name, row + 1,
+            found.start() - starts[row] + 1,
+            hint="通常来自从 Word 或网页复制的文字；YAML 把它当作换行，编辑器中却看不出来。"
+                 "请删除它，需要换行处改为普通的换行（回车）"))
+    if len(problems) > _MAX_SHOWN:
+        problems[_MAX_SHOWN:] = [Problem(f"另有 {len(problems) - _MAX_SHOWN} 处同样的字符（未逐一列出）", name,
+                                         hint="可在编辑器中用“查找和替换”一次删去")]
+    return problems
+
+
+class _Composer(Composer):
+    """ruamel's composer, stopping at the first node nested deeper than MAX_DEPTH (composing is
+    recursive) with the key path down to it; nothing beyond is read, however the text goes on."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        keys = self.__dict__.setdefault("keys", [])
+        inside = index is not None  # a value (keys are composed with index None, the root too)
+        if inside:
+            keys.append(index.value if isinstance(index, Node) else index)
+        try:
+            if len(keys) > MAX_DEPTH:
+                raise _TooDeep(tuple(keys), self.parser.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            if inside:
+                keys.pop()
+
+
+class _TooDeep(Exception):
+    def __init__(self, path: tuple, mark):
+        super().__init__(path)
+        self.path, self.mark = path, mark
+
+
+def _unclosed_quote(text: str, before: int | None) -> str:
+    """A hint naming the first line above the error whose quotes do not pair up."""
+    for number, line in enumerate(text.splitlines()[: before or 0], 1):
+        content = line.split(" #")[0]
+        if content.count('"') % 2 or content.count("'") % 2:
+            return f"第 {number} 行的引号似乎没有闭合"
+    return ""
+
+
+_KNOWN = (  # the YAML parser's problems, as a user reads them (prefix or pattern -> Chinese)
+    ("mapping values are not allowed here", "此处不能出现冒号键值（通常是缩进不对，或值里的冒号需要加引号）"),
+    ("could not find expected ':'", "缺少冒号（检查缩进和引号是否配对）"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("did not find expected key", "缩进不一致，找不到预期的键"),
+    ("did not find expected node content", "缺少内容"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("sequence entries are not allowed here", "此处不能出现列表项（“- ” 开头），通常是缩进不对"),
+    ("mapping keys are not allowed here", "此处不能出现键（检查缩进）"),
+    ("expected <block end>", "缩进不一致：这一行的缩进与上文的层级对不上"),
+    ("expected ',' or '}'", "花括号 { } 中缺少逗号或右括号"),
+    ("expected ',' or ']'", "方括号 [ ] 中缺少逗号或右括号"),
+    ("found incompatible YAML document", "不支持的 YAML 版本声明（%YAML），请删除这一行"),
+    ("found duplicate YAML directive", "重复的 %YAML 声明，请删除"),
+    ("found duplicate tag handle", "重复的 %TAG 声明，请删除"),
+    ("found undefined tag handle", "未定义的 ! 标签前缀"),
+    ("found unknown escape character", "双引号中的反斜杠转义无效（要写反斜杠本身，请改用单引号或写两个反斜杠）"),
+    ("expected escape sequence", "双引号中的 \\x、\\u 转义后应为十六进制数字"),
+    ("expected alphabetic or numeric character", "锚点或别名（& 或 *）后应为字母或数字"),
+    ("expected a comment or a line break", "值后面多了内容（应为注释或换行）"),
+    ("expected '<document start>'", "文档开头的声明之后应有 ---"),
+    ("expected ' '", "此处应有空格"),
+    ("found a tab character", "不能用 Tab 缩进，请改用空格"),
+    ("expected a mapping node", "此处应为键值映射"),
+    ("found character", "这个字符不能出现在这里（给值加上引号即可）"),
+    ("expected", "格式不正确（检查这一行及上一行的缩进、引号、括号和冒号）"),
+    ("found", "格式不正确（检查这一行及上一行的缩进、引号、括号和冒号）"),
+)
+
+
+def _translate(exc: YAMLError) -> str:
+    problem = (getattr(exc, "problem", None) or str(exc)).strip()
+    if "\\t" in problem or "\t" in problem:  # "found character '\t' that cannot start any token"
+        return "不能用 Tab 缩进，请改用空格"
+    for english, chinese in _KNOWN:
+        if problem.startswith(english):
+            return chinese
+    return "格式不正确（检查这一行及上一行的缩进、引号、括号和冒号）"
+
+
+def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str, depth: int) -> Any:
+    """Plain data from a composed node. The composer bounded the text's nesting; an alias of one of
+    its own ancestors makes a cycle, which only this depth check ends."""
+    counter[0] += 1
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+
+    def fail(message: str, hint: str = ""):
+        raise ProfileError("配置文件结构不被接受",
+                           [Problem(message, name, line, column, format_path(path), hint)])
+
+    if counter[0] > MAX_NODES:
+        fail("文件展开后过大（可能是大量别名引用）", "不要用 YAML 锚点/别名复制大块内容")
+    if depth > MAX_DEPTH:
+        fail(f"嵌套层级超过 {MAX_DEPTH} 层（可能是别名引用了自己所在的结构）")
+    if node.tag not in _PLAIN_TAGS:
+        fail(f"不支持 YAML 标签 {node.tag}", "企业档案只能包含文字、数字、日期、列表和键值")
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                fail("键必须是简单文字")
+            key = str(key_node.value)
+            bad = _ILLEGAL.search(key) or _BREAKS.search(key) or _INVISIBLE.search(key)
+            if bad:
+                fail(f"键 {key!r} 中含有控制字符或换行 U+{ord(bad.group()):04X}", "键只能是一行文字")
+            if key == "<<":
+                fail("不支持 YAML 合并键 <<")
+            if key in out:
+                first = marks[path + (key,)]
+                raise ProfileError("配置文件结构不被接受", [Problem(
+                    f"键 “{key}” 重复出现（第一次在第 {first.key_line} 行）", name,
+                    key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                    format_path(path + (key,)), "删除或合并重复的键")])
+            child = path + (key,)
+            marks[child] = Mark(value_node.start_mark.line + 1, value_node.start_mark.column + 1,
+                                key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _convert(value_node, child, marks, counter, name, depth + 1)
+        return out
+    if isinstance(node, SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            marks[path + (i,)] = Mark(item.start_mark.line + 1, item.start_mark.column + 1)
+            items.append(_convert(item, path + (i,), marks, counter, name, depth + 1))
+        return items
+    return _scalar(node, fail)
+
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # not in XML (DOCX)
+# Invisible characters that make shown text lie: the bidirectional embeddings, overrides, isolates and
+# marks (a name that displays in another order than it is), and U+FEFF (a byte order mark inside a name:
+# two names that look alike differ).
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff\u200e\u200f\u061c]")
+_INVISIBLE_NAMES = {**dict.fromkeys("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", "双向文字控制字符"),
+                    **dict.fromkeys("\u200e\u200f\u061c", "文字方向标记"),  # LRM, RLM, ALM: they move neighbours too
+                    "\ufeff": "字节顺序标记（零宽不换行空格）"}
+_BREAKS = re.compile("\r\n?|[\n\x85\u2028\u2029]")  # every line terminator a reader may honour
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "yes": True, "on": True, "y": True, "false": False, "no": False, "off": False, "n": False}
+
+
+_FOLD = re.compile("(.?)\a (?=(.?))", re.S)
+
+
+def _unfold(value: str) -> str:
+    """A folded scalar (`>`) as YAML joins its lines, a space at each fold, except between two wide
+    characters (Chinese), where a reader expects none: "严格，" and "并且" fold to "严格，并且"."""
+    return _FOLD.sub(lambda m: m[1] + ("" if joins_without_space(m[1]) and joins_without_space(m[2]) else " "),
+                     value).replace("\a", "")
+
+
+def _scalar(node: ScalarNode, fail) -> Any:
+    """A scalar's value by its tag. Every value is checked for control characters, whatever its tag
+    (`!!int "\\0"` must not slip one through), and an explicit tag must fit its value."""
+    value, tag = node.value, node.tag
+    if node.style == ">":  # ruamel marks where a folded scalar's lines were joined with "\a" (a raw one is refused by its reader)
+        value = _unfold(value)
+    bad = _ILLEGAL.search(value)
+    if bad:
+        fail(f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）",
+             "通常来自从其他软件复制的文字，请删除后重新输入")
+    bad = _INVISIBLE.search(value)
+    if bad:
+        fail(f"文字中含有不可见的{_INVISIBLE_NAMES[bad.group()]} U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）"
+             + ("，它会让文字显示的顺序与实际不同" if bad.group() != "\ufeff" else ""),
+             "通常来自从网页或其他软件复制的文字，请删除后重新输入")
+    if tag == "tag:yaml.org,2002:str":
+        return _BREAKS.sub("\n", value)  # one line terminator: \r, U+2028 … never split a line elsewhere
+    if tag == "tag:yaml.org,2002:null":
+        if value in _NULLS:
+            return None
+    elif tag == "tag:yaml.org,2002:bool":
+        if value.lower() in _BOOLS:
+            return _BOOLS[value.lower()]
+    elif tag == "tag:yaml.org,2002:int":
+        text = value.replace("_", "")
+        if len(text) > 30:
+            fail(f"数字 “{value[:20]}…” 过长", "企业档案中的数字都远小于 30 位")
+        for base in (0, 10):
+            try:
+                return int(text, base)
+            except ValueError:
+                pass
+        fail(f"“{value}” 不是整数")
+    elif tag == "tag:yaml.org,2002:float":
+        text = value.replace("_", "").lower()
+        try:
+            return float(text.replace(".inf", "inf").replace(".nan", "nan"))
+        except ValueError:
+            fail(f"“{value}” 不是数字")
+    elif tag == "tag:yaml.org,2002:timestamp":
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+            return dt.datetime.fromisoformat(value.replace(" ", "T"))
+        except ValueError:
+            fail(f"日期 “{value}” 不存在或格式不对", "日期格式为 YYYY-MM-DD")
+    kind = {"tag:yaml.org,2002:map": "键值映射", "tag:yaml.org,2002:seq": "列表"}.get(tag, tag.rsplit(":", 1)[-1])
+    fail(f"值 “{value}” 与标签 {tag.replace('tag:yaml.org,2002:', '!!')} 不符（不是{kind}）",
+         "去掉 !! 标签，直接写值")

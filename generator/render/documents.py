@@ -1,0 +1,483 @@
+"""Render the documents for one company: Jinja2 Markdown templates under content/documents/.
+
+The environment is sandboxed with StrictUndefined (a missing value is an error, never an empty
+string) and every expression passes through `literal()`, so profile text is never interpreted as
+Markdown, HTML or template syntax.
+"""
+from __future__ import annotations
+
+import bisect
+import difflib
+import os
+import functools
+import re
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+
+import jinja2
+from pydantic import BaseModel, ConfigDict
+
+from generator.render import clausetags
+from generator.assess.score import Assessment, covered_regions, excluded_reason, region_service, required_managers
+from generator.standard.bundled import load_data
+from generator.errors import AftersalesError, CoverageError, Problem, display
+from generator.output.site.html_safety import ALLOWED_SCHEMES
+from generator.standard.industry import Pack, pack_for
+from generator.render.literal import Markdown, date, hours, links_read_alike, literal, number, user_markdown
+from generator.assess.materials import counts
+from generator.paths import DOCUMENTS
+from generator.assess.gaps import Action, Path
+from generator.profile.schema import Profile
+from generator.render.sandbox import CONTROL, CONTROL_HINT, Sandbox, explain, template_cycle_entry
+from generator.standard.catalogue import Catalogue
+
+
+class DocumentSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str
+    title: str
+    template: str
+    filename: str | None  # None: a site page only
+    toc: bool
+    chapter_breaks: bool
+
+
+@dataclass(frozen=True)
+class Document:
+    spec: DocumentSpec
+    markdown: str
+    sections: tuple[clausetags.Section, ...]
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+
+@functools.lru_cache(maxsize=4)
+def document_specs(folder: FilePath = DOCUMENTS) -> tuple[DocumentSpec, ...]:
+    return tuple(load_data(folder / "documents.yaml", list[DocumentSpec], "documents", what="文档清单数据文件"))
+
+
+@functools.lru_cache(maxsize=8)
+def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) -> jinja2.Environment:
+    """The Jinja environment; templates in `override` (a consultant's house style) win over ours.
+    Sandboxed (no Python internals, no changes to data) and bounded (no value or output larger than
+    a few MB, no huge numbers): see generator/render/sandbox.py."""
+    loaders = [jinja2.FileSystemLoader(folder)]
+    if override is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(override))
+    env = Sandbox(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        finalize=literal,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["num"] = number
+    env.filters["hours"] = hours
+    env.filters["or_blank"] = lambda value: value if value else Markdown(BLANK)
+    env.filters["date"] = date
+    env.filters["clause_ids"] = _clause_ids
+    # `md` marks the output of our own template macros as Markdown (user values inside were escaped
+    # when the macro rendered them); it is never applied to a profile value directly.
+    env.filters["md"] = Markdown
+    env.filters["cells"] = lambda items: Markdown(" | ".join(literal(i) for i in items))
+    env.filters["bare"] = lambda text: str(text).rstrip("。；;.．! ！ ")  # the template adds the full stop
+    env.filters["cn_list"] = lambda items, sep="、": Markdown(sep.join(literal(i) for i in items))
+    return env.seal()  # every filter guarded: set them all above this line
+
+
+BLANK = "＿＿＿＿＿＿（待填）"  # a field of a form the profile does not hold: filled in by hand
+
+
+def blanks(document: "Document") -> list[str]:
+    """Labels of the table rows a document leaves to be filled in by hand."""
+    return [line.split("|")[1].strip() for line in document.markdown.splitlines()
+            if BLANK in line and line.startswith("|")]
+
+
+def _clause_ids(value: str | list[str]) -> Markdown:
+    """Clause ids for a `{clauses=…}` tag: only digits, dots and commas, inserted unescaped."""
+    text = value if isinstance(value, str) else ",".join(value)
+    if not re.fullmatch(r"\d+(\.\d+)*(,\d+(\.\d+)*)*", text):
+        raise ValueError(f"not a list of clause ids: {text!r}")
+    return Markdown(text)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Values derived from the profile that several documents state the same way."""
+
+    required_managers: int
+    self_run: list
+    entrusted: list
+    covered_regions: list[str]
+    uncovered_regions: list[str]
+    served_otherwise: dict[str, list[str]]  # 委托 / 远程 / 寄修 -> the sales regions served that way, not by an outlet
+    excluded: dict[str, str]  # clause id -> reason
+    sanbao_products: list
+    roles: dict[str, str]  # quality / hr / logistics / sales / rd -> the department that does it
+    forms: list  # record forms whose clause applies
+    pack: Pack  # industry pack: laws and wording
+
+
+_ROLE_WORDS = {"quality": ("质量", "品质", "质检"), "hr": ("人力", "人事", "综合", "行政"),
+               "logistics": ("物流", "仓储", "储运", "配送"), "sales": ("营销", "销售", "市场", "商务"),
+               "rd": ("研发", "技术", "开发")}
+
+
+def _roles(profile: Profile) -> dict[str, str]:
+    """Which department does what, from the names the company uses; its after-sales department otherwise."""
+    fallback = profile.organisation.aftersales_department.name
+    out = {}
+    for role, words in _ROLE_WORDS.items():
+        found = [d.name for d in profile.organisation.departments if any(w in d.name for w in words)]
+        out[role] = found[0] if found else fallback
+    return out
+
+
+def facts(profile: Profile, catalogue: Catalogue) -> Facts:
+    covered, uncovered = covered_regions(profile)
+    excluded = {}
+    for clause in catalogue.leaves():
+        reason = excluded_reason(profile, clause)
+        if reason is not None:
+            excluded[clause.id] = reason
+    return Facts(
+        required_managers=required_managers(profile, catalogue),
+        self_run=profile.resources.self_run,
+        entrusted=profile.resources.entrusted,
+        covered_regions=covered,
+        uncovered_regions=uncovered,
+        served_otherwise={mode: regions for mode in ("委托", "远程", "寄修")
+                          if (regions := [r for r, m in region_service(profile).items() if m == mode])},
+        excluded=excluded,
+        sanbao_products=[p for p in profile.company.products if p.sanbao],
+        roles=_roles(profile),
+        forms=[form for form in catalogue.forms if form.clause not in excluded],
+        pack=pack_for(profile),
+    )
+
+
+def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment,
+                     todo: list[Action], paths: list[Path], materials: list, content: FilePath | None = None,
+                     certification=None) -> list[Document]:
+    """Every document's Markdown for this company; `content` is an optional template override folder."""
+    if content is not None:
+        _check_encoding(content)
+    env = environment(DOCUMENTS, content.resolve() if content else None)
+    context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
+               "m": materials, "mc": counts(materials), "todo": todo, "paths": paths, "plan": certification}
+    out = []
+    for spec in document_specs():
+        markdown = _render(env, spec, context, content)
+        _check_clause_tags(markdown, spec, catalogue, content)
+        if spec.key == "manual":
+            markdown = customise(markdown, profile.customisation)
+        out.append(Document(spec, markdown, clausetags.sections(markdown)))
+    return out
+
+
+def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) -> str:
+    try:
+        markdown = env.get_template(spec.template).render(context, doc=spec)
+    except Exception as exc:  # RecursionError and MemoryError too: a template can cause them
+        if content is None:
+            raise  # our own templates: a bug, keep the traceback
+        folder = content.resolve()
+        where = _template_line(exc, folder)
+        if where is None and not isinstance(exc, (jinja2.TemplateError, UnicodeDecodeError)):
+            raise  # nothing of the consultant's templates was running: ours failed
+        file, line = where or (str(getattr(exc, "filename", None) or content / spec.template),
+                               getattr(exc, "lineno", None))
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = f"找不到被包含的模板 “{exc.name}”"
+            hint = f"被包含的模板应在 {display(content)} 或内置模板中"
+        else:
+            message, hint = explain(exc, folder)
+        raise AftersalesError("自定义模板有误", [Problem(message, display(file), line, hint=hint)]) from None
+    found = CONTROL.search(markdown)  # every printed value was checked: written by a {% filter %} block, say
+    if found is not None:
+        if content is None:
+            raise AssertionError(f"{spec.template} wrote U+{ord(found.group()):04X}")  # ours: a bug
+        file = content / spec.template if (content / spec.template).is_file() else DOCUMENTS / spec.template
+        raise AftersalesError("自定义模板有误", [Problem(
+            f"模板 {spec.template} 或它包含的模板输出了不可见的控制字符 U+{ord(found.group()):04X}"
+            f"（在输出的第 {markdown.count(chr(10), 0, found.start()) + 1} 行）", display(file), hint=CONTROL_HINT)])
+    return markdown
+
+
+def _check_clause_tags(markdown: str, spec: DocumentSpec, catalogue: Catalogue, content: FilePath | None) -> None:
+    """Every clause a heading's `{clauses=…}` names exists, else an error at the template line that
+    holds the heading. The rendered text does not say which template (an included one, perhaps) wrote
+    a line, so the templates are searched for a heading tagged with the clause: those that also hold
+    the title's words if any do; when none holds the tag as written (a tag made by an expression), the
+    document's template is named as the one that includes it, not as the one that holds it."""
+    problems = []
+    for section in clausetags.sections(markdown):
+        for cid in section.clauses:
+            if cid in catalogue.clauses:
+                continue
+            message = f"标题 “{section.text}” 引用了不存在的条款 {cid}"
+            hint = "条款号见标准数据（content/standard/gbt27922-2011.yaml），或删去这个条款号"
+            found = _tagged_lines(cid, section.text, content)
+            problems += [Problem(message, display(file), line, column, hint=hint) for file, line, column in found]
+            if not found:
+                where = content / spec.template if content and (content / spec.template).is_file() else DOCUMENTS / spec.template
+                problems.append(Problem(f"模板 {spec.template} 或它包含的模板中的{message}（找不到写有它的模板行）",
+                                        display(where), hint=hint))
+    if problems:
+        raise CoverageError("文档模板的条款标记有误", problems)
+
+
+def _tagged_lines(cid: str, title: str, content: FilePath | None) -> list[tuple[FilePath, int, int]]:
+    """(file, line, column) of the template lines with a `{clauses=…}` tag naming `cid`: the
+    consultant's templates, then ours that they do not override; those with the title too, if any."""
+    tag = re.compile(r"\{clauses=([0-9.,\s]+)\}")
+    roots = [content] if content is not None else []
+    seen, found = set(), []
+    for root in [*roots, DOCUMENTS]:
+        for path in sorted(p for p in root.rglob("*.j2") if p.is_file()):
+            name = path.relative_to(root).as_posix()
+            if name in seen:
+                continue  # overridden by the consultant's template of that name
+            seen.add(name)
+            for row, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+                for match in tag.finditer(line):
+                    if cid in (part.strip() for part in match.group(1).split(",")):
+                        found.append((path, row, match.start() + 1, title in line))
+    titled = [f for f in found if f[3]]
+    return [f[:3] for f in (titled or found)]
+
+
+def _check_encoding(folder: FilePath) -> None:
+    """Every template (*.j2) in a consultant's folder is UTF-8 text (Jinja's error would not say which)
+    without control characters (which would be written into the documents as they are)."""
+    problems = []
+    for path in sorted(p for p in folder.rglob("*.j2") if p.is_file()):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(
+                f"不是 UTF-8 编码（第 {exc.start + 1} 字节无法解码）", display(path), raw[: exc.start].count(b"\n") + 1,
+                hint="请在编辑器中以 UTF-8 编码另存"))
+            continue
+        for found in CONTROL.finditer(text):
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            problems.append(Problem(f"含有不可见的控制字符 U+{ord(found.group()):04X}", display(path),
+                                    text.count("\n", 0, found.start()) + 1, found.start() - line_start + 1,
+                                    hint="通常来自从其他软件复制的文字，请删除"))
+    if problems:
+        raise AftersalesError("自定义模板有误", problems)
+
+
+def _template_line(exc: BaseException, folder: FilePath) -> tuple[str, int] | None:
+    """The innermost line of a template in `folder` that was running when `exc` was raised (Jinja
+    reports template lines in the traceback); for templates that include one another without end,
+    the first line of theirs in the cycle (the innermost depends on where the recursion limit struck)."""
+    import traceback
+
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return exc.filename, exc.lineno
+    inside = str(folder) + os.sep
+    frames = traceback.extract_tb(exc.__traceback__)
+    if isinstance(exc, RecursionError) and (entry := template_cycle_entry(exc)) is not None:
+        for frame in frames[entry:]:
+            if frame.filename.startswith(inside):
+                return frame.filename, frame.lineno
+    found = None
+    for frame in frames:
+        if frame.filename.startswith(inside):
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def customise(markdown: str, customisation: dict) -> str:
+    """Apply the profile's own text to manual sections: `append` after a section (its sub-sections
+    included), or `replace` the text under its heading (its sub-sections, and so the clauses they
+    serve, stay).
+
+    A section is named by its number ("13.2"), its title ("备件与收费") or both ("13.2 备件与收费").
+    Every name is resolved once against the manual's section tree; two names for one section, or a
+    chapter together with one of its sections, are an error (which text would win is not clear).
+    The text is Markdown: emphasis, lists, tables and http/https/mailto/tel links work; images,
+    other links, HTML and clause tags are refused or shown literally, and headings (`#`, or a line
+    underlined with `===`/`---`) become bold lines, so the manual's structure stays as generated.
+    """
+    if not customisation:
+        return markdown
+    lines = markdown.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    sections = clausetags.sections(markdown)
+    spans = [(s.line + 1, next((t.line for t in sections[i + 1:] if t.level <= s.level), len(lines)))
+             for i, s in enumerate(sections)]  # a section with its sub-sections
+    bodies = [(s.line + 1, sections[i + 1].line if i + 1 < len(sections) else len(lines))
+              for i, s in enumerate(sections)]  # the text under a heading, before any sub-section
+    names: dict[str, int] = {}
+    for i, section in enumerate(sections):
+        number, _, rest = section.text.partition(" ")
+        for name in {section.text, number, rest} - {""}:
+            names.setdefault(name, i)
+    problems, targets, texts = [], {}, {}
+    for key, change in customisation.items():
+        texts[key], refused = _prepared(change.text)  # every text is checked, whatever its name's fate
+        problems += [Problem(message, key_path=f"customisation.{key}.text", hint=hint, path=("customisation", key, "text"))
+                     for message, hint in refused]
+        if key not in names:
+            close = difflib.get_close_matches(key, [s.text for s in sections], n=3, cutoff=0.3)
+            hint = "是不是 " + "、".join(f"“{c}”" for c in close) + "？" if close else "章节号或标题见手册目录"
+            problems.append(Problem(f"手册中没有章节 “{key}”", key_path=f"customisation.{key}", hint=hint,
+                                    path=("customisation", key)))
+            continue
+        index = names[key]
+        clash = next((other for other, j in targets.items()
+                      if j == index or _within(spans[j], sections[index].line) or _within(spans[index], sections[j].line)),
+                     None)
+        if clash is not None:
+            mine, theirs = sections[index].text, sections[targets[clash]].text
+            message = (f"“{key}” 与 “{clash}” 指向同一章节 {mine}" if targets[clash] == index else
+                       f"“{key}”（{mine}）与 “{clash}”（{theirs}）一个包含另一个")
+            problems.append(Problem(message, key_path=f"customisation.{key}",
+                hint="每个章节只写一处：合并为一项，或分别写给互不包含的小节", path=("customisation", key)))
+            continue
+        targets[key] = index
+    if problems:
+        raise AftersalesError("企业档案的 customisation 有误", problems)
+    for key in sorted(targets, key=lambda k: -targets[k]):  # from the last section up: earlier lines stay put
+        text = ["", *texts[key].split("\n"), ""]
+        if customisation[key].mode == "replace":  # the section's own text; its sub-sections stay
+            start, end = bodies[targets[key]]
+            lines[start:end] = text
+        else:  # after the whole section, sub-sections included
+            end = spans[targets[key]][1]
+            lines[end:end] = text
+    return "\n".join(lines) + "\n"
+
+
+def _contained(text: str) -> bool:
+    """Whether Markdown after `text` is read as it would be without it (a heading after it stays one)."""
+    probe = clausetags.sections(f"# 前\n\n{text}\n\n# 后 {{clauses=1}}\n\n## 后 2\n")
+    return [(s.level, s.text) for s in probe] == [(1, "前"), (1, "后"), (2, "后 2")]
+
+
+def _within(span: tuple[int, int], line: int) -> bool:
+    return span[0] <= line < span[1]
+
+
+class _Refused(ValueError):
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(problems[0][0])
+        self.problems = problems  # (message, hint) of each
+
+
+def text_problems(text: str) -> list[tuple[str, str]]:
+    """Everything refused in a user's customisation text, as (message, hint): empty when it is accepted."""
+    return _prepared(text)[1]
+
+
+def _prepared(text: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """A user's text as the manual's Markdown, or None and every reason it is refused."""
+    try:
+        made = _user_markdown(text)
+    except _Refused as refused:
+        return None, refused.problems
+    if not links_read_alike(made):
+        return None, [("其中的链接在网站上和 Word 文件中会被读成不同的网址或文字",
+                       "请写成 [文字](https://…) 的简单形式：网址中不要有空格、引号、尖括号 <> 或括号，不要加链接标题")]
+    if not _contained(made):  # the guard: a user's text never changes the manual's structure
+        return None, [("这段文字会改变手册的结构（其后的章节会被吞掉）", "请去掉其中的代码块标记（```）和过深的嵌套")]
+    return made, []
+
+
+_MAX_NESTING = 8  # lists and quotes in a user's text (the parser stops reading a document nested deeper)
+_IMAGE_HINT = "手册正文只收文字；图片请在 Word 中插入，或作为附件提供"
+_LINK_HINT = "链接只能以 http://、https://、mailto: 或 tel: 开头"
+
+
+def _refusals(text: str, tokens) -> list[tuple[str, str]]:
+    """Every image and every link of a scheme not allowed in `text`, each with its line and column in
+    the text where it can be found there (markdown-it tells only the lines of a block), and nesting too deep."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    found: list[tuple[str, str]] = []
+    for block in (t for t in tokens if t.type == "inline"):
+        first, last = block.map if block.map else (0, len(lines))
+        cursor = starts[first]
+        children = block.children or []
+        for k, token in enumerate(children):
+            if token.type == "image":
+                what, target, hint = "正文中不能插入图片", str(token.attrs.get("src", "")), _IMAGE_HINT
+            elif token.type == "link_open":
+                target = str(token.attrs.get("href", ""))
+                scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+                if not (scheme and scheme.group(1).lower() in ALLOWED_SCHEMES):
+                    what, hint = f"不支持的链接 “{target[:60]}”", _LINK_HINT
+                elif k + 1 < len(children) and children[k + 1].type == "link_close":  # [](…): nothing to click
+                    what, hint = f"链接 “{target[:60]}” 没有文字", "请在方括号中写上显示的文字：[文字](网址)"
+                else:
+                    continue
+            else:
+                continue
+            at = -1
+            for needle in dict.fromkeys((target, urllib.parse.unquote(target))):
+                if needle:
+                    at = text.find(needle, cursor, starts[last])
+                    at = at if at >= 0 else text.find(needle, starts[first], starts[last])
+                if at >= 0:
+                    break
+            if at >= 0:
+                row = bisect.bisect_right(starts, at) - 1
+                cursor = at + 1
+                where = f"（正文第 {row + 1} 行第 {at - starts[row] + 1} 列）"
+            else:
+                where = f"（正文第 {first + 1} 行）"
+            if (what + where, hint) not in found:
+                found.append((what + where, hint))
+    if max((t.level for t in tokens), default=0) > _MAX_NESTING:
+        found.append(("正文中的列表或引用嵌套过深", f"嵌套不超过 {_MAX_NESTING} 层"))
+    return found
+
+
+def _user_markdown(text: str) -> str:
+    """A user's Markdown, made safe: no images, links only to http/https/mailto/tel, no raw HTML,
+    no clause tags, no headings of any kind."""
+    text = text.strip("\n")
+    for _ in range(3):  # a heading made into a bold line cannot make another; checked all the same
+        tokens = clausetags.parser(every_link=True).parse(text)
+        refused = _refusals(text, tokens)  # all of the user's at once: the first time, the text is theirs
+        if refused:
+            raise _Refused(refused)
+        fences = [t for t in tokens if t.type == "fence" and t.level > 0 and t.map]  # see markdown_text._fenced
+        headings = [(t, tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open" and t.map]
+        if not headings and not fences:
+            break
+        lines = text.split("\n")
+        for fence in fences:  # inside a list or quote a fence shows as typed (the site reads none there)
+            for row in {fence.map[0], fence.map[1] - 1}:
+                marker = fence.markup[0]
+                if marker * 3 in lines[row]:
+                    lines[row] = lines[row].replace(marker, "\\" + marker, 1)
+        for heading, inline in reversed(headings):
+            first, last = heading.map
+            if heading.level == 0:  # at the top: the whole heading becomes one bold line
+                content = " ".join(inline.content.split())
+                lines[first:last] = [f"**{content}**" if content else ""]
+            else:  # inside a list or quote: its marker is escaped and shows as typed
+                marker = heading.markup[0]
+                row = last - 1 if marker in "=-" else first
+                lines[row] = lines[row].replace(marker, "\\" + marker, 1)
+        text = "\n".join(lines)
+    else:
+        raise _Refused([("正文的标题格式无法处理", "请去掉正文中的 # 标题和 === / --- 下划线")])
+    return user_markdown(text)
