@@ -21,7 +21,7 @@ from generator.render.figures import Figure, as_data, bundle_figures
 from generator.errors import AftersalesError, Problem, locate
 from generator.output.folder import MARKER, absolute, write_owned
 from generator.assess.lint import lint
-from generator.render.literal import date
+from generator.text.literal import date
 from generator.profile.yamlload import format_path
 from generator.assess.materials import MaterialLine, counts, material_lines
 from generator.assess.gaps import Action, Path, plan

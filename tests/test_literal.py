@@ -6,7 +6,7 @@ import pytest
 
 from conftest import HUALAN, all_text, manual_html
 from generator.build import make_bundle, write_bundle
-from generator.render.literal import literal
+from generator.text.literal import literal
 
 EVIL = "<script>alert(1)</script>{{ 7*7 }}**x**"
 

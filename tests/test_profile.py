@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, HUALAN, PROFILES
 from generator.profile import creditcode
 from generator.errors import ProfileError
-from generator.render.literal import Duration, hours, number
+from generator.text.literal import Duration, hours, number
 from generator.profile.schema import load_profile
 from generator.profile.yamlload import load_yaml_bytes
 

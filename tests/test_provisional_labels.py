@@ -24,7 +24,7 @@ from conftest import HUALAN, ROOT
 from generator.build import summary_of, write_portal
 from generator.cli import main
 from generator.render.figures import indicator_chart
-from generator.render.literal import literal
+from generator.text.literal import literal
 from generator.output.site.svg import to_svg
 
 PROVISIONAL, CONFIRMED = "5.1.1.1", "5.1.2.2"  # 3 points provisional; 5 points published by the standard

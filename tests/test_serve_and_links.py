@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import HUALAN, ROOT
 from generator.errors import AftersalesError
-from generator.output.site.html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
+from generator.text.html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
 from generator.output.site.preview import check_port, is_local
 
 # ---------------------------------------------------------------------------------------------------
@@ -540,7 +540,7 @@ def test_published_site_runs_the_hook():
     import yaml
 
     published = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert published["hooks"][-2:] == ["generator/output/site/wide_lines.py", "generator/output/site/html_safety.py"]
+    assert published["hooks"][-2:] == ["generator/text/wide_lines.py", "generator/text/html_safety.py"]
 
 
 @pytest.mark.slow

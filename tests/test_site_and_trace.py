@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT
 from generator.build import make_bundle
-from generator.render.clausetags import sections
+from generator.text.clausetags import sections
 from generator.errors import CoverageError
 from generator.render.documents import Document
 from generator.render.trace import check_coverage, trace

@@ -20,14 +20,14 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from generator.render import clausetags
+from generator.text import clausetags
 from generator.output.docx.writer import DocxMeta, write_docx
 from generator.errors import AftersalesError
-from generator.output.site.html_safety import safe_links
-from generator.render.literal import SITE_EXTENSIONS, literal, page_links, user_markdown
+from generator.text.html_safety import safe_links
+from generator.text.literal import SITE_EXTENSIONS, literal, page_links, user_markdown
 from generator.render.documents import customise
 from generator.output.site.project import mkdocs_config
-from generator.output.site.wide_lines import join_wide_lines
+from generator.text.wide_lines import join_wide_lines
 
 META = DocxMeta(title="测试", company="公司", short_name="公司", number="N-1", version="A/0")
 SITE_CONFIG = mkdocs_config("测试", [])["markdown_extensions"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from generator.assess.dates import add_months
-from generator.render.literal import Duration, hours, number
+from generator.text.literal import Duration, hours, number
 from generator.profile.schema import Profile
 from generator.standard.catalogue import Catalogue, Clause
 

@@ -18,8 +18,9 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from generator.profile import creditcode
+from generator.text.user_text import text_problems
 from generator.errors import ProblemList, ProfileError
-from generator.render.literal import Duration
+from generator.text.literal import Duration
 from generator.profile.yamlload import Loaded, format_path, load_yaml_file
 
 EnterpriseType = Literal["生产型", "销售服务型", "服务型"]
@@ -635,7 +636,6 @@ def _fail(problems: list, loaded: Loaded) -> typing.NoReturn:
 
 
 def _text_problems(loaded: Loaded) -> list:
-    from generator.render.documents import text_problems  # render reads profiles: imported when needed
 
     entries = loaded.data.get("customisation") if isinstance(loaded.data, dict) else None
     if not isinstance(entries, dict):

@@ -23,7 +23,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import AftersalesError, Problem, ProfileError, display, os_reason
-from generator.output.site.wide_lines import joins_without_space
+from generator.text.wide_lines import joins_without_space
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000

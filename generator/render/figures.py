@@ -15,7 +15,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from generator.render.literal import hours, number
+from generator.text.literal import hours, number
 
 WIDTH = 453.0  # points: the text width of A4 with 2.5 cm margins (templates/docx/reference.docx)
 INK, GREY, INDIGO, PALE, PALER, LINE = "212121", "37474F", "3F51B5", "C5CAE9", "E8EAF6", "455A64"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.assess.score import Assessment
-from generator.render.clausetags import Section
+from generator.text.clausetags import Section
 from generator.errors import CoverageError, Problem
 from generator.assess.materials import MaterialLine
 from generator.render.documents import Document

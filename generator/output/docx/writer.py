@@ -29,16 +29,16 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from generator.render import clausetags
+from generator.text import clausetags
 from generator.output.docx.figures import CHART_TYPE, chart_parts, chart_run, diagram_run
 from generator.errors import CatalogueError
 from generator.render.figures import BarChart, Figure
-from generator.output.site.html_safety import ALLOWED_SCHEMES
+from generator.text.html_safety import ALLOWED_SCHEMES
 from generator.output.ooxml import CODE_LATIN
 from generator.output.ooxml import esc as _esc
 from generator.output.ooxml import zip_parts
 from generator.paths import REFERENCE_DOCX
-from generator.output.site.wide_lines import joins_without_space
+from generator.text.wide_lines import joins_without_space
 
 STYLES = {
     "body": "Body Text", "plain": "Normal", "bullet": "List Bullet", "number": "List Number",

@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from generator.render.literal import literal
+from generator.text.literal import literal
 from generator.output.site.svg import to_svg
 
 SINGLE_PAGES = {"application": "application.md", "checklist": "checklist.md", "scorecard": "scorecard.md",

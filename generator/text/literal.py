@@ -27,8 +27,8 @@ import re
 import string
 from html.parser import HTMLParser
 
-from generator.render.clausetags import parser
-from generator.output.site.html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
+from generator.text.clausetags import parser
+from generator.text.html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
 
 # Characters escaped everywhere, and the ones that only matter at the start of a line.
 _INLINE = re.compile(r"([\\`*_\[\]{}#|!])")
