@@ -521,7 +521,7 @@ def test_mkdocs_site_runs_the_hook(tmp_path, monkeypatch):
                            [{"首页": "index.md"}])
     assert yaml.safe_load(config.read_text(encoding="utf-8"))["hooks"] == ["wide_lines.py", "html_safety.py"]
     for hook in ("wide_lines.py", "html_safety.py"):
-        assert (config.parent / hook).read_bytes() == (ROOT / "generator" / hook).read_bytes()
+        assert (config.parent / hook).read_bytes() == (ROOT / "generator" / "text" / hook).read_bytes()
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as for a user without PYTHONDONTWRITEBYTECODE
     build_site(config, tmp_path / "site")
     assert sys.dont_write_bytecode is False
