@@ -17,7 +17,8 @@ from conftest import HUALAN
 from generator.cli import main
 from generator.profile.schema import Profile
 from generator.errors import ProfileError
-from generator.profile.yamlload import load_yaml_bytes, wide_encoding
+from generator.profile.inputfile import wide_encoding
+from generator.profile.yamlload import load_yaml_bytes
 
 TEXT = HUALAN.read_text(encoding="utf-8")
 

@@ -12,7 +12,8 @@ from pathlib import Path as FilePath
 from generator.assess.score import Assessment, assess
 from generator.errors import AftersalesError, Problem, display
 from generator.assess.gaps import Action, Path, plan
-from generator.profile.schema import Profile, load_profile
+from generator.profile.model import Profile
+from generator.profile.validation import load_profile
 from generator.standard.catalogue import Catalogue, load_catalogue
 
 

@@ -11,8 +11,11 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from generator.errors import AftersalesError
 from generator.paths import EXAMPLES
-from generator.profile.schema import Profile, _unwrap
+from generator.profile.introspect import unwrap
+from generator.profile.model import Profile
+from generator.standard.industry import load_packs
 
 EXAMPLE = EXAMPLES / "hualan-appliances.yaml"
 
@@ -39,9 +42,6 @@ def starter_text(industry: str | None = None) -> str:
 
 
 def _apply_pack(data: CommentedMap, industry: str) -> None:
-    from generator.errors import AftersalesError
-    from generator.standard.industry import load_packs
-
     packs = load_packs()
     if industry not in packs:
         raise AftersalesError(f"没有行业包 “{industry}”；可选：{'、'.join(packs)}")
@@ -63,7 +63,7 @@ def _block_style(node) -> None:
 
 
 def _annotate(node, model) -> None:
-    model = _unwrap(model)
+    model = unwrap(model)
     if isinstance(node, CommentedSeq):
         if node:
             _annotate(node[0], model)  # the first item explains the shape; the rest stay clean
@@ -85,7 +85,7 @@ def _annotate(node, model) -> None:
                                                    indent=_indent(node, key))
         else:
             node.yaml_add_eol_comment(comment, key, column=0)
-        inner = _unwrap(field.annotation)
+        inner = unwrap(field.annotation)
         if typing.get_origin(inner) is dict and isinstance(value, CommentedMap) and value:
             _annotate(next(iter(value.values())), typing.get_args(inner)[-1])
             continue

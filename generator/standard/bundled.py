@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from generator.errors import CatalogueError, Problem
-from generator.profile.schema import validation_message
+from generator.profile.messages import validation_message
 from generator.profile.yamlload import format_path, load_yaml_file
 
 
