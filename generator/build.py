@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
+from generator.assess.facts import Facts, facts_of
 from generator.assess.score import Assessment, assess
 from generator.assess.certification import Plan as CertificationPlan
 from generator.assess.certification import plan_certification
@@ -42,6 +43,7 @@ class Bundle:
     source: FilePath
     profile: Profile
     catalogue: Catalogue
+    facts: Facts
     assessment: Assessment
     documents: list[Document]
     materials: list[MaterialLine]
@@ -78,23 +80,25 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     """Everything for one company, in memory; `content` overrides document templates by name."""
     catalogue = catalogue or load_catalogue()
     profile, loaded = read_profile(profile_path, catalogue)
-    assessment = assess(profile, catalogue)
-    todo, paths = plan(profile, catalogue, assessment)
+    facts = facts_of(profile, catalogue)  # what the profile implies, once: every stage below reads it
+    assessment = assess(profile, catalogue, facts)
+    todo, paths = plan(profile, catalogue, assessment, facts)
     certification = plan_certification(profile)
-    materials = material_lines(profile, catalogue, {s.key: s.filename for s in document_specs() if s.filename})
+    materials = material_lines(profile, catalogue, facts, {s.key: s.filename for s in document_specs() if s.filename})
     try:
-        documents = render_documents(profile, catalogue, assessment, todo, paths, materials, content, certification)
+        documents = render_documents(profile, catalogue, assessment, todo, paths, materials, content, certification,
+                                     facts=facts)
     except AftersalesError as exc:  # e.g. a customisation naming no section: point at the profile line
         raise type(exc)(exc.message, locate(exc.problems, loaded)) from None
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
-    findings = lint(profile, catalogue, loaded)
+    findings = lint(profile, facts, loaded)
     notices = [Problem(f"{c.item}：{c.detail}", loaded.file, *loaded.mark(c.key), format_path(c.key), c.rule)
                for c in certification.warnings]
     figures = bundle_figures(profile, assessment, certification)
     docx = {doc.spec.filename: write_docx(doc.markdown, _meta(doc, profile, catalogue), figures=figures)
             for doc in documents if doc.spec.filename}
-    return Bundle(FilePath(profile_path), profile, catalogue, assessment, documents, materials, traces,
+    return Bundle(FilePath(profile_path), profile, catalogue, facts, assessment, documents, materials, traces,
                   docx, todo, paths, figures, certification, findings, notices)
 
 

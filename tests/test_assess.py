@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import HUALAN, QIHENG, YUNXUAN, standard_with
-from generator.assess.score import assess, required_managers, shown
+from generator.assess.facts import facts_of
+from generator.assess.score import assess, shown
 from generator.profile.schema import load_profile
 from generator.standard.catalogue import load_catalogue
 
@@ -90,7 +91,7 @@ def test_manager_requirement(tmp_path, catalogue, managers, needed):
         "  certified_managers:\n    - {name: 周丽娟, certificate_no: SHGLS-2024-044021, position: 客户服务部经理}\n"
         "    - {name: 林晓敏, certificate_no: SHGLS-2024-044022, position: 客户服务部副经理}\n",
         "  certified_managers: []\n")
-    assert required_managers(load_text(tmp_path, text, catalogue), catalogue) == needed
+    assert facts_of(load_text(tmp_path, text, catalogue), catalogue).required_managers == needed
 
 
 def test_levels_follow_thresholds_from_data(catalogue):

@@ -318,11 +318,12 @@ def test_the_10_percent_warning_is_not_repeated(capsys):
 
 
 def plausibility(profile, **changes):
+    from generator.assess.facts import facts_of
     from generator.assess.lint import _plausibility_findings, load_plausibility
     from generator.standard.catalogue import load_catalogue
     for part, values in changes.items():
         profile = profile.model_copy(update={part: getattr(profile, part).model_copy(update=values)})
-    findings = _plausibility_findings(profile, load_catalogue(), load_plausibility())
+    findings = _plausibility_findings(profile, facts_of(profile, load_catalogue()), load_plausibility())
     return [(".".join(map(str, p)), m) for p, m, _ in findings]
 
 

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from generator.assess.facts import Facts, facts_of
 from generator.assess.score import Assessment, exact, level_for, shown, up_to_hundredth
 from generator.profile.schema import Profile
 from generator.standard.catalogue import Catalogue
@@ -59,10 +60,10 @@ class Path:
         return sum(a.effort for a in self.actions)
 
 
-def actions(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> list[Action]:
+def actions(profile: Profile, catalogue: Catalogue, facts: Facts, assessment: Assessment) -> list[Action]:
     """Every action that recovers points, most points first."""
     rules = catalogue.scoring
-    default_due = profile.certification.planned_application - dt.timedelta(days=rules.plan.due_days_before_application)
+    default_due = facts.default_due
     lead = profile.organisation.aftersales_lead.name
     out = []
     for line in assessment.gaps:
@@ -185,9 +186,11 @@ def _knapsack(items: list[Action], target: int) -> list[int] | None:
     return choice[target] if cost[target][0] != inf else None
 
 
-def plan(profile: Profile, catalogue: Catalogue, assessment: Assessment) -> tuple[list[Action], list[Path]]:
-    """All actions, and the paths to the next level and to the profile's target level."""
-    todo = actions(profile, catalogue, assessment)
+def plan(profile: Profile, catalogue: Catalogue, assessment: Assessment,
+         facts: Facts | None = None) -> tuple[list[Action], list[Path]]:
+    """All actions, and the paths to the next level and to the profile's target level; `facts` are the
+    profile's (`facts_of`), worked out here when not given."""
+    todo = actions(profile, catalogue, facts or facts_of(profile, catalogue), assessment)
     names = []
     if assessment.next_level:
         names.append(assessment.next_level[0])

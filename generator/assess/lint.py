@@ -16,12 +16,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.assess.score import exact, required_managers
+from generator.assess.facts import Facts
+from generator.assess.score import exact
 from generator.standard.bundled import load_data
 from generator.errors import CatalogueError, Problem
 from generator.paths import STANDARD
 from generator.profile.schema import Product, Profile
-from generator.standard.catalogue import Catalogue
 from generator.profile.yamlload import Loaded, format_path
 
 _HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?小时")
@@ -280,11 +280,11 @@ def _sanbao_findings(index: int, product: Product, data: Sanbao) -> list[tuple[t
 
 
 # --- plausibility: numbers a certification body would question -----------------------------------
-def _plausibility_findings(profile: Profile, catalogue: Catalogue, rules: Plausibility) -> list[tuple[tuple, str, str]]:
+def _plausibility_findings(profile: Profile, facts: Facts, rules: Plausibility) -> list[tuple[tuple, str, str]]:
     found = []
     employees, staff = profile.company.employees, profile.staff
     m = rules.managers_per_employee
-    have, need = len(staff.certified_managers), required_managers(profile, catalogue)
+    have, need = len(staff.certified_managers), facts.required_managers
     expected = max(m.minimum, math.ceil(exact(m.ratio) * employees))
     basis = f"{m.rule_name}，约 {expected:,} 名"
     if have >= need and 0 < have < m.low_factor * expected:  # none, or fewer than 10%: warned elsewhere
@@ -330,7 +330,7 @@ def _plausibility_findings(profile: Profile, catalogue: Catalogue, rules: Plausi
     return found
 
 
-def lint(profile: Profile, catalogue: Catalogue, loaded: Loaded | None = None) -> list[Problem]:
+def lint(profile: Profile, facts: Facts, loaded: Loaded | None = None) -> list[Problem]:
     found: list[tuple[tuple, str, str]] = []  # (key path, message, hint)
     sanbao = load_sanbao()
     for index, product in enumerate(profile.company.products):
@@ -359,18 +359,18 @@ def lint(profile: Profile, catalogue: Catalogue, loaded: Loaded | None = None) -
                     continue
                 found.append(((*path, "duties", i), f"职责中提到“{name}”，但组织架构中没有这个部门",
                               "在 organisation.departments 中加入该部门，或改用现有部门的名称"))
-    if "全国" not in profile.company.sales_regions:
+    if not facts.nationwide:
         for i, outlet in enumerate(profile.resources.outlets):
             if outlet.province not in profile.company.sales_regions:
                 found.append((("resources", "outlets", i, "province"),
                               f"服务网点“{outlet.name}”位于{outlet.province}，不在销售区域内",
                               "把该省加入 company.sales_regions，或核对网点所在省份"))
-    need, have = required_managers(profile, catalogue), len(profile.staff.certified_managers)
+    need, have = facts.required_managers, len(profile.staff.certified_managers)
     if 0 < have < need:  # none at all is an eligibility warning of its own (certification plan)
         found.append((("staff", "certified_managers"),
                       f"持证售后服务管理师 {have:,} 名，按服务管理人员的 10% 应有 {need:,} 名（GB/T 27922-2011 5.1.2.2）",
                       "安排服务管理人员参加管理师培训取证"))
-    found += _plausibility_findings(profile, catalogue, load_plausibility())
+    found += _plausibility_findings(profile, facts, load_plausibility())
     problems = []
     for path, message, hint in found:
         line, column = loaded.mark(path) if loaded else (None, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from generator.assess.score import excluded_reason
+from generator.assess.facts import Facts
 from generator.profile.schema import Profile
 from generator.standard.catalogue import Catalogue, Material
 
@@ -23,16 +23,17 @@ class MaterialLine:
     due: dt.date | None = None
 
 
-def material_lines(profile: Profile, catalogue: Catalogue, filenames: dict[str, str] | None = None) -> list[MaterialLine]:
+def material_lines(profile: Profile, catalogue: Catalogue, facts: Facts,
+                   filenames: dict[str, str] | None = None) -> list[MaterialLine]:
     """Each material's status; `filenames` maps document keys to the DOCX that holds a generated one."""
     declared = profile.readiness.materials
     planned = profile.certification.planned_application
-    default_due = planned - dt.timedelta(days=catalogue.scoring.plan.due_days_before_application)
+    default_due = facts.default_due
     lead = profile.organisation.aftersales_lead.name
     repair = catalogue["5.2.4"]
     filenames = filenames or {}
     out = []
-    for line in _lines(profile, catalogue, declared, planned, repair, filenames):
+    for line in _lines(profile, catalogue, facts, declared, planned, repair, filenames):
         entry = declared.get(line.material.id)
         if line.status in ("缺失", "已过期", "可选"):
             owner = entry.owner if entry and entry.owner else lead
@@ -44,13 +45,13 @@ def material_lines(profile: Profile, catalogue: Catalogue, filenames: dict[str, 
     return out
 
 
-def _lines(profile, catalogue, declared, planned, repair, filenames):
+def _lines(profile, catalogue, facts, declared, planned, repair, filenames):
     out = []
     for m in catalogue.materials:
         entry = declared.get(m.id)
         if m.applies == "certificates" and not profile.company.certificates:
             out.append(MaterialLine(m, STATUS["not_applicable"], "企业尚无已获证书", None))
-        elif m.applies == "repair" and excluded_reason(profile, repair) is not None:
+        elif m.applies == "repair" and facts.excluded_reason(repair) is not None:
             out.append(MaterialLine(m, STATUS["not_applicable"], "维修服务已删减", None))
         elif m.produced_by:
             where = filenames.get(m.produced_by, "")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from generator.assess.dates import add_months
+from generator.assess.facts import AT_OUTLET, OTHER_WAYS, Facts, facts_of
 from generator.text.literal import Duration, hours, number
 from generator.profile.schema import Profile
 from generator.standard.catalogue import Catalogue, Clause
@@ -161,43 +162,7 @@ class Assessment:
     fail_at: int = 5
 
 
-# --- exclusions and facts --------------------------------------------------------------------
-def excluded_reason(profile: Profile, clause: Clause) -> str | None:
-    """Why the clause is excluded for this company, or None when it applies."""
-    if not clause.excludable:
-        return None
-    if clause.arrangements:
-        arrangements = [getattr(profile.arrangements, name) for name in clause.arrangements]
-        if any(a.provided for a in arrangements):
-            return None
-        return "；".join((a.excluded_reason or "").rstrip("。；; ") for a in arrangements)
-    return profile.readiness.exclusions.get(clause.id)
-
-
-def required_managers(profile: Profile, catalogue: Catalogue) -> int:
-    """售后服务管理师 the company should have (scoring.yaml `managers`: a ratio of the service
-    management staff, rounded up, at least the minimum), counted exactly: 10 % of 12 is 2."""
-    rule = catalogue.scoring.managers
-    return max(rule.minimum, math.ceil(exact(rule.ratio) * profile.staff.service_management_staff))
-
-
-def region_service(profile: Profile) -> dict[str, str | None]:
-    """How each sales region is served (5.1.1.2): as the profile says (company.region_service), else
-    网点上门 where an outlet is, else None (not served). "全国" is not a region of its own."""
-    provinces = {o.province for o in profile.resources.outlets}
-    said = profile.company.region_service
-    regions = [r for r in profile.company.sales_regions if r != "全国"]
-    if "全国" in profile.company.sales_regions:  # nationwide: the regions named with outlets or a way of service
-        regions += [r for r in dict.fromkeys([*sorted(provinces), *said]) if r not in regions]
-    return {r: said.get(r) or ("网点上门" if r in provinces else None) for r in regions}
-
-
-def covered_regions(profile: Profile) -> tuple[list[str], list[str]]:
-    """(sales regions served, those not served)."""
-    modes = region_service(profile)
-    return [r for r, m in modes.items() if m], [r for r, m in modes.items() if not m]
-
-
+# --- what the profile's facts say about a clause ------------------------------------------------
 @dataclass(frozen=True)
 class Fact:
     credit: Fraction
@@ -210,12 +175,12 @@ def _percent(credit: Fraction) -> str:
     return f"{float(credit) * 100:.4g}%"
 
 
-def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
+def fact(profile: Profile, catalogue: Catalogue, facts: Facts, clause_id: str) -> Fact | None:
     """What the profile's facts say about a clause, where they say anything."""
     s, r, rules = profile.staff, profile.resources, catalogue.scoring
     cap = rules.qualitative.for_status
     if clause_id == "5.1.2.2":
-        need, have = required_managers(profile, catalogue), len(s.certified_managers)
+        need, have = facts.required_managers, len(s.certified_managers)
         if rules.managers.credit == "proportional":
             credit = min(Fraction(1), Fraction(have, need))
             how = "已配足" if credit == 1 else f"按实有 / 应配得该项分值的 {_percent(credit)}"
@@ -228,12 +193,12 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
         credit = Fraction(s.qualified_technicians, s.technicians)
         how = "全部持证" if credit == 1 else f"按持证比例得该项分值的 {_percent(credit)}"
         return Fact(credit, f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，{how}", True)
-    if clause_id == "5.1.1.2" and "全国" not in profile.company.sales_regions:
-        modes = region_service(profile)
+    if clause_id == "5.1.1.2" and not facts.nationwide:
+        modes = facts.region_service
         served = [r for r, m in modes.items() if m]
         credit = Fraction(len(served), len(modes))
         basis = f"销售区域 {len(modes)} 个，有服务安排的 {len(served)} 个"
-        other = {m: [r for r, mm in modes.items() if mm == m] for m in ("委托", "远程", "寄修")}
+        other = {m: [r for r, mm in modes.items() if mm == m] for m in OTHER_WAYS}
         told = [f"{m}：{'、'.join(rs)}" for m, rs in other.items() if rs]
         if told:
             basis += "（" + "；".join(told) + "）"
@@ -242,10 +207,10 @@ def fact(profile: Profile, catalogue: Catalogue, clause_id: str) -> Fact | None:
             basis += f"，未覆盖{'、'.join(missing)}，按覆盖比例得该项分值的 {_percent(credit)}"
         return Fact(credit, basis, True)
     if clause_id == "5.1.1.2":  # nationwide: the self-assessment and samples decide; the facts explain
-        modes = region_service(profile)
-        other = {m: [r for r, mm in modes.items() if mm == m] for m in ("委托", "远程", "寄修")}
+        modes = facts.region_service
+        other = {m: [r for r, mm in modes.items() if mm == m] for m in OTHER_WAYS}
         told = "；".join(f"{m}：{'、'.join(rs)}" for m, rs in other.items() if rs)
-        with_outlets = sum(1 for m in modes.values() if m == "网点上门")
+        with_outlets = sum(1 for m in modes.values() if m == AT_OUTLET)
         return Fact(Fraction(1), f"档案：全国销售，{with_outlets} 个省级地区设有服务网点" + (f"，{told}" if told else ""), False)
     if clause_id == "5.1.3.1" and (r.special_fund <= 0 or r.annual_budget <= 0):
         return Fact(Fraction(0), "未预备售后服务经费或专项经费（annual_budget / special_fund 为 0）", False)
@@ -331,18 +296,18 @@ def _status(credit: Fraction, nonconforming: bool, partly: bool) -> str:
     return STATUS_LABELS["partial" if credit > 0 or partly else "missing"]
 
 
-def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreLine:
+def score_line(profile: Profile, catalogue: Catalogue, facts: Facts, clause: Clause) -> ScoreLine:
     """One clause's line. Facts that count something (managers, qualified staff, regions served) and
     the self-assessment (samples or status) are both evidence: the lower credit counts (scoring.yaml
     `facts_and_samples`), so neither hides a nonconformity the other found. Facts that show a missing
     precondition cap the self-assessment; the others only explain it."""
-    reason = excluded_reason(profile, clause)
+    reason = facts.excluded_reason(clause)
     if reason is not None:
         return ScoreLine(clause, reason, Fraction(0), "按 6.2.2 删减", EXCLUDED, "", "excluded")
     said = _self_assessed(profile, catalogue, clause)
     credit, basis, source = said.credit, said.basis, said.source
     nonconforming, partly = said.nonconforming, said.partly
-    found = fact(profile, catalogue, clause.id)
+    found = fact(profile, catalogue, facts, clause.id)
     if found is not None and found.decides:
         nonconforming = nonconforming or found.credit < 1
         if source == "none":
@@ -367,9 +332,11 @@ def score_line(profile: Profile, catalogue: Catalogue, clause: Clause) -> ScoreL
 
 
 # --- the whole assessment --------------------------------------------------------------------
-def assess(profile: Profile, catalogue: Catalogue) -> Assessment:
+def assess(profile: Profile, catalogue: Catalogue, facts: Facts | None = None) -> Assessment:
+    """The whole assessment; `facts` are the profile's (`facts_of`), worked out here when not given."""
     rules = catalogue.scoring
-    lines = [score_line(profile, catalogue, clause) for clause in catalogue.leaves()]
+    facts = facts or facts_of(profile, catalogue)
+    lines = [score_line(profile, catalogue, facts, clause) for clause in catalogue.leaves()]
 
     applicable = sum(exact(l.applicable_points) for l in lines)
     earned = sum(l.earned_exact for l in lines)

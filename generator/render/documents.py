@@ -17,10 +17,10 @@ import jinja2
 from pydantic import BaseModel, ConfigDict
 
 from generator.text import clausetags
-from generator.assess.score import Assessment, covered_regions, excluded_reason, region_service, required_managers
+from generator.assess.facts import Facts
+from generator.assess.score import Assessment
 from generator.standard.bundled import load_data
 from generator.errors import AftersalesError, CoverageError, Problem, display
-from generator.standard.industry import Pack, pack_for
 from generator.text.literal import Markdown, date, hours, literal, number
 from generator.text.user_text import prepared
 from generator.assess.materials import counts
@@ -109,69 +109,15 @@ def _clause_ids(value: str | list[str]) -> Markdown:
     return Markdown(text)
 
 
-@dataclass(frozen=True)
-class Facts:
-    """Values derived from the profile that several documents state the same way."""
-
-    required_managers: int
-    self_run: list
-    entrusted: list
-    covered_regions: list[str]
-    uncovered_regions: list[str]
-    served_otherwise: dict[str, list[str]]  # 委托 / 远程 / 寄修 -> the sales regions served that way, not by an outlet
-    excluded: dict[str, str]  # clause id -> reason
-    sanbao_products: list
-    roles: dict[str, str]  # quality / hr / logistics / sales / rd -> the department that does it
-    forms: list  # record forms whose clause applies
-    pack: Pack  # industry pack: laws and wording
-
-
-_ROLE_WORDS = {"quality": ("质量", "品质", "质检"), "hr": ("人力", "人事", "综合", "行政"),
-               "logistics": ("物流", "仓储", "储运", "配送"), "sales": ("营销", "销售", "市场", "商务"),
-               "rd": ("研发", "技术", "开发")}
-
-
-def _roles(profile: Profile) -> dict[str, str]:
-    """Which department does what, from the names the company uses; its after-sales department otherwise."""
-    fallback = profile.organisation.aftersales_department.name
-    out = {}
-    for role, words in _ROLE_WORDS.items():
-        found = [d.name for d in profile.organisation.departments if any(w in d.name for w in words)]
-        out[role] = found[0] if found else fallback
-    return out
-
-
-def facts(profile: Profile, catalogue: Catalogue) -> Facts:
-    covered, uncovered = covered_regions(profile)
-    excluded = {}
-    for clause in catalogue.leaves():
-        reason = excluded_reason(profile, clause)
-        if reason is not None:
-            excluded[clause.id] = reason
-    return Facts(
-        required_managers=required_managers(profile, catalogue),
-        self_run=profile.resources.self_run,
-        entrusted=profile.resources.entrusted,
-        covered_regions=covered,
-        uncovered_regions=uncovered,
-        served_otherwise={mode: regions for mode in ("委托", "远程", "寄修")
-                          if (regions := [r for r, m in region_service(profile).items() if m == mode])},
-        excluded=excluded,
-        sanbao_products=[p for p in profile.company.products if p.sanbao],
-        roles=_roles(profile),
-        forms=[form for form in catalogue.forms if form.clause not in excluded],
-        pack=pack_for(profile),
-    )
-
-
 def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment,
                      todo: list[Action], paths: list[Path], materials: list, content: FilePath | None = None,
-                     certification=None) -> list[Document]:
-    """Every document's Markdown for this company; `content` is an optional template override folder."""
+                     certification=None, *, facts: Facts) -> list[Document]:
+    """Every document's Markdown for this company; `facts` are what the profile implies (`facts_of`);
+    `content` is an optional template override folder."""
     if content is not None:
         _check_encoding(content)
     env = environment(DOCUMENTS, content.resolve() if content else None)
-    context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts(profile, catalogue),
+    context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts,
                "m": materials, "mc": counts(materials), "todo": todo, "paths": paths, "plan": certification}
     out = []
     for spec in document_specs():
