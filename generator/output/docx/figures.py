@@ -20,18 +20,11 @@ WORKBOOK_RELATIONSHIP = "rId1"  # the chart part's relationship to its embedded 
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
 
-def chart_parts(n: int, chart: BarChart, issued: dt.date) -> dict[str, bytes]:
-    """The parts of the document's `n`th chart: the chart, its embedded workbook and the relationship
-    between them (the document refers to word/charts/chart{n}.xml; content type `CHART_TYPE`)."""
+def chart_blobs(chart: BarChart, issued: dt.date) -> tuple[bytes, bytes]:
+    """A chart part (content type `CHART_TYPE`) and its embedded workbook, which the chart part
+    must relate to as `WORKBOOK_RELATIONSHIP`."""
     data = _chart_data(chart)
-    workbook = f"Microsoft_Excel_Worksheet{n}.xlsx"
-    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="{WORKBOOK_RELATIONSHIP}" Type="{R}/package" Target="../embeddings/{workbook}"/>'
-            "</Relationships>")
-    return {f"word/charts/chart{n}.xml": chart_xml(chart, data),
-            f"word/embeddings/{workbook}": chart_workbook(chart, issued, data),
-            f"word/charts/_rels/chart{n}.xml.rels": rels.encode("utf-8")}
+    return chart_xml(chart, data), chart_workbook(chart, issued, data)
 
 
 # --- charts ------------------------------------------------------------------------------------
@@ -235,4 +228,4 @@ def _box(box: Box, shape_id: int, paragraph_style: str) -> str:
             f'anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>')
 
 
-__all__ = ["CHART_TYPE", "chart_parts", "chart_run", "chart_workbook", "chart_xml", "diagram_run"]
+__all__ = ["CHART_TYPE", "WORKBOOK_RELATIONSHIP", "chart_blobs", "chart_run", "chart_workbook", "chart_xml", "diagram_run"]

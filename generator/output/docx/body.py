@@ -1,0 +1,305 @@
+"""The document body: markdown-it's token stream → WordprocessingML, one method per token type.
+
+`BodyWriter` walks the flat token stream once and appends XML text; a token type it has no method
+for fails loudly. It knows nothing of the package: hyperlinks, pictures, charts and list numberings
+are asked of a `Relations` (the package answers with relationship and numbering ids).
+
+As on the site: a link with a scheme the site allows (http, https, mailto, tel) is a hyperlink to
+its address; any other link (within the site, or another scheme) is its text. Code, inline and in
+blocks, is in a monospace Latin font on a light grey ground. Under each tagged heading comes an
+"对应条款" line naming its clauses.
+"""
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from markdown_it.token import Token
+
+from generator.output.docx.figures import chart_run, diagram_run
+from generator.output.docx.tables import Cell, table
+from generator.output.docx.template import Template
+from generator.output.docx.wml import (CODE_FILL, EMU_PER_TWIP, LINE_BREAK, LIST_INDENT, PAGE_BREAK, QUOTE_BAR,
+                                       ParagraphProps, paragraph, picture_run, run, run_props)
+from generator.render.figures import BarChart, Figure
+from generator.text import clausetags
+from generator.text.html_safety import ALLOWED_SCHEMES
+from generator.text.wide_lines import joins_without_space
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+class Relations(Protocol):
+    """What the body needs of the package: an id for each thing it refers to."""
+
+    def hyperlink(self, url: str) -> str: ...  # an external relationship, one per address
+
+    def image(self, png: bytes) -> str: ...  # an image part, one per picture
+
+    def chart(self, chart: BarChart) -> str: ...  # a chart part with its embedded workbook
+
+    def numbering(self, start: int) -> int: ...  # a numbering instance of the List Number style
+
+
+class BodyWriter:
+    """The body's XML (`out`), token by token; also its headings (level, text), for the contents."""
+
+    def __init__(self, template: Template, relations: Relations, *, clause_titles: dict[str, str],
+                 chapter_breaks: bool, images: dict[str, bytes], figures: dict[str, Figure]):
+        self.template = template
+        self.relations = relations
+        self.clause_titles = clause_titles
+        self.chapter_breaks = chapter_breaks
+        self.images = images
+        self.figures = figures
+        self.out: list[str] = []
+        self.headings: list[tuple[int, str]] = []
+        self.lists: list[int | None] = []  # stack: the numId of an ordered list, None for a bullet list
+        self.quotes = 0  # depth of the open block quotes
+        self.runs: list[str] | None = None  # the open paragraph's runs
+        self.props = ParagraphProps("")  # the open paragraph's properties
+        self.after: list[str] = []  # paragraphs that follow the open one (an image's caption)
+        self.heading = 0  # level of the open heading, 0 outside headings
+        self.heading_text: list[str] = []
+        self.table_rows: list[list[Cell]] = []
+        self.header_rows = 0
+        self.cell: Cell | None = None  # the open table cell
+        self.header_cell = False
+        self.bold = self.italic = False
+        self.link: str | None = None  # the open hyperlink's relationship id ("" for a link kept as text)
+        self.next_drawing_id = 1  # docPr and shape ids are unique in the document
+
+    def render(self, tokens: Iterable[Token]) -> None:
+        for token in tokens:
+            handler = getattr(self, "_" + token.type, None)
+            if handler is None:
+                raise NotImplementedError(f"DOCX writer has no rule for Markdown token {token.type!r}")
+            handler(token)
+
+    def _open(self, props: ParagraphProps) -> None:
+        self.runs, self.props = [], props
+
+    def _close(self) -> None:
+        self.out.append(paragraph(self.props, "".join(self.runs)))
+        self.out.extend(self.after)
+        self.runs, self.after = None, []
+
+    # blocks
+    def _heading_open(self, token: Token) -> None:
+        level = min(int(token.tag[1]), 4)
+        keep_on_page = token.tag == "h1" and not self.chapter_breaks
+        self._open(ParagraphProps(self.template.style("heading", level), False if keep_on_page else None))
+        self.heading, self.heading_text = level, []
+
+    def _heading_close(self, token: Token) -> None:
+        self.headings.append((self.heading, "".join(self.heading_text)))
+        self._close()
+        self.heading = 0
+
+    def _paragraph_open(self, token: Token) -> None:
+        """Body text, or a list item's paragraph; inside a block quote with a bar at the left and
+        indented one step further for each quote."""
+        bar = QUOTE_BAR if self.quotes else ""
+        if not self.lists:
+            indent = LIST_INDENT * self.quotes if self.quotes else None
+            self._open(ParagraphProps(self.template.style("body"), border=bar, indent_left=indent))
+            return
+        num_id = self.lists[-1]
+        depth = len(self.lists) + self.quotes
+        self._open(ParagraphProps(self.template.style("number" if num_id else "bullet"), numbering=num_id,
+                                  border=bar, indent_left=LIST_INDENT * depth if depth > 1 else None))
+
+    def _paragraph_close(self, token: Token) -> None:
+        self._close()
+
+    def _bullet_list_open(self, token: Token) -> None:
+        self.lists.append(None)
+
+    def _ordered_list_open(self, token: Token) -> None:
+        self.lists.append(self.relations.numbering(int(token.attrGet("start") or 1)))
+
+    def _bullet_list_close(self, token: Token) -> None:
+        self.lists.pop()
+
+    _ordered_list_close = _bullet_list_close
+
+    def _list_item_open(self, token: Token) -> None:
+        """Nothing: a list item's paragraphs carry its numbering."""
+
+    _list_item_close = _list_item_open
+
+    def _blockquote_open(self, token: Token) -> None:
+        self.quotes += 1
+
+    def _blockquote_close(self, token: Token) -> None:
+        self.quotes -= 1
+
+    def _hr(self, token: Token) -> None:
+        self.out.append(paragraph(self.template.style("plain"), PAGE_BREAK))
+
+    def _code_block(self, token: Token) -> None:
+        self.out.append(paragraph(ParagraphProps(self.template.style("plain"), fill=CODE_FILL),
+                                  run(token.content.rstrip("\n"), run_props(code=True))))
+
+    _fence = _code_block
+
+    # tables: gathered whole (column widths depend on every row), then written in one go
+    def _table_open(self, token: Token) -> None:
+        self.table_rows, self.header_rows = [], 0
+
+    def _thead_close(self, token: Token) -> None:
+        self.header_rows = len(self.table_rows)
+
+    def _thead_open(self, token: Token) -> None:
+        """Nothing: rows are counted when the head closes."""
+
+    _tbody_open = _tbody_close = _tr_close = _thead_open
+
+    def _tr_open(self, token: Token) -> None:
+        self.table_rows.append([])
+
+    def _td_open(self, token: Token) -> None:
+        self.cell, self.header_cell = [], token.type == "th_open"  # header cells are bold
+        self.table_rows[-1].append(self.cell)
+
+    def _td_close(self, token: Token) -> None:
+        self.cell = None
+
+    _th_open, _th_close = _td_open, _td_close
+
+    def _table_close(self, token: Token) -> None:
+        self.out.append(table(self.template, self.table_rows, self.header_rows))
+        self.table_rows = []
+
+    # inline
+    def _inline(self, token: Token) -> None:
+        children = token.children or []
+        if self.heading:
+            children = self._without_clause_tag(children)
+        for i, child in enumerate(children):
+            if child.type == "softbreak":  # the one token that depends on its neighbours
+                if not (joins_without_space(_edge(reversed(children[:i]), -1)) and
+                        joins_without_space(_edge(children[i + 1:], 0))):
+                    self._text(" ")
+                continue
+            handler = getattr(self, "_i_" + child.type, None)
+            if handler is None:
+                raise NotImplementedError(f"DOCX writer has no rule for inline token {child.type!r}")
+            handler(child)
+
+    def _without_clause_tag(self, children: list[Token]) -> list[Token]:
+        """A heading's inline tokens without its trailing clause tag, whose clauses go on a line of
+        their own after the heading. The tag is cut from the last text token, so the heading's
+        links (reference links too) keep their addresses."""
+        title, ids = clausetags.split(children[-1].content if children and children[-1].type == "text" else "")
+        if not ids:
+            return children
+        names = [f"{cid} {self.clause_titles.get(cid, '')}".strip() for cid in ids]
+        self.after.append(paragraph(self.template.style("clause"), run("对应条款：" + "；".join(names))))
+        last = Token("text", "", 0, content=title.rstrip()) if title.strip() else None
+        return children[:-1] + ([last] if last else [])
+
+    def _i_text(self, token: Token) -> None:
+        self._text(token.content)
+
+    _i_text_special = _i_text
+
+    def _i_code_inline(self, token: Token) -> None:
+        self._text(token.content, code=True)
+
+    def _text(self, text: str, code: bool = False) -> None:
+        if self.heading:
+            self.heading_text.append(text)
+        bold = self.bold or (self.cell is not None and self.header_cell)
+        self._append(text, run(text, run_props(bold, self.italic, code, bool(self.link))))
+
+    def _append(self, text: str, xml: str) -> None:
+        """Run XML (and the text it shows) into the open table cell or paragraph."""
+        if self.cell is not None:
+            self.cell.append((text, xml))
+        else:
+            self.runs.append(xml)
+
+    def _i_hardbreak(self, token: Token) -> None:
+        self._append("\n", LINE_BREAK)
+
+    def _i_strong_open(self, token: Token) -> None:
+        self.bold = True
+
+    def _i_strong_close(self, token: Token) -> None:
+        self.bold = False
+
+    def _i_em_open(self, token: Token) -> None:
+        self.italic = True
+
+    def _i_em_close(self, token: Token) -> None:
+        self.italic = False
+
+    def _i_link_open(self, token: Token) -> None:
+        """An external link (a scheme the site allows) is a hyperlink to its address; any other link
+        (within the site, or a scheme not allowed) has no meaning in the document and stays text."""
+        url = str(token.attrGet("href") or "")
+        scheme = _SCHEME.match(url)
+        if scheme is None or scheme[1].lower() not in ALLOWED_SCHEMES:
+            self.link = ""
+            return
+        self.link = self.relations.hyperlink(url)
+        self._append("", f'<w:hyperlink r:id="{self.link}" w:history="1">')
+
+    def _i_link_close(self, token: Token) -> None:
+        if self.link:
+            self._append("", "</w:hyperlink>")
+        self.link = None
+
+    def _i_image(self, token: Token) -> None:
+        """A figure (drawn natively) or a picture, centred in its paragraph, which keeps its place
+        in a list or quote; its alt text is the caption below."""
+        source = str(token.attrGet("src"))
+        if source in self.figures:
+            self.runs.append(self._figure(self.figures[source]))
+        elif source in self.images:
+            self.runs.append(self._picture(self.images[source]))
+        else:
+            raise KeyError(f"image {source!r} is referenced but was not produced")
+        self.props = replace(self.props, first_line=0, centred=True)
+        caption = "".join(child.content for child in token.children or [])
+        if caption:
+            self.after.append(paragraph(ParagraphProps(self.template.style("caption"), centred=True), run(caption)))
+
+    def _figure(self, figure: Figure) -> str:
+        if isinstance(figure, BarChart):
+            xml = chart_run(self.relations.chart(figure), self.next_drawing_id, figure.title,
+                            self.template.text_width / 20, figure.height)
+            self.next_drawing_id += 1
+            return xml
+        xml, self.next_drawing_id = diagram_run(figure, self.next_drawing_id, self.template.style("plain"))
+        return xml
+
+    def _picture(self, png: bytes) -> str:
+        """The picture at the text width, in its own aspect ratio."""
+        if png[:8] != b"\x89PNG\r\n\x1a\n":
+            raise ValueError("images must be PNG")
+        pixels_wide, pixels_high = struct.unpack(">II", png[16:24])
+        cx = self.template.text_width * EMU_PER_TWIP
+        xml = picture_run(self.relations.image(png), self.next_drawing_id, cx, cx * pixels_high // pixels_wide)
+        self.next_drawing_id += 1
+        return xml
+
+
+def _edge(tokens: Iterable[Token], end: int) -> str:
+    """The character of the text next to a line break: the first (`end` 0) or last (-1) character of
+    the nearest token that shows text, skipping markup such as `**`; "" if a break or picture is nearer."""
+    for token in tokens:
+        if token.type in ("text", "text_special", "code_inline") and token.content:
+            return token.content[end]
+        if token.type in ("softbreak", "hardbreak", "image"):
+            return ""
+    return ""
+
+
+def parse(markdown: str) -> Sequence[Token]:
+    """The token stream of a document's Markdown, from the one parser every stage shares."""
+    return clausetags.parser().parse(markdown)

@@ -1,0 +1,64 @@
+"""A Markdown table as a w:tbl: gathered whole by the body writer, since each column's width
+depends on every row; header rows repeat on each page and a row left blank to fill in by hand
+is tall enough to write in."""
+from __future__ import annotations
+
+from generator.output.docx.template import Template
+from generator.output.docx.wml import HEADER_FILL, paragraph, shading
+
+Cell = list[tuple[str, str]]  # (the text it shows, its run XML) of each piece of a cell
+TABLE_TEXT_PT = 9.5  # the size of the Table Text style, for column widths
+WRITING_ROW = 425  # twips (0.75 cm): the least height of a row left blank to fill in by hand
+TABLE_LOOK = ('<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+              'w:noHBand="0" w:noVBand="1"/>')
+
+
+def table(template: Template, rows: list[list[Cell]], header_rows: int) -> str:
+    """The table (full text width, fixed layout, in the Table Grid style) and an empty paragraph
+    after it, which keeps consecutive tables apart."""
+    columns = max(len(r) for r in rows)
+    widths = column_widths(rows, columns, header_rows, template.text_width)
+    text_style = template.style("table_text")
+    out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{template.style("table")}"/>'
+           f'<w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+           f'{TABLE_LOOK}</w:tblPr><w:tblGrid>' + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+    for r, row in enumerate(rows):
+        header = r < header_rows
+        if header:
+            out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>")
+        elif any(not "".join(text for text, _ in cell).strip() for cell in row):
+            out.append(f'<w:tr><w:trPr><w:trHeight w:val="{WRITING_ROW}" w:hRule="atLeast"/></w:trPr>')
+        else:
+            out.append("<w:tr>")
+        fill = shading(HEADER_FILL) if header else ""
+        for c in range(columns):
+            runs = "".join(xml for _, xml in (row[c] if c < len(row) else []))
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{fill}</w:tcPr>'
+                       f"{paragraph(text_style, runs)}</w:tc>")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    out.append(paragraph(template.style("plain")))
+    return "".join(out)
+
+
+def column_widths(rows: list[list[Cell]], columns: int, header_rows: int, available: int) -> list[int]:
+    """Short columns get their content's width; long ones share what is left (twips)."""
+    def width(cell: Cell) -> float:  # in half-em units: a CJK character is 2, a Latin one about 1.25
+        return sum(2 if ord(ch) > 0x2E80 else 1.25 for text, _ in cell for ch in text)
+
+    unit = TABLE_TEXT_PT / 2 * 20
+    measured = [[width(cell) for cell in row] for row in rows]
+    longest = [max([row[c] for row in measured if c < len(row)] + [2]) for c in range(columns)]
+    body = measured[header_rows:]
+    for c in range(columns):  # a column left blank for handwriting needs room to write
+        if body and all(row[c] == 0 for row in body if c < len(row)):
+            longest[c] = max(longest[c], 24)
+    desired = [unit * (min(n, 60) + 4) for n in longest]
+    long = [c for c in range(columns) if longest[c] > 14]
+    left = available - sum(desired[c] for c in range(columns) if c not in long)
+    if long and left >= unit * 12 * len(long):
+        share = sum(desired[c] for c in long)
+        widths = [left * desired[c] / share if c in long else desired[c] for c in range(columns)]
+    else:  # nothing long, or too many columns: scale every column to the text width
+        widths = [available * d / sum(desired) for d in desired]
+    return [int(w) for w in widths]
