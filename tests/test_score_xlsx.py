@@ -1,7 +1,7 @@
 """`aftersales score PROFILE --xlsx FILE` replaces only its own workbook, untouched since it wrote it.
 
 The creator property survives a user's save in Excel, WPS, LibreOffice and openpyxl, so the tool
-seals its workbook (a custom document property, workbook.seal): a digest of what a user may change
+seals its workbook (a custom document property, ownership.seal): a digest of what a user may change
 (values, formatting, number formats, fonts, frozen panes, filters, conditional formats, validation,
 protection, print settings, document properties, the parts of the package) and, as data, the column
 widths and row heights. The same, the workbook is replaced; any edit keeps it, exit 2 with the file
@@ -37,7 +37,8 @@ from openpyxl.worksheet.table import Table
 
 from conftest import HUALAN, PROFILES, YUNXUAN
 from generator.cli import main
-from generator.output.xlsx.workbook import DIGEST_PROPERTY, EDITED, FOREIGN, OURS, UNCONFIRMED, ownership
+from generator.output.xlsx.fingerprint import DIGEST_PROPERTY
+from generator.output.xlsx.ownership import EDITED, FOREIGN, OURS, UNCONFIRMED, ownership
 
 
 def score(capsys, profile, target) -> tuple[int, str]:

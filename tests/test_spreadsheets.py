@@ -27,7 +27,8 @@ from generator.output.docx.figures import chart_workbook
 from generator.render.figures import BarChart, Series
 from generator.output.scorecard import scorecard, write_xlsx
 from generator.output.site.pages import layout, trace_csv, trace_xlsx
-from generator.output.xlsx.workbook import FORMULA_START, csv_cell, csv_text, formula_like, save
+from generator.output.xlsx.saving import save
+from generator.output.xlsx.textcells import FORMULA_START, csv_cell, csv_text, formula_like
 
 HOSTILE = ["=1+1", '=HYPERLINK("http://x","y")', "+SUM(A1)", "-2+3", "@cmd", "\t=1", "#N/A", "＝1+1"]
 ISSUED = dt.date(2026, 6, 1)

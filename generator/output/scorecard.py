@@ -130,7 +130,7 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
     from openpyxl.styles import Font
 
     from generator.output.folder import absolute, write_file
-    from generator.output.xlsx.workbook import format_table, save
+    from generator.output.xlsx.saving import format_table, save
 
     path = absolute(xlsx_target(str(target)))
     data = as_data(card)
@@ -205,7 +205,7 @@ def _replaceable(path: FilePath, typed: FilePath) -> bool:
     """Whether the existing workbook at `path` may be replaced: this tool's and untouched. One the
     tool wrote and the user edited since stops the run here (a file the tool did not write is
     refused by folder.write_file). `typed` is the path as the user gave it, for the names suggested."""
-    from generator.output.xlsx.workbook import EDITED, OURS, UNCONFIRMED, ownership
+    from generator.output.xlsx.ownership import EDITED, OURS, UNCONFIRMED, ownership
 
     state = ownership(path)
     if state in (EDITED, UNCONFIRMED):
