@@ -19,8 +19,8 @@ from lxml import etree
 
 from conftest import HUALAN, QIHENG
 from generator.build import make_bundle
-from generator.render.figures import (LINE_HEIGHT, MAX_HEIGHT, PAD, WIDTH, Box, Diagram, em_width, org_chart, service_flow,
-                               wrap)
+from generator.render.figures import LINE_HEIGHT, MAX_HEIGHT, PAD, WIDTH, Box, Diagram, org_chart, service_flow
+from generator.render.text_width import em_width, wrap
 from generator.profile.schema import load_profile
 from generator.output.site.svg import to_svg
 

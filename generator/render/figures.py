@@ -4,17 +4,18 @@ the DOCX (`docx_figures`), SVG with text as text on the site (`svg`). Nothing he
 A `BarChart` is its categories, series and number formats (as python-pptx's chart data); the DOCX
 carries the numbers in an embedded workbook, so "edit data" works in Word and WPS. A `Diagram` is
 boxes and connectors with coordinates in points, laid out here for the A4 text width, with text
-wrapped by an estimate of its width (a CJK character is one em, other characters about half): the
-reader's fonts draw the text, so there is no font to measure with and none is needed.
+wrapped by an estimate of its width (`text_width`).
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import math
-import unicodedata
 from dataclasses import dataclass
 
+from generator.render.provisional import caveat, rests_on, star
+from generator.render.text_width import NO_BREAK, block, wrap
+from generator.standard.catalogue import Catalogue
 from generator.text.literal import hours, number
 
 WIDTH = 453.0  # points: the text width of A4 with 2.5 cm margins (templates/docx/reference.docx)
@@ -73,15 +74,12 @@ def serial(day: dt.date) -> int:
     return (day - EXCEL_EPOCH).days
 
 
-def indicator_chart(assessment, weights_note: str | None = None) -> BarChart:
+def indicator_chart(assessment, catalogue: Catalogue) -> BarChart:
     """Each second-level indicator: points earned, lost and excluded, stacked to its maximum; its
-    points beside its name, with "*" where they are provisional, and the caveat under the value axis
-    (`weights_note`, by default the standard's `Catalogue.weights_note`) when any is."""
+    points beside its name, starred where they are provisional, and then the final score in the
+    title starred too and the caveat under the value axis (render/provisional.py)."""
     groups = assessment.indicators
-    if weights_note is None:
-        from generator.standard.catalogue import load_catalogue
-
-        weights_note = load_catalogue().weights_note
+    provisional = rests_on(g.clause for g in groups)
     earned = tuple(g.earned for g in groups)
     lost = tuple(round(g.applicable - g.earned, 2) or None for g in groups)
     excluded = tuple(round(g.maximum - g.applicable, 2) or None for g in groups)
@@ -92,13 +90,13 @@ def indicator_chart(assessment, weights_note: str | None = None) -> BarChart:
               Series("失分", lost, RED_PALE, tuple(number(v) if v else "" for v in lost)),
               Series("删减", excluded, SILVER, tuple("删减" if v else "" for v in excluded), '"删减";;;'))
     return BarChart(
-        title=f"各二级指标得分（最终得分 {number(assessment.score)}*，{assessment.level}）",
-        categories=tuple(f"{g.clause.id} {g.clause.title}（{number(g.maximum)}{'*' if g.clause.provisional else ''}）"
+        title=f"各二级指标得分（最终得分 {number(assessment.score)}{star(provisional)}，{assessment.level}）",
+        categories=tuple(f"{g.clause.id} {g.clause.title}（{number(g.maximum)}{star(g.clause.provisional)}）"
                          for g in groups),
         series=series[:1] + tuple(s for s in series[1:] if any(v is not None for v in s.values)),
         axis_min=0, axis_max=axis_max, major_unit=step, axis_format="General",
         ticks=tuple(number(step * i) for i in range(round(axis_max / step) + 1)),
-        note=weights_note if any(g.clause.provisional for g in groups) else "")
+        note=caveat(catalogue) if provisional else "")
 
 
 def plan_chart(plan) -> BarChart:
@@ -173,85 +171,8 @@ PAD = 4.0  # points between a box's edge and its text
 SLACK = 0.92  # text is wrapped to this share of the room, as readers' fonts differ from the estimate
 
 
-def em_width(text: str) -> float:
-    """The width of `text` in ems: a wide (CJK) character is 1, any other about 0.55."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
-
-
-NO_BREAK = "\u00a0"  # a space that keeps its neighbours on one line (a phone number's groups)
-NO_LINE_START = set("，。、；：！？）》」』”’…%,.;:!?)]}")
-NO_LINE_END = set("（《「『“‘([{")
-
-
-def wrap(text: str, width: float, size: float) -> tuple[str, ...]:
-    """`text` in lines no wider than `width` points at `size`; breaks between CJK characters and
-    at spaces (not at a no-break space), inside a Latin word only when the word alone is too long,
-    and never before closing or after opening punctuation."""
-    out: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for token in _tokens(paragraph):
-            if line and em_width((line + token).rstrip()) * size > width:
-                carry = ""
-                if token[0] in NO_LINE_START and len(line) > 1 and em_width(line[-1]) == 1:
-                    line, carry = line[:-1], line[-1]  # the character before the comma goes along
-                while len(line) > 1 and line.rstrip()[-1:] in NO_LINE_END:
-                    line, carry = line.rstrip()[:-1], line.rstrip()[-1] + carry
-                out.append(line.rstrip())
-                line = (carry + token).lstrip()
-            else:
-                line += token
-            while em_width(line) * size > width and len(line) > 1:  # a word longer than a line
-                cut = max(1, max(i for i in range(1, len(line) + 1) if em_width(line[:i]) * size <= width or i == 1))
-                out.append(line[:cut])
-                line = line[cut:]
-        out.append(line.rstrip())
-    return tuple(out)
-
-
-def block(parts: list[tuple[str, int]], room: float, size: float) -> dict:
-    """A box's text from its parts, each (text, most lines): `lines` as drawn, `paragraphs` for
-    Word, and `full`, the whole text, when a part had to be cut."""
-    lines: list[str] = []
-    paragraphs: list[str] = []
-    cut = False
-    for text, most in parts:
-        wrapped = wrap(text, room, size)
-        shown = clamp(wrapped, most)
-        cut = cut or shown != wrapped
-        lines += shown
-        paragraphs += [text] if shown == wrapped else ["".join(shown)]
-    return {"lines": tuple(lines), "paragraphs": tuple(paragraphs),
-            "full": "\n".join(t for t, _ in parts) if cut else ""}
-
-
-def _tokens(text: str):
-    """Wide characters one by one; runs of other characters as words (with their trailing space)."""
-    word = ""
-    for ch in text:
-        if unicodedata.east_asian_width(ch) in "WF":
-            if word:
-                yield word
-                word = ""
-            yield ch
-        else:
-            word += ch
-            if ch == " ":
-                yield word
-                word = ""
-    if word:
-        yield word
-
-
 def _text_height(lines: int, size: float) -> float:
     return lines * size * LINE_HEIGHT + 2 * PAD
-
-
-def clamp(lines: tuple[str, ...], most: int) -> tuple[str, ...]:
-    """At most `most` lines; a cut is marked with … (the full text is in the document beside)."""
-    if len(lines) <= most:
-        return lines
-    return lines[:most - 1] + (lines[most - 1][:-1] + "…",)
 
 
 def org_chart(profile) -> Diagram:
@@ -386,7 +307,9 @@ Figure = BarChart | Diagram
 
 def bundle_figures(profile, assessment, certification) -> dict[str, Figure]:
     """The figures the documents refer to, by the path their Markdown uses."""
-    return {"figures/scorecard-indicators.svg": indicator_chart(assessment),
+    from generator.standard.catalogue import load_catalogue  # TRANSITION: until build.py passes the catalogue
+
+    return {"figures/scorecard-indicators.svg": indicator_chart(assessment, load_catalogue()),
             "figures/certification-plan.svg": plan_chart(certification),
             "figures/org-chart.svg": org_chart(profile),
             "figures/service-flow.svg": service_flow(profile)}
@@ -411,4 +334,4 @@ def from_data(data: dict) -> Figure:
 
 
 __all__ = ["BarChart", "Box", "Connector", "Diagram", "Figure", "Series", "as_data", "bundle_figures",
-           "block", "clamp", "em_width", "from_data", "indicator_chart", "org_chart", "plan_chart", "service_flow", "wrap"]
+           "from_data", "indicator_chart", "org_chart", "plan_chart", "service_flow"]

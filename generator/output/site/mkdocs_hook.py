@@ -11,13 +11,15 @@ from generator.build import make_bundle, summary_of
 from generator.paths import ROOT
 from generator.output.site.project import quiet_jieba
 from generator.output.site.pages import CSS, nav, portal_page, site_pages
+from generator.standard.catalogue import load_catalogue
 
 _bundles: list = []
 
 
 def on_config(config):
     quiet_jieba()
-    _bundles[:] = [make_bundle(path) for path in sorted((ROOT / "company_profiles").glob("*.yaml"))]
+    catalogue = load_catalogue()
+    _bundles[:] = [make_bundle(path, catalogue) for path in sorted((ROOT / "company_profiles").glob("*.yaml"))]
     companies = [{"企业一览": "companies/index.md"}]
     for bundle in _bundles:
         name = bundle.profile.company.short_name
@@ -30,7 +32,8 @@ def on_files(files, config):
     for bundle in _bundles:
         for rel, content in site_pages(bundle).items():
             files.append(File.generated(config, f"companies/{bundle.slug}/{rel}", content=content))
-    portal = portal_page([(summary_of(bundle), f"{bundle.slug}/index.html") for bundle in _bundles])
+    portal = portal_page([(summary_of(bundle), f"{bundle.slug}/index.html") for bundle in _bundles],
+                         load_catalogue())  # the catalogue every example was built with
     files.append(File.generated(config, "companies/index.md", content=portal))
     files.append(File.generated(config, "stylesheets/extra.css", content=CSS))
     return files

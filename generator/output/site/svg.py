@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.render.figures import GREY, INK, LINE_HEIGHT, NOTE_SIZE, WIDTH, BarChart, Diagram, Figure, em_width
+from generator.render.figures import GREY, INK, LINE_HEIGHT, NOTE_SIZE, WIDTH, BarChart, Diagram, Figure
+from generator.render.text_width import em_width
 
 PX = 4 / 3  # CSS pixels per point
 FONT = "sans-serif"
