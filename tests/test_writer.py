@@ -7,6 +7,7 @@ import zipfile
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import RGBColor
 from PIL import Image
 
@@ -182,3 +183,32 @@ def test_writer_links_and_code_pass_openxml_audit(tmp_path):
     path.write_bytes(data)
     result = OpenXmlValidator().validate(path)
     assert [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors] == []
+
+
+def test_writer_an_image_in_a_list_item_keeps_its_number():
+    """The old writer dropped the picture's paragraph out of its list, so the next item took its number."""
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(png, format="PNG")
+    meta = DocxMeta(title="图", company="公司", short_name="", number="", version="")
+    data = write_docx("1. 甲\n2. ![图](images/a.png)\n3. 丙\n\n- ![图](images/a.png)\n", meta,
+                      {"images/a.png": png.getvalue()})
+    document = docx.Document(io.BytesIO(data))
+    numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    assert [p.text for p in numbered] == ["甲", "", "丙"]
+    assert len({p._p.pPr.numPr.numId.val for p in numbered}) == 1
+    picture = numbered[1]
+    assert picture._p.xpath(".//pic:pic") and picture.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    bullet = next(p for p in document.paragraphs if p.style.name == "List Bullet")
+    assert bullet._p.xpath(".//pic:pic")
+
+
+def test_writer_a_tagged_headings_reference_link_keeps_its_address():
+    """The old writer parsed a heading again without its clause tag, and lost its reference links."""
+    _, document = _links("# 联系 [价目表][p] 与 [官网](https://x.example/) {clauses=5.1.1}\n\n"
+                         "[p]: https://x.example/price\n")
+    heading = next(p for p in document.paragraphs if p.style.name == "Heading 1")
+    assert heading.text == "联系 价目表 与 官网"
+    assert [(h.text, h.address) for h in heading.hyperlinks] == [
+        ("价目表", "https://x.example/price"), ("官网", "https://x.example/")]
+    assert [p.text for p in document.paragraphs if p.style.name == "toc 1"] == ["联系 价目表 与 官网"]
+    assert [p.text for p in document.paragraphs if p.style.name == "Clause Tag"] == ["对应条款：5.1.1"]

@@ -16,6 +16,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
@@ -23,7 +24,7 @@ from docx.oxml.parser import parse_xml
 from generator.output.docx.figures import CHART_TYPE, WORKBOOK_RELATIONSHIP, chart_blobs
 from generator.output.docx.template import Template
 from generator.output.docx.wml import DECLARATIONS
-from generator.output.ooxml import repack
+from generator.output.ooxml import zip_parts
 from generator.render.figures import BarChart
 
 APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -114,9 +115,24 @@ class Package:
         properties.keywords = properties.comments = properties.category = ""
         properties.revision = 1
         properties.created = properties.modified = properties.last_printed = stamp
-        out = io.BytesIO()
-        self.document.save(out)
-        return repack(out.getvalue(), stamp, _replace_app_properties)
+        return zip_parts(self._parts(), stamp)
+
+    def _parts(self) -> dict[str, bytes]:
+        """Every part and relationships item by its name in the zip, as python-docx's
+        `Document.save` writes them (which would stamp each zip entry with the clock)."""
+        package = self.part.package
+        parts = list(package.iter_parts())
+        for part in parts:
+            part.before_marshal()
+        # python-docx's own [Content_Types].xml: a Default per known extension, an Override per other part
+        out = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob, "_rels/.rels": package.rels.xml}
+        for part in parts:
+            out[part.partname.membername] = part.blob
+            if len(part.rels):
+                out[part.partname.rels_uri.membername] = part.rels.xml
+        # The application's properties name this tool, not the template's word processor and statistics.
+        out["docProps/app.xml"] = APP_XML
+        return out
 
     def _drop_thumbnail(self) -> None:
         """The template's thumbnail is a picture of the template, not of the document."""
@@ -128,8 +144,3 @@ class Package:
 def _fragment(xml: str):
     """A w:body of block elements given as XML text, parsed once; it declares their namespaces."""
     return parse_xml(f"<w:body {DECLARATIONS}>{xml}</w:body>")
-
-
-def _replace_app_properties(parts: dict[str, bytes]) -> None:
-    """The application's properties name this tool, not the template's word processor and statistics."""
-    parts["docProps/app.xml"] = APP_XML
