@@ -83,7 +83,7 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     facts = facts_of(profile, catalogue)  # what the profile implies, once: every stage below reads it
     assessment = assess(profile, catalogue, facts)
     todo, paths = plan(profile, catalogue, assessment, facts)
-    certification = plan_certification(profile)
+    certification = plan_certification(profile, catalogue, facts)
     materials = material_lines(profile, catalogue, facts, {s.key: s.filename for s in document_specs() if s.filename})
     try:
         documents = render_documents(profile, catalogue, assessment, todo, paths, materials, content, certification,
@@ -92,7 +92,7 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
         raise type(exc)(exc.message, locate(exc.problems, loaded)) from None
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
-    findings = lint(profile, facts, loaded)
+    findings = lint(profile, catalogue, facts, loaded)
     notices = [Problem(f"{c.item}：{c.detail}", loaded.file, *loaded.mark(c.key), format_path(c.key), c.rule)
                for c in certification.warnings]
     figures = bundle_figures(profile, assessment, certification)

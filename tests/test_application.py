@@ -7,6 +7,8 @@ import pytest
 from conftest import HUALAN, PROFILES, YUNXUAN, all_text
 from generator.build import make_bundle, write_bundle
 from generator.assess.certification import plan_certification
+from generator.assess.facts import facts_of
+from generator.standard.catalogue import load_catalogue
 from generator.cli import main
 from generator.profile.schema import load_profile
 
@@ -17,6 +19,12 @@ def hualan_docs(tmp_path_factory):
     bundle = make_bundle(HUALAN)
     write_bundle(bundle, out, site=False)
     return bundle, out
+
+
+def planned(profile):
+    """The certification plan for a profile, from its facts as the build works them out."""
+    catalogue = load_catalogue()
+    return plan_certification(profile, catalogue, facts_of(profile, catalogue))
 
 
 def rows(document, header0: str) -> dict[str, list[str]]:
@@ -82,7 +90,7 @@ def test_warning_for_a_system_running_only_two_months(tmp_path, capsys):
                                                       "planned_application: 2026-08-01")
     path = tmp_path / "early.yaml"
     path.write_text(text, encoding="utf-8")
-    plan = plan_certification(load_profile(path))
+    plan = planned(load_profile(path))
     (warning,) = plan.warnings
     assert warning.item == "体系运行满 3 个月"
     assert "最早可于 2026-09-01 申请" in warning.detail
@@ -91,7 +99,7 @@ def test_warning_for_a_system_running_only_two_months(tmp_path, capsys):
 
 
 def test_warning_for_no_manager_cites_the_clause(capsys):
-    plan = plan_certification(load_profile(YUNXUAN))
+    plan = planned(load_profile(YUNXUAN))
     (warning,) = plan.warnings
     assert warning.rule == "GB/T 27922-2011 5.1.2.2" and "管理师" in warning.detail
 

@@ -5,7 +5,8 @@ import pytest
 
 from conftest import HUALAN, QIHENG, YUNXUAN, standard_with
 from generator.assess.facts import facts_of
-from generator.assess.score import assess, shown
+from generator.assess.numbers import shown
+from generator.assess.score import assess
 from generator.profile.schema import load_profile
 from generator.standard.catalogue import load_catalogue
 

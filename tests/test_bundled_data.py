@@ -10,13 +10,13 @@ import shutil
 import pytest
 from ruamel.yaml import YAML
 
-from generator.assess.certification import load_scheme, load_tariffs
 from generator.errors import CatalogueError
 from generator.standard.industry import INDUSTRIES, load_packs
 from generator.assess.lint import load_plausibility, load_sanbao
 from generator.paths import DOCUMENTS, STANDARD
 from generator.render.documents import document_specs
 from generator.standard.catalogue import load_catalogue
+from generator.standard.scheme import load_scheme, load_tariffs
 
 LOADERS = {  # file -> (folder it lives in, loader taking that folder)
     "gbt27922-2011.yaml": (STANDARD, load_catalogue), "scoring.yaml": (STANDARD, load_catalogue),

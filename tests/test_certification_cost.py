@@ -19,7 +19,11 @@ import pytest
 
 from conftest import HUALAN, ROOT, all_text, standard_with
 from generator.build import make_bundle
-from generator.assess.certification import ceil_sqrt, load_scheme, load_tariffs, plan_certification
+from generator.assess.certification import plan_certification
+from generator.assess.facts import facts_of
+from generator.assess.fees import ceil_sqrt
+from generator.standard.catalogue import load_catalogue
+from generator.standard.scheme import load_scheme, load_tariffs
 from generator.errors import CatalogueError
 from generator.profile.schema import load_profile
 
@@ -27,6 +31,12 @@ from generator.profile.schema import load_profile
 @pytest.fixture(scope="module")
 def hualan():
     return load_profile(HUALAN)  # 860 staff, 6 outlets, applying 2026-12-15
+
+
+def planned(profile):
+    """The certification plan for a profile, from its facts as the build works them out."""
+    catalogue = load_catalogue()
+    return plan_certification(profile, catalogue, facts_of(profile, catalogue))
 
 
 def variant(profile, employees: int, outlets: int):
@@ -56,7 +66,7 @@ SAMPLES = {
 
 @pytest.mark.parametrize("outlets", sorted(SAMPLES))
 def test_outlets_are_sampled_not_all_audited(hualan, outlets):
-    plan = plan_certification(variant(hualan, 1200, outlets))
+    plan = planned(variant(hualan, 1200, outlets))
     table = costs(plan)
     for (size, days, amount), stage, rule in zip(SAMPLES[outlets], ("初次认证", "每年监督评审", "再认证（复评）"),
                                                  (f"√{outlets}", f"0.6×√{outlets}", f"0.8×√{outlets}")):
@@ -68,7 +78,7 @@ def test_outlets_are_sampled_not_all_audited(hualan, outlets):
 def test_one_outlet_is_audited_not_sampled(hualan):
     # ⌈√1⌉ = ⌈0.6⌉ = ⌈0.8⌉ = 1: the one outlet at every audit, 0.5 person-day, 1,500 元; "√1 向上取整" and
     # "抽查" (sampling) would read oddly for a single outlet
-    table = costs(plan_certification(variant(hualan, 1200, 1)))
+    table = costs(planned(variant(hualan, 1200, 1)))
     for stage in ("初次认证", "每年监督评审", "再认证（复评）"):
         days, amount, detail = table[f"{stage}：网点评审（估算）"]
         assert (days, amount) == ("0.5", "1,500")
@@ -78,7 +88,7 @@ def test_one_outlet_is_audited_not_sampled(hualan):
 
 
 def test_three_hundred_outlets_no_longer_add_150_person_days(hualan):
-    plan = plan_certification(variant(hualan, 1200, 300))
+    plan = planned(variant(hualan, 1200, 300))
     # 1,200 staff: 16 person-days (band 1,176–1,550) + 18 sampled outlets × 0.5 = 25; 53,000 + 27,000
     assert costs(plan)["初次认证合计"][:2] == ("25", "80,000")
     assert costs(plan)["每年监督评审合计"][:2] == ("11", "35,000")  # 5.5 + 5.5; 18,500 + 16,500
@@ -99,14 +109,14 @@ def test_the_sampling_rule_lives_in_the_tariff_data():
 
 
 def test_without_outlets_each_stage_is_one_row(hualan):
-    plan = plan_certification(variant(hualan, 1200, 0))  # the profile asks for one, the plan does not
+    plan = planned(variant(hualan, 1200, 0))  # the profile asks for one, the plan does not
     assert [(c.label, c.days_text, c.amount_text) for c in plan.costs] == [
         ("初次认证", "16", "53,000"), ("每年监督评审", "5.5", "18,500"), ("再认证（复评）", "10", "32,000")]
 
 
 # --- the headcount band, apart from the outlets ----------------------------------------------------
 def test_seed_004_worked_example_1200_staff_is_53000(hualan):
-    plan = plan_certification(variant(hualan, 1200, 300))
+    plan = planned(variant(hualan, 1200, 300))
     days, amount, detail = costs(plan)["初次认证：人数档"]
     assert (days, amount) == ("16", "53,000")  # 16 × 3,000 = 48,000 + 1,000 + 2,000 + 2,000
     assert detail == ("1,176–1,550 人档：评审 16 人日 × 3,000 = 48,000，加申请费 1,000、审定与注册费 2,000、"
@@ -118,13 +128,13 @@ def test_seed_004_worked_example_1200_staff_is_53000(hualan):
 @pytest.mark.parametrize("employees, band", [(10, "1–10"), (11, "11–25"), (1175, "876–1,175"),
                                              (1176, "1,176–1,550"), (10700, "8,501–10,700")])
 def test_band_edges(hualan, employees, band):
-    plan = plan_certification(variant(hualan, employees, 6))
+    plan = planned(variant(hualan, employees, 6))
     assert plan.band.text == f"{band} 人档" and not plan.beyond
 
 
 # --- above the table ------------------------------------------------------------------------------
 def test_20000_staff_is_not_priced_from_the_table(hualan):
-    plan = plan_certification(variant(hualan, 20000, 300))
+    plan = planned(variant(hualan, 20000, 300))
     assert plan.beyond and plan.days is None
     table = costs(plan)
     for stage in ("初次认证", "每年监督评审", "再认证（复评）"):
@@ -142,11 +152,11 @@ def test_20000_staff_is_not_priced_from_the_table(hualan):
 
 
 def test_10701_staff_is_above_the_table(hualan):
-    assert plan_certification(variant(hualan, 10701, 6)).beyond
+    assert planned(variant(hualan, 10701, 6)).beyond
 
 
 def test_missing_recert_days_of_the_last_band_are_quoted(hualan):
-    plan = plan_certification(variant(hualan, 9000, 6))
+    plan = planned(variant(hualan, 9000, 6))
     days, amount, detail = costs(plan)["再认证（复评）：人数档"]
     assert (days, amount) == ("待核定", "待报价")
     assert "8,501–10,700 人档的再认证（复评）人日缺失" in detail and "不少于 47,000" in detail  # 15 × 3,000 + 2,000
@@ -193,7 +203,7 @@ def test_the_form_shows_the_band_apart_from_the_outlets():
 
 # --- surveillance windows -------------------------------------------------------------------------
 def test_surveillance_is_a_window_in_each_certificate_year(hualan):
-    plan = plan_certification(hualan)
+    plan = planned(hualan)
     stones = {m.label: m for m in plan.milestones}
     # applied 2026-12-15, decision 75 days later: 16 days of December + 31 + 28 = 2027-02-28
     assert stones["评定发证"].end == plan.issued == dt.date(2027, 2, 28)
@@ -222,7 +232,7 @@ def test_windows_keep_the_scheme_rules(tmp_path, applied, issued):
     text = HUALAN.read_text(encoding="utf-8").replace("planned_application: 2026-12-15", f"planned_application: {applied}")
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")
-    plan = plan_certification(load_profile(path))
+    plan = planned(load_profile(path))
     assert plan.issued == issued  # 75 days after applying
     windows = [m for m in plan.milestones if "监督评审" in m.label]
     assert len(windows) == 2  # years 1 and 2; year 3 is the recertification
@@ -258,7 +268,7 @@ def test_the_tariff_is_cited_once_with_its_status_said_once(hualan):
     assert sentence.startswith("员工 860 人，按全国商品售后服务评价达标认证评审委员会"
                                "《商品售后服务评价体系认证收费标准及人日数对照表（试行）》，属 626–875 人档：")
     assert sentence.count("试行") == 1  # was 《…（试行）》（…，试行）
-    tariff = plan_certification(hualan).tariff  # a title that does not say its status gets it once, after it
+    tariff = planned(hualan).tariff  # a title that does not say its status gets it once, after it
     assert tariff.model_copy(update={"title": "某收费标准", "status": "暂行"}).cited == \
         "全国商品售后服务评价达标认证评审委员会《某收费标准》（暂行）"
 
@@ -291,7 +301,7 @@ def test_the_last_band_and_one_outlet_read_as_sentences(last_band_one_outlet):
 
 
 def test_notes_above_the_table_say_the_bound_and_the_outlets_apart(hualan):
-    plan = plan_certification(variant(hualan, 20000, 300))
+    plan = planned(variant(hualan, 20000, 300))
     stones = {m.label: m for m in plan.milestones}
     assert stones["第 1 次监督评审"].note.endswith("人数档不少于 8.5 人日（由认证机构核定），另加网点抽查 5.5 人日（估算）；此前备齐年度记录")
     assert stones["现场评价"].note.startswith("现场不少于 22 人日（由认证机构核定），另加网点抽查 9 人日（估算），共不少于 31 人日；"
@@ -335,7 +345,7 @@ ONSITE = [
 
 @pytest.mark.parametrize("employees, outlets, applied, first, last, issued", ONSITE)
 def test_onsite_follows_the_document_review(hualan, employees, outlets, applied, first, last, issued):
-    plan = plan_certification(applying(variant(hualan, employees, outlets), applied))
+    plan = planned(applying(variant(hualan, employees, outlets), applied))
     stones = {m.label: m for m in plan.milestones}
     review, onsite, decision = stones["文件评审"], stones["现场评价"], stones["评定发证"]
     assert (onsite.start, onsite.end) == (first, last)
@@ -345,7 +355,7 @@ def test_onsite_follows_the_document_review(hualan, employees, outlets, applied,
 
 
 def test_a_long_onsite_says_why_the_certificate_is_later(hualan):
-    plan = plan_certification(variant(hualan, 20000, 3000))
+    plan = planned(variant(hualan, 20000, 3000))
     onsite = next(m for m in plan.milestones if m.label == "现场评价")
     assert onsite.note == ("现场不少于 22 人日（由认证机构核定），另加网点抽查 27.5 人日（估算），共不少于 49.5 人日；"
                            "评审组 2–3 名评审员至少约需 17–25 个工作日，按 2 名评审员排 25 个工作日；"  # ⌈49.5 ÷ 3⌉ = 17
@@ -355,7 +365,7 @@ def test_a_long_onsite_says_why_the_certificate_is_later(hualan):
 
 
 def test_the_onsite_note_counts_person_days_and_working_days(hualan):
-    onsite = next(m for m in plan_certification(hualan).milestones if m.label == "现场评价")
+    onsite = next(m for m in planned(hualan).milestones if m.label == "现场评价")
     # 12 + 1.5 = 13.5 person-days: ⌈13.5 ÷ 3⌉ = 5 to ⌈13.5 ÷ 2⌉ = 7 working days
     assert onsite.note == ("现场 12 人日 + 网点抽查 1.5 人日（估算），共 13.5 人日；评审组 2–3 名评审员约需 5–7 个工作日，"
                            "按 2 名评审员排 7 个工作日；打分并提出整改要求")
@@ -370,7 +380,7 @@ def test_the_onsite_note_counts_person_days_and_working_days(hualan):
 @pytest.mark.parametrize("outlets", [0, 1, 300, 3000])
 @pytest.mark.parametrize("applied", ["2026-12-15", "2027-01-30", "2027-01-31", "2027-06-30"])
 def test_milestones_never_overlap(hualan, employees, outlets, applied):
-    plan = plan_certification(applying(variant(hualan, employees, outlets), applied))
+    plan = planned(applying(variant(hualan, employees, outlets), applied))
     stones = {m.label: m for m in plan.milestones}
     review, onsite, decision = stones["文件评审"], stones["现场评价"], stones["评定发证"]
     assert review.end <= onsite.start <= onsite.end <= decision.start < decision.end
@@ -388,23 +398,42 @@ def test_the_team_lives_in_the_scheme_data():
     assert team.auditors == (2, 3) and team.evidence == "[I]" and "seed 000" in team.source
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("onsite_evaluation: 35", "onsite_evaluation: 10", "document_review < onsite_evaluation < decision"),
-    ("decision: 75", "decision: 30", "document_review < onsite_evaluation < decision"),
-    ("auditors: [2, 3]", "auditors: [3, 2]", "onsite_team.auditors"),
-    ("auditors: [2, 3]", "auditors: [0, 3]", "onsite_team.auditors"),
-])
-def test_bad_scheme_data_is_refused(tmp_path, old, new, message):
-    with pytest.raises(CatalogueError, match=message):
-        load_scheme(standard_with(tmp_path, "certification.yaml", old, new))
+# --- the data are checked: a wrong edit is located at the key it concerns ---------------------------
+def _refused(load, folder, name: str, old: str, message: str, where: str) -> None:
+    """`load` refuses the edited data with `message`, at the line that holds `old`'s edit and key path `where`."""
+    with pytest.raises(CatalogueError) as info:
+        load(folder)
+    (problem,) = info.value.problems
+    line = next(n for n, text in enumerate((folder / name).read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip().startswith(old.split(":")[0].strip("{ ")))
+    assert message in problem.message and problem.file.endswith(name), info.value.render()
+    assert problem.key_path == where and problem.line is not None, info.value.render()
+    assert abs(problem.line - line) <= 1, info.value.render()  # at the key, or its parent's line
 
 
-# --- the data are checked -------------------------------------------------------------------------
-@pytest.mark.parametrize("old, new, message", [
-    ("recert: 15, recert_onsite: 14", "recert: 13, recert_onsite: 14", "recert 人日应随员工数不减"),
-    ("surveillance: 0.6,", "surveillance: 1.6,", "multi_site.factors 应在 0 到 1 之间"),
-    ("{max: 25,", "{max: 5,", "升序"),
+@pytest.mark.parametrize("old, new, message, where", [
+    ("onsite_evaluation: 35", "onsite_evaluation: 10", "document_review < onsite_evaluation < decision", "steps"),
+    ("decision: 75", "decision: 30", "document_review < onsite_evaluation < decision", "steps"),
+    ("auditors: [2, 3]", "auditors: [3, 2]", "onsite_team.auditors", "onsite_team.auditors"),
+    ("auditors: [2, 3]", "auditors: [0, 3]", "onsite_team.auditors", "onsite_team.auditors"),
+    ("count: 2 ", "count: 3 ", "surveillance.count 应为证书有效年数", "surveillance"),
+    ("recertification_month: 33", "recertification_month: 37", "recertification_month 应在", "recertification_month"),
+    ("cycle_months: [9, 10]", "cycle_months: [10, 9]", "[较小, 较大]", "surveillance.cycle_months"),
 ])
-def test_bad_tariff_data_is_refused(tmp_path, old, new, message):
-    with pytest.raises(CatalogueError, match=message):
-        load_tariffs(standard_with(tmp_path, "tariffs.yaml", old, new))
+def test_bad_scheme_data_is_refused(tmp_path, old, new, message, where):
+    folder = standard_with(tmp_path, "certification.yaml", old, new)
+    _refused(load_scheme, folder, "certification.yaml", new if where != "steps" else "steps", message, where)
+
+
+@pytest.mark.parametrize("old, new, message, where", [
+    ("recert: 15, recert_onsite: 14", "recert: 13, recert_onsite: 14", "recert 人日应随员工数不减",
+     "tariffs[0].person_days"),
+    ("surveillance: 0.6,", "surveillance: 1.6,", "multi_site.factors）应在 0 到 1 之间",
+     "tariffs[0].multi_site.factors.surveillance"),
+    ("{max: 25,", "{max: 5,", "升序", "tariffs[0].person_days"),
+    ("default: true", "default: false", "应有且只有一项 default: true", "tariffs"),
+])
+def test_bad_tariff_data_is_refused(tmp_path, old, new, message, where):
+    folder = standard_with(tmp_path, "tariffs.yaml", old, new)
+    key = {"tariffs": "tariffs", "tariffs[0].person_days": "person_days"}.get(where, "factors")
+    _refused(load_tariffs, folder, "tariffs.yaml", key, message, where)

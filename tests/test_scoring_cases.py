@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import HUALAN, standard_with
-from generator.assess.score import assess, level_for, shown
+from generator.assess.numbers import shown
+from generator.assess.score import assess, level_for
 from generator.errors import ProfileError
 from generator.assess.gaps import plan
 from generator.profile.schema import Profile, load_profile

@@ -14,6 +14,7 @@ from fractions import Fraction
 from generator.profile.schema import Outlet, Product, Profile
 from generator.standard.catalogue import Catalogue, Clause, Form
 from generator.standard.industry import Pack, pack_for
+from generator.standard.scheme import Tariff, load_tariffs
 
 NATIONWIDE = "全国"  # a sales region that is not a region of its own: every province
 AT_OUTLET = "网点上门"  # how a region with an outlet is served unless the profile says otherwise
@@ -38,6 +39,7 @@ class Facts:
     forms: list[Form]  # record forms whose clause applies
     pack: Pack  # industry pack: laws and wording
     default_due: dt.date  # when an action or a missing material is due unless the profile says
+    tariff: Tariff  # the certification body's tariff (its fees and person-days)
 
     def excluded_reason(self, clause: Clause) -> str | None:
         """Why the clause is excluded for this company, or None when it applies."""
@@ -90,6 +92,14 @@ def _required_managers(profile: Profile, catalogue: Catalogue) -> int:
     return max(rule.minimum, math.ceil(Fraction(str(rule.ratio)) * profile.staff.service_management_staff))
 
 
+def _tariff(profile: Profile) -> Tariff:
+    """The tariff of the body the profile names (tariffs.yaml `matches`), else the default one."""
+    tariffs = load_tariffs()
+    body = profile.certification.certification_body or ""
+    return next((t for t in tariffs if any(word in body for word in t.matches)),
+                next(t for t in tariffs if t.default))
+
+
 def facts_of(profile: Profile, catalogue: Catalogue) -> Facts:
     """Everything the profile implies, for every later stage."""
     excluded = {clause.id: reason for clause in catalogue.leaves()
@@ -112,4 +122,5 @@ def facts_of(profile: Profile, catalogue: Catalogue) -> Facts:
         forms=[form for form in catalogue.forms if form.clause not in excluded],
         pack=pack_for(profile),
         default_due=profile.certification.planned_application - dt.timedelta(days=days),
+        tariff=_tariff(profile),
     )

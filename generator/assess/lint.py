@@ -17,11 +17,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.assess.facts import Facts
-from generator.assess.score import exact
+from generator.assess.numbers import exact
 from generator.standard.bundled import load_data
 from generator.errors import CatalogueError, Problem
 from generator.paths import STANDARD
 from generator.profile.schema import Product, Profile
+from generator.standard.catalogue import Catalogue
 from generator.profile.yamlload import Loaded, format_path
 
 _HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?小时")
@@ -330,7 +331,7 @@ def _plausibility_findings(profile: Profile, facts: Facts, rules: Plausibility) 
     return found
 
 
-def lint(profile: Profile, facts: Facts, loaded: Loaded | None = None) -> list[Problem]:
+def lint(profile: Profile, catalogue: Catalogue, facts: Facts, loaded: Loaded | None = None) -> list[Problem]:
     found: list[tuple[tuple, str, str]] = []  # (key path, message, hint)
     sanbao = load_sanbao()
     for index, product in enumerate(profile.company.products):
@@ -368,7 +369,8 @@ def lint(profile: Profile, facts: Facts, loaded: Loaded | None = None) -> list[P
     need, have = facts.required_managers, len(profile.staff.certified_managers)
     if 0 < have < need:  # none at all is an eligibility warning of its own (certification plan)
         found.append((("staff", "certified_managers"),
-                      f"持证售后服务管理师 {have:,} 名，按服务管理人员的 10% 应有 {need:,} 名（GB/T 27922-2011 5.1.2.2）",
+                      f"持证售后服务管理师 {have:,} 名，按服务管理人员的 {catalogue.scoring.managers.ratio:.0%} 应有 {need:,} 名"
+                      f"（{catalogue.info.id} {catalogue.with_fact('managers').id}）",
                       "安排服务管理人员参加管理师培训取证"))
     found += _plausibility_findings(profile, facts, load_plausibility())
     problems = []

@@ -30,7 +30,7 @@ def material_lines(profile: Profile, catalogue: Catalogue, facts: Facts,
     planned = profile.certification.planned_application
     default_due = facts.default_due
     lead = profile.organisation.aftersales_lead.name
-    repair = catalogue["5.2.4"]
+    repair = catalogue.with_fact("repair")  # materials that apply with repair service (applies: repair)
     filenames = filenames or {}
     out = []
     for line in _lines(profile, catalogue, facts, declared, planned, repair, filenames):

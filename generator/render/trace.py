@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.assess.credit import ScoreLine
 from generator.assess.score import Assessment
 from generator.text.clausetags import Section
 from generator.errors import CoverageError, Problem
@@ -28,7 +29,7 @@ class Trace:
     clause: Clause
     places: list[Place] = field(default_factory=list)
     materials: list[MaterialLine] = field(default_factory=list)
-    score: object | None = None  # ScoreLine for scored clauses
+    score: ScoreLine | None = None  # for scored clauses
     excluded_reason: str | None = None
 
     def in_document(self, key: str) -> list[Place]:

@@ -7,24 +7,39 @@ CatalogueError that names the file, line, column and key path in Chinese (the pr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from generator.errors import CatalogueError, Problem
 from generator.profile.messages import validation_message
-from generator.profile.yamlload import format_path, load_yaml_file
+from generator.profile.yamlload import Loaded, format_path, load_yaml_file
+
+Evidence = Literal["C", "S", "I"]  # seen in a source / a secondary source or practice / this project's inference
+
+
+class Data(BaseModel):
+    """A shape of bundled data: every key known (a misspelt one is an error), values frozen. Checks
+    that span several values are validators on the model, so they fail through `load_data` too."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def load_data(path: Path, shape: Any, key: str = "", *, what: str = "标准数据文件",
               patterns: dict[str, str] | None = None) -> Any:
     """`path` (or its top-level `key`) validated as `shape`. `patterns` words a string pattern's
     mismatch for a reader ("应为以 http:// 开头的网址") instead of showing the regular expression."""
+    return load_located(path, shape, key, what=what, patterns=patterns)[0]
+
+
+def load_located(path: Path, shape: Any, key: str = "", *, what: str = "标准数据文件",
+                 patterns: dict[str, str] | None = None) -> tuple[Any, Loaded]:
+    """As `load_data`, with the file's positions, for checks across files that point at an entry."""
     loaded = load_yaml_file(path, error=CatalogueError)
     if key and not (isinstance(loaded.data, dict) and key in loaded.data):
         raise CatalogueError(f"{what} {path.name} 有误", [Problem(f"缺少必填项：{key}", str(path), 1, 1, key)])
     try:
-        return TypeAdapter(shape).validate_python(loaded.data[key] if key else loaded.data)
+        return TypeAdapter(shape).validate_python(loaded.data[key] if key else loaded.data), loaded
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):

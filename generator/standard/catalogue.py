@@ -20,6 +20,10 @@ class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+ClauseFact = Literal["department", "regions", "technicians", "managers", "budget", "training", "information_system",
+                     "supervision", "culture", "repair", "follow_up", "complaints"]
+
+
 class Clause(_Data):
     id: str
     title: str
@@ -35,6 +39,7 @@ class Clause(_Data):
     action: str | None = None
     arrangements: list[str] = []
     effort: float | None = None  # person-days to recover the clause's points (estimate)
+    fact: ClauseFact | None = None  # which of the profile's facts speak to the clause (one clause each)
 
     @property
     def depth(self) -> int:
@@ -222,9 +227,18 @@ class Catalogue:
         self.scoring = scoring
         self.materials = materials
         self.forms = forms
+        self._facts = {c.fact: c for c in clauses if c.fact}
 
     def __getitem__(self, clause_id: str) -> Clause:
         return self.clauses[clause_id]
+
+    def with_fact(self, fact: str) -> Clause:
+        """The clause the profile's `fact` speaks to (the catalogue's `fact:`)."""
+        return self._facts[fact]
+
+    def material(self, applies: str) -> Material:
+        """The material that applies in the given case (materials.yaml `applies`), e.g. licence."""
+        return next(m for m in self.materials if m.applies == applies)
 
     def __contains__(self, clause_id: object) -> bool:
         return clause_id in self.clauses
