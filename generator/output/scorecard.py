@@ -15,6 +15,7 @@ from generator.assess.gaps import Action, Path, plan
 from generator.profile.model import Profile
 from generator.profile.validation import load_profile
 from generator.standard.catalogue import Catalogue, load_catalogue
+from generator.render.provisional import MARK, caveat, star
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def as_data(card: Scorecard) -> dict:
         "weights": {"provisional": [c.id for c in card.catalogue.clauses.values() if c.provisional],
                     "confirmed": [c.id for c in card.catalogue.clauses.values()
                                   if c.points_provenance == "confirmed"],
-                    "note": card.catalogue.weights_note},
+                    "note": caveat(card.catalogue)},
         "lines": [{
             "clause": l.clause.id, "title": l.clause.title, "points": l.points,
             "points_provisional": l.clause.provisional, "applicable": not l.excluded,
@@ -100,14 +101,15 @@ def print_table(card: Scorecard, console) -> None:
                           ("状态", "left"), ("依据", "left")):
         table.add_column(name, justify=justify, overflow="fold")
     for l in a.lines:
-        points = f"{l.points:g}{'*' if l.clause.provisional else ''}"
+        points = f"{l.points:g}{star(l.clause.provisional)}"
         earned = "—" if l.excluded else f"{l.earned:g}"
         lost = "—" if l.excluded else f"{l.lost:g}"
         table.add_row(*(Text(cell) for cell in (f"{l.clause.id} {l.clause.title}", points, earned, lost, l.status,
                                                 l.excluded_reason or l.basis)))
     console.print(table)
     lines = [f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
-             f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。", card.catalogue.weights_note]
+             f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。"]
+    lines += [note] if (note := caveat(card.catalogue)) else []
     if a.without_bonus:
         lines.append(f"{card.catalogue.scoring.special_bonus.disputed}。不计特别加分时为 {a.without_bonus.score:g} 分，{a.without_bonus.level}。")
     if a.must_fix:
@@ -168,7 +170,7 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
         cell.font = Font(bold=True)
     _caveat_style(summary["B1"])
     for row in summary.iter_rows(min_row=2, max_col=2):  # the scores the caveat's "*" refers to
-        if row[0].value in ("最终得分", "实际得分", "归一化得分"):
+        if row[0].value in ("最终得分", "实际得分", "归一化得分") and data["weights"]["provisional"]:
             row[1].number_format = PROVISIONAL_FORMAT
     format_table(lines, [10, 16, 8, 10, 6, 8, 8, 10, 50, 40, 40])
     format_table(todo, [6, 12, 16, 60, 40, 10, 12, 12, 14])
@@ -178,7 +180,7 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
                replace=lambda existing: _replaceable(existing, FilePath(target)))
 
 
-PROVISIONAL_FORMAT = 'General"*"'  # a provisional clause's points: still a number, shown as "3*"
+PROVISIONAL_FORMAT = f'General"{MARK}"'  # a provisional clause's points: still a number, shown as "3*"
 
 
 def caveat_row(sheet) -> None:
