@@ -1,5 +1,6 @@
 """A consultant's `--content` templates cannot exhaust memory, and every mistake in them is told in
-Chinese at the template's file and line (generator/render/sandbox.py).
+Chinese at the template's file and line (generator/render/sandbox.py, template_limits.py, filter_limits.py,
+template_errors.py).
 
 Each case builds the home-appliance example over an earlier good build with a house template that
 holds one mistake or one dangerous expression, and checks: exit 2, "自定义模板有误", no traceback,
@@ -29,7 +30,7 @@ from conftest import HUALAN, ROOT
 from generator.cli import main
 from generator.paths import DOCUMENTS
 from generator.render.documents import environment
-from generator.render.sandbox import LimitError
+from generator.render.template_limits import LimitError
 
 CASES = int(os.environ.get("CONTENT_CASES", "40"))
 FIRST_SEED = int(os.environ.get("CONTENT_SEED", "0"))
@@ -262,7 +263,7 @@ def test_memory_error_is_located_without_the_jobs_advice(tmp_path, previous, cap
     def greedy(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(sandbox, "_lipsum", greedy)
+    monkeypatch.setattr(sandbox, "lipsum", greedy)
     code, err, house = build_with(tmp_path, previous, {"promise_body.md.j2": "正文\n{{ lipsum() }}\n"}, capsys)
     assert code == 2
     message = assert_located(err, house, "promise_body.md.j2", 2)
