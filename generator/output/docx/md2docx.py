@@ -1,4 +1,4 @@
-"""`python -m generator.md2docx IN.md OUT.docx`: the DOCX writer alone, on any Markdown file.
+"""`python -m generator.output.docx.md2docx IN.md OUT.docx`: the DOCX writer alone, on any Markdown file.
 
 Used by the benchmark to compare with pandoc on the same input; handy for a quick look at a template.
 Images are looked up beside the Markdown: `figures/NAME.svg` is drawn natively (a chart or shapes)
@@ -17,7 +17,7 @@ from generator.render.figures import from_data
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("用法：python -m generator.md2docx IN.md OUT.docx", file=sys.stderr)
+        print("用法：python -m generator.output.docx.md2docx IN.md OUT.docx", file=sys.stderr)
         return 2
     source, target = Path(args[0]), Path(args[1])
     meta = DocxMeta(title=source.stem, company="", short_name="", number="", version="", toc=True)
