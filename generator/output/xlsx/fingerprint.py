@@ -13,9 +13,6 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable
 
-from openpyxl import load_workbook
-from openpyxl.xml.functions import tostring
-
 # Excel, WPS, LibreOffice and openpyxl keep the creator property when a user saves, so it says who
 # wrote a workbook first, not whether it is still as written. A sealed workbook (save(sealed=True))
 # also holds, in a custom document property, "v2:DIGEST:MEASURES" (see `fingerprint`):
@@ -54,6 +51,9 @@ _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id
 
 def load_quietly(source):
     """The workbook `source` as openpyxl reads it, without its warnings."""
+    # openpyxl is imported when a workbook is read: saving imports this module, and the site imports saving at start-up
+    from openpyxl import load_workbook
+
     with warnings.catch_warnings():  # openpyxl warns of parts it drops (an edited workbook's extensions)
         warnings.simplefilter("ignore")
         return load_workbook(source, keep_links=False)
@@ -145,6 +145,8 @@ def _protected(protection, switches: tuple[str, ...]):
 
 def _xml(element) -> str:
     """An openpyxl object as the XML openpyxl would write for it."""
+    from openpyxl.xml.functions import tostring  # when a workbook is read, as in load_quietly
+
     return tostring(element.to_tree()).decode("utf-8")
 
 

@@ -6,10 +6,6 @@ import io
 import re
 from collections.abc import Iterable
 
-from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from generator.output.ooxml import repack
 from generator.output.xlsx.fingerprint import DIGEST_PROPERTY
 from generator.output.xlsx.ownership import seal
@@ -18,6 +14,10 @@ from generator.output.xlsx.textcells import as_text
 
 def format_table(sheet, widths: list[float], *, header: bool = True) -> None:
     """Column widths, a bold first row (when it is a header) frozen in place, wrapped cells."""
+    # openpyxl is imported when a workbook is written: the site imports this module at start-up (`check` too)
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=1):
@@ -40,6 +40,8 @@ def save(book, issued: dt.date, formulas: Iterable = (), *, sealed: bool = False
     book.properties.creator = "aftersales"
     data = _saved(book, stamp)
     if sealed:  # the seal of the content as it reads back from these bytes, not as it was built
+        from openpyxl.packaging.custom import StringProperty  # when written, as above
+
         book.custom_doc_props.append(StringProperty(name=DIGEST_PROPERTY, value=seal(data)))
         data = _saved(book, stamp)
     return data
