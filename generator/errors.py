@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno as _errno
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,6 @@ class Problem:
 
 def locate(problems: list[Problem], loaded) -> list[Problem]:
     """Fill in file, line and column of problems found after loading, from the loaded YAML's marks."""
-    from dataclasses import replace
-
     out = []
     for problem in problems:
         if problem.path and not problem.file:
@@ -147,7 +145,7 @@ def from_environment(exc: BaseException) -> AftersalesError | None:
     what to do; None for anything else (a bug, which keeps its traceback)."""
     if isinstance(exc, AftersalesError):
         return exc
-    if isinstance(exc, OSError) and getattr(exc, "standard_output", False):  # see cli._StandardOutput
+    if isinstance(exc, OSError) and getattr(exc, "standard_output", False):  # see commands.console.StandardOutput
         if exc.errno == _errno.EPIPE:
             return AftersalesError(f"{CLOSED_PIPE}。{WHOLE_OUTPUT}")
         return AftersalesError(f"无法写入标准输出（命令的输出被重定向到的文件或设备）：{os_reason(exc)}。"
