@@ -100,7 +100,7 @@ def test_paragraph_properties_are_in_schema_order(flags):
     props = ParagraphProps("S", page_break_before=page_break or None, numbering=3 if numbered else None,
                            border=QUOTE_BAR if border else "", fill="F2F2F2" if fill else "",
                            indent_left=420, first_line=0, centred=centred)
-    names = _children(props.xml())
+    names = _children(props.xml)
     assert names == sorted(names, key=PPR.index) and names[0] == "pStyle"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from markdown_it.token import Token
@@ -44,6 +44,26 @@ class Relations(Protocol):
     def numbering(self, start: int) -> int: ...  # a numbering instance of the List Number style
 
 
+@dataclass
+class _Paragraph:
+    """The paragraph being written, and the paragraphs that follow it (an image's caption, a
+    heading's clause line)."""
+
+    props: ParagraphProps
+    runs: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Table:
+    """The table being gathered: its rows of cells and the open cell."""
+
+    rows: list[list[Cell]] = field(default_factory=list)
+    header_rows: int = 0
+    cell: Cell | None = None
+    header_cell: bool = False  # header cells are bold
+
+
 class BodyWriter:
     """The body's XML (`out`), token by token; also its headings (level, text), for the contents."""
 
@@ -59,15 +79,10 @@ class BodyWriter:
         self.headings: list[tuple[int, str]] = []
         self.lists: list[int | None] = []  # stack: the numId of an ordered list, None for a bullet list
         self.quotes = 0  # depth of the open block quotes
-        self.runs: list[str] | None = None  # the open paragraph's runs
-        self.props = ParagraphProps("")  # the open paragraph's properties
-        self.after: list[str] = []  # paragraphs that follow the open one (an image's caption)
+        self.paragraph: _Paragraph | None = None
+        self.table: _Table | None = None
         self.heading = 0  # level of the open heading, 0 outside headings
         self.heading_text: list[str] = []
-        self.table_rows: list[list[Cell]] = []
-        self.header_rows = 0
-        self.cell: Cell | None = None  # the open table cell
-        self.header_cell = False
         self.bold = self.italic = False
         self.link: str | None = None  # the open hyperlink's relationship id ("" for a link kept as text)
         self.next_drawing_id = 1  # docPr and shape ids are unique in the document
@@ -80,12 +95,12 @@ class BodyWriter:
             handler(token)
 
     def _open(self, props: ParagraphProps) -> None:
-        self.runs, self.props = [], props
+        self.paragraph = _Paragraph(props)
 
     def _close(self) -> None:
-        self.out.append(paragraph(self.props, "".join(self.runs)))
-        self.out.extend(self.after)
-        self.runs, self.after = None, []
+        self.out.append(paragraph(self.paragraph.props, "".join(self.paragraph.runs)))
+        self.out.extend(self.paragraph.after)
+        self.paragraph = None
 
     # blocks
     def _heading_open(self, token: Token) -> None:
@@ -148,31 +163,31 @@ class BodyWriter:
 
     # tables: gathered whole (column widths depend on every row), then written in one go
     def _table_open(self, token: Token) -> None:
-        self.table_rows, self.header_rows = [], 0
+        self.table = _Table()
 
     def _thead_close(self, token: Token) -> None:
-        self.header_rows = len(self.table_rows)
+        self.table.header_rows = len(self.table.rows)
 
     def _thead_open(self, token: Token) -> None:
-        """Nothing: rows are counted when the head closes."""
+        """Nothing to write: the rows and cells hold the table."""
 
     _tbody_open = _tbody_close = _tr_close = _thead_open
 
     def _tr_open(self, token: Token) -> None:
-        self.table_rows.append([])
+        self.table.rows.append([])
 
     def _td_open(self, token: Token) -> None:
-        self.cell, self.header_cell = [], token.type == "th_open"  # header cells are bold
-        self.table_rows[-1].append(self.cell)
+        self.table.cell, self.table.header_cell = [], token.type == "th_open"
+        self.table.rows[-1].append(self.table.cell)
 
     def _td_close(self, token: Token) -> None:
-        self.cell = None
+        self.table.cell = None
 
     _th_open, _th_close = _td_open, _td_close
 
     def _table_close(self, token: Token) -> None:
-        self.out.append(table(self.template, self.table_rows, self.header_rows))
-        self.table_rows = []
+        self.out.append(table(self.template, self.table.rows, self.table.header_rows))
+        self.table = None
 
     # inline
     def _inline(self, token: Token) -> None:
@@ -198,7 +213,7 @@ class BodyWriter:
         if not ids:
             return children
         names = [f"{cid} {self.clause_titles.get(cid, '')}".strip() for cid in ids]
-        self.after.append(paragraph(self.template.style("clause"), run("对应条款：" + "；".join(names))))
+        self.paragraph.after.append(paragraph(self.template.style("clause"), run("对应条款：" + "；".join(names))))
         last = Token("text", "", 0, content=title.rstrip()) if title.strip() else None
         return children[:-1] + ([last] if last else [])
 
@@ -213,15 +228,15 @@ class BodyWriter:
     def _text(self, text: str, code: bool = False) -> None:
         if self.heading:
             self.heading_text.append(text)
-        bold = self.bold or (self.cell is not None and self.header_cell)
+        bold = self.bold or (self.table is not None and self.table.header_cell)
         self._append(text, run(text, run_props(bold, self.italic, code, bool(self.link))))
 
     def _append(self, text: str, xml: str) -> None:
         """Run XML (and the text it shows) into the open table cell or paragraph."""
-        if self.cell is not None:
-            self.cell.append((text, xml))
+        if self.table is not None:
+            self.table.cell.append((text, xml))
         else:
-            self.runs.append(xml)
+            self.paragraph.runs.append(xml)
 
     def _i_hardbreak(self, token: Token) -> None:
         self._append("\n", LINE_BREAK)
@@ -259,15 +274,15 @@ class BodyWriter:
         in a list or quote; its alt text is the caption below."""
         source = str(token.attrGet("src"))
         if source in self.figures:
-            self.runs.append(self._figure(self.figures[source]))
+            self.paragraph.runs.append(self._figure(self.figures[source]))
         elif source in self.images:
-            self.runs.append(self._picture(self.images[source]))
+            self.paragraph.runs.append(self._picture(self.images[source]))
         else:
             raise KeyError(f"image {source!r} is referenced but was not produced")
-        self.props = replace(self.props, first_line=0, centred=True)
+        self.paragraph.props = replace(self.paragraph.props, first_line=0, centred=True)
         caption = "".join(child.content for child in token.children or [])
         if caption:
-            self.after.append(paragraph(ParagraphProps(self.template.style("caption"), centred=True), run(caption)))
+            self.paragraph.after.append(paragraph(ParagraphProps(self.template.style("caption"), centred=True), run(caption)))
 
     def _figure(self, figure: Figure) -> str:
         if isinstance(figure, BarChart):

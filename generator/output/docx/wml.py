@@ -51,6 +51,7 @@ class ParagraphProps:
     first_line: int | None = None  # w:ind w:firstLine, twips
     centred: bool = False  # w:jc
 
+    @functools.cached_property
     def xml(self) -> str:
         out = [f'<w:pPr><w:pStyle w:val="{self.style}"/>']
         if self.page_break_before is not None:
@@ -122,7 +123,7 @@ def paragraph(props: ParagraphProps | str, runs: str = "") -> str:
     """A paragraph; `props` may be just a style id."""
     if isinstance(props, str):
         props = ParagraphProps(props)
-    return f"<w:p>{props.xml()}{runs}</w:p>"
+    return f"<w:p>{props.xml}{runs}</w:p>"
 
 
 def field(instruction: str, cached: str = "") -> tuple[str, str]:
