@@ -25,7 +25,7 @@ from generator.assess.lint import lint
 from generator.text.literal import date
 from generator.profile.yamlload import format_path
 from generator.assess.materials import MaterialLine, counts, material_lines
-from generator.assess.gaps import Action, Path, plan
+from generator.assess.gaps import Action, Route, plan
 from generator.profile.schema import Profile, read_profile
 from generator.render.documents import Document, blanks, document_specs, render_documents
 from generator.output.site.project import build_site, write_project
@@ -50,7 +50,7 @@ class Bundle:
     traces: list[Trace]
     docx: dict[str, bytes]  # filename -> bytes
     todo: list[Action]
-    paths: list[Path]
+    paths: list[Route]
     figures: dict[str, Figure]  # "figures/….svg" -> chart or diagram, referenced by the documents' Markdown
     certification: CertificationPlan
     findings: list[Problem]  # consistency lint: warnings, errors under --strict

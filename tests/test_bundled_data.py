@@ -12,10 +12,11 @@ from ruamel.yaml import YAML
 
 from generator.errors import CatalogueError
 from generator.standard.industry import INDUSTRIES, load_packs
-from generator.assess.lint import load_plausibility, load_sanbao
 from generator.paths import DOCUMENTS, STANDARD
 from generator.render.documents import document_specs
 from generator.standard.catalogue import load_catalogue
+from generator.standard.plausibility import load_plausibility
+from generator.standard.sanbao import load_sanbao
 from generator.standard.scheme import load_scheme, load_tariffs
 
 LOADERS = {  # file -> (folder it lives in, loader taking that folder)
@@ -91,4 +92,45 @@ def test_an_inconsistency_is_located_at_its_entry(tmp_path):
     with pytest.raises(CatalogueError) as info:
         load_catalogue(tmp_path / "s")
     (problem,) = info.value.problems
-    assert problem.message == "表单 R06 引用了不存在的条款 9.9" and problem.line == at + 1
+    assert problem.message == "表单 R06 引用了不存在的条款 9.9" and problem.line == clause + 1
+    assert problem.key_path.endswith("].clause") and problem.file.endswith("forms.yaml")
+
+
+def _edited(tmp_path, name: str, old: str, new: str):
+    """A copy of the standard data with `old` in `name` replaced by `new`, and the line of the edit."""
+    folder = tmp_path / "s"
+    shutil.copytree(STANDARD, folder)
+    text = (folder / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (folder / name).write_text(text.replace(old, new), encoding="utf-8")
+    return folder, text[: text.index(old)].count("\n") + 1
+
+
+@pytest.mark.parametrize("name, old, new, loader, message, where", [
+    ("tariffs.yaml", "    default: true\n", "    default: false\n", load_tariffs,
+     "应有且只有一项 default: true", "tariffs"),
+    ("tariffs.yaml", "{max: 45, initial: 6,", "{max: 45, initial: 3,", load_tariffs,
+     "initial 人日应随员工数不减", "tariffs[0].person_days"),
+    ("certification.yaml", "  count: 2 ", "  count: 5 ", load_scheme,
+     "surveillance.count 应为证书有效年数", "surveillance"),
+    ("sanbao.yaml", "aliases: [电冰箱, 冰箱, 冰柜, 冷柜]", "aliases: [电冰箱, 冰箱, 冰柜, 冷柜, 电饭煲冰箱]", load_sanbao,
+     "“电饭煲冰箱”含有 not_listed 中的“电饭煲”", "not_listed"),
+    ("sanbao.yaml", "  - id: partial\n", "  - id: computer\n", load_sanbao,
+     "规定的 id “computer”出现了不止一次", "regulations"),
+    ("gbt27922-2011.yaml", "    fact: culture\n", "    fact: managers\n", load_catalogue,
+     "都写了 fact: managers", "clauses"),
+    ("scoring.yaml", "  total: 100\n", "  total: 90\n", load_catalogue,
+     "满分 90 与一级指标分值合计 100 不符", "method.total"),
+])
+def test_a_rule_across_values_is_a_located_error(tmp_path, name, old, new, loader, message, where):
+    """Rules that span several values (the table ascends, one default, ids once, one clause per fact,
+    the total) fail through the one loader, at the file, line and key they concern."""
+    folder, line = _edited(tmp_path, name, old, new)
+    with pytest.raises(CatalogueError) as info:
+        loader(folder)
+    found = [p for p in info.value.problems if message in p.message]
+    assert found, info.value.render()
+    problem = found[0]
+    assert problem.file.endswith(name) and problem.line and problem.key_path.startswith(where), info.value.render()
+    if where in ("method.total", "clauses"):  # the entry itself
+        assert problem.line == line, info.value.render()

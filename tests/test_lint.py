@@ -61,7 +61,8 @@ def test_department_names():
 
 # --- item 8: 三包 only for the products its regulation lists -------------------------------------
 def sanbao(name, description=None, rule=None, category="家用电器"):
-    from generator.assess.lint import _sanbao_findings, load_sanbao
+    from generator.assess.lint import _sanbao_findings
+    from generator.standard.sanbao import load_sanbao
     from generator.profile.schema import Product
     product = Product(name=name, category=category, description=description, warranty="整机保修 1 年",
                       sanbao=True, sanbao_rule=rule)
@@ -73,7 +74,7 @@ PARTIAL = "《部分商品修理更换退货责任规定》"
 
 
 def test_the_catalogue_is_the_regulation_s_18_products():
-    from generator.assess.lint import load_sanbao
+    from generator.standard.sanbao import load_sanbao
     data = load_sanbao()
     partial = data.regulations[0]
     assert partial.name == "部分商品修理更换退货责任规定"
@@ -248,7 +249,7 @@ def test_bad_bundled_sanbao_data_is_a_clear_error(tmp_path):
     import shutil
 
     from generator.errors import CatalogueError
-    from generator.assess.lint import load_sanbao
+    from generator.standard.sanbao import load_sanbao
     from generator.paths import STANDARD
     shutil.copytree(STANDARD, tmp_path / "standard")
     path = tmp_path / "standard" / "sanbao.yaml"
@@ -275,7 +276,7 @@ def test_bad_bundled_plausibility_data_is_a_clear_error(tmp_path):
     import shutil
 
     from generator.errors import CatalogueError
-    from generator.assess.lint import load_plausibility
+    from generator.standard.plausibility import load_plausibility
     from generator.paths import STANDARD
     shutil.copytree(STANDARD, tmp_path / "standard")
     path = tmp_path / "standard" / "plausibility.yaml"
@@ -319,7 +320,8 @@ def test_the_10_percent_warning_is_not_repeated(capsys):
 
 def plausibility(profile, **changes):
     from generator.assess.facts import facts_of
-    from generator.assess.lint import _plausibility_findings, load_plausibility
+    from generator.assess.lint import _plausibility_findings
+    from generator.standard.plausibility import load_plausibility
     from generator.standard.catalogue import load_catalogue
     for part, values in changes.items():
         profile = profile.model_copy(update={part: getattr(profile, part).model_copy(update=values)})

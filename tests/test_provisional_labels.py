@@ -175,12 +175,12 @@ def test_indicator_chart_stars_only_provisional_points(hualan_built):
     a = bundle.assessment
     first = a.indicators[0]
     confirmed = dataclasses.replace(first, clause=first.clause.model_copy(update={"points_provenance": "confirmed"}))
-    chart = indicator_chart(dataclasses.replace(a, indicators=[confirmed, *a.indicators[1:]]))
+    chart = indicator_chart(dataclasses.replace(a, indicators=[confirmed, *a.indicators[1:]]), bundle.catalogue)
     assert chart.categories[0] == f"{first.clause.id} {first.clause.title}（{first.maximum:g}）"
     assert chart.categories[1].endswith("*）") and chart.note
     none = [dataclasses.replace(g, clause=g.clause.model_copy(update={"points_provenance": "confirmed"}))
             for g in a.indicators]
-    assert indicator_chart(dataclasses.replace(a, indicators=none)).note == ""  # nothing to explain
+    assert indicator_chart(dataclasses.replace(a, indicators=none), bundle.catalogue).note == ""  # nothing to explain
 
 
 # --- the DOCX files ------------------------------------------------------------------------------------

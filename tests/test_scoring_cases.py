@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import HUALAN, standard_with
+from conftest import HUALAN, ROOT, standard_with
 from generator.assess.numbers import shown
 from generator.assess.score import assess, level_for
 from generator.errors import ProfileError
@@ -270,7 +270,7 @@ def catalogue_with(tmp_path, old: str, new: str):
 REASONS = ("扣除该项全部分值", "按 0 分计", "按不合格样本比例扣分", "取两者中较低者", "按覆盖比例得", "按实有 / 应配得",
            "按持证比例得", "最多按", "按存在不符合扣除该项全部分值")
 
-HALF = ("  partial_half_credit: false", "  partial_half_credit: true")
+HALF = ("    partial: 0\n", "    partial: 0.5\n")
 
 
 @pytest.mark.parametrize("changes,default,half", [
@@ -321,7 +321,8 @@ def test_every_scoring_rule_says_its_source(tmp_path, catalogue):
     with pytest.raises(CatalogueError) as info:
         catalogue_with(tmp_path, "samples:\n  title: 按样本检查的指标\n  source:", "samples:\n  title: 按样本检查的指标\n  origin:")
     problem = next(p for p in info.value.problems if p.key_path == "samples.source")
-    assert problem.line == 29 and "scoring.yaml" in problem.file  # located at the rule that lost its source
+    samples = (ROOT / "content/standard/scoring.yaml").read_text(encoding="utf-8").splitlines().index("samples:") + 1
+    assert problem.line == samples and "scoring.yaml" in problem.file  # located at the rule that lost its source
     assert problem.message == "缺少必填项：source"
     assert any(p.message == "未知的键 “origin”" for p in info.value.problems)
 

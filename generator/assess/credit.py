@@ -171,7 +171,7 @@ def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> _S
     credit = exact(rules.qualitative.for_status(entry.status))
     if entry.status == "partial":
         if rules.qualitative.partial_half_credit:
-            why = "按本项目约定计一半（非标准规则，见 scoring.yaml qualitative.partial_half_credit）"
+            why = "按本项目约定计一半（非标准规则，见 scoring.yaml qualitative.credit.partial）"
         elif clause.sampled:
             why = "未填写抽样结果，按存在不符合扣除该项全部分值（填写 samples 后按不合格样本比例扣分）"
         else:

@@ -36,7 +36,7 @@ class Action:
 
 
 @dataclass(frozen=True)
-class Path:
+class Route:
     level: str
     needed: float  # points of the final score still needed
     actions: list[Action]
@@ -87,7 +87,7 @@ def actions(profile: Profile, catalogue: Catalogue, facts: Facts, assessment: As
     return sorted(out, key=lambda a: (-a.points, a.effort, a.key))
 
 
-def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list[Action]) -> Path:
+def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list[Action]) -> Route:
     """The least-effort set of actions that brings the score to `level`. Where the score reaches it only
     with the disputed special bonus, the path is the one that reaches it without the bonus."""
     rules = catalogue.scoring
@@ -98,33 +98,33 @@ def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list
     if short <= 0 and must_fix == 0:
         bare = assessment.bare_exact  # the score without the disputed bonus
         if bare is None or bare >= threshold:
-            return Path(level, 0.0, [], True, "当前得分已达到")
+            return Route(level, 0.0, [], True, "当前得分已达到")
         plan = _cheapest(threshold - bare, must_fix, todo)  # reached only with the bonus: secure it without
         lead = (f"当前得分已达到{level}，但依靠有争议的特别加分 {assessment.bonus:g} 分（不计时为 "
                 f"{assessment.without_bonus.score:g} 分，{assessment.without_bonus.level}）")
         if plan is None:
-            return Path(level, 0.0, [], True, f"{lead}；不计加分时全部整改也达不到{level}", reason="bonus")
-        after = min(Fraction(100), bare + sum((a.gain for a in plan), Fraction(0)))
+            return Route(level, 0.0, [], True, f"{lead}；不计加分时全部整改也达不到{level}", reason="bonus")
+        after = min(assessment.total, bare + sum((a.gain for a in plan), Fraction(0)))
         note = (f"{lead}；不计加分也要达到{level}，还需 {up_to_hundredth(threshold - bare):g} 分：完成 {len(plan)} 项措施"
                 f"（约 {sum(a.effort for a in plan):g} 人日）后不计加分为 {shown(after, thresholds):g} 分")
-        return Path(level, 0.0, plan, True, note, reason="bonus")
+        return Route(level, 0.0, plan, True, note, reason="bonus")
     needed = max(up_to_hundredth(short), 0.0)  # for display: rounded up, never "0" while short
     plan = _cheapest(short, must_fix, todo)
     if plan is None:
         most = shown(sum((a.gain for a in todo), Fraction(0)))
-        return Path(level, needed, sorted(todo, key=lambda a: -a.points), False,
+        return Route(level, needed, sorted(todo, key=lambda a: -a.points), False,
                     f"全部整改最多可得 {most:g} 分，仍达不到{level}（{threshold:g} 分）")
     left = assessment.deductions - sum(1 for a in plan if a.deduction)
     gained = sum((a.gain for a in plan), Fraction(0))
-    after = min(Fraction(100), assessment.score_exact + gained)
+    after = min(assessment.total, assessment.score_exact + gained)
     reached, _ = level_for(after, left, catalogue)
     note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {shown(after, thresholds):g} 分，{reached}"
     if assessment.bare_exact is not None:  # the bonus is disputed: say where the path stands without it
-        bare_after = min(Fraction(100), assessment.bare_exact + gained)
+        bare_after = min(assessment.total, assessment.bare_exact + gained)
         bare_level, _ = level_for(bare_after, left, catalogue)
         if bare_level != reached:
             note += f"（含有争议的特别加分 {assessment.bonus:g} 分；不计时为 {shown(bare_after, thresholds):g} 分，{bare_level}）"
-    return Path(level, needed, plan, True, note, reason="short" if short > 0 else "deductions")
+    return Route(level, needed, plan, True, note, reason="short" if short > 0 else "deductions")
 
 
 def _cheapest(short: Fraction, must_fix: int, todo: list[Action]) -> list[Action] | None:
@@ -187,8 +187,11 @@ def _knapsack(items: list[Action], target: int) -> list[int] | None:
     return choice[target] if cost[target][0] != inf else None
 
 
+Path = Route  # the old name, for the scorecard until it says Route
+
+
 def plan(profile: Profile, catalogue: Catalogue, assessment: Assessment,
-         facts: Facts | None = None) -> tuple[list[Action], list[Path]]:
+         facts: Facts | None = None) -> tuple[list[Action], list[Route]]:
     """All actions, and the paths to the next level and to the profile's target level; `facts` are the
     profile's (`facts_of`), worked out here when not given."""
     todo = actions(profile, catalogue, facts or facts_of(profile, catalogue), assessment)

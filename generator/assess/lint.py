@@ -8,22 +8,17 @@ data, each with its source and evidence level.
 from __future__ import annotations
 
 import difflib
-import functools
 import math
 import re
-from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from generator.assess.facts import Facts
 from generator.assess.numbers import exact
-from generator.standard.bundled import load_data
-from generator.errors import CatalogueError, Problem
-from generator.paths import STANDARD
+from generator.errors import Problem
 from generator.profile.schema import Product, Profile
-from generator.standard.catalogue import Catalogue
 from generator.profile.yamlload import Loaded, format_path
+from generator.standard.catalogue import Catalogue
+from generator.standard.plausibility import Plausibility, load_plausibility
+from generator.standard.sanbao import Regulation, Sanbao, load_sanbao
 
 _HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?小时")
 _DAYS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个工作日|日|天)内")
@@ -51,123 +46,6 @@ def _departments(text: str) -> list[str]:
                 stem = stem[len(verb):]
         names.append(stem + suffix)
     return names
-
-
-# --- data: the 三包 catalogues and the plausibility thresholds -------------------------------------
-Evidence = Literal["C", "S", "I"]
-
-
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SanbaoProduct(_Data):
-    name: str = Field(min_length=1)
-    aliases: list[str] = []
-    evidence_level: Evidence
-
-    @property
-    def words(self) -> list[str]:
-        return [self.name, *self.aliases]
-
-
-class Source(_Data):
-    url: str = Field(pattern=r"^https?://")
-    note: str = Field(min_length=1)
-
-
-class Regulation(_Data):
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1, pattern=r"^[^《》]+$")
-    issued: str = Field(min_length=1)
-    scope: str = Field(min_length=1)
-    evidence_level: Evidence
-    evidence_note: str | None = None
-    sources: list[Source] = Field(min_length=1)
-    products: list[SanbaoProduct] = Field(min_length=1)
-
-    @property
-    def title(self) -> str:
-        return f"《{self.name}》"
-
-    def catalogue(self) -> str:
-        """The regulation's products as a message says them."""
-        names = [p.name for p in self.products]
-        if len(names) > 3:
-            return f"{self.title}的目录只列 {len(names)} 种商品：{'、'.join(names)}"
-        return f"{self.title}只适用于{self.scope}"
-
-
-class NotListed(_Data):
-    evidence_level: Evidence
-    products: list[str] = Field(min_length=1)
-
-
-class LookAlikes(_Data):
-    evidence_level: Evidence
-    suffixes: list[str] = Field(min_length=1)
-    still_the_product: list[str] = []
-
-
-class Sanbao(_Data):
-    generic_rule_names: list[str]
-    regulations: list[Regulation] = Field(min_length=1)
-    not_listed: NotListed
-    look_alikes: LookAlikes
-
-
-class ManagersRule(_Data):
-    ratio: float = Field(gt=0, le=1)
-    minimum: int = Field(ge=0)
-    low_factor: float = Field(gt=0, lt=1)
-    high_factor: float = Field(gt=1)
-    evidence_level: Evidence
-    source: str = Field(min_length=1)
-    rule_name: str = Field(min_length=1)
-
-
-class OutletRule(_Data):
-    employees_per_outlet: float = Field(ge=0)
-    aftersales_staff_per_own_outlet: float = Field(ge=0)
-    evidence_level: Evidence
-    source: str = Field(min_length=1)
-    example: str = Field(min_length=1)
-
-
-class Plausibility(_Data):
-    managers_per_employee: ManagersRule
-    staff_per_outlet: OutletRule
-
-
-_PATTERNS = {r"^https?://": "应为以 http:// 或 https:// 开头的网址", r"^[^《》]+$": "写规定的名称本身，不带书名号《》"}
-
-
-def _load(path: Path, model: type[_Data]):
-    return load_data(path, model, patterns=_PATTERNS)
-
-
-@functools.lru_cache(maxsize=4)
-def load_sanbao(folder: Path = STANDARD) -> Sanbao:
-    path = folder / "sanbao.yaml"
-    data = _load(path, Sanbao)
-    problems = []
-    ids = [r.id for r in data.regulations]
-    for twice in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(f"规定的 id “{twice}”出现了不止一次")
-    for r in data.regulations:
-        for p in r.products:
-            for word in p.words:
-                hidden = [w for w in data.not_listed.products if w in word]
-                if hidden:  # the word would be taken out of the text before it is looked for
-                    problems.append(f"{r.title}的“{word}”含有 not_listed 中的“{hidden[0]}”，永远不会被认出")
-    if problems:
-        raise CatalogueError(f"标准数据文件 {path.name} 有误", [Problem(m, str(path)) for m in problems])
-    return data
-
-
-@functools.lru_cache(maxsize=4)
-def load_plausibility(folder: Path = STANDARD) -> Plausibility:
-    return _load(folder / "plausibility.yaml", Plausibility)
 
 
 # --- 三包: a product marked 三包 must be in its regulation's catalogue -----------------------------

@@ -1,4 +1,7 @@
-"""The state of each application material for one company (pure)."""
+"""The state of each application material for one company (pure).
+
+A material's status is one of content/standard/statuses.yaml, decided by its id; its label is shown
+only where text is shown (the documents, the site, the manifest's summary)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,37 +10,47 @@ from dataclasses import dataclass, replace
 from generator.assess.facts import Facts
 from generator.profile.schema import Profile
 from generator.standard.catalogue import Catalogue, Material
+from generator.standard.statuses import MaterialStatus, StatusId, material_statuses
 
-STATUS = {"provided": "已提供", "missing": "缺失", "not_applicable": "不适用"}
-GENERATED = "生成"
-EXPIRED = "已过期"
+TO_PREPARE: tuple[StatusId, ...] = ("missing", "expired", "optional")  # given an owner and a due date
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Where this tool writes a material: the document, its file (None when the caller named no files)
+    and the section(s) in it (None: the whole document)."""
+
+    document: str  # document key
+    file: str | None
+    section: str | None
 
 
 @dataclass(frozen=True)
 class MaterialLine:
     material: Material
-    status: str  # 生成 / 已提供 / 缺失 / 不适用 / 已过期 / 可选
-    note: str
-    document: str | None  # key of the generated document, when produced by this tool
+    status: MaterialStatus
+    note: str  # why the status is what it is ("" for a generated material: `generated` says where)
+    generated: Generated | None = None  # when produced by this tool
     owner: str = ""
     due: dt.date | None = None
+
+    @property
+    def document(self) -> str | None:
+        """Key of the generated document, when produced by this tool."""
+        return self.generated.document if self.generated else None
 
 
 def material_lines(profile: Profile, catalogue: Catalogue, facts: Facts,
                    filenames: dict[str, str] | None = None) -> list[MaterialLine]:
     """Each material's status; `filenames` maps document keys to the DOCX that holds a generated one."""
     declared = profile.readiness.materials
-    planned = profile.certification.planned_application
-    default_due = facts.default_due
     lead = profile.organisation.aftersales_lead.name
-    repair = catalogue.with_fact("repair")  # materials that apply with repair service (applies: repair)
-    filenames = filenames or {}
     out = []
-    for line in _lines(profile, catalogue, facts, declared, planned, repair, filenames):
+    for line in _lines(profile, catalogue, facts, filenames or {}):
         entry = declared.get(line.material.id)
-        if line.status in ("缺失", "已过期", "可选"):
+        if line.status.id in TO_PREPARE:
             owner = entry.owner if entry and entry.owner else lead
-            due = entry.due if entry and entry.due else default_due
+            due = entry.due if entry and entry.due else facts.default_due
             line = replace(line, owner=owner, due=due)
         else:
             line = replace(line, owner=(entry.owner if entry and entry.owner else "—"))
@@ -45,30 +58,43 @@ def material_lines(profile: Profile, catalogue: Catalogue, facts: Facts,
     return out
 
 
-def _lines(profile, catalogue, facts, declared, planned, repair, filenames):
+def _lines(profile: Profile, catalogue: Catalogue, facts: Facts, filenames: dict[str, str]) -> list[MaterialLine]:
+    status = material_statuses()
+    declared = profile.readiness.materials
+    planned = profile.certification.planned_application
+    repair = catalogue.with_fact("repair")  # materials that apply with repair service (applies: repair)
     out = []
     for m in catalogue.materials:
         entry = declared.get(m.id)
         if m.applies == "certificates" and not profile.company.certificates:
-            out.append(MaterialLine(m, STATUS["not_applicable"], "企业尚无已获证书", None))
+            out.append(MaterialLine(m, status["not_applicable"], "企业尚无已获证书"))
         elif m.applies == "repair" and facts.excluded_reason(repair) is not None:
-            out.append(MaterialLine(m, STATUS["not_applicable"], "维修服务已删减", None))
+            out.append(MaterialLine(m, status["not_applicable"], "维修服务已删减"))
         elif m.produced_by:
-            where = filenames.get(m.produced_by, "")
-            note = "由本工具生成：" + "　".join(x for x in (where, m.section or "") if x) if where else "由本工具生成"
-            out.append(MaterialLine(m, GENERATED, note, m.produced_by))
+            where = Generated(m.produced_by, filenames.get(m.produced_by), m.section)
+            out.append(MaterialLine(m, status["generated"], "", where))
         elif entry is None:
-            status = "可选" if m.applies == "optional" else STATUS["missing"]
-            out.append(MaterialLine(m, status, "企业档案未说明准备情况", None))
+            out.append(MaterialLine(m, status["optional" if m.applies == "optional" else "missing"],
+                                    "企业档案未说明准备情况"))
         elif entry.expires is not None and entry.expires < planned:
-            out.append(MaterialLine(m, EXPIRED, f"有效期至 {entry.expires.isoformat()}，早于计划申请日期", None))
+            out.append(MaterialLine(m, status["expired"], f"有效期至 {entry.expires.isoformat()}，早于计划申请日期"))
         else:
-            out.append(MaterialLine(m, STATUS[entry.status], entry.note or "", None))
+            out.append(MaterialLine(m, status[entry.status], entry.note or ""))
     return out
 
 
-COUNT_ORDER = (GENERATED, STATUS["provided"], STATUS["missing"], EXPIRED, STATUS["not_applicable"], "可选")
+def counts_by_id(lines: list[MaterialLine]) -> dict[StatusId, int]:
+    """How many materials have each status, by status id, in the order counts are shown."""
+    return {sid: sum(1 for line in lines if line.status.id == sid) for sid in material_statuses()}
 
 
 def counts(lines: list[MaterialLine]) -> dict[str, int]:
-    return {name: sum(1 for l in lines if l.status == name) for name in COUNT_ORDER}
+    """How many materials have each status, by the status's label: the summary the documents, the
+    site and the manifest show (a label changed in the data changes the content's hash, so a build
+    skipped as unchanged always holds the current labels)."""
+    labels = material_statuses()
+    return {labels[sid].label: n for sid, n in counts_by_id(lines).items()}
+
+
+# The labels in the order counts are shown: a manifest stores its keys sorted (batch.py reorders them).
+COUNT_ORDER = tuple(s.label for s in material_statuses().values())

@@ -57,15 +57,16 @@ class Assessment:
     score_exact: Fraction = Fraction(0)  # what the level is decided on
     without_bonus: Bare | None = None  # the score and level if the disputed bonus is not counted
     bare_exact: Fraction | None = None  # that score, exactly
-    losses: list[tuple[str, Fraction]] = field(default_factory=list)  # from 100 to the score, exactly
+    losses: list[tuple[str, Fraction]] = field(default_factory=list)  # from the total to the score, exactly
     must_fix: int = 0  # special deductions to correct before any level (5 or more fail whatever the score)
     score_level: str = ""  # the level the score alone gives, whatever the special deductions
-    scale: Fraction = Fraction(0)  # points of the final score one item point is worth (100 / 涉及项总分值)
+    scale: Fraction = Fraction(0)  # points of the final score one item point is worth (满分 / 涉及项总分值)
     adjust_scale: Fraction = Fraction(1)  # points of the final score one special deduction or bonus point is worth
+    total: Fraction = Fraction(0)  # 满分 (scoring.yaml method.total): no score is above it
 
     @property
     def losses_shown(self) -> list[tuple[str, float]]:
-        """Each loss for display (to 0.01, half up); they may differ from 100 − the score by 0.01."""
+        """Each loss for display (to 0.01, half up); they may differ from the total − the score by 0.01."""
         return [(label, shown(value)) for label, value in self.losses]
 
     def line(self, clause_id: str) -> ScoreLine:
@@ -102,7 +103,8 @@ def assess(profile: Profile, catalogue: Catalogue, facts: Facts | None = None) -
 
     applicable = sum(exact(l.applicable_points) for l in lines)
     earned = sum(l.earned_exact for l in lines)
-    normalised = earned / applicable * 100 if applicable else Fraction(0)
+    total = exact(rules.method.total)  # 满分
+    normalised = earned / applicable * total if applicable else Fraction(0)
     deductions = len(profile.readiness.special_deductions)
     claimed = len(profile.readiness.bonuses)
     counted = min(claimed, rules.special_bonus.max_count) if rules.special_bonus.counted else 0
@@ -120,8 +122,8 @@ def assess(profile: Profile, catalogue: Catalogue, facts: Facts | None = None) -
         if rules.normalisation.adjust_after_normalisation:
             value = normalised + adjust
         else:
-            value = (earned + adjust) / applicable * 100 if applicable else Fraction(0)
-        return max(Fraction(0), min(Fraction(100), value))  # exact: the level is decided on this
+            value = (earned + adjust) / applicable * total if applicable else Fraction(0)
+        return max(Fraction(0), min(total, value))  # exact: the level is decided on this
 
     penalty = deductions * exact(rules.special_deduction.points_each)
     score = final(bonus - penalty)
@@ -130,7 +132,7 @@ def assess(profile: Profile, catalogue: Catalogue, facts: Facts | None = None) -
     cap = _year_rule_cap(profile, catalogue, level)
     if cap:
         level, note = rules.levels[-1].name, cap
-    scale = 100 / applicable if applicable else Fraction(0)
+    scale = total / applicable if applicable else Fraction(0)
     adjust_scale = Fraction(1) if rules.normalisation.adjust_after_normalisation else scale
     bare = final(-penalty) if bonus else None  # the bonus is disputed: the score if the body does not count it
     without_bonus = None
@@ -146,7 +148,7 @@ def assess(profile: Profile, catalogue: Catalogue, facts: Facts | None = None) -
         score=shown(score, thresholds), level=level, level_note=note, next_level=_next_level(score, catalogue),
         groups=groups, indicators=[_group(c, lines) for c in catalogue.indicators(3)], score_exact=score,
         without_bonus=without_bonus, bare_exact=bare,
-        losses=_losses(groups, scale, penalty * adjust_scale, bonus * adjust_scale, score),
+        losses=_losses(groups, scale, penalty * adjust_scale, bonus * adjust_scale, score, total), total=total,
         must_fix=max(0, deductions - rules.special_deduction.fail_at + 1),
         score_level=level_for(score, 0, catalogue)[0], scale=scale, adjust_scale=adjust_scale,
         fail_name=rules.fail_name, lowest_level=rules.levels[-1].name, fail_at=rules.special_deduction.fail_at,
@@ -154,19 +156,19 @@ def assess(profile: Profile, catalogue: Catalogue, facts: Facts | None = None) -
 
 
 def _losses(groups: list[Group], scale: Fraction, penalty: Fraction, bonus: Fraction,
-            score: Fraction) -> list[tuple[str, Fraction]]:
-    """Every point between 100 and the final score, exactly: what each first-level indicator lost
+            score: Fraction, total: Fraction) -> list[tuple[str, Fraction]]:
+    """Every point between the total (100) and the final score, exactly: what each first-level indicator lost
     (after normalisation: 删减 loses nothing), the special deductions, the bonus (negative), and
-    where the score is held to 0..100, the cut. They add up to 100 − score."""
+    where the score is held to 0..total, the cut. They add up to total − score."""
     out = [(f"{g.clause.id} {g.clause.title}", sum((l.lost_exact for l in g.lines), Fraction(0)) * scale)
            for g in groups]
     if penalty:
         out.append(("特别扣分项", penalty))
     if bonus:
         out.append(("特别加分项", -bonus))
-    rest = 100 - score - sum(v for _, v in out)
+    rest = total - score - sum(v for _, v in out)
     if rest:
-        out.append(("得分限于 0–100 分", rest))
+        out.append((f"得分限于 0–{float(total):g} 分", rest))
     return out
 
 

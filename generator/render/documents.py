@@ -25,7 +25,7 @@ from generator.text.literal import Markdown, date, hours, literal, number
 from generator.text.user_text import prepared
 from generator.assess.materials import counts
 from generator.paths import DOCUMENTS
-from generator.assess.gaps import Action, Path
+from generator.assess.gaps import Action, Route
 from generator.profile.schema import Profile
 from generator.render.sandbox import CONTROL, CONTROL_HINT, Sandbox, explain, template_cycle_entry
 from generator.standard.catalogue import Catalogue
@@ -110,7 +110,7 @@ def _clause_ids(value: str | list[str]) -> Markdown:
 
 
 def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment,
-                     todo: list[Action], paths: list[Path], materials: list, content: FilePath | None = None,
+                     todo: list[Action], paths: list[Route], materials: list, content: FilePath | None = None,
                      certification=None, *, facts: Facts) -> list[Document]:
     """Every document's Markdown for this company; `facts` are what the profile implies (`facts_of`);
     `content` is an optional template override folder."""

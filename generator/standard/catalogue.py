@@ -6,31 +6,28 @@ children add up to the parent's), so that a wrong edit to the data fails loudly 
 from __future__ import annotations
 
 import functools
+import typing
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
 
-from generator.standard.bundled import load_data
+from generator.profile.yamlload import Loaded, format_path
+from generator.standard.bundled import Data, Evidence, load_data, load_located
 from generator.errors import CatalogueError, Problem
 from generator.paths import STANDARD
-
-
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 ClauseFact = Literal["department", "regions", "technicians", "managers", "budget", "training", "information_system",
                      "supervision", "culture", "repair", "follow_up", "complaints"]
 
 
-class Clause(_Data):
+class Clause(Data):
     id: str
     title: str
     kind: Literal["indicator", "informative"]
     requirement: str
     gloss: str
-    evidence_level: Literal["C", "S", "I"]
+    evidence_level: Evidence
     points: float | None = None
     points_provenance: Literal["confirmed", "provisional"] | None = None
     excludable: bool = False
@@ -54,15 +51,14 @@ class Clause(_Data):
         return f"{self.id} {self.title}"
 
 
-class StandardInfo(_Data):
+class StandardInfo(Data):
     id: str
     title: str
     published: object
     effective: object
-    total_points: float
 
 
-class Level(_Data):
+class Level(Data):
     name: str
     min: float
 
@@ -70,12 +66,12 @@ class Level(_Data):
 EVIDENCE_LABELS = {"C": "C 来源可见", "S": "S 机构解释或惯例", "I": "I 推断或本项目约定"}
 
 
-class Rule(_Data):
+class Rule(Data):
     """A scoring rule in scoring.yaml: every one says where it comes from and how sure that is."""
 
     title: str
     source: str
-    evidence: Literal["C", "S", "I"]  # confirmed in a source / secondary / this project's inference
+    evidence: Evidence  # confirmed in a source / secondary / this project's inference
     note: str | None = None
 
     @property
@@ -87,22 +83,29 @@ class Method(Rule):
     total: float
 
 
+class Credit(Data):
+    """The share of a qualitative clause's points each self-assessed status earns."""
+
+    implemented: Literal[1]
+    partial: Literal[0, 0.5]  # 0: the standard's rule; 0.5: the labelled option, not the standard's
+    missing: Literal[0]
+
+
 class Qualitative(Rule):
-    credit: dict[Literal["implemented", "partial", "missing"], float]
-    partial_half_credit: bool  # the labelled option: 部分落实 earns half (not the standard's rule)
+    credit: Credit
+
+    @property
+    def partial_half_credit(self) -> bool:
+        """The labelled option is chosen: 部分落实 earns half (not the standard's rule)."""
+        return self.credit.partial == 0.5
 
     def for_status(self, status: str) -> float:
-        return 0.5 if status == "partial" and self.partial_half_credit else self.credit[status]
-
-
-class Combine(Rule):
-    combine: Literal["lower"]
+        return getattr(self.credit, status)
 
 
 class ManagerRule(Rule):
     ratio: float
     minimum: int
-    rounding: Literal["up"]
     credit: Literal["proportional", "all_or_nothing"]
 
 
@@ -143,17 +146,17 @@ class PlanRule(Rule):
     deduction_effort: float
 
 
-class Reference(_Data):
+class Reference(Data):
     name: str  # the short name the rules cite
     url: str  # "" where the source is kept with the project's research notes
     about: str
 
 
-class Scoring(_Data):
+class Scoring(Data):
     method: Method
     qualitative: Qualitative
     samples: Rule
-    facts_and_samples: Combine
+    facts_and_samples: Rule
     managers: ManagerRule
     normalisation: Normalisation
     special_deduction: SpecialDeductionRule
@@ -191,7 +194,7 @@ class Scoring(_Data):
         return {name: getattr(self, name) for name in type(self).model_fields if name != "references"}
 
 
-class Material(_Data):
+class Material(Data):
     id: str
     name: str
     list: Literal["classic", "newer"]
@@ -201,7 +204,7 @@ class Material(_Data):
     section: str | None = None
 
 
-class Form(_Data):
+class Form(Data):
     """A record form: header fields, an items table (fixed items or blank rows), signatures."""
 
     id: str
@@ -285,52 +288,63 @@ class Catalogue:
 @functools.lru_cache(maxsize=4)
 def load_catalogue(folder: Path = STANDARD) -> Catalogue:
     info = load_data(folder / "gbt27922-2011.yaml", StandardInfo, "standard")
-    clauses = load_data(folder / "gbt27922-2011.yaml", list[Clause], "clauses")
-    scoring = load_data(folder / "scoring.yaml", Scoring)
-    materials = load_data(folder / "materials.yaml", list[Material], "materials")
-    forms = load_data(folder / "forms.yaml", list[Form], "forms")
+    clauses, clauses_at = load_located(folder / "gbt27922-2011.yaml", list[Clause], "clauses")
+    scoring, scoring_at = load_located(folder / "scoring.yaml", Scoring)
+    materials, materials_at = load_located(folder / "materials.yaml", list[Material], "materials")
+    forms, forms_at = load_located(folder / "forms.yaml", list[Form], "forms")
     catalogue = Catalogue(info, clauses, scoring, materials, forms)
-    _check(catalogue, folder)
+    _check(catalogue, {"clauses": clauses_at, "scoring": scoring_at, "materials": materials_at, "forms": forms_at})
     return catalogue
 
 
-def _check(catalogue: Catalogue, folder: Path) -> None:
-    """The data's internal consistency; each problem at the line of the entry it concerns."""
+def _check(catalogue: Catalogue, loaded: dict[str, Loaded]) -> None:
+    """The data's internal consistency across entries and files; each problem at the entry it
+    concerns, by the positions the loader kept (`loaded`: the file of each top-level key)."""
     problems = []
+    index = {key: {entry.id: i for i, entry in enumerate(entries)}
+             for key, entries in (("clauses", catalogue.clauses.values()), ("materials", catalogue.materials),
+                                  ("forms", catalogue.forms))}
 
-    def at(name: str, entry_id: str, message: str) -> None:
-        path = folder / name
-        lines = path.read_text(encoding="utf-8").splitlines()
-        line = next((n for n, text in enumerate(lines, 1)
-                     if text.strip().lstrip("- ").replace('"', "").replace("'", "") == f"id: {entry_id}"
-                     or f"id: {entry_id}," in text.replace('"', "")), 1)
-        problems.append(Problem(message, str(path), line, 1, entry_id))
+    def at(key: str, entry_id: str, message: str, *inside: str) -> None:
+        path = (key, index[key][entry_id], *inside)
+        line, column = loaded[key].mark(path, key=bool(inside))
+        problems.append(Problem(message, loaded[key].file, line, column, format_path(path)))
 
     for clause in catalogue.clauses.values():
         kids = [k for k in catalogue.children(clause.id) if k.kind == "indicator"]
         if clause.kind == "indicator" and clause.points is None:
-            at("gbt27922-2011.yaml", clause.id, f"指标 {clause.id} 缺少分值")
+            at("clauses", clause.id, f"指标 {clause.id} 缺少分值")
         if kids and clause.points is not None:
             total = sum(k.points or 0 for k in kids)
             if abs(total - clause.points) > 1e-9:
-                at("gbt27922-2011.yaml", clause.id, f"{clause.id} 的下级分值合计 {total:g}，与其分值 {clause.points:g} 不符")
+                at("clauses", clause.id, f"{clause.id} 的下级分值合计 {total:g}，与其分值 {clause.points:g} 不符", "points")
     first = sum(c.points or 0 for c in catalogue.indicators(2))
-    if not catalogue.scoring.method.total == catalogue.info.total_points == first:
-        problems.append(Problem(f"满分不一致：scoring.yaml method.total 为 {catalogue.scoring.method.total:g}，"
-                                f"条款目录 total_points 为 {catalogue.info.total_points:g}，一级指标合计 {first:g}",
-                                str(folder / "scoring.yaml"), 1, 1))
+    if catalogue.scoring.method.total != first:
+        line, column = loaded["scoring"].mark(("method", "total"))
+        problems.append(Problem(f"满分 {catalogue.scoring.method.total:g} 与一级指标分值合计 {first:g} 不符",
+                                loaded["scoring"].file, line, column, "method.total"))
     for clause in catalogue.clauses.values():
         if clause.arrangements and not clause.excludable:
-            at("gbt27922-2011.yaml", clause.id, f"{clause.id} 关联了服务安排却不可删减（excludable: false）")
+            at("clauses", clause.id, f"{clause.id} 关联了服务安排却不可删减（excludable: false）", "arrangements")
     for leaf in catalogue.leaves():
         if not leaf.evidence or not leaf.action or not leaf.effort:
-            at("gbt27922-2011.yaml", leaf.id, f"计分条款 {leaf.id} 需要 evidence、action 和 effort")
+            at("clauses", leaf.id, f"计分条款 {leaf.id} 需要 evidence、action 和 effort")
+    named: dict[str, str] = {}
+    for clause in catalogue.clauses.values():
+        if clause.fact in named:
+            at("clauses", clause.id, f"{clause.id} 与 {named[clause.fact]} 都写了 fact: {clause.fact}（每个只用于一个条款）", "fact")
+        elif clause.fact:
+            named[clause.fact] = clause.id
+    for fact in typing.get_args(ClauseFact):
+        if fact not in named:
+            line, column = loaded["clauses"].mark(("clauses",), key=True)
+            problems.append(Problem(f"没有条款写 fact: {fact}", loaded["clauses"].file, line, column, "clauses"))
     for material in catalogue.materials:
         for cid in material.clauses:
             if cid not in catalogue:
-                at("materials.yaml", material.id, f"材料 {material.id} 引用了不存在的条款 {cid}")
+                at("materials", material.id, f"材料 {material.id} 引用了不存在的条款 {cid}", "clauses")
     for form in catalogue.forms:
         if form.clause not in catalogue:
-            at("forms.yaml", form.id, f"表单 {form.id} 引用了不存在的条款 {form.clause}")
+            at("forms", form.id, f"表单 {form.id} 引用了不存在的条款 {form.clause}", "clause")
     if problems:
         raise CatalogueError("标准数据不一致", problems)
