@@ -46,6 +46,48 @@ def test_init_writes_a_valid_commented_profile(tmp_path, capsys, catalogue):
     assert "已存在" in capsys.readouterr().err
 
 
+def test_init_names_every_field_of_the_schema_with_its_docstring(tmp_path):
+    """Found in review: the starter came from the example alone, so a field the example does not use
+    (company.region_service, a self-assessment's samples) was nowhere in it. Every field now shows, the
+    ones left out as commented-out keys, each with its docstring."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from generator.profile.introspect import unwrap
+    from generator.profile.model import Profile
+
+    target = tmp_path / "new.yaml"
+    assert main(["init", str(target)]) == 0
+    lines = target.read_text(encoding="utf-8").splitlines()
+
+    def shown(name: str, doc: str) -> bool:
+        for above, line in zip(["", *lines], lines):
+            key = line.split("#")[0] if not line.lstrip().startswith("#") else line.lstrip("# ").split("#")[0]
+            if key.strip().removeprefix("- ").startswith(f"{name}:") and (doc in line or above.endswith(f"# {doc}")):
+                return True
+        return False
+
+    missing, seen = [], set()
+
+    def walk(model) -> None:
+        model = unwrap(model)
+        while typing.get_origin(model) in (list, dict):
+            model = unwrap(typing.get_args(model)[-1])
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or model in seen:
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            if not shown(name, " ".join((field.description or "").split())):
+                missing.append(f"{model.__name__}.{name}")
+            walk(field.annotation)
+
+    walk(Profile)
+    assert not missing
+    assert any(line.strip().startswith("# region_service:") for line in lines)
+    assert any(line.strip().startswith("# samples:") for line in lines)
+
+
 def test_score_prints_the_scorecard(capsys):
     assert main(["score", str(HUALAN)]) == 0
     out = capsys.readouterr().out

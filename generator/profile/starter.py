@@ -1,6 +1,7 @@
 """`aftersales init`: a starter profile, made from the bundled example with every key commented.
 
-The comments are the schema's field docstrings, so the starter can never drift from the schema.
+The comments are the schema's field docstrings, so the starter can never drift from the schema; a
+field the example does not use (region_service, samples …) is shown as a commented-out key.
 """
 from __future__ import annotations
 
@@ -62,40 +63,70 @@ def _block_style(node) -> None:
             _block_style(child)
 
 
-def _annotate(node, model) -> None:
+def _annotate(node, model, column: int = 0) -> None:
+    """Comment every key of `node`, whose keys are dumped at `column`, with its field's docstring; the
+    fields the example leaves out are shown as commented-out keys, so that the starter names them all."""
     model = unwrap(model)
     if isinstance(node, CommentedSeq):
         if node:
-            _annotate(node[0], model)  # the first item explains the shape; the rest stay clean
+            _annotate(node[0], model, column + 2)  # the first item explains the shape; the rest stay clean
         return
-    if not isinstance(node, CommentedMap):
+    if not (isinstance(node, CommentedMap) and isinstance(model, type) and issubclass(model, BaseModel)):
         return
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        return
-    for key in list(node.keys()):
-        field = model.model_fields.get(key)
-        if field is None:
-            continue
-        value = node[key]
-        comment = " ".join((field.description or "").split())  # one line: a comment cannot wrap
+    fields = model.model_fields
+    present = [name for name in fields if name in node]
+    above: dict[str, list[str]] = {}  # the fields left out, shown above the next key written
+    left_out: list[str] = []
+    for name, field in fields.items():
+        if name in node:
+            above[name], left_out = left_out, []
+        else:
+            left_out += _left_out(name, field)
+    for name in present:
+        field, value = fields[name], node[name]
+        comment = _doc(field)
         nested = isinstance(value, CommentedMap) or (
             isinstance(value, CommentedSeq) and any(isinstance(v, CommentedMap) for v in value))
+        before, below = above[name], []
+        if isinstance(value, (CommentedMap, CommentedSeq)) and not value:  # an empty list: what its items hold
+            below += _inside(field.annotation, "")
+        if name == present[-1]:  # the fields after the last key: below its line, unless lines of its value follow
+            below, before = (below, before + left_out) if nested else (below + left_out, before)
+        if below:
+            comment = "\n".join([comment, *(f"{' ' * column}# {line}" for line in below)])
         if nested:
-            node.yaml_set_comment_before_after_key(key, before=comment,
-                                                   indent=_indent(node, key))
-        else:
-            node.yaml_add_eol_comment(comment, key, column=0)
+            before = before + [comment]
+        if before:
+            node.yaml_set_comment_before_after_key(name, before="\n".join(before), indent=column)
+        if not nested:
+            node.yaml_add_eol_comment(comment, name, column=0)
         inner = unwrap(field.annotation)
         if typing.get_origin(inner) is dict and isinstance(value, CommentedMap) and value:
-            _annotate(next(iter(value.values())), typing.get_args(inner)[-1])
-            continue
-        if typing.get_origin(inner) is list:
-            inner = typing.get_args(inner)[-1]
-        _annotate(value, inner)
+            _annotate(next(iter(value.values())), typing.get_args(inner)[-1], column + 4)  # entries' keys, one step in
+        elif typing.get_origin(inner) is list:
+            _annotate(value, typing.get_args(inner)[-1], column)
+        else:
+            _annotate(value, inner, column + 2)
 
 
-def _indent(node: CommentedMap, key: str) -> int:
-    try:
-        return node.lc.key(key)[1]
-    except (KeyError, TypeError):
-        return 0
+def _left_out(name: str, field, indent: str = "") -> list[str]:
+    """A field the example does not use, as commented-out lines: its key and docstring, then the
+    fields inside it (`samples`: checked, nonconforming)."""
+    return [f"{indent}{name}:  # {_doc(field)}", *_inside(field.annotation, indent + "  ")]
+
+
+def _inside(annotation, indent: str) -> list[str]:
+    """The fields of a section, or of the items of a list of sections (the first under "- "), as
+    commented-out lines: for a field left out, or a list the example leaves empty."""
+    inner = unwrap(annotation)
+    item = typing.get_origin(inner) is list
+    if item:
+        inner = unwrap(typing.get_args(inner)[-1])
+    if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+        return []
+    lines = [line for sub, field in inner.model_fields.items() for line in _left_out(sub, field, indent + "  " * item)]
+    return [f"{indent}- {lines[0].lstrip()}", *lines[1:]] if item else lines
+
+
+def _doc(field) -> str:
+    return " ".join((field.description or "").split())  # one line: a comment cannot wrap
