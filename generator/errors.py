@@ -86,8 +86,8 @@ class ProblemList:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, message: str, *, line: int | None = None, column: int | None = None,
-            key_path: str = "", hint: str = "") -> None:
-        self.items.append(Problem(message, self.file, line, column, key_path, hint))
+            key_path: str = "", hint: str = "", path: tuple = ()) -> None:
+        self.items.append(Problem(message, self.file, line, column, key_path, hint, path))
 
     def __bool__(self) -> bool:
         return bool(self.items)

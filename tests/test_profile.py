@@ -53,6 +53,24 @@ def test_missing_field_names_key_and_its_meaning(tmp_path):
     assert problems[0].line == 99  # the `resources:` mapping that lacks it
 
 
+def test_the_same_problem_in_many_outlets_is_one_line(tmp_path):
+    """Found in review: 300 outlets without `staff` gave 300 lines. The same problem in many items of
+    one list is one line: how many, and the first few with their lines and names; a few stay apart."""
+    outlets = "".join(f"    - {{name: 网点{n}, province: 广东省, city: 佛山市, address: 路 {n} 号, mode: 委托}}\n"
+                      for n in range(300))
+    text = hualan_with("  outlets:\n", "  outlets:\n" + outlets)
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 1
+    [told] = problems
+    assert told.key_path == "resources.outlets[…].staff"
+    assert told.message == "300 项缺少必填项：staff"
+    first = text.splitlines().index("  outlets:") + 2
+    assert told.line == first
+    assert told.hint == f"服务人员数；如第 {first} 行“网点0”、第 {first + 1} 行“网点1”、第 {first + 2} 行“网点2”等"
+    few = problems_of(tmp_path, hualan_with("  outlets:\n", "  outlets:\n" + "".join(outlets.splitlines(True)[:3])))
+    assert [p.key_path for p in few] == [f"resources.outlets[{n}].staff" for n in range(3)]
+
+
 def test_literal_choice_lists_the_allowed_values(tmp_path):
     problems = problems_of(tmp_path, hualan_with("enterprise_type: 生产型", "enterprise_type: 制造型"))
     assert problems[0].key_path == "company.enterprise_type"

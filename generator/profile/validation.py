@@ -5,12 +5,14 @@ what was expected; an unknown key gets a "did you mean".
 from __future__ import annotations
 
 import difflib
+import re
 import typing
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from generator.errors import ProblemList, ProfileError
+from generator.errors import Problem, ProblemList, ProfileError
 from generator.profile.introspect import field_doc, field_names
 from generator.profile.messages import shown, validation_message
 from generator.profile.model import Profile, cross_field
@@ -134,7 +136,7 @@ def _problems(exc: ValidationError, loaded: Loaded):
             known = field_names(Profile, loc[:-1])
             close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
             hint = f"是不是 “{close[0]}”？" if close else ("可用的键：" + "、".join(known) if known else "")
-            problems.add(f"未知的键 “{loc[-1]}”", line=line, column=column, key_path=key_path, hint=hint)
+            problems.add(f"未知的键 “{loc[-1]}”", line=line, column=column, key_path=key_path, hint=hint, path=loc)
             continue
         line, column = loaded.mark(loc, key=kind == "missing")
         message = validation_message(err)
@@ -145,5 +147,50 @@ def _problems(exc: ValidationError, loaded: Loaded):
             text = shown(got)
             text = text if len(text) <= 40 else text[:36] + "…"
             hint = f"实际为 {text}" if kind != "value_error" and not isinstance(got, (dict, list)) else ""
-        problems.add(message, line=line, column=column, key_path=key_path, hint=hint)
-    return problems.items
+        problems.add(message, line=line, column=column, key_path=key_path, hint=hint, path=loc)
+    return _once_per_list(problems.items, loaded)
+
+
+REPEATED = 4  # items of one list with the same problem, from which it is told once
+SHOWN = 3  # of them, the first named
+
+
+def _once_per_list(problems: list[Problem], loaded: Loaded) -> list[Problem]:
+    """The same problem in many items of one list (300 outlets without `staff`) as one line: how
+    many, and the first few with their lines (and names, where items have one)."""
+    def shape(problem: Problem) -> tuple:
+        return tuple("*" if isinstance(part, int) else part for part in problem.path), problem.message
+
+    alike: dict[tuple, list[Problem]] = {}
+    for problem in problems:
+        alike.setdefault(shape(problem), []).append(problem)
+    told = []
+    for problem in problems:
+        same = alike[shape(problem)]
+        if len(same) < REPEATED:
+            told.append(problem)
+        elif problem is same[0]:
+            told.append(_told_once(same, loaded))
+    return told
+
+
+def _told_once(same: list[Problem], loaded: Loaded) -> Problem:
+    first = same[0]
+    index = max(i for i, part in enumerate(first.path) if isinstance(part, int))
+    items = [(p.line, _item_name(loaded, p.path[: index + 1])) for p in same[:SHOWN]]
+    named = "、".join(f"第 {line} 行" + (f"“{name}”" if name else "") for line, name in items)
+    hint = "；".join(part for part in (first.hint, f"如{named}等") if part)
+    every_item = re.sub(r"\[\d+\]", "[…]", format_path(first.path))
+    return replace(first, message=f"{len(same)} 项{first.message}", hint=hint, key_path=every_item)
+
+
+def _item_name(loaded: Loaded, path: tuple) -> str:
+    """The `name` of the list item at `path` in the loaded data, or "" where it has none."""
+    item = loaded.data
+    for part in path:
+        try:
+            item = item[part]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    name = item.get("name") if isinstance(item, dict) else None
+    return name if isinstance(name, str) else ""
