@@ -132,7 +132,7 @@ def test_plan_page_and_chart(tmp_path):
     plan = next(d for d in bundle.documents if d.key == "plan")
     assert "](figures/certification-plan.svg)" in plan.markdown
     # issued 2027-02-28: the 1st surveillance from 7 months on to the day before the first anniversary
-    assert "| 第 1 次监督评审 | 2027-09-28 | 2028-02-27 | 时间窗：" in plan.markdown
+    assert "| 第 1 次监督评审 | 2027-09-28 | 2028-02-27 | 通常在发证后第 9–10 个月；" in plan.markdown
     assert "售后服务内审自评表" in plan.markdown
     gantt = bundle.figures["figures/certification-plan.svg"]
     assert gantt.categories == tuple(m.label for m in bundle.certification.milestones)

@@ -21,6 +21,10 @@ from conftest import HUALAN, ROOT, all_text, standard_with
 from generator.build import make_bundle
 from generator.assess.certification import plan_certification
 from generator.assess.facts import facts_of
+from generator.assess.gaps import plan as gap_plan
+from generator.assess.materials import material_lines
+from generator.assess.score import assess
+from generator.render.documents import render_documents
 from generator.assess.fees import ceil_sqrt
 from generator.standard.catalogue import load_catalogue
 from generator.standard.scheme import load_scheme, load_tariffs
@@ -37,6 +41,23 @@ def planned(profile):
     """The certification plan for a profile, from its facts as the build works them out."""
     catalogue = load_catalogue()
     return plan_certification(profile, catalogue, facts_of(profile, catalogue))
+
+
+def plan_page(profile) -> str:
+    """The plan page's Markdown for a profile, rendered as the build renders it."""
+    catalogue = load_catalogue()
+    facts = facts_of(profile, catalogue)
+    assessment = assess(profile, catalogue, facts)
+    todo, routes = gap_plan(profile, catalogue, assessment, facts)
+    documents = render_documents(profile, catalogue, assessment, todo, routes, material_lines(profile, catalogue, facts),
+                                 None, plan_certification(profile, catalogue, facts), facts=facts)
+    return next(d.markdown for d in documents if d.key == "plan")
+
+
+def note(page: str, step: str) -> str:
+    """What the plan page's timeline says beside a step."""
+    row = next(line for line in page.splitlines() if line.startswith(f"| {step} |"))
+    return row.split(" | ")[3].removesuffix(" |")
 
 
 def variant(profile, employees: int, outlets: int):
@@ -215,10 +236,14 @@ def test_surveillance_is_a_window_in_each_certificate_year(hualan):
     # certificate 3 years: to 2030-02-27; recertification applied 3 months before (month 33)
     assert plan.expiry == dt.date(2030, 2, 27)
     assert (recert.start, recert.end) == (dt.date(2029, 11, 28), dt.date(2030, 2, 27))
-    assert "时间窗：通常在发证后第 9–10 个月，可提前或推后 1–2 个月，须在证书第 1 年内完成" in first.note
-    assert "通常在发证后第 18–20 个月" in second.note and "须在证书第 2 年内完成" in second.note
-    assert "5 人日 + 网点抽查 1 人日（估算）" in first.note  # 626–875: 5; ⌈0.6√6⌉ = 2 outlets × 0.5
-    assert "证书 3 年有效（至 2030-02-27）" in recert.note and "9 人日 + 网点抽查 1 人日（估算）" in recert.note
+    page = plan_page(hualan)
+    # 626–875: 5 person-days; ⌈0.6√6⌉ = 2 outlets × 0.5
+    assert note(page, "第 1 次监督评审") == "通常在发证后第 9–10 个月；5 人日 + 网点抽查 1 人日（估算）；此前备齐年度记录"
+    assert note(page, "第 2 次监督评审").startswith("通常在发证后第 18–20 个月；")
+    assert note(page, "再认证（复评）") == "到期前 3 个月申请复评；9 人日 + 网点抽查 1 人日（估算）"
+    # the window, the certificate's years and its expiry are said once, in the paragraph above the table
+    assert page.count("可提前或推后 1–2 个月") == 1 and page.count("3 年有效") == 1
+    assert "证书 3 年有效（至2030年2月27日）" in page and "2030-02-27）" not in page
 
 
 def months_after(day: dt.date, months: int) -> dt.date:  # the days used here exist in every month
@@ -295,18 +320,17 @@ def test_the_last_band_and_one_outlet_read_as_sentences(last_band_one_outlet):
         assert "√1" not in text and "共 1 个服务网点，评审时" not in text
     plan = last_band_one_outlet[0]
     # 22 on-site person-days + the one outlet's 0.5 = 22.5: ⌈22.5 ÷ 3⌉ = 8 to ⌈22.5 ÷ 2⌉ = 12 working days
-    assert ("| 现场评价 | 2027-01-04 | 2027-01-19 | 现场 22 人日 + 网点评审 0.5 人日（估算），共 22.5 人日；"
-            "评审组 2–3 名评审员约需 8–12 个工作日，按 2 名评审员排 12 个工作日；打分并提出整改要求 |") in plan
+    assert ("| 现场评价 | 2027-01-04 | 2027-01-19 | 现场 22 人日 + 网点评审 0.5 人日（估算），共 22.5 人日，"
+            "约需 8–12 个工作日；打分并提出整改要求 |") in plan
     assert "人数档不少于 15 人日（由认证机构核定），另加网点评审 0.5 人日（估算）" in plan  # recertification
 
 
 def test_notes_above_the_table_say_the_bound_and_the_outlets_apart(hualan):
-    plan = planned(variant(hualan, 20000, 300))
-    stones = {m.label: m for m in plan.milestones}
-    assert stones["第 1 次监督评审"].note.endswith("人数档不少于 8.5 人日（由认证机构核定），另加网点抽查 5.5 人日（估算）；此前备齐年度记录")
-    assert stones["现场评价"].note.startswith("现场不少于 22 人日（由认证机构核定），另加网点抽查 9 人日（估算），共不少于 31 人日；"
-                                            "评审组 2–3 名评审员至少约需 11–16 个工作日，按 2 名评审员排 16 个工作日")
-    assert not any("） +" in m.note for m in plan.milestones)
+    page = plan_page(variant(hualan, 20000, 300))
+    assert note(page, "第 1 次监督评审").endswith("人数档不少于 8.5 人日（由认证机构核定），另加网点抽查 5.5 人日（估算）；此前备齐年度记录")
+    assert note(page, "现场评价") == ("现场不少于 22 人日（由认证机构核定），另加网点抽查 9 人日（估算），共不少于 31 人日，"
+                                   "至少约需 11–16 个工作日；打分并提出整改要求")
+    assert "） +" not in page
 
 
 # --- the on-site evaluation follows the document review ---------------------------------------------
@@ -356,19 +380,18 @@ def test_onsite_follows_the_document_review(hualan, employees, outlets, applied,
 
 def test_a_long_onsite_says_why_the_certificate_is_later(hualan):
     plan = planned(variant(hualan, 20000, 3000))
-    onsite = next(m for m in plan.milestones if m.label == "现场评价")
-    assert onsite.note == ("现场不少于 22 人日（由认证机构核定），另加网点抽查 27.5 人日（估算），共不少于 49.5 人日；"
-                           "评审组 2–3 名评审员至少约需 17–25 个工作日，按 2 名评审员排 25 个工作日；"  # ⌈49.5 ÷ 3⌉ = 17
-                           "文件评审后到申请后第 35 天排不下，推迟 13 天完成，发证随之推迟；打分并提出整改要求")
+    page = plan_page(variant(hualan, 20000, 3000))
+    assert note(page, "现场评价") == ("现场不少于 22 人日（由认证机构核定），另加网点抽查 27.5 人日（估算），共不少于 49.5 人日，"
+                                   "至少约需 17–25 个工作日；打分并提出整改要求")  # ⌈49.5 ÷ 3⌉ = 17
+    assert "文件评审后到第 35 天排不下，现场评价推迟 13 天完成，发证随之推迟 13 天。" in page  # said once, above the table
     first = next(m for m in plan.milestones if m.label == "第 1 次监督评审")
     assert first.start == dt.date(2027, 10, 13)  # 7 months after the later certificate, 2027-03-13
 
 
 def test_the_onsite_note_counts_person_days_and_working_days(hualan):
-    onsite = next(m for m in planned(hualan).milestones if m.label == "现场评价")
     # 12 + 1.5 = 13.5 person-days: ⌈13.5 ÷ 3⌉ = 5 to ⌈13.5 ÷ 2⌉ = 7 working days
-    assert onsite.note == ("现场 12 人日 + 网点抽查 1.5 人日（估算），共 13.5 人日；评审组 2–3 名评审员约需 5–7 个工作日，"
-                           "按 2 名评审员排 7 个工作日；打分并提出整改要求")
+    assert note(plan_page(hualan), "现场评价") == ("现场 12 人日 + 网点抽查 1.5 人日（估算），共 13.5 人日，约需 5–7 个工作日；"
+                                                "打分并提出整改要求")
     plan = next(d for d in make_bundle(HUALAN).documents if d.key == "plan").markdown
     assert ("现场评价在文件评审完成后进行，一般在申请后第 35 天前完成。现场人日（含网点）除以评审组人数为现场工作日："
             "评审组按 2–3 名评审员估计（本工具的推断），表中按 2 名评审员的工作日数在周一至周五连续排定，未扣除法定节假日；"

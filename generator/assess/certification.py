@@ -74,5 +74,5 @@ def plan_certification(profile: Profile, catalogue: Catalogue, facts: Facts) -> 
     expiry = add_months(decision, 12 * scheme.certificate_years) - dt.timedelta(days=1)
     return Plan(tariff, scheme, employees, band, top, outlets, by_stage, costs,
                 checks(profile, catalogue, scheme, earliest), earliest, onsite, decision, expiry,
-                milestones(scheme, c.system_start, earliest, application, onsite, decision, expiry, by_stage),
+                milestones(scheme, c.system_start, earliest, application, onsite, decision, expiry),
                 scheme.due_before_surveillance)
