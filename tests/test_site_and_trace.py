@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from generator.build import make_bundle
@@ -176,3 +177,41 @@ def test_serve_rebuilds_when_the_profile_changes(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+# --- the pages' templates (content/pages/) -------------------------------------------------------------
+def test_site_pages_sentences_are_in_templates():
+    """The Python that builds the site hands its templates data: the sentences the pages show are in
+    content/pages/, not in generator/output/site/."""
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "generator" / "output" / "site").glob("*.py"))
+    templates = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "content" / "pages").glob("*.md.j2"))
+    for sentence in ("主要失分项", "对应条款：", "评分方法", "部分落实", "点击企业名称打开该企业的文件网站", "本企业", "下载 DOCX",
+                     "本条款为说明性条款，不单独评分"):
+        assert sentence in templates and sentence not in source, sentence
+
+
+def test_profile_text_on_the_site_pages_is_shown_literally(tmp_path):
+    """Markup typed into the profile stays text on the pages the site's templates write."""
+    from conftest import HUALAN
+    from generator.output.site.pages import site_pages
+
+    data = yaml.safe_load(HUALAN.read_text(encoding="utf-8"))
+    data["company"]["legal_name"] = "**x** <b>y</b> {{ 7*7 }}"
+    data["company"]["short_name"] = "# {% raw %}"
+    path = tmp_path / "evil.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    pages = site_pages(make_bundle(path))
+    shown = r"\*\*x\*\* &lt;b&gt;y&lt;/b&gt; \{\{ 7\*7 \}\}"
+    assert pages["index.md"].startswith("# " + shown + "\n\n\\# \\{% raw %\\} · ")
+    assert f"\n{shown}　编号 " in pages["manual/index.md"]
+
+
+def test_a_wrong_navigation_file_is_located(tmp_path, monkeypatch):
+    import generator.output.site.pages as site
+    from generator.errors import CatalogueError
+
+    (tmp_path / "nav.yaml").write_text("- 首页: index.md\n  目录: manual/index.md\n- chapter\n", encoding="utf-8")
+    monkeypatch.setattr(site, "PAGES", tmp_path)
+    with pytest.raises(CatalogueError) as caught:
+        site.nav(make_bundle(ROOT / "company_profiles" / "hualan-appliances.yaml"))
+    assert {problem.line for problem in caught.value.problems} == {1, 3}

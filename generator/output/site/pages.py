@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Annotated, Literal
 from urllib.parse import quote
 
+from pydantic import Field
+
 from generator.render.provisional import rests_on
+from generator.standard.bundled import load_data
 from generator.text.literal import Markdown
 from generator.output.site.layout import SINGLE_PAGES, Layout, guide_page, layout, section_anchor
 from generator.output.site.svg import to_svg
-from generator.output.site.templates import render_page
+from generator.output.site.templates import PAGES, render_page
 from generator.output.site.trace_files import trace_csv, trace_xlsx
 
 __all__ = ["CSS", "layout", "nav", "portal_page", "site_pages", "trace_csv", "trace_xlsx"]
@@ -43,7 +47,7 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
             page = where.pages[(doc.key, index)]
             level = section.level + (0 if doc.key == "manual" else 1)  # under the document's title
             out.setdefault(page, []).append({
-                "line": None, "hashes": "#" * level, "title": Markdown(section.title.rstrip()),
+                "line": None, "level": level, "title": Markdown(section.title.rstrip()),
                 "anchor": section_anchor(index), "clauses": [catalogue.clauses[cid] for cid in section.clauses]})
             continue
         figure = FIGURE_LINE.fullmatch(line)
@@ -54,6 +58,7 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
 
 
 def site_pages(bundle) -> dict[str, str | bytes]:
+    """Every page of the company's site by its path in the docs folder: Markdown, or a download's bytes."""
     catalogue = bundle.catalogue
     where = layout(bundle.documents)
     pages: dict[str, str | bytes] = {}
@@ -77,21 +82,28 @@ def site_pages(bundle) -> dict[str, str | bytes]:
     return pages
 
 
+Listed = Literal["chapters", "indicators"]  # entries of the navigation that list what the bundle holds
+One = Field(min_length=1, max_length=1)  # a title and its page, or a title and the entries under it
+NavEntry = Listed | Annotated[dict[str, str | list[Listed | Annotated[dict[str, str], One]]], One]
+
+
 def nav(bundle, prefix: str = "") -> list:
-    """The site's navigation, with every path under `prefix`."""
+    """The site's navigation (content/pages/nav.yaml, with the manual's chapters and the guide's
+    indicators filled in), with every path under `prefix`."""
     where = layout(bundle.documents)
-    guide = [{"评价方法与认证流程": prefix + "guide/index.md"}]
-    guide += [{f"{c.id} {c.title}": prefix + guide_page(c.id)} for c in bundle.catalogue.indicators(3)]
-    return [
-        {"首页": prefix + "index.md"},
-        {"售后服务手册": [{"目录": prefix + "manual/index.md"}]
-         + [{title: prefix + page} for title, page in where.chapters]},
-        {"认证申请": [{"认证申请书": prefix + "application.md"}, {"申请材料清单": prefix + "checklist.md"},
-                  {"认证计划": prefix + "plan.md"}, {"服务承诺书": prefix + "promise.md"}]},
-        {"自评打分表": prefix + "scorecard.md"},
-        {"标准指南": guide},
-        {"追溯矩阵": prefix + "trace.md"},
-    ]
+    listed = {"chapters": [(title, page) for title, page in where.chapters],
+              "indicators": [(c.label, guide_page(c.id)) for c in bundle.catalogue.indicators(3)]}
+
+    def entries(items: list) -> list:
+        out = []
+        for item in items:
+            if isinstance(item, str):
+                out += [{title: prefix + page} for title, page in listed[item]]
+                continue
+            [(title, target)] = item.items()
+            out.append({title: prefix + target if isinstance(target, str) else entries(target)})
+        return out
+    return entries(load_data(PAGES / "nav.yaml", list[NavEntry], what="网站导航数据文件"))
 
 
 def _manual_index(bundle, where: Layout) -> str:
