@@ -146,15 +146,20 @@ _NOT_PRINTING = {"abs", "attr", "count", "d", "default", "dictsort", "first", "g
 
 
 def guarded_filter(name: str, func):
+    """`func`, filter `name`, with its guard run before it and its result checked after."""
     guard = _FILTER_GUARDS.get(name) or (None if name in _NOT_PRINTING else _guard_text)
     skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0  # the context / environment
     signature = inspect.signature(guard) if guard is not None else None
+    # a guard of (value, *args, **kwargs) takes any arguments: no need to try them (filters run often)
+    takes_any = signature is not None and [p.kind for p in signature.parameters.values()][1:] == [
+        inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD]
 
     @functools.wraps(func)
     def filtered(*args, **kwargs):
         if guard is not None and len(args) > skip:
             try:
-                signature.bind(*args[skip:], **kwargs)
+                if not takes_any:
+                    signature.bind(*args[skip:], **kwargs)
             except TypeError:  # arguments the filter does not take: it says so itself
                 return func(*args, **kwargs)
             args = (*args[:skip], guard(*args[skip:], **kwargs), *args[skip + 1:])

@@ -36,8 +36,8 @@ def figure_html(caption: str, figure) -> str:
 
 
 def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, list[dict]]:
-    """Each page's parts of a document, in order: a line of its Markdown as it is (a line that is only
-    a figure becomes the figure's inline SVG), or a section's heading with the clauses it serves."""
+    """Each page's parts of a document, in order: lines of its Markdown as they are (a line that is
+    only a figure becomes the figure's inline SVG), or a section's heading with the clauses it serves."""
     starts = {s.line: (i, s) for i, s in enumerate(doc.sections)}
     out: dict[str, list[dict]] = {}
     page = where.pages.get((doc.key, 0), SINGLE_PAGES.get(doc.key))
@@ -53,7 +53,11 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
         figure = FIGURE_LINE.fullmatch(line)
         if figure and figure.group(2) in figures:
             line = figure_html(figure.group(1), figures[figure.group(2)])
-        out.setdefault(page, []).append({"line": Markdown(line)})
+        parts = out.setdefault(page, [])
+        if parts and parts[-1]["line"] is not None:  # a run of lines is one part: the sandbox checks each part
+            parts[-1]["line"] = Markdown(parts[-1]["line"] + "\n" + line)
+        else:
+            parts.append({"line": Markdown(line)})
     return out
 
 
