@@ -86,7 +86,7 @@ def main() -> None:
             (work / name).write_text(to_svg(figure), encoding="utf-8")
             (work / name).with_suffix(".json").write_text(json.dumps(as_data(figure)), encoding="utf-8")
         rows.append(("(a) manual Markdown", f"{len(markdown.encode()) / 1024:.0f} KB"))
-        ours = median([PY, "-m", "generator.md2docx", str(source), str(work / "ours.docx")], runs)
+        ours = median([PY, "-m", "generator.output.docx.md2docx", str(source), str(work / "ours.docx")], runs)
         rows.append(("(a) this writer, whole process", f"{ours:.2f} s"))
         meta = DocxMeta(title="manual", company="", short_name="", number="", version="", toc=True)
         write_docx(markdown, meta, figures=bundle.figures)  # warm: template parsed, modules imported
