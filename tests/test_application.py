@@ -113,18 +113,18 @@ def test_checklist_lists_every_material(tmp_path, name):
     assert {m.id for m in bundle.catalogue.materials} <= set(listed)
     for line in bundle.materials:
         row = listed[line.material.id]
-        assert row[3] == line.status and row[3] in ("生成", "已提供", "缺失", "不适用", "已过期", "可选")
-        if line.status == "生成":
+        assert row[3] == line.status.label and row[3] in ("生成", "已提供", "缺失", "不适用", "已过期", "可选")
+        if line.status.id == "generated":
             produced = row[4].split("：")[1].split("　")[0]
             assert (tmp_path / name / produced).is_file()
-        if line.status in ("缺失", "已过期"):
+        if line.status.id in ("missing", "expired"):
             assert row[5] != "—" and row[6] != "—"  # an owner and a due date
 
 
 def test_expired_certificate(tmp_path):
     bundle = make_bundle(YUNXUAN)
     m10 = next(l for l in bundle.materials if l.material.id == "M10")
-    assert m10.status == "已过期" and "2026-10-31" in m10.note
+    assert m10.status.id == "expired" and m10.status.label == "已过期" and "2026-10-31" in m10.note
 
 
 def test_plan_page_and_chart(tmp_path):

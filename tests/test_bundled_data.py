@@ -134,3 +134,20 @@ def test_a_rule_across_values_is_a_located_error(tmp_path, name, old, new, loade
     assert problem.file.endswith(name) and problem.line and problem.key_path.startswith(where), info.value.render()
     if where in ("method.total", "clauses"):  # the entry itself
         assert problem.line == line, info.value.render()
+
+
+@pytest.mark.parametrize("old, new, message, where", [
+    ("id: home-appliances", "id: appliances", "id 应为 home-appliances（与文件名相同）", "id"),
+    ("  take_back:", "  take_away:", "wording 缺少 take_back", "wording"),
+])
+def test_an_industry_pack_is_checked_where_it_is_loaded(tmp_path, old, new, message, where):
+    text = (INDUSTRIES / "home-appliances.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (tmp_path / "home-appliances.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    shutil.copy(INDUSTRIES / "general.yaml", tmp_path / "general.yaml")
+    with pytest.raises(CatalogueError) as info:
+        load_packs(tmp_path)
+    (problem,) = info.value.problems
+    line = text.splitlines().index(next(t for t in text.splitlines() if t.startswith(f"{where}:"))) + 1
+    assert message in problem.message and problem.key_path == where, info.value.render()
+    assert problem.file.endswith("home-appliances.yaml") and problem.line in (line, line + 1), info.value.render()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import field_validator
 
-from generator.standard.bundled import load_data
+from generator.standard.bundled import Data, load_located
 from generator.errors import CatalogueError, Problem
 from generator.paths import CONTENT
 
@@ -18,25 +18,32 @@ INDUSTRIES = CONTENT / "industries"
 WORDING_KEYS = ("product_info", "repair", "returns", "tech_support", "delivery", "take_back")
 
 
-class Pack(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
+class Pack(Data):
+    id: str  # the file's name without .yaml
     name: str
     match: list[str]
     laws: list[str]
     typical_commitments: dict[str, float]
     wording: dict[str, str]
 
+    @field_validator("wording")
+    @classmethod
+    def _every_wording(cls, wording: dict[str, str]) -> dict[str, str]:
+        missing = [k for k in WORDING_KEYS if k not in wording]
+        if missing:
+            raise ValueError(f"wording 缺少 {'、'.join(missing)}（应包含 {'、'.join(WORDING_KEYS)}）")
+        return wording
+
 
 @functools.lru_cache(maxsize=4)
 def load_packs(folder: Path = INDUSTRIES) -> dict[str, Pack]:
     packs = {}
     for path in sorted(folder.glob("*.yaml")):
-        pack = load_data(path, Pack, what="行业包")
-        missing = [k for k in WORDING_KEYS if k not in pack.wording]
-        if missing or pack.id != path.stem:
+        pack, loaded = load_located(path, Pack, what="行业包")
+        if pack.id != path.stem:  # the profile's industry_pack names the file
+            line, column = loaded.mark(("id",))
             raise CatalogueError(f"行业包 {path.name} 有误", [Problem(
-                f"id 应为 {path.stem}，wording 应包含 {'、'.join(WORDING_KEYS)}", str(path))])
+                f"id 应为 {path.stem}（与文件名相同）", str(path), line, column, "id")])
         packs[pack.id] = pack
     if "general" not in packs:
         raise CatalogueError(f"{folder} 中缺少通用行业包 general.yaml")
