@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FIXTURES, HUALAN, PROFILES, ROOT
 from generator.cli import main
-from generator.profile.schema import load_profile
+from generator.profile.validation import load_profile
 
 
 def run(*args, cwd=None):

@@ -9,7 +9,7 @@ from conftest import FIXTURES, HUALAN, PROFILES
 from generator.profile import creditcode
 from generator.errors import ProfileError
 from generator.text.literal import Duration, hours, number
-from generator.profile.schema import load_profile
+from generator.profile.validation import load_profile
 from generator.profile.yamlload import load_yaml_bytes
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from conftest import HUALAN
 from generator.cli import main
-from generator.profile.schema import Profile
+from generator.profile.model import Profile
 from generator.errors import ProfileError
 from generator.profile.inputfile import wide_encoding
 from generator.profile.yamlload import load_yaml_bytes
