@@ -145,6 +145,11 @@ class Scheme(Data):
     recertification_month: int
     due_before_surveillance: list[Due]
 
+    @property
+    def recertification_ahead(self) -> int:
+        """Months before the certificate expires that recertification is applied for."""
+        return 12 * self.certificate_years - self.recertification_month
+
     @field_validator("steps")
     @classmethod
     def _in_order(cls, steps: dict[str, int]) -> dict[str, int]:
