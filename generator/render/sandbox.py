@@ -30,11 +30,6 @@ from generator.render.template_limits import (MAX_OUTPUT, MAX_TEXT, EscapeFormat
                                               check_binop, check_method, check_printable, check_text,
                                               control_error, size, too_long)
 
-# TRANSITION (issue #15): render/documents.py still imports these four from here; once it imports them
-# from template_limits and template_errors, these two lines go.
-from generator.render.template_errors import explain, template_cycle_entry  # noqa: F401
-from generator.render.template_limits import CONTROL, CONTROL_HINT  # noqa: F401
-
 _PYDANTIC_METHODS = frozenset(name for name in dir(BaseModel)
                               if not name.startswith("_") and callable(getattr(BaseModel, name, None)))
 

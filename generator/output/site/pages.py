@@ -116,7 +116,7 @@ def _manual_index(bundle, where: Layout) -> str:
     chapters = [{"title": Markdown(section.title.strip()), "clauses": section.clauses,
                  "target": where.section("manual", i)}
                 for i, section in enumerate(manual.sections) if section.level == 1]
-    return render_page("manual_index.md.j2", page, bundle.catalogue, where, p=bundle.profile, chapters=chapters,
+    return render_page("manual_index.md.j2", page, bundle.catalogue, where, profile=bundle.profile, chapters=chapters,
                        filename=manual.spec.filename)
 
 
@@ -124,7 +124,7 @@ def _guide(bundle, where: Layout) -> dict[str, str]:
     catalogue = bundle.catalogue
     traces = {t.clause.id: t for t in bundle.traces}
     pages = {"guide/index.md": render_page("guide_index.md.j2", "guide/index.md", catalogue, where,
-                                           cat=catalogue, traces=traces)}
+                                           traces=traces)}
     for indicator in catalogue.indicators(3):
         page = guide_page(indicator.id)
         children = catalogue.children(indicator.id)
@@ -140,7 +140,7 @@ def _home(bundle) -> str:
     def figure(caption: str, path: str) -> Markdown:
         return Markdown(figure_html(caption, figures[path]))
 
-    return render_page("home.md.j2", "index.md", bundle.catalogue, p=bundle.profile, a=a,
+    return render_page("home.md.j2", "index.md", bundle.catalogue, profile=bundle.profile, assessment=a,
                        provisional=rests_on(bundle.catalogue.clauses.values()),
                        badge=LEVEL_BADGES.get(a.level, "level-fail"), material_counts=bundle.material_counts,
                        warnings=bundle.warnings, downloads=list(bundle.docx), figure=figure)

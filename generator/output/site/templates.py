@@ -19,7 +19,8 @@ PAGES = CONTENT / "pages"
 
 def render_page(template: str, page: str, catalogue: Catalogue, where: Layout | None = None, **data) -> str:
     """The Markdown of site page `page` (relative to the docs folder) from `template`, given `data`.
-    Every page may star provisional points and show the caveat; `where` places document sections."""
+    Every page sees the `catalogue`, may star provisional points and show the caveat; `where` places
+    document sections."""
     def to(target: str) -> Markdown:
         return Markdown(rel(page, target))
 
@@ -32,6 +33,7 @@ def render_page(template: str, page: str, catalogue: Catalogue, where: Layout | 
         "to_clause": lambda clause_id: to(f"{guide_page(clause_id)}#{clause_anchor(clause_id)}"),
         "to_section": to_section,
         "anchor": lambda clause_id: Markdown(clause_anchor(clause_id)),
+        "catalogue": catalogue,
         "star": star,
         "caveat": caveat(catalogue),
     }
