@@ -325,7 +325,7 @@ def plausibility(profile, **changes):
     from generator.standard.catalogue import load_catalogue
     for part, values in changes.items():
         profile = profile.model_copy(update={part: getattr(profile, part).model_copy(update=values)})
-    findings = _plausibility_findings(profile, facts_of(profile, load_catalogue()), load_plausibility())
+    findings = _plausibility_findings(profile, load_catalogue(), facts_of(profile, load_catalogue()), load_plausibility())
     return [(".".join(map(str, p)), m) for p, m, _ in findings]
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
+from generator.assess.numbers import exact
 from generator.profile.schema import Outlet, Product, Profile
 from generator.standard.catalogue import Catalogue, Clause, Form
 from generator.standard.industry import Pack, pack_for
@@ -89,7 +89,7 @@ def _required_managers(profile: Profile, catalogue: Catalogue) -> int:
     """售后服务管理师 the company should have (scoring.yaml `managers`: a ratio of the service
     management staff, rounded up, at least the minimum), counted exactly: 10 % of 12 is 2."""
     rule = catalogue.scoring.managers
-    return max(rule.minimum, math.ceil(Fraction(str(rule.ratio)) * profile.staff.service_management_staff))
+    return max(rule.minimum, math.ceil(exact(rule.ratio) * profile.staff.service_management_staff))
 
 
 def _tariff(profile: Profile) -> Tariff:

@@ -159,19 +159,20 @@ def _sanbao_findings(index: int, product: Product, data: Sanbao) -> list[tuple[t
 
 
 # --- plausibility: numbers a certification body would question -----------------------------------
-def _plausibility_findings(profile: Profile, facts: Facts, rules: Plausibility) -> list[tuple[tuple, str, str]]:
+def _plausibility_findings(profile: Profile, catalogue: Catalogue, facts: Facts, rules: Plausibility) -> list[tuple[tuple, str, str]]:
     found = []
     employees, staff = profile.company.employees, profile.staff
     m = rules.managers_per_employee
     have, need = len(staff.certified_managers), facts.required_managers
+    ratio = f"{catalogue.scoring.managers.ratio:.0%}"  # of the service management staff (5.1.2.2)
     expected = max(m.minimum, math.ceil(exact(m.ratio) * employees))
     basis = f"{m.rule_name}，约 {expected:,} 名"
     if have >= need and 0 < have < m.low_factor * expected:  # none, or fewer than 10%: warned elsewhere
         found.append((("staff", "certified_managers"),
                       f"员工 {employees:,} 人，持证售后服务管理师只有 {have:,} 名，不到按员工总数估算的"
                       f"{'一半' if m.low_factor == 0.5 else f' {m.low_factor:.0%}'}（{basis}）；"
-                      f"申报的服务管理人员 {staff.service_management_staff:,} 人、按其 10% 只需 {need:,} 名，认证机构可能认为服务管理人员报少了",
-                      "核对 staff.service_management_staff 是否包含总部和各网点的全部管理人员（10% 按全部服务管理人员计算），"
+                      f"申报的服务管理人员 {staff.service_management_staff:,} 人、按其 {ratio} 只需 {need:,} 名，认证机构可能认为服务管理人员报少了",
+                      f"核对 staff.service_management_staff 是否包含总部和各网点的全部管理人员（{ratio} 按全部服务管理人员计算），"
                       "并安排更多管理人员参加管理师培训取证"))
     if expected and have > m.high_factor * expected:
         found.append((("staff", "certified_managers"),
@@ -250,7 +251,7 @@ def lint(profile: Profile, catalogue: Catalogue, facts: Facts, loaded: Loaded | 
                       f"持证售后服务管理师 {have:,} 名，按服务管理人员的 {catalogue.scoring.managers.ratio:.0%} 应有 {need:,} 名"
                       f"（{catalogue.info.id} {catalogue.with_fact('managers').id}）",
                       "安排服务管理人员参加管理师培训取证"))
-    found += _plausibility_findings(profile, facts, load_plausibility())
+    found += _plausibility_findings(profile, catalogue, facts, load_plausibility())
     problems = []
     for path, message, hint in found:
         line, column = loaded.mark(path) if loaded else (None, None)
