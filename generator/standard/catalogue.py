@@ -116,7 +116,6 @@ class Normalisation(Rule):
 class SpecialDeductionRule(Rule):
     points_each: float
     fail_at: int
-    kinds: list[str]
 
 
 class SpecialBonusRule(Rule):
