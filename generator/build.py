@@ -96,7 +96,7 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     notices = [Problem(f"{c.item}：{c.detail}", loaded.file, *loaded.mark(c.key), format_path(c.key), c.rule)
                for c in certification.warnings]
     figures = bundle_figures(profile, assessment, certification)
-    docx = {doc.spec.filename: write_docx(doc.markdown, _meta(doc, profile, catalogue), figures=figures)
+    docx = {doc.spec.filename: write_docx(doc.tokens, _meta(doc, profile, catalogue), figures=figures)
             for doc in documents if doc.spec.filename}
     return Bundle(FilePath(profile_path), profile, catalogue, facts, assessment, documents, materials, traces,
                   docx, todo, paths, figures, certification, findings, notices)
@@ -121,12 +121,14 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
 
 
 def summary_of(bundle: Bundle) -> Summary:
-    counts = bundle.material_counts
+    """What the manifest records of a build: `material_counts` by status label, as shown (readable, and
+    what manifests of earlier builds hold), `missing` counted by status id."""
+    missing = sum(1 for line in bundle.materials if line.status.id in ("missing", "expired"))
     return Summary(
         slug=bundle.slug, legal_name=bundle.profile.company.legal_name,
         enterprise_type=bundle.profile.company.enterprise_type, score=bundle.assessment.score,
         level=bundle.assessment.level, target_level=bundle.profile.certification.target_level,
-        missing=counts.get("缺失", 0) + counts.get("已过期", 0), material_counts=counts,
+        missing=missing, material_counts=bundle.material_counts,
         warnings=bundle.warnings, findings=[f.render() for f in bundle.findings], blanks=bundle.blanks,
         files=list(bundle.docx), notices=[n.render() for n in bundle.notices])
 

@@ -2,24 +2,36 @@
 
 The environment is sandboxed with StrictUndefined (a missing value is an error, never an empty
 string) and every expression passes through `literal()`, so profile text is never interpreted as
-Markdown, HTML or template syntax.
+Markdown, HTML or template syntax. Each document's Markdown is parsed once, after the profile's
+customisation: a `Document` carries the tokens, which its sections, the trace, the DOCX and the site read.
+
+What a template sees (`template_context`): `profile`, `catalogue`, `assessment`, `facts`, `materials`,
+`material_counts`, `actions`, `routes`, `certification`; record forms and procedures by id from the
+data (`form("R06")`, `cite_form("R06")`, `procedures`, `department(role)`). A consultant's `--content`
+templates may also use the short names of earlier versions (`SHORT_NAMES`: `p`, `cat`, `a`, `f`, `m`,
+`mc`, `todo`, `paths`, `plan`).
 """
 from __future__ import annotations
 
+import contextvars
 import difflib
-import os
 import functools
+import os
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path as FilePath
+from typing import Callable
 
 import jinja2
+from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict
 
 from generator.text import clausetags
 from generator.assess.facts import Facts
 from generator.assess.score import Assessment
 from generator.standard.bundled import load_data
+from generator.standard.procedures import load_procedures
 from generator.errors import AftersalesError, CoverageError, Problem, display
 from generator.text.literal import Markdown, date, hours, literal, number
 from generator.text.user_text import prepared
@@ -27,8 +39,14 @@ from generator.assess.materials import counts
 from generator.paths import DOCUMENTS
 from generator.assess.gaps import Action, Route
 from generator.profile.schema import Profile
-from generator.render.sandbox import CONTROL, CONTROL_HINT, Sandbox, explain, template_cycle_entry
+from generator.render.sandbox import Sandbox
+from generator.render.template_errors import explain, template_cycle_entry
+from generator.render.template_limits import CONTROL, CONTROL_HINT
 from generator.standard.catalogue import Catalogue
+
+# The names templates of earlier versions used, kept for a consultant's `--content` templates.
+SHORT_NAMES = {"p": "profile", "cat": "catalogue", "a": "assessment", "f": "facts", "m": "materials",
+               "mc": "material_counts", "todo": "actions", "paths": "routes", "plan": "certification"}
 
 
 class DocumentSpec(BaseModel):
@@ -45,7 +63,15 @@ class DocumentSpec(BaseModel):
 class Document:
     spec: DocumentSpec
     markdown: str
-    sections: tuple[clausetags.Section, ...]
+    tokens: tuple[Token, ...]  # `markdown` parsed once (clausetags.parser()): for the DOCX writer and the site
+    sections: tuple[clausetags.Section, ...]  # its headings, read from `tokens`
+    blanks: tuple[str, ...] = ()  # fields of a form the profile does not hold, to fill in by hand
+
+    @classmethod
+    def parse(cls, spec: DocumentSpec, markdown: str, blanks: tuple[str, ...] = ()) -> Document:
+        """The document with its Markdown parsed: the one parse every later stage reads."""
+        tokens = tuple(clausetags.parser().parse(markdown))
+        return cls(spec, markdown, tokens, clausetags.sections_of(tokens), blanks)
 
     @property
     def key(self) -> str:
@@ -59,6 +85,21 @@ class Document:
 @functools.lru_cache(maxsize=4)
 def document_specs(folder: FilePath = DOCUMENTS) -> tuple[DocumentSpec, ...]:
     return tuple(load_data(folder / "documents.yaml", list[DocumentSpec], "documents", what="文档清单数据文件"))
+
+
+BLANK = "＿＿＿＿＿＿（待填）"  # a field of a form the profile does not hold: filled in by hand
+_BLANKS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("blanks", default=None)
+
+
+def _or_blank(value: object, field: str | None = None) -> object:
+    """`{{ value | or_blank("英文名称") }}`: the value, or the blank to fill in by hand, which the
+    document then lists (`Document.blanks`) under `field` (a blank without a field name is not listed)."""
+    if value:
+        return value
+    noted = _BLANKS.get()
+    if field and noted is not None:
+        noted.append(field)
+    return Markdown(BLANK)
 
 
 @functools.lru_cache(maxsize=8)
@@ -80,7 +121,7 @@ def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) 
     )
     env.filters["num"] = number
     env.filters["hours"] = hours
-    env.filters["or_blank"] = lambda value: value if value else Markdown(BLANK)
+    env.filters["or_blank"] = _or_blank
     env.filters["date"] = date
     env.filters["clause_ids"] = _clause_ids
     # `md` marks the output of our own template macros as Markdown (user values inside were escaped
@@ -92,13 +133,9 @@ def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) 
     return env.seal()  # every filter guarded: set them all above this line
 
 
-BLANK = "＿＿＿＿＿＿（待填）"  # a field of a form the profile does not hold: filled in by hand
-
-
-def blanks(document: "Document") -> list[str]:
-    """Labels of the table rows a document leaves to be filled in by hand."""
-    return [line.split("|")[1].strip() for line in document.markdown.splitlines()
-            if BLANK in line and line.startswith("|")]
+def blanks(document: Document) -> list[str]:
+    """Labels of the fields a document leaves to be filled in by hand."""
+    return list(document.blanks)
 
 
 def _clause_ids(value: str | list[str]) -> Markdown:
@@ -109,27 +146,59 @@ def _clause_ids(value: str | list[str]) -> Markdown:
     return Markdown(text)
 
 
+def _by_id(table: dict[str, object], what: str, where: str) -> Callable[[str], object]:
+    """A template's look-up of `table` by id: an id not in the data is an error, never an empty string."""
+    def find(key: str) -> object:
+        if key not in table:
+            raise jinja2.UndefinedError(f"{what} “{key}” 不存在（见 {where}）")
+        return table[key]
+    return find
+
+
+def template_context(profile: Profile, catalogue: Catalogue, assessment: Assessment, actions: list[Action],
+                     routes: list[Route], materials: list, certification, facts: Facts) -> dict[str, object]:
+    """The names every document template sees, with the short ones of earlier versions (`SHORT_NAMES`)."""
+    form_names = _by_id({form.id: form.name for form in catalogue.forms}, "记录表单", "content/standard/forms.yaml")
+    organisation = profile.organisation
+    departments = {"aftersales": organisation.aftersales_department.name, "supervision": organisation.supervision.body,
+                   **facts.roles}
+    named = {
+        "profile": profile, "catalogue": catalogue, "assessment": assessment, "facts": facts,
+        "materials": materials, "material_counts": counts(materials), "actions": actions, "routes": routes,
+        "certification": certification,
+        "form": form_names,  # form("R06") -> 培训签到及考核表
+        "cite_form": lambda form_id: f"{form_names(form_id)}（{form_id}）",  # -> 培训签到及考核表（R06）
+        "procedures": [proc for proc in load_procedures() if proc.applies(facts.excluded)],
+        "department": _by_id(departments, "部门角色", "content/standard/procedures.yaml 的 owner"),
+    }
+    return {**named, **{short: named[name] for short, name in SHORT_NAMES.items()}}
+
+
 def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessment,
                      todo: list[Action], paths: list[Route], materials: list, content: FilePath | None = None,
                      certification=None, *, facts: Facts) -> list[Document]:
-    """Every document's Markdown for this company; `facts` are what the profile implies (`facts_of`);
-    `content` is an optional template override folder."""
+    """Every document's Markdown for this company, parsed; `facts` are what the profile implies
+    (`facts_of`); `content` is an optional template override folder."""
     if content is not None:
         _check_encoding(content)
     env = environment(DOCUMENTS, content.resolve() if content else None)
-    context = {"p": profile, "cat": catalogue, "a": assessment, "f": facts,
-               "m": materials, "mc": counts(materials), "todo": todo, "paths": paths, "plan": certification}
+    context = template_context(profile, catalogue, assessment, todo, paths, materials, certification, facts)
     out = []
     for spec in document_specs():
-        markdown = _render(env, spec, context, content)
-        _check_clause_tags(markdown, spec, catalogue, content)
-        if spec.key == "manual":
-            markdown = customise(markdown, profile.customisation)
-        out.append(Document(spec, markdown, clausetags.sections(markdown)))
+        markdown, noted = _render(env, spec, context, content)
+        document = Document.parse(spec, markdown, noted)
+        _check_clause_tags(document, catalogue, content)
+        if spec.key == "manual" and profile.customisation:
+            document = Document.parse(spec, customise(markdown, profile.customisation, document.sections), noted)
+        out.append(document)
     return out
 
 
-def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) -> str:
+def _render(env: jinja2.Environment, spec: DocumentSpec, context: dict,
+            content: FilePath | None) -> tuple[str, tuple[str, ...]]:
+    """The document's Markdown and the fields it leaves blank (noted by `or_blank` as it renders)."""
+    noted: list[str] = []
+    reset = _BLANKS.set(noted)
     try:
         markdown = env.get_template(spec.template).render(context, doc=spec)
     except Exception as exc:  # RecursionError and MemoryError too: a template can cause them
@@ -147,6 +216,8 @@ def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) ->
         else:
             message, hint = explain(exc, folder)
         raise AftersalesError("自定义模板有误", [Problem(message, display(file), line, hint=hint)]) from None
+    finally:
+        _BLANKS.reset(reset)
     found = CONTROL.search(markdown)  # every printed value was checked: written by a {% filter %} block, say
     if found is not None:
         if content is None:
@@ -155,17 +226,17 @@ def _render(env, spec: DocumentSpec, context: dict, content: FilePath | None) ->
         raise AftersalesError("自定义模板有误", [Problem(
             f"模板 {spec.template} 或它包含的模板输出了不可见的控制字符 U+{ord(found.group()):04X}"
             f"（在输出的第 {markdown.count(chr(10), 0, found.start()) + 1} 行）", display(file), hint=CONTROL_HINT)])
-    return markdown
+    return markdown, tuple(noted)
 
 
-def _check_clause_tags(markdown: str, spec: DocumentSpec, catalogue: Catalogue, content: FilePath | None) -> None:
+def _check_clause_tags(document: Document, catalogue: Catalogue, content: FilePath | None) -> None:
     """Every clause a heading's `{clauses=…}` names exists, else an error at the template line that
     holds the heading. The rendered text does not say which template (an included one, perhaps) wrote
     a line, so the templates are searched for a heading tagged with the clause: those that also hold
     the title's words if any do; when none holds the tag as written (a tag made by an expression), the
     document's template is named as the one that includes it, not as the one that holds it."""
-    problems = []
-    for section in clausetags.sections(markdown):
+    problems, spec = [], document.spec
+    for section in document.sections:
         for cid in section.clauses:
             if cid in catalogue.clauses:
                 continue
@@ -227,8 +298,6 @@ def _template_line(exc: BaseException, folder: FilePath) -> tuple[str, int] | No
     """The innermost line of a template in `folder` that was running when `exc` was raised (Jinja
     reports template lines in the traceback); for templates that include one another without end,
     the first line of theirs in the cycle (the innermost depends on where the recursion limit struck)."""
-    import traceback
-
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return exc.filename, exc.lineno
     inside = str(folder) + os.sep
@@ -244,7 +313,7 @@ def _template_line(exc: BaseException, folder: FilePath) -> tuple[str, int] | No
     return found
 
 
-def customise(markdown: str, customisation: dict) -> str:
+def customise(markdown: str, customisation: dict, sections: tuple[clausetags.Section, ...] | None = None) -> str:
     """Apply the profile's own text to manual sections: `append` after a section (its sub-sections
     included), or `replace` the text under its heading (its sub-sections, and so the clauses they
     serve, stay).
@@ -255,13 +324,14 @@ def customise(markdown: str, customisation: dict) -> str:
     The text is Markdown: emphasis, lists, tables and http/https/mailto/tel links work; images,
     other links, HTML and clause tags are refused or shown literally, and headings (`#`, or a line
     underlined with `===`/`---`) become bold lines, so the manual's structure stays as generated.
+    `sections` are the manual's headings when the caller has parsed it already.
     """
     if not customisation:
         return markdown
     lines = markdown.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    sections = clausetags.sections(markdown)
+    sections = sections if sections is not None else clausetags.sections(markdown)
     spans = [(s.line + 1, next((t.line for t in sections[i + 1:] if t.level <= s.level), len(lines)))
              for i, s in enumerate(sections)]  # a section with its sub-sections
     bodies = [(s.line + 1, sections[i + 1].line if i + 1 < len(sections) else len(lines))

@@ -1,15 +1,18 @@
 """Clause tags: a heading declares the clauses it serves with a trailing `{clauses=5.1.1,5.1.1.1}`.
 
-Both renderings (DOCX and site) and the traceability matrix read headings through `sections()`, so
-a tag is parsed in exactly one place. An escaped brace (`\\{`, as user text is escaped) is no tag.
+A document's Markdown is parsed once (`parser()`); its headings are read from those tokens by
+`sections_of()`, which both renderings (DOCX and site) and the traceability matrix use, so a tag is
+parsed in exactly one place. An escaped brace (`\\{`, as user text is escaped) is no tag.
 """
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 TAG = re.compile(r"\s*(?<!\\)\{clauses=([0-9.,\s]+)\}\s*$")
 
@@ -47,12 +50,16 @@ def parser(every_link: bool = False) -> MarkdownIt:
     return md
 
 
-@functools.lru_cache(maxsize=32)
-def sections(markdown: str) -> tuple[Section, ...]:
-    tokens = parser().parse(markdown)
+def sections_of(tokens: Sequence[Token]) -> tuple[Section, ...]:
+    """The headings of a parsed document, with the clauses each one's tag names."""
     out = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
             title, ids = split(tokens[i + 1].content)
             out.append(Section(title, int(token.tag[1]), ids, token.map[0] if token.map else 0))
     return tuple(out)
+
+
+def sections(markdown: str) -> tuple[Section, ...]:
+    """The headings of Markdown not parsed yet (a short text; a document carries its tokens)."""
+    return sections_of(parser().parse(markdown))
