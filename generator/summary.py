@@ -17,7 +17,7 @@ class Summary:
     level: str
     target_level: str
     missing: int
-    material_counts: dict[str, int]
+    material_counts: dict[str, int]  # status label -> how many materials, in the order shown (readable as it is)
     warnings: list[str]
     findings: list[str]
     blanks: list[str]
