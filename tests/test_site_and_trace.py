@@ -185,7 +185,7 @@ def test_site_pages_sentences_are_in_templates():
     content/pages/, not in generator/output/site/."""
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "generator" / "output" / "site").glob("*.py"))
     templates = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "content" / "pages").glob("*.md.j2"))
-    for sentence in ("主要失分项", "对应条款：", "评分方法", "部分落实", "点击企业名称打开该企业的文件网站", "本企业", "下载 DOCX",
+    for sentence in ("主要失分项", "对应条款：", "评分方法", "部分落实", "点击企业名称打开该企业的文件网站", "企业档案有误", "本企业", "下载 DOCX",
                      "本条款为说明性条款，不单独评分"):
         assert sentence in templates and sentence not in source, sentence
 

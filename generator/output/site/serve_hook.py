@@ -11,10 +11,10 @@ from pathlib import Path
 
 from generator.build import make_bundle
 from generator.errors import AftersalesError
-from generator.text.literal import literal
 from generator.output.site.preview import guard
 from generator.output.site.project import write_pages
 from generator.output.site.pages import site_pages
+from generator.output.site.templates import render
 
 
 def on_pre_build(config):
@@ -23,9 +23,8 @@ def on_pre_build(config):
     try:
         pages = site_pages(make_bundle(profile))
     except AftersalesError as exc:
-        lines = ["# 企业档案有误", "", literal(exc.message), ""]
-        lines += [f"- {literal(p.render())}" for p in exc.problems]
-        pages = {"index.md": "\n".join(lines) + "\n"}
+        pages = {"index.md": render("profile_errors.md.j2", message=exc.message,
+                                    problems=[problem.render() for problem in exc.problems])}
     shutil.rmtree(docs, ignore_errors=True)
     write_pages(pages, docs)
 

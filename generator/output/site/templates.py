@@ -17,6 +17,11 @@ from generator.output.site.layout import Layout, clause_anchor, guide_page, rel
 PAGES = CONTENT / "pages"
 
 
+def render(template: str, **data) -> str:
+    """The Markdown of `template` given `data`: a page that links nowhere (see `render_page`)."""
+    return environment(PAGES).get_template(template).render(data)
+
+
 def render_page(template: str, page: str, catalogue: Catalogue, where: Layout | None = None, **data) -> str:
     """The Markdown of site page `page` (relative to the docs folder) from `template`, given `data`.
     Every page sees the `catalogue`, may star provisional points and show the caveat; `where` places
@@ -37,4 +42,4 @@ def render_page(template: str, page: str, catalogue: Catalogue, where: Layout | 
         "star": star,
         "caveat": caveat(catalogue),
     }
-    return environment(PAGES).get_template(template).render({**helpers, **data})
+    return render(template, **helpers, **data)
