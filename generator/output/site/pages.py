@@ -26,6 +26,7 @@ from generator.output.site.trace_files import trace_csv, trace_xlsx
 __all__ = ["CSS", "layout", "nav", "portal_page", "site_pages", "trace_csv", "trace_xlsx"]
 
 FIGURE_LINE = re.compile(r"!\[([^\]]*)\]\((figures/[^)\s]+)\)\s*")
+CSS = (PAGES / "extra.css").read_text(encoding="utf-8")  # the site's stylesheet: badges, clause tags, figures
 LEVEL_BADGES = {"五星": "level-5", "四星": "level-4", "三星": "level-3", "达标": "level-pass"}  # CSS classes
 
 
@@ -162,16 +163,3 @@ def portal_page(companies, catalogue=None) -> str:
 def html_attr(value: str) -> str:
     return html.escape(quote(value, safe="/.-_~"), quote=True)
 
-
-CSS = """.clause-tag { font-size: .75rem; color: var(--md-default-fg-color--light); margin-top: -.6em; }
-.score-card { border-left: .3rem solid var(--md-primary-fg-color); padding: .2rem 1rem; background: var(--md-code-bg-color); }
-.level-badge { display: inline-block; padding: 0 .6em; border-radius: 1em; color: #fff; font-weight: 700; }
-.level-5 { background: #c62828; } .level-4 { background: #ef6c00; } .level-3 { background: #2e7d32; }
-.level-pass { background: #1565c0; } .level-fail { background: #616161; }
-.md-typeset table:not([class]) { font-size: .7rem; }
-.md-typeset td:empty::after { content: "\\00a0"; display: inline-block; min-height: 1.6em; }
-.md-typeset figure.figure { margin: 1em 0; overflow-x: auto; }
-.md-typeset figure.figure svg { width: 100%; max-width: 32rem; min-width: 30rem; height: auto; }
-.md-typeset figure.figure figcaption { font-size: .7rem; color: var(--md-default-fg-color--light); }
-.md-typeset .weights-note { font-size: .7rem; color: var(--md-default-fg-color--light); }
-"""
