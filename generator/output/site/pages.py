@@ -162,4 +162,3 @@ def portal_page(companies, catalogue=None) -> str:
 
 def html_attr(value: str) -> str:
     return html.escape(quote(value, safe="/.-_~"), quote=True)
-
