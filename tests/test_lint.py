@@ -32,6 +32,25 @@ def test_each_rule_is_located(tmp_path, capsys):
     assert main(["check", "--strict", path]) == 2
 
 
+def test_many_outlets_outside_the_sales_regions_are_one_line(tmp_path, capsys):
+    """Hundreds of outlets in a province the company does not sell in: one warning naming the count and the
+    first three, not one line each."""
+    import re
+
+    text = HUALAN.read_text(encoding="utf-8")
+    many = "".join(f"    - {{name: 拉萨服务站{i}, province: 西藏自治区, city: 拉萨市, address: 城关区{i}号, mode: 自营, staff: 2}}\n"
+                   for i in range(300))
+    assert text.count("  outlets:\n") == 1
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace("  outlets:\n", "  outlets:\n" + many), encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "不在销售区域内" in line]
+    assert len(lines) == 1, err
+    assert re.search(r"\[resources\.outlets\[0\]\.province\]: 300 个服务网点不在销售区域内，如“拉萨服务站0”（西藏自治区）、", lines[0])
+    assert "把西藏自治区加入 company.sales_regions" in err
+
+
 def test_a_consistent_profile_has_no_findings(capsys):
     assert main(["check", "--strict", str(QIHENG)]) == 0
     assert "⚠" not in capsys.readouterr().err

@@ -189,7 +189,7 @@ def _manual_cells(rows) -> dict[str, str]:
 
 
 def test_trace_xlsx_holds_template_text_as_text(trace_bundle, tmp_path):
-    data = trace_xlsx(*trace_bundle)
+    data = trace_xlsx(trace_bundle[0])
     assert_no_formula(data)
     sheet = load_workbook(io.BytesIO(data)).active
     manual = {row[0].value: row[2] for row in sheet.iter_rows(min_row=3)}
@@ -205,7 +205,7 @@ def test_trace_xlsx_holds_template_text_as_text(trace_bundle, tmp_path):
 
 
 def test_trace_csv_prefixes_formula_like_cells(trace_bundle):
-    data = trace_csv(*trace_bundle)
+    data = trace_csv(trace_bundle[0])
     assert data.startswith("\ufeff".encode("utf-8"))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     manual = _manual_cells(rows)
@@ -213,7 +213,7 @@ def test_trace_csv_prefixes_formula_like_cells(trace_bundle):
         assert manual[clause].startswith("'" + text), manual[clause]
         assert csv_text(manual[clause]).startswith(text)
     # every cell: nothing a spreadsheet evaluates, and the same text as the workbook's
-    sheet = load_workbook(io.BytesIO(trace_xlsx(*trace_bundle))).active
+    sheet = load_workbook(io.BytesIO(trace_xlsx(trace_bundle[0]))).active
     # the workbook's header and rows under its caveat row; the CSV's caveat is its last column, 分值说明
     assert [[csv_text(v) for v in row[:-1]] for row in rows] == [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert rows[0][-1] == "分值说明" and {row[-1] for row in rows[1:]} == {sheet["A1"].value, ""}

@@ -240,8 +240,15 @@ def lint(profile: Profile, catalogue: Catalogue, facts: Facts, loaded: Loaded | 
                 found.append(((*path, "duties", i), f"职责中提到“{name}”，但组织架构中没有这个部门",
                               "在 organisation.departments 中加入该部门，或改用现有部门的名称"))
     if not facts.nationwide:
-        for i, outlet in enumerate(profile.resources.outlets):
-            if outlet.province not in profile.company.sales_regions:
+        outside = [(i, x) for i, x in enumerate(profile.resources.outlets) if x.province not in profile.company.sales_regions]
+        if len(outside) > 3:  # one line for many, as validation does: 300 outlets must not flood the terminal
+            named = "、".join(f"“{x.name}”（{x.province}）" for _, x in outside[:3])
+            provinces = "、".join(dict.fromkeys(x.province for _, x in outside))
+            found.append((("resources", "outlets", outside[0][0], "province"),
+                          f"{len(outside):,} 个服务网点不在销售区域内，如{named}等",
+                          f"把{provinces}加入 company.sales_regions，或核对网点所在省份"))
+        else:
+            for i, outlet in outside:
                 found.append((("resources", "outlets", i, "province"),
                               f"服务网点“{outlet.name}”位于{outlet.province}，不在销售区域内",
                               "把该省加入 company.sales_regions，或核对网点所在省份"))
