@@ -33,6 +33,17 @@ def test_an_override_template_may_use_the_short_names(tmp_path):
     assert "\n佛山市华澜电器有限公司｜佛山市华澜电器有限公司｜维修｜四星｜3｜23｜6｜" in shown
 
 
+def test_an_override_chapter_may_use_the_short_names_the_manual_sets(tmp_path):
+    house = tmp_path / "house" / "manual"
+    house.mkdir(parents=True)
+    (house / "front.md.j2").write_text(
+        "# 前言 {clauses=1,3,4,5.1,5.1.1.1,5.1.4.1,5.1.4.2,5.1.5.1,6.2.2}\n\n"
+        "{{ c.legal_name }}：{{ o.aftersales_lead.name }}，{{ s.aftersales_staff }} 人，{{ r.hotline }}，"
+        "{{ k.repair_days }} 天，{{ cu.follow_up.within_days }} 天，{{ ar.delivery.provided }}\n", encoding="utf-8")
+    manual = _document(make_bundle(HUALAN, content=house.parent), "manual").markdown
+    assert "\n佛山市华澜电器有限公司：" in manual
+
+
 def test_every_short_name_is_the_clear_names_value():
     bundle = make_bundle(HUALAN)
     context = template_context(bundle.profile, bundle.catalogue, bundle.assessment, bundle.todo, bundle.paths,
