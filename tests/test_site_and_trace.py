@@ -9,7 +9,6 @@ import yaml
 
 from conftest import ROOT
 from generator.build import make_bundle
-from generator.text.clausetags import sections
 from generator.errors import CoverageError
 from generator.render.documents import Document
 from generator.render.trace import check_coverage, trace
@@ -83,7 +82,7 @@ def test_coverage_check_names_the_uncovered_clause(catalogue):
     bundle = make_bundle(ROOT / "company_profiles" / "hualan-appliances.yaml")
     manual = next(d for d in bundle.documents if d.key == "manual")
     markdown = manual.markdown.replace("{clauses=5.1.6}", "").replace(",5.1.6}", "}")
-    cut = Document(manual.spec, markdown, sections(markdown))
+    cut = Document.parse(manual.spec, markdown)
     documents = [cut if d.key == "manual" else d for d in bundle.documents]
     with pytest.raises(CoverageError) as info:
         check_coverage(trace(catalogue, documents, bundle.materials, bundle.assessment), catalogue)
@@ -94,7 +93,7 @@ def test_excluded_clause_needs_no_coverage(catalogue):
     bundle = make_bundle(ROOT / "company_profiles" / "qiheng-software.yaml")
     manual = next(d for d in bundle.documents if d.key == "manual")
     markdown = manual.markdown.replace("{clauses=5.2.6}", "")
-    cut = Document(manual.spec, markdown, sections(markdown))
+    cut = Document.parse(manual.spec, markdown)
     documents = [cut if d.key == "manual" else d for d in bundle.documents]
     check_coverage(trace(catalogue, documents, bundle.materials, bundle.assessment), catalogue)
 

@@ -96,7 +96,7 @@ def nav(bundle, prefix: str = "") -> list:
     """The site's navigation (content/pages/nav.yaml, with the manual's chapters and the guide's
     indicators filled in), with every path under `prefix`."""
     where = layout(bundle.documents)
-    listed = {"chapters": [(title, page) for title, page in where.chapters],
+    listed = {"chapters": where.chapters,
               "indicators": [(c.label, guide_page(c.id)) for c in bundle.catalogue.indicators(3)]}
 
     def entries(items: list) -> list:
