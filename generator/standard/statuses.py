@@ -19,11 +19,6 @@ class MaterialStatus(Data):
     id: StatusId
     label: str
 
-    def __str__(self) -> str:
-        # TRANSITION (issue #15): content/pages/clause.md.j2 prints `m.status`; once it prints
-        # `m.status.label`, this method goes.
-        return self.label
-
 
 class Statuses(Data):
     material_statuses: list[MaterialStatus]
