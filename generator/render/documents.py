@@ -28,6 +28,7 @@ from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict
 
 from generator.text import clausetags
+from generator.assess.certification import Plan as CertificationPlan
 from generator.assess.facts import Facts
 from generator.assess.score import Assessment
 from generator.standard.bundled import load_data
@@ -35,7 +36,7 @@ from generator.standard.procedures import load_procedures
 from generator.errors import AftersalesError, CoverageError, Problem, display
 from generator.text.literal import Markdown, date, hours, literal, number
 from generator.text.user_text import prepared
-from generator.assess.materials import counts
+from generator.assess.materials import MaterialLine, counts
 from generator.paths import DOCUMENTS
 from generator.assess.gaps import Action, Route
 from generator.profile.schema import Profile
@@ -157,7 +158,8 @@ def _by_id(table: dict[str, object], what: str, where: str) -> Callable[[str], o
 
 
 def template_context(profile: Profile, catalogue: Catalogue, assessment: Assessment, actions: list[Action],
-                     routes: list[Route], materials: list, certification, facts: Facts) -> dict[str, object]:
+                     routes: list[Route], materials: list[MaterialLine], certification: CertificationPlan | None,
+                     facts: Facts) -> dict[str, object]:
     """The names every document template sees, with the short ones of earlier versions (`SHORT_NAMES`)."""
     form_names = _by_id({form.id: form.name for form in catalogue.forms}, "记录表单", "content/standard/forms.yaml")
     organisation = profile.organisation
