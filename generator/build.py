@@ -95,7 +95,7 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     findings = lint(profile, catalogue, facts, loaded)
     notices = [Problem(f"{c.item}：{c.detail}", loaded.file, *loaded.mark(c.key), format_path(c.key), c.rule)
                for c in certification.warnings]
-    figures = bundle_figures(profile, assessment, certification)
+    figures = bundle_figures(profile, catalogue, assessment, certification)
     docx = {doc.spec.filename: write_docx(doc.tokens, _meta(doc, profile, catalogue), figures=figures)
             for doc in documents if doc.spec.filename}
     return Bundle(FilePath(profile_path), profile, catalogue, facts, assessment, documents, materials, traces,
@@ -158,14 +158,14 @@ def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,
     return write_owned(out_dir, fill, manifest, keep_renamed=keep_renamed, renamed=renamed)
 
 
-def write_portal(built: list, out_dir: str | FilePath) -> FilePath:
-    """An MkDocs site listing every company built, linking to each company's own site."""
+def write_portal(built: list, out_dir: str | FilePath, catalogue: Catalogue) -> FilePath:
+    """An MkDocs site listing every company built (scored with `catalogue`), linking to each company's own site."""
     out_dir = absolute(out_dir)
 
     def fill(staging: FilePath) -> None:
         links = [(summary, os.path.relpath(absolute(folder) / "site" / "index.html", out_dir / "site").replace(os.sep, "/"))
                  for summary, folder in built]
-        config = write_project({"index.md": portal_page(links), "stylesheets/extra.css": CSS},
+        config = write_project({"index.md": portal_page(links, catalogue), "stylesheets/extra.css": CSS},
                                staging / "mkdocs", "企业一览", [{"企业一览": "index.md"}])
         build_site(config, staging / "site")
 

@@ -136,7 +136,7 @@ def test_trace_xlsx_carries_the_caveat_first(hualan_built, note):
 
 def test_portal_labels_the_scores(hualan_built, tmp_path, note):
     bundle, out = hualan_built
-    portal = write_portal([(summary_of(bundle), out)], tmp_path / "portal")
+    portal = write_portal([(summary_of(bundle), out)], tmp_path / "portal", bundle.catalogue)
     tree = site_page(portal, "index.html")
     assert notes(tree) == [note]  # "* 暂定权重：…" under the table: the score it refers to is starred
     [table] = tree.xpath("//table")

@@ -24,7 +24,9 @@ from generator.text import clausetags
 from generator.output.docx.writer import DocxMeta, write_docx
 from generator.errors import AftersalesError
 from generator.text.html_safety import safe_links
-from generator.text.literal import SITE_EXTENSIONS, literal, page_links, user_markdown
+from generator.text.html_text import SITE_EXTENSIONS, page_links
+from generator.text.literal import literal
+from generator.text.user_markdown import user_markdown
 from generator.render.documents import customise
 from generator.output.site.project import mkdocs_config
 from generator.text.wide_lines import join_wide_lines

@@ -39,7 +39,7 @@ def run(args) -> int:
     portal, portal_error = None, None
     if not single and built and not args.no_site:
         try:
-            portal = write_portal(built, root / "portal")
+            portal = write_portal(built, root / "portal", load_catalogue())
         except Exception as exc:  # the companies are built: still print the summary
             portal_error = user_error(exc)
     failed = [r for r in results if r.status == "failed"]

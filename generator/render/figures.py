@@ -305,11 +305,9 @@ def service_flow(profile) -> Diagram:
 Figure = BarChart | Diagram
 
 
-def bundle_figures(profile, assessment, certification) -> dict[str, Figure]:
+def bundle_figures(profile, catalogue: Catalogue, assessment, certification) -> dict[str, Figure]:
     """The figures the documents refer to, by the path their Markdown uses."""
-    from generator.standard.catalogue import load_catalogue  # TRANSITION: until build.py passes the catalogue
-
-    return {"figures/scorecard-indicators.svg": indicator_chart(assessment, load_catalogue()),
+    return {"figures/scorecard-indicators.svg": indicator_chart(assessment, catalogue),
             "figures/certification-plan.svg": plan_chart(certification),
             "figures/org-chart.svg": org_chart(profile),
             "figures/service-flow.svg": service_flow(profile)}

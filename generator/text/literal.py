@@ -112,10 +112,3 @@ def _columns(indent: str) -> int:
     for ch in indent:
         column = column + 4 - column % 4 if ch == "\t" else column + 1
     return column
-
-
-# TRANSITION (issue #15): text/user_text.py and tests/test_text_fidelity.py still import these from
-# here; once they import them from user_markdown, read_alike and html_text, these lines go.
-from generator.text.html_text import SITE_EXTENSIONS, page_links  # noqa: E402,F401
-from generator.text.read_alike import links_read_alike  # noqa: E402,F401
-from generator.text.user_markdown import user_markdown  # noqa: E402,F401

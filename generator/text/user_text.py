@@ -11,7 +11,8 @@ import urllib.parse
 
 from generator.text import clausetags
 from generator.text.html_safety import ALLOWED_SCHEMES
-from generator.text.literal import links_read_alike, user_markdown
+from generator.text.read_alike import links_read_alike
+from generator.text.user_markdown import user_markdown
 
 
 def _contained(text: str) -> bool:

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from generator.render.provisional import rests_on
 from generator.standard.bundled import load_data
+from generator.standard.catalogue import Catalogue
 from generator.text.literal import Markdown
 from generator.output.site.layout import SINGLE_PAGES, Layout, guide_page, layout, section_anchor
 from generator.output.site.svg import to_svg
@@ -147,12 +148,9 @@ def _home(bundle) -> str:
                        warnings=bundle.warnings, downloads=list(bundle.docx), figure=figure)
 
 
-def portal_page(companies, catalogue=None) -> str:
+def portal_page(companies, catalogue: Catalogue) -> str:
     """The overview of several companies: (Summary, link to the company's site) pairs, their scores
     from `catalogue`."""
-    if catalogue is None:  # TRANSITION: until build.write_portal passes the catalogue
-        from generator.standard.catalogue import load_catalogue
-        catalogue = load_catalogue()
     rows = [{"summary": summary, "href": Markdown(html_attr(site)),
              "issues": [w.split("：")[0] for w in summary.warnings]}  # the check that failed, not its detail
             for summary, site in companies]
