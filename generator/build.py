@@ -26,7 +26,8 @@ from generator.text.literal import date
 from generator.profile.yamlload import format_path
 from generator.assess.materials import MaterialLine, counts, material_lines
 from generator.assess.gaps import Action, Route, plan
-from generator.profile.schema import Profile, read_profile
+from generator.profile.model import Profile
+from generator.profile.validation import read_profile
 from generator.render.documents import Document, blanks, document_specs, render_documents
 from generator.output.site.project import build_site, write_project
 from generator.output.site.pages import CSS, nav, portal_page, site_pages

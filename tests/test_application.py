@@ -10,7 +10,7 @@ from generator.assess.certification import plan_certification
 from generator.assess.facts import facts_of
 from generator.standard.catalogue import load_catalogue
 from generator.cli import main
-from generator.profile.schema import load_profile
+from generator.profile.validation import load_profile
 
 
 @pytest.fixture(scope="module")

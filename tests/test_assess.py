@@ -7,7 +7,7 @@ from conftest import HUALAN, QIHENG, YUNXUAN, standard_with
 from generator.assess.facts import facts_of
 from generator.assess.numbers import shown
 from generator.assess.score import assess
-from generator.profile.schema import load_profile
+from generator.profile.validation import load_profile
 from generator.standard.catalogue import load_catalogue
 
 

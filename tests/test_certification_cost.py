@@ -29,7 +29,7 @@ from generator.assess.fees import ceil_sqrt
 from generator.standard.catalogue import load_catalogue
 from generator.standard.scheme import load_scheme, load_tariffs
 from generator.errors import CatalogueError
-from generator.profile.schema import load_profile
+from generator.profile.validation import load_profile
 
 
 @pytest.fixture(scope="module")

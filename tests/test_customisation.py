@@ -142,7 +142,7 @@ def _bad_texts(seed: int) -> tuple[str, list[tuple[str, int, int]], int]:
 @pytest.mark.parametrize("seed", range(25))
 def test_every_bad_link_of_every_text_is_told_with_the_schemas_problems(tmp_path, seed):
     from generator.errors import ProfileError
-    from generator.profile.schema import load_profile
+    from generator.profile.validation import load_profile
 
     extra, expected, broken = _bad_texts(seed)
     path = profile_with(tmp_path, extra)

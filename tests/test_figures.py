@@ -21,7 +21,7 @@ from conftest import HUALAN, QIHENG
 from generator.build import make_bundle
 from generator.render.figures import LINE_HEIGHT, MAX_HEIGHT, PAD, WIDTH, Box, Diagram, org_chart, service_flow
 from generator.render.text_width import em_width, wrap
-from generator.profile.schema import load_profile
+from generator.profile.validation import load_profile
 from generator.output.site.svg import to_svg
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",

@@ -82,7 +82,7 @@ def test_department_names():
 def sanbao(name, description=None, rule=None, category="家用电器"):
     from generator.assess.lint import _sanbao_findings
     from generator.standard.sanbao import load_sanbao
-    from generator.profile.schema import Product
+    from generator.profile.company import Product
     product = Product(name=name, category=category, description=description, warranty="整机保修 1 年",
                       sanbao=True, sanbao_rule=rule)
     return [(".".join(map(str, path)), message, hint)
@@ -349,7 +349,7 @@ def plausibility(profile, **changes):
 
 
 def test_managers_far_above_one_percent_of_headcount():
-    from generator.profile.schema import load_profile
+    from generator.profile.validation import load_profile
     qiheng = load_profile(QIHENG)
     managers = [qiheng.staff.certified_managers[0].model_copy(update={"name": f"管理师{i}"}) for i in range(6)]
     assert plausibility(qiheng, staff={"certified_managers": managers[:5]}) == []  # 5 for 38 people: 5 × 1
@@ -378,7 +378,7 @@ def outlets(profile, mode, n, staff=2):
 
 
 def test_fewer_after_sales_staff_than_own_outlets():
-    from generator.profile.schema import load_profile
+    from generator.profile.validation import load_profile
     hualan = load_profile(HUALAN)
     assert plausibility(hualan) == []
     assert plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 140, 1) + outlets(hualan, "委托", 10)}) == []
@@ -390,13 +390,13 @@ def test_fewer_after_sales_staff_than_own_outlets():
 
 def test_partner_outlets_staff_are_not_the_company_s():
     """300 outlets run by partners: their people are the partners', not the company's 146 after-sales staff."""
-    from generator.profile.schema import load_profile
+    from generator.profile.validation import load_profile
     hualan = load_profile(HUALAN)
     assert plausibility(hualan, resources={"outlets": outlets(hualan, "委托", 300)}) == []
 
 
 def test_own_outlets_staff_more_than_the_after_sales_staff():
-    from generator.profile.schema import load_profile
+    from generator.profile.validation import load_profile
     hualan = load_profile(HUALAN)
     assert plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 1, 500)}) == [(
         "staff.aftersales_staff",
@@ -407,7 +407,7 @@ def test_own_outlets_staff_more_than_the_after_sales_staff():
 
 
 def test_counts_have_thousands_separators():
-    from generator.profile.schema import load_profile
+    from generator.profile.validation import load_profile
     hualan = load_profile(HUALAN)
     (where, message), = plausibility(hualan, resources={"outlets": outlets(hualan, "自营", 2) + outlets(hualan, "委托", 2998)})
     assert where == "company.employees"

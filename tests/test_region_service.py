@@ -9,7 +9,7 @@ from conftest import HUALAN
 from generator.assess.score import assess
 from generator.cli import main
 from generator.errors import ProfileError
-from generator.profile.schema import load_profile
+from generator.profile.validation import load_profile
 
 REGIONS = "  sales_regions: [广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省]\n"
 

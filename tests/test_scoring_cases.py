@@ -18,7 +18,8 @@ from generator.assess.numbers import shown
 from generator.assess.score import assess, level_for
 from generator.errors import ProfileError
 from generator.assess.gaps import plan
-from generator.profile.schema import Profile, load_profile
+from generator.profile.model import Profile
+from generator.profile.validation import load_profile
 from generator.profile.yamlload import load_yaml_file
 
 LEAVES = ["5.1.1.1", "5.1.1.2", "5.1.2.1", "5.1.2.2", "5.1.3.1", "5.1.3.2", "5.1.3.3", "5.1.4.1",

@@ -15,7 +15,7 @@ from generator.assess.eligibility import Check, checks
 from generator.assess.facts import Facts
 from generator.assess.fees import Audit, Band, Cost, Sample, audits, band_for, bands, stage_costs
 from generator.assess.timeline import Milestone, OnSite, milestones, schedule_onsite
-from generator.profile.schema import Profile
+from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue
 from generator.standard.scheme import DaysRow, Due, Scheme, Tariff, load_scheme
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from generator.assess.facts import AT_OUTLET, Facts
 from generator.assess.numbers import exact, percent
-from generator.profile.schema import Profile
+from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause
 from generator.text.literal import Duration, hours, number
 

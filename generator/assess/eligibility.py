@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.profile.schema import Profile
+from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue
 from generator.standard.scheme import Scheme
 

@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 
 from generator.assess.numbers import exact
-from generator.profile.schema import Outlet, Product, Profile
+from generator.profile.company import Outlet, Product
+from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause, Form
 from generator.standard.industry import Pack, pack_for
 from generator.standard.scheme import Tariff, load_tariffs

@@ -16,7 +16,7 @@ from fractions import Fraction
 from generator.assess.facts import Facts, facts_of
 from generator.assess.numbers import exact, shown, up_to_hundredth
 from generator.assess.score import Assessment, level_for
-from generator.profile.schema import Profile
+from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue
 
 

@@ -14,7 +14,8 @@ import re
 from generator.assess.facts import Facts
 from generator.assess.numbers import exact
 from generator.errors import Problem
-from generator.profile.schema import Product, Profile
+from generator.profile.company import Product
+from generator.profile.model import Profile
 from generator.profile.yamlload import Loaded, format_path
 from generator.standard.catalogue import Catalogue
 from generator.standard.plausibility import Plausibility, load_plausibility

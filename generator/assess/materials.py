@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from generator.assess.facts import Facts
-from generator.profile.schema import Profile
+from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Material
 from generator.standard.statuses import MaterialStatus, StatusId, material_statuses
 

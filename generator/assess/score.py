@@ -14,7 +14,7 @@ from generator.assess.credit import ScoreLine, score_line
 from generator.assess.dates import add_months
 from generator.assess.facts import Facts, facts_of
 from generator.assess.numbers import exact, shown, up_to_hundredth
-from generator.profile.schema import Profile
+from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from generator.text.literal import Markdown, date, hours, literal, number
 from generator.assess.materials import MaterialLine, counts
 from generator.paths import DOCUMENTS
 from generator.assess.gaps import Action, Route
-from generator.profile.schema import Profile
+from generator.profile.model import Profile
 from generator.render.customise import customise
 from generator.render.sandbox import Sandbox
 from generator.render.template_errors import explain, template_cycle_entry

@@ -6,7 +6,8 @@ import csv
 import io
 
 from generator.output.scorecard import caveat_row
-from generator.output.xlsx.workbook import csv_cell, format_table, save
+from generator.output.xlsx.textcells import csv_cell
+from generator.output.xlsx.saving import format_table, save
 from generator.render.provisional import caveat, star
 
 _HEADER = ["条款", "名称", "售后服务手册", "其他文件", "申请材料", "评分"]
