@@ -92,6 +92,15 @@ def test_record_forms_are_fillable_tables_naming_their_clause(bundles, tmp_path)
     assert blank is not None  # rows left for handwriting get writing height
 
 
+def test_appendix_c_lists_each_forms_keeping_period_from_the_data(bundles):
+    manual = next(doc for doc in bundles["hualan-appliances"].documents if doc.key == "manual").markdown
+    appendix = manual[manual.index("# 附录 C"):manual.index("# 附录 D")]
+    for form in bundles["hualan-appliances"].facts.forms:
+        assert f"-{form.id} | {form.name} | " in appendix and f" | {form.keep} |" in appendix
+    assert re.search(r"-R10 \| 服务设施设备台账 \|[^\n]*\| 长期 \|", appendix)  # forms.yaml: keep: 长期
+    assert re.search(r"-R01 \| 投诉登记处理表 \|[^\n]*\| 3 年 \|", appendix)  # the default
+
+
 def test_changing_a_commitment_changes_it_everywhere(tmp_path):
     text = HUALAN.read_text(encoding="utf-8").replace("onsite_hours_urban: 24", "onsite_hours_urban: 36")
     path = tmp_path / "changed.yaml"

@@ -217,6 +217,8 @@ class Form(Data):
     scale: list[str] = []
     clause_rows: bool = False
     sign: list[str] = []
+    keep: str = "3 年"
+    """保存期限: how long a filled-in form is kept (the manual's appendix C lists it)."""
 
 
 class Catalogue:
