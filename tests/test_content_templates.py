@@ -317,6 +317,12 @@ def test_mistake_is_explained_in_chinese(tmp_path, previous, capsys, name):
     assert f"（{quoted} 原文：" in message, message  # the original words, labelled, after the Chinese
 
 
+def test_an_undefined_name_is_answered_with_the_context_names(tmp_path, previous, capsys):
+    code, err, _ = build_with(tmp_path, previous, {"promise_body.md.j2": "{{ nope }}\n"}, capsys)
+    assert code == 2
+    assert "模板只能使用文档上下文中的数据（profile、catalogue、assessment、facts …；旧名 p、cat、a、f … 仍可用）" in err, err
+
+
 def test_a_missing_include_names_the_template(tmp_path, previous, capsys):
     code, err, house = build_with(tmp_path, previous, {"promise_body.md.j2": "a\n{% include 'nowhere.md.j2' %}\n"}, capsys)
     assert code == 2

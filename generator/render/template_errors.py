@@ -144,7 +144,8 @@ def explain(exc: BaseException, folder: Path) -> tuple[str, str]:
         if isinstance(exc, jinja2.TemplateSyntaxError):
             head, hint = "模板语法错误", _SYNTAX_HINT
         elif isinstance(exc, jinja2.UndefinedError):
-            head, hint = "用到了不存在的值", "模板只能使用文档上下文中的数据（p、cat、a、f …）"
+            head, hint = "用到了不存在的值", ("模板只能使用文档上下文中的数据"
+                                             "（profile、catalogue、assessment、facts …；旧名 p、cat、a、f … 仍可用）")
         elif isinstance(exc, SecurityError):
             head, hint = "沙箱不允许这项操作", "模板只能读取文档数据，不能访问 Python 内部属性、调用档案对象自身的方法或修改数据"
         elif isinstance(exc, jinja2.exceptions.FilterArgumentError):
