@@ -9,7 +9,6 @@ hands the templates their data.
 from __future__ import annotations
 
 import html
-import re
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -26,7 +25,6 @@ from generator.output.site.trace_files import trace_csv, trace_xlsx
 
 __all__ = ["CSS", "layout", "nav", "portal_page", "site_pages", "trace_csv", "trace_xlsx"]
 
-FIGURE_LINE = re.compile(r"!\[([^\]]*)\]\((figures/[^)\s]+)\)\s*")
 CSS = (PAGES / "extra.css").read_text(encoding="utf-8")  # the site's stylesheet: badges, clause tags, figures
 LEVEL_BADGES = {"五星": "level-5", "四星": "level-4", "三星": "level-3", "达标": "level-pass"}  # CSS classes
 
@@ -37,10 +35,24 @@ def figure_html(caption: str, figure) -> str:
             "</figure>")
 
 
+def _figure_lines(doc, figures: dict) -> dict[int, str]:
+    """The lines of `doc` that are a figure alone (a paragraph that is one image of `figures`), read
+    from its tokens: line number -> the figure as an HTML block."""
+    out = {}
+    for token in doc.tokens:
+        children = token.children or []
+        if (token.type == "inline" and token.level == 1 and token.map and token.map[1] - token.map[0] == 1
+                and len(children) == 1 and children[0].type == "image"
+                and (source := children[0].attrGet("src")) in figures):
+            out[token.map[0]] = figure_html(children[0].content, figures[source])
+    return out
+
+
 def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, list[dict]]:
     """Each page's parts of a document, in order: lines of its Markdown as they are (a line that is
     only a figure becomes the figure's inline SVG), or a section's heading with the clauses it serves."""
     starts = {s.line: (i, s) for i, s in enumerate(doc.sections)}
+    figure_lines = _figure_lines(doc, figures)
     out: dict[str, list[dict]] = {}
     page = where.pages.get((doc.key, 0), SINGLE_PAGES.get(doc.key))
     for number, line in enumerate(doc.markdown.splitlines()):
@@ -52,9 +64,7 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
                 "line": None, "level": level, "title": Markdown(section.title.rstrip()),
                 "anchor": section_anchor(index), "clauses": [catalogue.clauses[cid] for cid in section.clauses]})
             continue
-        figure = FIGURE_LINE.fullmatch(line)
-        if figure and figure.group(2) in figures:
-            line = figure_html(figure.group(1), figures[figure.group(2)])
+        line = figure_lines.get(number, line)
         parts = out.setdefault(page, [])
         if parts and parts[-1]["line"] is not None:  # a run of lines is one part: the sandbox checks each part
             parts[-1]["line"] = Markdown(parts[-1]["line"] + "\n" + line)
