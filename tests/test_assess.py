@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from assessed import scored
 from conftest import HUALAN, QIHENG, YUNXUAN, standard_with
 from generator.assess.facts import facts_of
 from generator.assess.numbers import shown
-from generator.assess.score import assess
 from generator.profile.validation import load_profile
 from generator.standard.catalogue import load_catalogue
 
@@ -27,7 +27,7 @@ def test_catalogue_points_add_up(catalogue):
 
 
 def test_home_appliance_score_by_hand(catalogue):
-    a = assess(load_profile(HUALAN, catalogue), catalogue)
+    a = scored(load_profile(HUALAN, catalogue), catalogue)
     # 24 service managers -> ceil(2.4) = 3 certified managers needed, 2 held: 5 × 2/3
     assert a.line("5.1.2.2").earned == pytest.approx(3.33)
     # 6 sales regions, Zhejiang without an outlet: 3 × 5/6
@@ -37,7 +37,7 @@ def test_home_appliance_score_by_hand(catalogue):
     assert a.line("5.1.2.1").earned == pytest.approx(3.83)
     # two self-assessed partial items: a qualitative item's nonconformity loses its whole value
     assert a.line("5.1.5.2").earned == 0 and a.line("5.2.6").earned == 0
-    assert a.line("5.1.5.2").status == a.line("5.2.6").status == "部分落实"
+    assert a.line("5.1.5.2").status.id == a.line("5.2.6").status.id == "partial"
     assert a.applicable_total == 100
     # 100 − 5/3 − 1/2 − 16/92 − 2 − 3 = 92.6594…, + 1 special bonus = 93.6594… → 93.66
     assert a.earned_total == 92.66
@@ -47,7 +47,7 @@ def test_home_appliance_score_by_hand(catalogue):
 
 
 def test_exclusions_are_normalised(catalogue):
-    a = assess(load_profile(QIHENG, catalogue), catalogue)
+    a = scored(load_profile(QIHENG, catalogue), catalogue)
     assert {l.clause.id for l in a.excluded} == {"5.2.3", "5.2.6"}
     assert a.applicable_total == 100 - 6 - 3
     earned = sum(l.earned_exact for l in a.lines)
@@ -58,7 +58,7 @@ def test_exclusions_are_normalised(catalogue):
 
 
 def test_special_deduction_costs_a_point_and_unanswered_clause_scores_zero(catalogue):
-    a = assess(load_profile(YUNXUAN, catalogue), catalogue)
+    a = scored(load_profile(YUNXUAN, catalogue), catalogue)
     assert a.deductions == 1
     assert a.score == pytest.approx(a.normalised - 1)
     assert a.line("5.1.2.2").earned == 0  # no certified manager
@@ -70,7 +70,7 @@ def test_five_special_deductions_fail_whatever_the_score(tmp_path, catalogue):
     finding = "    - {kind: 法律法规, finding: 抽查发现问题}\n"
     text = HUALAN.read_text(encoding="utf-8").replace(
         "  special_deductions: []\n", "  special_deductions:\n" + finding * 5)
-    a = assess(load_text(tmp_path, text, catalogue), catalogue)
+    a = scored(load_text(tmp_path, text, catalogue), catalogue)
     assert a.score >= 80  # three stars by the score alone
     assert a.level == "不通过"
     assert "5 项" in a.level_note
@@ -79,9 +79,9 @@ def test_five_special_deductions_fail_whatever_the_score(tmp_path, catalogue):
 def test_missing_self_assessment_is_no_evidence(tmp_path, catalogue):
     text = HUALAN.read_text(encoding="utf-8").replace(
         '    "5.3.2": {status: implemented, evidence: 投诉登记处理表、投诉月度分析}\n', "")
-    a = assess(load_text(tmp_path, text, catalogue), catalogue)
+    a = scored(load_text(tmp_path, text, catalogue), catalogue)
     assert a.line("5.3.2").earned == 0
-    assert a.line("5.3.2").status == "无证据"
+    assert a.line("5.3.2").status.id == "no_evidence"
     assert a.gaps[0].clause.id == "5.3.2"  # 13 points: the largest gap comes first
 
 
@@ -106,7 +106,7 @@ def test_year_at_dabiao_rule_is_a_data_switch(tmp_path, catalogue):
     text = HUALAN.read_text(encoding="utf-8")
     for clause in ("5.1.5.2", "5.2.6"):  # the two partial items put right: a five-star score
         text = text.replace(f'"{clause}": {{status: partial', f'"{clause}": {{status: implemented')
-    a = assess(load_text(tmp_path, text, strict), strict)
+    a = scored(load_text(tmp_path, text, strict), strict)
     assert a.score > 95 and a.level == "达标"
     assert "一年" in a.level_note
 
@@ -118,5 +118,5 @@ def test_a_dabiao_certificate_of_29_february_is_a_year_old_on_28_february(tmp_pa
     text = HUALAN.read_text(encoding="utf-8")
     assert "certification:\n" in text
     text = text.replace("certification:\n", "certification:\n  dabiao_certified_on: 2024-02-29\n", 1)
-    a = assess(load_text(tmp_path, text, strict), strict)
+    a = scored(load_text(tmp_path, text, strict), strict)
     assert a.level == "四星"  # 2024-02-29 + 1 year = 2025-02-28, before the planned application in 2026

@@ -5,8 +5,8 @@ from __future__ import annotations
 import docx
 import pytest
 
+from assessed import scored
 from conftest import HUALAN
-from generator.assess.score import assess
 from generator.cli import main
 from generator.errors import ProfileError
 from generator.profile.validation import load_profile
@@ -25,8 +25,8 @@ def with_regions(tmp_path, regions: str, service: str | None) -> object:
 
 def test_regions_served_by_partner_or_mail_count_and_are_written_in_the_manual(tmp_path, catalogue):
     path = with_regions(tmp_path, "广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省, 海南省", "{浙江省: 委托, 海南省: 寄修}")
-    line = assess(load_profile(path, catalogue), catalogue).line("5.1.1.2")
-    assert line.earned == 3 and line.status == "已落实"
+    line = scored(load_profile(path, catalogue), catalogue).line("5.1.1.2")
+    assert line.earned == 3 and line.status.id == "implemented"
     assert "委托：浙江省" in line.basis and "寄修：海南省" in line.basis
     assert main(["build", str(path), "-o", str(tmp_path / "out"), "--no-site"]) == 0
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx")).paragraphs)
@@ -38,8 +38,8 @@ def test_regions_served_by_partner_or_mail_count_and_are_written_in_the_manual(t
 def test_a_region_with_no_service_loses_its_share(tmp_path, catalogue):
     # 7 regions, 5 with outlets, 浙江 remote, 海南 nothing: 3 × 6/7
     path = with_regions(tmp_path, "广东省, 广西壮族自治区, 湖南省, 江西省, 福建省, 浙江省, 海南省", "{浙江省: 远程}")
-    line = assess(load_profile(path, catalogue), catalogue).line("5.1.1.2")
-    assert line.earned == round(3 * 6 / 7, 2) and line.status == "部分落实"
+    line = scored(load_profile(path, catalogue), catalogue).line("5.1.1.2")
+    assert line.earned == round(3 * 6 / 7, 2) and line.status.id == "partial"
     assert "未覆盖海南省，按覆盖比例得该项分值的 85.71%" in line.basis
 
 
@@ -74,7 +74,7 @@ def test_a_region_with_outlets_needs_no_way_of_service(tmp_path, catalogue):
 
 def test_a_nationwide_seller_names_how_provinces_without_outlets_are_served(tmp_path, catalogue):
     path = with_regions(tmp_path, "全国", "{浙江省: 委托, 西藏自治区: 寄修}")
-    line = assess(load_profile(path, catalogue), catalogue).line("5.1.1.2")
+    line = scored(load_profile(path, catalogue), catalogue).line("5.1.1.2")
     assert line.earned == 3  # nationwide: the self-assessment decides, the facts explain
     assert "全国销售，5 个省级地区设有服务网点，委托：浙江省；寄修：西藏自治区" in line.basis
     assert main(["build", str(path), "-o", str(tmp_path / "out"), "--no-site"]) == 0

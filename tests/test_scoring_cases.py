@@ -13,9 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assessed import scored
 from conftest import HUALAN, ROOT, standard_with
 from generator.assess.numbers import shown
-from generator.assess.score import assess, level_for
+from generator.assess.facts import facts_of
+from generator.assess.score import level_for
 from generator.errors import ProfileError
 from generator.assess.gaps import plan
 from generator.profile.model import Profile
@@ -167,7 +169,7 @@ def test_case(catalogue, name, changes, score, level):
     for change in changes:
         change(data)
     profile = Profile.model_validate(data)
-    a = assess(profile, catalogue)
+    a = scored(profile, catalogue)
     assert a.score == pytest.approx(score, abs=0.001)
     assert a.level == level
     if a.level_note.startswith("得分"):  # the note says the score as shown beside the level
@@ -177,7 +179,7 @@ def test_case(catalogue, name, changes, score, level):
 def test_bonus_cap_is_explained(catalogue):
     data = perfect()
     bonuses(2)(data)
-    a = assess(Profile.model_validate(data), catalogue)
+    a = scored(Profile.model_validate(data), catalogue)
     assert a.bonus == 1
     assert a.bonus_note == "申请 2 项，计 1 项（标准规定特别加分项至多 1 项）"
 
@@ -185,8 +187,8 @@ def test_bonus_cap_is_explained(catalogue):
 def test_manager_line_explains_itself(catalogue):
     data = perfect()
     managers(2)(data)
-    line = assess(Profile.model_validate(data), catalogue).line("5.1.2.2")
-    assert line.earned == 3.33 and line.source == "fact" and line.status == "部分落实"
+    line = scored(Profile.model_validate(data), catalogue).line("5.1.2.2")
+    assert line.earned == 3.33 and line.source == "fact" and line.status.id == "partial"
     assert line.basis == ("服务管理人员 24 人，按 10% 应配管理师 3 名，实有 2 名，按实有 / 应配得该项分值的 66.67%；"
                           "自评已落实：取两者中较低者，得该项分值的 66.67%")
 
@@ -195,8 +197,8 @@ def test_path_to_the_next_level_takes_least_effort(catalogue):
     data = perfect()
     missing("5.3.1", "5.2.4")(data)  # 80: three stars, 10 short of four
     profile = Profile.model_validate(data)
-    a = assess(profile, catalogue)
-    todo, paths = plan(profile, catalogue, a)
+    a = scored(profile, catalogue)
+    todo, paths = plan(profile, catalogue, a, facts_of(profile, catalogue))
     assert [t.key for t in todo] == ["5.3.1", "5.2.4"]
     four = next(p for p in paths if p.level == "四星")
     # 10 points short: 5.3.1 (12) alone is enough, 5.2.4 (8) is not
@@ -208,9 +210,9 @@ def test_five_deductions_must_be_corrected_on_the_path(catalogue):
     data = perfect()
     deductions(5)(data)
     profile = Profile.model_validate(data)
-    a = assess(profile, catalogue)
+    a = scored(profile, catalogue)
     assert a.level == "不通过"
-    _, paths = plan(profile, catalogue, a)
+    _, paths = plan(profile, catalogue, a, facts_of(profile, catalogue))
     target = next(p for p in paths if p.level == "五星")
     assert sum(1 for t in target.actions if t.deduction) == 1  # 4 left: 96 points, five stars
 
@@ -285,9 +287,9 @@ def test_partial_under_both_options(tmp_path, catalogue, changes, default, half)
     for change in changes:
         change(data)
     profile = Profile.model_validate(data)
-    assert assess(profile, catalogue).score == default
+    assert scored(profile, catalogue).score == default
     halved = catalogue_with(tmp_path, *HALF)
-    a = assess(profile, halved)
+    a = scored(profile, halved)
     assert a.score == half
     if default != half:  # the option is said beside every line it changes
         assert a.gaps and all("按本项目约定计一半" in l.basis for l in a.gaps)
@@ -296,8 +298,8 @@ def test_partial_under_both_options(tmp_path, catalogue, changes, default, half)
 def test_half_credit_option_is_labelled_on_the_line(tmp_path):
     data = perfect()
     partial("5.2.4")(data)
-    line = assess(Profile.model_validate(data), catalogue_with(tmp_path, *HALF)).line("5.2.4")
-    assert line.earned == 4 and line.status == "部分落实"
+    line = scored(Profile.model_validate(data), catalogue_with(tmp_path, *HALF)).line("5.2.4")
+    assert line.earned == 4 and line.status.id == "partial"
     assert "按本项目约定计一半（非标准规则" in line.basis
 
 
@@ -306,9 +308,9 @@ def test_disputed_bonus_can_be_switched_off_and_is_shown(tmp_path, catalogue):
     missing("5.2.1")(data)
     bonuses(1)(data)
     profile = Profile.model_validate(data)
-    a = assess(profile, catalogue)
+    a = scored(profile, catalogue)
     assert (a.score, a.level, a.without_bonus) == (96, "五星", (95, "五星"))
-    off = assess(profile, catalogue_with(tmp_path, "  counted: true", "  counted: false"))
+    off = scored(profile, catalogue_with(tmp_path, "  counted: true", "  counted: false"))
     assert (off.score, off.bonus, off.without_bonus) == (95, 0, None)
     assert "不计特别加分" in off.bonus_note
     assert "没有额外的加分项" in catalogue.scoring.special_bonus.disputed
@@ -348,13 +350,13 @@ def test_never_implemented_beside_a_nonconformity(catalogue, status, checked, ba
     technicians(10, qualified)(data)
     if uncovered:
         regions("浙江省")(data)
-    line = assess(Profile.model_validate(data), catalogue).line(clause)
+    line = scored(Profile.model_validate(data), catalogue).line(clause)
     fact_short = (clause == "5.1.2.1" and qualified < 10) or (clause == "5.1.1.2" and uncovered)
     nonconformity = status != "implemented" or (sampled and bad > 0) or fact_short
-    assert (line.status == "已落实") == (not nonconformity)
+    assert (line.status.id == "implemented") == (not nonconformity)
     assert (line.lost > 0) == nonconformity
     if status == "missing" or line.earned == 0:
-        assert line.status == ("部分落实" if status == "partial" else "未落实")
+        assert line.status.id == ("partial" if status == "partial" else "missing")
     if line.lost:
         assert any(r in line.basis for r in REASONS), line.basis
 
@@ -373,8 +375,8 @@ def test_a_path_reaches_its_level_exactly(catalogue, changes, n_deductions, n_sa
     samples("5.3.2", 7, bad)(data)  # sevenths of 13 points: not whole hundredths
     deductions(n_deductions)(data)
     profile = Profile.model_validate(data)
-    a = assess(profile, catalogue)
-    _, paths = plan(profile, catalogue, a)
+    a = scored(profile, catalogue)
+    _, paths = plan(profile, catalogue, a, facts_of(profile, catalogue))
     for path in paths:
         if not path.reachable or not path.actions:
             continue
@@ -400,7 +402,7 @@ def test_every_point_lost_is_explained(catalogue, changes, n_deductions, n_bonus
     bonuses(n_bonuses)(data)
     if exclude:
         no_service("take_back")(data)
-    a = assess(Profile.model_validate(data), catalogue)
+    a = scored(Profile.model_validate(data), catalogue)
     assert sum(value for _, value in a.losses) == 100 - a.score_exact
     for line in a.lines:
         if not line.excluded and line.earned_exact < line.points:
@@ -424,7 +426,7 @@ def test_sampled_lines_say_what_the_samples_and_the_status_say(catalogue):
     data = perfect()
     samples("5.3.1", 10, 2)(data)  # self-assessed implemented, two samples bad
     partial("5.2.4")(data)  # sampled, but no samples given
-    a = assess(Profile.model_validate(data), catalogue)
+    a = scored(Profile.model_validate(data), catalogue)
     assert a.line("5.3.1").basis.startswith("自评已落实，但抽查 10 个样本，2 个不符合，按不合格样本比例扣分，得该项分值的 80%；档案：")
-    assert a.line("5.3.1").status == "部分落实" and a.line("5.3.1").earned == 9.6
+    assert a.line("5.3.1").status.id == "partial" and a.line("5.3.1").earned == 9.6
     assert "未填写抽样结果，按存在不符合扣除该项全部分值（填写 samples 后按不合格样本比例扣分）" in a.line("5.2.4").basis

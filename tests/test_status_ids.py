@@ -1,5 +1,6 @@
-"""Material statuses are ids with labels in content/standard/statuses.yaml: the code decides by id,
-the documents and the manifest show the label; a manifest written before keeps being read."""
+"""Material and score statuses are ids with labels in content/standard/statuses.yaml: the code decides
+by id, the documents, the manifest and the scorecard show the label; a manifest written before keeps
+being read."""
 from __future__ import annotations
 
 import json
@@ -10,10 +11,12 @@ import pytest
 from conftest import HUALAN, YUNXUAN
 from generator.assess.materials import COUNT_ORDER, counts, counts_by_id
 from generator.batch import build_one, read_manifest
-from generator.build import make_bundle, summary_of
+from generator.build import make_bundle
+from generator.prepare import summary_of
 from generator.errors import CatalogueError
+from generator.output.scorecard import as_data, scorecard
 from generator.paths import STANDARD
-from generator.standard.statuses import material_statuses
+from generator.standard.statuses import material_statuses, score_statuses
 
 LABELS = {"generated": "生成", "provided": "已提供", "missing": "缺失", "expired": "已过期",
           "not_applicable": "不适用", "optional": "可选"}
@@ -71,11 +74,29 @@ def test_a_manifest_of_an_earlier_version_is_read_back(tmp_path):
     assert list(again.summary.material_counts) == ["生成", "已提供", "缺失", "已过期", "不适用", "可选"]
 
 
-@pytest.mark.parametrize("edit, message", [
-    ("  - {id: optional, label: 可选}\n", "缺少 optional"),
-    ("  - {id: missing, label: 缺失}\n", "缺少 missing"),
+SCORE_LABELS = {"implemented": "已落实", "partial": "部分落实", "missing": "未落实", "no_evidence": "无证据",
+                "excluded": "删减"}
+
+
+def test_score_statuses_are_ids_with_labels_from_the_data():
+    """A scored clause's status is decided by id; the scorecard, the terminal and the JSON show the label."""
+    assert {sid: s.label for sid, s in score_statuses().items()} == SCORE_LABELS
+    bundle = make_bundle(HUALAN)
+    line = bundle.assessment.line("5.1.5.2")
+    assert line.status.id == "partial" and line.status.label == "部分落实"
+    assert {l.status.id for l in bundle.assessment.lines} <= set(SCORE_LABELS)
+    scorecard_md = next(d for d in bundle.documents if d.key == "scorecard").markdown
+    assert "| 0 | 2 | 部分落实 | 自评部分落实：" in scorecard_md
+    data = as_data(scorecard(HUALAN))
+    assert next(l for l in data["lines"] if l["clause"] == "5.1.5.2")["status"] == "部分落实"
+
+
+@pytest.mark.parametrize("edit, message, statuses", [
+    ("  - {id: optional, label: 可选}\n", "缺少 optional", material_statuses),
+    ("  - {id: missing, label: 缺失}\n", "缺少 missing", material_statuses),
+    ("  - {id: no_evidence, label: 无证据}\n", "score_statuses 每个状态写一次：缺少 no_evidence", score_statuses),
 ])
-def test_a_status_left_out_of_the_data_is_a_located_error(tmp_path, edit, message):
+def test_a_status_left_out_of_the_data_is_a_located_error(tmp_path, edit, message, statuses):
     folder = tmp_path / "standard"
     shutil.copytree(STANDARD, folder)
     data = folder / "statuses.yaml"
@@ -83,6 +104,6 @@ def test_a_status_left_out_of_the_data_is_a_located_error(tmp_path, edit, messag
     assert edit in text
     data.write_text(text.replace(edit, ""), encoding="utf-8")
     with pytest.raises(CatalogueError) as info:
-        material_statuses(folder)
+        statuses(folder)
     (problem,) = info.value.problems
     assert message in problem.message and problem.file.endswith("statuses.yaml") and problem.line

@@ -17,10 +17,8 @@ from generator.assess.facts import AT_OUTLET, Facts
 from generator.assess.numbers import exact, percent
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause
-from generator.text.literal import Duration, hours, number
-
-STATUS_LABELS = {"implemented": "已落实", "partial": "部分落实", "missing": "未落实", None: "无证据"}
-EXCLUDED = "删减"
+from generator.standard.statuses import ScoreStatus, score_statuses
+from generator.text.literal import hours, number
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,7 @@ class ScoreLine:
     excluded_reason: str | None
     credit: Fraction  # 0..1 of the clause's points, exact (2 of 3 samples conform: 2/3)
     basis: str  # why this credit, in Chinese
-    status: str  # 已落实 / 部分落实 / 未落实 / 无证据 / 删减
+    status: ScoreStatus  # implemented / partial / missing / no_evidence / excluded (statuses.yaml)
     evidence: str
     source: str  # fact / self / none / excluded
 
@@ -131,10 +129,10 @@ def _on_record(profile: Profile, name: str | None) -> Fact | None:
                    f"每年巡检 {o.supervision.inspections_per_year} 次",
         "culture": f"档案：服务理念已明确，服务目标 {len(profile.culture.targets)} 项",
         "repair": f"档案：{hours(k.response_hours)}响应，城区 {hours(k.onsite_hours_urban)}上门，"
-                 f"{number(Duration(k.repair_days))} 天修复",
-        "follow_up": f"档案：服务后 {profile.customers.follow_up.within_days:g} 天内回访，"
+                 f"{number(k.repair_days)} 天修复",
+        "follow_up": f"档案：服务后 {number(profile.customers.follow_up.within_days)} 天内回访，"
                  f"回访比例 {profile.customers.follow_up.coverage:g}%",
-        "complaints": f"档案：投诉 {hours(k.complaint_response_hours)}响应、{number(Duration(k.complaint_resolution_days))} 天办结，"
+        "complaints": f"档案：投诉 {hours(k.complaint_response_hours)}响应、{number(k.complaint_resolution_days)} 天办结，"
                  f"渠道 {len(profile.customers.complaints.channels)} 个，升级 "
                  f"{len(profile.customers.complaints.escalation)} 级",
     }.get(name)
@@ -158,7 +156,7 @@ def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> _S
     if entry is None:
         return _Said(Fraction(0), "无自评和证据，按 0 分计", "none", "", False)
     rules, evidence = catalogue.scoring, entry.evidence or ""
-    label = STATUS_LABELS[entry.status]
+    label = score_statuses()[entry.status].label  # the profile's status is a score status id
     if clause.sampled and entry.samples is not None:  # the samples measure it (their status agrees: profile.py)
         n, bad = entry.samples.checked, entry.samples.nonconforming
         credit = 1 - Fraction(bad, n)
@@ -184,12 +182,14 @@ def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> _S
     return _Said(credit, basis, "self", evidence, entry.status != "implemented", entry.status == "partial")
 
 
-def _status(credit: Fraction, nonconforming: bool, partly: bool) -> str:
-    """The status shown beside a line: never 已落实 beside evidence of a nonconformity, and 部分落实
-    where part is in place even when the rule gives it no points (a qualitative item's nonconformity)."""
+def _status(credit: Fraction, nonconforming: bool, partly: bool) -> ScoreStatus:
+    """The status shown beside a line: never implemented beside evidence of a nonconformity, and
+    partial where part is in place even when the rule gives it no points (a qualitative item's
+    nonconformity)."""
+    statuses = score_statuses()
     if credit >= 1 and not nonconforming:
-        return STATUS_LABELS["implemented"]
-    return STATUS_LABELS["partial" if credit > 0 or partly else "missing"]
+        return statuses["implemented"]
+    return statuses["partial" if credit > 0 or partly else "missing"]
 
 
 def score_line(profile: Profile, catalogue: Catalogue, facts: Facts, clause: Clause) -> ScoreLine:
@@ -199,7 +199,7 @@ def score_line(profile: Profile, catalogue: Catalogue, facts: Facts, clause: Cla
     precondition cap the self-assessment; the others only explain it."""
     reason = facts.excluded_reason(clause)
     if reason is not None:
-        return ScoreLine(clause, reason, Fraction(0), "按 6.2.2 删减", EXCLUDED, "", "excluded")
+        return ScoreLine(clause, reason, Fraction(0), "按 6.2.2 删减", score_statuses()["excluded"], "", "excluded")
     said = _self_assessed(profile, catalogue, clause)
     credit, basis, source = said.credit, said.basis, said.source
     nonconforming, partly = said.nonconforming, said.partly
@@ -223,5 +223,5 @@ def score_line(profile: Profile, catalogue: Catalogue, facts: Facts, clause: Cla
     elif found is not None and source != "none":
         basis = f"{basis}；{found.basis}"
     credit = max(Fraction(0), min(Fraction(1), credit))
-    status = STATUS_LABELS[None] if source == "none" else _status(credit, nonconforming, partly)
+    status = score_statuses()["no_evidence"] if source == "none" else _status(credit, nonconforming, partly)
     return ScoreLine(clause, None, credit, basis, status, said.evidence, source)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from generator.assess.numbers import exact
 from generator.profile.company import Outlet, Product
 from generator.profile.model import Profile
+from generator.profile.readiness import ClauseAssessment, MaterialStatus
 from generator.standard.catalogue import Catalogue, Clause, Form
 from generator.standard.industry import Pack, pack_for
 from generator.standard.scheme import Tariff, load_tariffs
@@ -39,12 +40,19 @@ class Facts:
     roles: dict[str, str]  # quality / hr / logistics / sales / rd -> the department that does it
     forms: list[Form]  # record forms whose clause applies
     pack: Pack  # industry pack: laws and wording
+    default_owner: str  # who does an action or prepares a missing material unless the profile says: the after-sales lead
     default_due: dt.date  # when an action or a missing material is due unless the profile says
     tariff: Tariff  # the certification body's tariff (its fees and person-days)
 
     def excluded_reason(self, clause: Clause) -> str | None:
         """Why the clause is excluded for this company, or None when it applies."""
         return self.excluded.get(clause.id)
+
+    def owner_and_due(self, entry: ClauseAssessment | MaterialStatus | None) -> tuple[str, dt.date]:
+        """Who does a piece of work (a clause's action, a material to prepare) and by when: as the
+        profile's entry for it says, else the after-sales lead by the default due date."""
+        owner = entry.owner if entry and entry.owner else self.default_owner
+        return owner, entry.due if entry and entry.due else self.default_due
 
 
 _ROLE_WORDS = {"quality": ("质量", "品质", "质检"), "hr": ("人力", "人事", "综合", "行政"),
@@ -122,6 +130,7 @@ def facts_of(profile: Profile, catalogue: Catalogue) -> Facts:
         roles=_roles(profile),
         forms=[form for form in catalogue.forms if form.clause not in excluded],
         pack=pack_for(profile),
+        default_owner=profile.organisation.aftersales_lead.name,
         default_due=profile.certification.planned_application - dt.timedelta(days=days),
         tariff=_tariff(profile),
     )

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from generator.assess.facts import Facts, facts_of
+from generator.assess.facts import Facts
 from generator.assess.numbers import exact, shown, up_to_hundredth
 from generator.assess.score import Assessment, level_for
 from generator.profile.model import Profile
@@ -64,25 +64,22 @@ class Route:
 def actions(profile: Profile, catalogue: Catalogue, facts: Facts, assessment: Assessment) -> list[Action]:
     """Every action that recovers points, most points first."""
     rules = catalogue.scoring
-    default_due = facts.default_due
-    lead = profile.organisation.aftersales_lead.name
     out = []
     for line in assessment.gaps:
-        entry = profile.readiness.self_assessment.get(line.clause.id)
+        owner, due = facts.owner_and_due(profile.readiness.self_assessment.get(line.clause.id))
         gain = line.lost_exact * assessment.scale
         out.append(Action(
             key=line.clause.id, title=line.clause.title, action=line.clause.action or "",
             evidence=list(line.clause.evidence), raw_points=line.lost,
             points=shown(gain), effort=line.clause.effort or 1,
-            owner=(entry.owner if entry and entry.owner else lead),
-            due=(entry.due if entry and entry.due else default_due), gain=gain))
+            owner=owner, due=due, gain=gain))
     for i, finding in enumerate(profile.readiness.special_deductions, 1):
         out.append(Action(
             key=f"特别扣分 {i}", title=f"特别扣分项（{finding.kind}）",
             action=f"整改：{finding.finding.rstrip('。')}；查明原因、纠正并保留整改记录",
             evidence=["整改记录", "纠正预防措施单"], raw_points=rules.special_deduction.points_each,
             points=shown(exact(rules.special_deduction.points_each) * assessment.adjust_scale),
-            effort=rules.plan.deduction_effort, owner=lead, due=default_due, deduction=True,
+            effort=rules.plan.deduction_effort, owner=facts.default_owner, due=facts.default_due, deduction=True,
             gain=exact(rules.special_deduction.points_each) * assessment.adjust_scale))
     return sorted(out, key=lambda a: (-a.points, a.effort, a.key))
 
@@ -187,14 +184,11 @@ def _knapsack(items: list[Action], target: int) -> list[int] | None:
     return choice[target] if cost[target][0] != inf else None
 
 
-Path = Route  # the old name, for the scorecard until it says Route
-
-
 def plan(profile: Profile, catalogue: Catalogue, assessment: Assessment,
-         facts: Facts | None = None) -> tuple[list[Action], list[Route]]:
+         facts: Facts) -> tuple[list[Action], list[Route]]:
     """All actions, and the paths to the next level and to the profile's target level; `facts` are the
-    profile's (`facts_of`), worked out here when not given."""
-    todo = actions(profile, catalogue, facts or facts_of(profile, catalogue), assessment)
+    profile's (`facts.facts_of`)."""
+    todo = actions(profile, catalogue, facts, assessment)
     names = []
     if assessment.next_level:
         names.append(assessment.next_level[0])

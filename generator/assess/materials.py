@@ -44,13 +44,11 @@ def material_lines(profile: Profile, catalogue: Catalogue, facts: Facts,
                    filenames: dict[str, str] | None = None) -> list[MaterialLine]:
     """Each material's status; `filenames` maps document keys to the DOCX that holds a generated one."""
     declared = profile.readiness.materials
-    lead = profile.organisation.aftersales_lead.name
     out = []
     for line in _lines(profile, catalogue, facts, filenames or {}):
         entry = declared.get(line.material.id)
         if line.status.id in TO_PREPARE:
-            owner = entry.owner if entry and entry.owner else lead
-            due = entry.due if entry and entry.due else facts.default_due
+            owner, due = facts.owner_and_due(entry)
             line = replace(line, owner=owner, due=due)
         else:
             line = replace(line, owner=(entry.owner if entry and entry.owner else "—"))

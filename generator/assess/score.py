@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from generator.assess.credit import ScoreLine, score_line
 from generator.assess.dates import add_months
-from generator.assess.facts import Facts, facts_of
+from generator.assess.facts import Facts
 from generator.assess.numbers import exact, shown, up_to_hundredth
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause
@@ -95,10 +95,9 @@ class Assessment:
 
 
 # --- the whole assessment --------------------------------------------------------------------
-def assess(profile: Profile, catalogue: Catalogue, facts: Facts | None = None) -> Assessment:
-    """The whole assessment; `facts` are the profile's (`facts_of`), worked out here when not given."""
+def assess(profile: Profile, catalogue: Catalogue, facts: Facts) -> Assessment:
+    """The whole assessment; `facts` are the profile's (`facts.facts_of`)."""
     rules = catalogue.scoring
-    facts = facts or facts_of(profile, catalogue)
     lines = [score_line(profile, catalogue, facts, clause) for clause in catalogue.leaves()]
 
     applicable = sum(exact(l.applicable_points) for l in lines)

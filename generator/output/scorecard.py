@@ -9,9 +9,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
+from generator.assess.facts import facts_of
 from generator.assess.score import Assessment, assess
 from generator.errors import AftersalesError, Problem, display
-from generator.assess.gaps import Action, Path, plan
+from generator.assess.gaps import Action, Route, plan
 from generator.profile.model import Profile
 from generator.profile.validation import load_profile
 from generator.standard.catalogue import Catalogue, load_catalogue
@@ -24,14 +25,15 @@ class Scorecard:
     catalogue: Catalogue
     assessment: Assessment
     todo: list[Action]
-    paths: list[Path]
+    paths: list[Route]
 
 
 def scorecard(profile_path: str | FilePath) -> Scorecard:
     catalogue = load_catalogue()
     profile = load_profile(profile_path, catalogue)
-    assessment = assess(profile, catalogue)
-    todo, paths = plan(profile, catalogue, assessment)
+    facts = facts_of(profile, catalogue)  # what the profile implies, once: the score and the plan read it
+    assessment = assess(profile, catalogue, facts)
+    todo, paths = plan(profile, catalogue, assessment, facts)
     return Scorecard(profile, catalogue, assessment, todo, paths)
 
 
@@ -65,7 +67,7 @@ def as_data(card: Scorecard) -> dict:
             "clause": l.clause.id, "title": l.clause.title, "points": l.points,
             "points_provisional": l.clause.provisional, "applicable": not l.excluded,
             "earned": None if l.excluded else l.earned, "lost": None if l.excluded else l.lost,
-            "status": l.status, "basis": l.basis, "evidence": l.evidence, "source": l.source,
+            "status": l.status.label, "basis": l.basis, "evidence": l.evidence, "source": l.source,
             "excluded_reason": l.excluded_reason,
         } for l in a.lines],
         "indicators": [{"clause": g.clause.id, "title": g.clause.title, "maximum": g.maximum,
@@ -104,7 +106,7 @@ def print_table(card: Scorecard, console) -> None:
         points = f"{l.points:g}{star(l.clause.provisional)}"
         earned = "—" if l.excluded else f"{l.earned:g}"
         lost = "—" if l.excluded else f"{l.lost:g}"
-        table.add_row(*(Text(cell) for cell in (f"{l.clause.id} {l.clause.title}", points, earned, lost, l.status,
+        table.add_row(*(Text(cell) for cell in (f"{l.clause.id} {l.clause.title}", points, earned, lost, l.status.label,
                                                 l.excluded_reason or l.basis)))
     console.print(table)
     lines = [f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
