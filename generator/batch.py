@@ -10,18 +10,20 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.build import make_bundle, write_bundle
 from generator.errors import display, from_environment
 from generator.output.folder import intact, remove_leftovers
 from generator.assess.materials import COUNT_ORDER
 from generator.summary import Summary
 from generator.profile.yamlload import read_input
 from generator.paths import CONTENT, TEMPLATES
-
+from generator.prepare import summary_of
 
 
 @dataclass
@@ -79,8 +81,6 @@ def _summary(data: object) -> Summary | None:
 def build_one(path: str, out: str, site: bool = True, content: str | None = None, force: bool = False,
               keep_renamed: bool = False) -> Result:
     """Build one profile into `out` (a worker process runs this); never raises for bad input."""
-    from generator.build import make_bundle, summary_of, write_bundle
-
     profile, folder = Path(path), Path(out)
     try:
         key = input_hash(profile, Path(content) if content else None, site)
@@ -104,8 +104,6 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
 
 
 def _bug_report(path: str, exc: BaseException) -> str:
-    import traceback
-
     trace = "".join(traceback.format_exception(exc))
     return f"错误：处理 {display(path)} 时遇到程序缺陷（请报告，并附上下面的信息和该档案）\n{trace}"
 

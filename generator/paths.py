@@ -23,6 +23,7 @@ CONTENT = _data("content")
 STANDARD = CONTENT / "standard"
 DOCUMENTS = CONTENT / "documents"
 SITE_CONTENT = CONTENT / "site"
+PAGES = CONTENT / "pages"  # the site's page templates
 TEMPLATES = _data("templates")
 REFERENCE_DOCX = TEMPLATES / "docx" / "reference.docx"
 EXAMPLES = _data("company_profiles")  # the example profiles; `aftersales init` starts from one

@@ -1,6 +1,6 @@
 """What one built company shows: the record a build writes into its manifest, and the portal and the
-command line read back. Its own small module, so that the build and the batch that runs builds both use
-it without importing each other."""
+command line read back. Its own small module: `generator.prepare` makes it, the batch reads it back
+from a manifest, and neither needs the other's imports for it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -21,7 +21,8 @@ from lxml import etree, html
 from openpyxl import load_workbook
 
 from conftest import HUALAN, ROOT
-from generator.build import summary_of, write_portal
+from generator.build import write_portal
+from generator.prepare import summary_of
 from generator.cli import main
 from generator.render.figures import indicator_chart
 from generator.text.literal import literal

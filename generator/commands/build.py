@@ -9,12 +9,14 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from generator.batch import build_many
-from generator.build import safe_name, write_portal
+from generator.build import write_portal
 from generator.commands.arguments import is_folder, profile_paths
 from generator.commands.console import (EXIT_BUG, EXIT_INPUT, EXIT_OK, notices, shown, silence_stdout,
                                         tell)
 from generator.commands.content import content_warnings
 from generator.errors import CLOSED_PIPE, AftersalesError, Problem, display, user_error
+from generator.prepare import safe_name
+from generator.render.provisional import caveat
 from generator.standard.catalogue import load_catalogue
 
 
@@ -58,8 +60,9 @@ def _batch_report(results: list, failed: list, portal: Path | None, portal_error
         print(f"企业一览（用浏览器打开）：{shown(portal / 'site' / 'index.html')}")
     if portal_error is not None:
         print(portal_error.render(), file=sys.stderr)
-    if any(r.summary is not None for r in results):
-        print(load_catalogue().weights_note)
+    note = caveat(load_catalogue())
+    if note and any(r.summary is not None for r in results):
+        print(note)
     if len(results) > 1:
         counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "skipped", "failed")}
         print(f"共 {len(results)} 个档案：生成 {counts['built']}，未变化跳过 {counts['skipped']}，失败 {counts['failed']}")

@@ -1,12 +1,16 @@
-"""`aftersales check`: validate profiles, telling every problem of each at once."""
+"""`aftersales check`: validate profiles, telling every problem of each at once.
+
+It runs the pipeline's first stage only (`generator.prepare`): no DOCX is written, so neither
+python-docx nor MkDocs nor openpyxl is loaded."""
 from __future__ import annotations
 
 import sys
 
-from generator.build import make_bundle, summary_of
 from generator.commands.arguments import profile_paths
 from generator.commands.console import EXIT_INPUT, EXIT_OK, notices
 from generator.errors import display, user_error
+from generator.prepare import prepare, summary_of
+from generator.render.provisional import caveat
 from generator.standard.catalogue import load_catalogue
 
 
@@ -14,20 +18,23 @@ def run(args) -> int:
     failed, scored = 0, False
     for path in profile_paths(args.profiles):
         try:
-            bundle = make_bundle(path)
+            prepared = prepare(path)
         except Exception as exc:  # one profile's problem never hides the others'
             failed += 1
             print(user_error(exc).render(), file=sys.stderr)
             continue
-        a = bundle.assessment
-        notices(summary_of(bundle), blanks=False)
-        if args.strict and bundle.findings:
+        assessment = prepared.assessment
+        summary = summary_of(prepared)
+        notices(summary, blanks=False)
+        if args.strict and prepared.findings:
             failed += 1
-            print(f"错误：--strict 下有 {len(bundle.findings)} 条一致性问题", file=sys.stderr)
+            print(f"错误：--strict 下有 {len(prepared.findings)} 条一致性问题", file=sys.stderr)
             continue
-        print(f"✓ {display(path)}：有效。自评 {a.score:g} 分*，{a.level}；删减 {len(a.excluded)} 项；"
-              f"材料缺失 {bundle.material_counts.get('缺失', 0)} 项")
+        # missing or expired, as the portal counts them: an expired material has to be renewed before applying
+        print(f"✓ {display(path)}：有效。自评 {assessment.score:g} 分*，{assessment.level}；"
+              f"删减 {len(assessment.excluded)} 项；材料缺失 / 过期 {summary.missing} 项")
         scored = True
-    if scored:
-        print(load_catalogue().weights_note)
+    note = caveat(load_catalogue())
+    if scored and note:
+        print(note)
     return EXIT_INPUT if failed else EXIT_OK

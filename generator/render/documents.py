@@ -57,6 +57,7 @@ class DocumentSpec(BaseModel):
     filename: str | None  # None: a site page only
     toc: bool
     chapter_breaks: bool
+    controlled: bool  # a document of the service system: its cover carries the document number and version
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,6 @@ def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) 
     env.filters["bare"] = lambda text: str(text).rstrip("。；;.．! ！ ")  # the template adds the full stop
     env.filters["cn_list"] = lambda items, sep="、": Markdown(sep.join(literal(i) for i in items))
     return env.seal()  # every filter guarded: set them all above this line
-
-
-# TRANSITION (issue #15): build.Bundle.blanks calls this; once it reads `doc.blanks`, this goes.
-def blanks(document: Document) -> list[str]:
-    """Labels of the fields a document leaves to be filled in by hand."""
-    return list(document.blanks)
 
 
 def _clause_ids(value: str | list[str]) -> Markdown:

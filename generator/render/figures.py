@@ -12,11 +12,14 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator.render.provisional import caveat, rests_on, star
 from generator.render.text_width import NO_BREAK, block, wrap
-from generator.standard.catalogue import Catalogue
 from generator.text.literal import hours, number
+
+if TYPE_CHECKING:  # a type only: the catalogue's module would load pydantic into md2docx
+    from generator.standard.catalogue import Catalogue
 
 WIDTH = 453.0  # points: the text width of A4 with 2.5 cm margins (templates/docx/reference.docx)
 INK, GREY, INDIGO, PALE, PALER, LINE = "212121", "37474F", "3F51B5", "C5CAE9", "E8EAF6", "455A64"

@@ -8,8 +8,11 @@ for the site, the portal, the indicator chart, the trace matrix and the scorecar
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from generator.standard.catalogue import Catalogue, Clause
+if TYPE_CHECKING:  # types only: the catalogue's module would load pydantic into md2docx
+    from generator.standard.catalogue import Catalogue, Clause
+
 
 MARK = "*"
 

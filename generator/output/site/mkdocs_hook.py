@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from mkdocs.structure.files import File
 
-from generator.build import make_bundle, summary_of
+from generator.build import make_bundle
+from generator.prepare import summary_of
 from generator.paths import ROOT
 from generator.output.site.project import quiet_jieba
 from generator.output.site.pages import CSS, nav, portal_page, site_pages

@@ -7,14 +7,12 @@ helpers below are made for the page being rendered.
 """
 from __future__ import annotations
 
-from generator.paths import CONTENT
+from generator.paths import PAGES
 from generator.render.documents import environment
 from generator.render.provisional import caveat, star
 from generator.standard.catalogue import Catalogue
 from generator.text.literal import Markdown
 from generator.output.site.layout import Layout, clause_anchor, guide_page, rel
-
-PAGES = CONTENT / "pages"
 
 
 def render(template: str, **data) -> str:
