@@ -209,8 +209,17 @@ def test_a_wrong_navigation_file_is_located(tmp_path, monkeypatch):
     import generator.output.site.pages as site
     from generator.errors import CatalogueError
 
-    (tmp_path / "nav.yaml").write_text("- 首页: index.md\n  目录: manual/index.md\n- chapter\n", encoding="utf-8")
+    (tmp_path / "nav.yaml").write_text("company:\n  - 首页: index.md\n    目录: manual/index.md\n  - chapter\n"
+                                       "project:\n  - chapters\n", encoding="utf-8")
     monkeypatch.setattr(site, "PAGES", tmp_path)
     with pytest.raises(CatalogueError) as caught:
         site.nav(make_bundle(ROOT / "company_profiles" / "hualan-appliances.yaml"))
-    assert {problem.line for problem in caught.value.problems} == {1, 3}
+    assert {problem.line for problem in caught.value.problems} == {2, 4, 6}  # the project's nav lists companies
+
+
+def test_the_project_sites_navigation_takes_its_labels_from_nav_yaml():
+    from generator.output.site.pages import project_nav
+
+    company = [{"首页": "companies/a/index.md"}]
+    assert project_nav([("甲", company)]) == [
+        {"首页": "index.md"}, {"示例企业": [{"企业一览": "companies/index.md"}, {"甲": company}]}]

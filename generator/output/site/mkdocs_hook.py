@@ -11,7 +11,7 @@ from generator.build import make_bundle
 from generator.prepare import summary_of
 from generator.paths import ROOT
 from generator.output.site.project import quiet_jieba
-from generator.output.site.pages import CSS, nav, portal_page, site_pages
+from generator.output.site.pages import CSS, nav, portal_page, project_nav, site_pages
 from generator.standard.catalogue import load_catalogue
 
 _bundles: list = []
@@ -21,11 +21,8 @@ def on_config(config):
     quiet_jieba()
     catalogue = load_catalogue()
     _bundles[:] = [make_bundle(path, catalogue) for path in sorted((ROOT / "company_profiles").glob("*.yaml"))]
-    companies = [{"企业一览": "companies/index.md"}]
-    for bundle in _bundles:
-        name = bundle.profile.company.short_name
-        companies.append({name: nav(bundle, prefix=f"companies/{bundle.slug}/")})
-    config["nav"] = [{"首页": "index.md"}, {"示例企业": companies}]
+    config["nav"] = project_nav([(bundle.profile.company.short_name, nav(bundle, prefix=f"companies/{bundle.slug}/"))
+                                 for bundle in _bundles])
     return config
 
 

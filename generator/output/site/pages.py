@@ -15,7 +15,7 @@ from urllib.parse import quote
 from pydantic import Field
 
 from generator.render.provisional import rests_on
-from generator.standard.bundled import load_data
+from generator.standard.bundled import Data, load_data
 from generator.standard.catalogue import Catalogue
 from generator.text.literal import Markdown
 from generator.output.site.layout import SINGLE_PAGES, Layout, guide_page, layout, section_anchor
@@ -23,7 +23,7 @@ from generator.output.site.svg import to_svg
 from generator.output.site.templates import PAGES, render_page
 from generator.output.site.trace_files import trace_csv, trace_xlsx
 
-__all__ = ["CSS", "layout", "nav", "portal_page", "site_pages", "trace_csv", "trace_xlsx"]
+__all__ = ["CSS", "layout", "nav", "portal_page", "project_nav", "site_pages", "trace_csv", "trace_xlsx"]
 
 CSS = (PAGES / "extra.css").read_text(encoding="utf-8")  # the site's stylesheet: badges, clause tags, figures
 LEVEL_BADGES = {"五星": "level-5", "四星": "level-4", "三星": "level-3", "达标": "level-pass"}  # CSS classes
@@ -98,28 +98,56 @@ def site_pages(bundle) -> dict[str, str | bytes]:
     return pages
 
 
-Listed = Literal["chapters", "indicators"]  # entries of the navigation that list what the bundle holds
 One = Field(min_length=1, max_length=1)  # a title and its page, or a title and the entries under it
-NavEntry = Listed | Annotated[dict[str, str | list[Listed | Annotated[dict[str, str], One]]], One]
+
+
+def _entries_of(listed: object) -> object:
+    """The shape of a navigation: entries that are a title and its page, a title and the entries
+    under it, or a word of `listed` where the code lists what the build holds."""
+    return list[listed | Annotated[dict[str, str | list[listed | Annotated[dict[str, str], One]]], One]]
+
+
+CompanyEntries = _entries_of(Literal["chapters", "indicators"])  # the manual's chapters, the guide's indicators
+ProjectEntries = _entries_of(Literal["companies"])  # every example company's site
+
+
+class Navigation(Data):
+    """content/pages/nav.yaml: the navigation of a company's site and of the published project site."""
+
+    company: CompanyEntries
+    project: ProjectEntries
+
+
+def _filled(entries: list, listed: dict[str, list[dict]], prefix: str = "") -> list:
+    """MkDocs' nav from nav.yaml's `entries`: each listed word replaced by its entries, every page under `prefix`."""
+    out = []
+    for item in entries:
+        if isinstance(item, str):
+            out += listed[item]
+            continue
+        [(title, target)] = item.items()
+        out.append({title: prefix + target if isinstance(target, str) else _filled(target, listed, prefix)})
+    return out
+
+
+def _navigation() -> Navigation:
+    return load_data(PAGES / "nav.yaml", Navigation, what="网站导航数据文件")
 
 
 def nav(bundle, prefix: str = "") -> list:
-    """The site's navigation (content/pages/nav.yaml, with the manual's chapters and the guide's
-    indicators filled in), with every path under `prefix`."""
+    """The company site's navigation (nav.yaml's `company`, with the manual's chapters and the
+    guide's indicators filled in), with every path under `prefix`."""
     where = layout(bundle.documents)
     listed = {"chapters": where.chapters,
               "indicators": [(c.label, guide_page(c.id)) for c in bundle.catalogue.indicators(3)]}
+    pages = {word: [{title: prefix + page} for title, page in entries] for word, entries in listed.items()}
+    return _filled(_navigation().company, pages, prefix)
 
-    def entries(items: list) -> list:
-        out = []
-        for item in items:
-            if isinstance(item, str):
-                out += [{title: prefix + page} for title, page in listed[item]]
-                continue
-            [(title, target)] = item.items()
-            out.append({title: prefix + target if isinstance(target, str) else entries(target)})
-        return out
-    return entries(load_data(PAGES / "nav.yaml", list[NavEntry], what="网站导航数据文件"))
+
+def project_nav(companies: list[tuple[str, list]]) -> list:
+    """The published project site's navigation (nav.yaml's `project`): `companies` are each example
+    company's name and its site's navigation (`nav`), in order."""
+    return _filled(_navigation().project, {"companies": [{name: entries} for name, entries in companies]})
 
 
 def _manual_index(bundle, where: Layout) -> str:
