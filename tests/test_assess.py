@@ -1,11 +1,15 @@
 """Scoring by the standard's method, checked against hand calculations."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from assessed import scored
 from conftest import HUALAN, QIHENG, YUNXUAN, standard_with
 from generator.assess.facts import facts_of
+from generator.assess.gaps import plan
+from generator.assess.materials import material_lines
 from generator.assess.numbers import shown
 from generator.profile.validation import load_profile
 from generator.standard.catalogue import load_catalogue
@@ -120,3 +124,23 @@ def test_a_dabiao_certificate_of_29_february_is_a_year_old_on_28_february(tmp_pa
     text = text.replace("certification:\n", "certification:\n  dabiao_certified_on: 2024-02-29\n", 1)
     a = scored(load_text(tmp_path, text, strict), strict)
     assert a.level == "四星"  # 2024-02-29 + 1 year = 2025-02-28, before the planned application in 2026
+
+
+
+def test_an_action_and_a_material_fall_back_to_the_same_owner_and_due(tmp_path, catalogue):
+    """Who fixes a gap and who prepares a missing material, and by when: as the profile says, else the
+    after-sales lead by the default due date, by the one rule (Facts.owner_and_due)."""
+    text = HUALAN.read_text(encoding="utf-8")
+    for was, now in (('"5.1.5.2": {status: partial,', '"5.1.5.2": {status: partial, owner: 王五, due: 2026-10-01,'),
+                     ("    M20: {status: missing,", "    M20: {status: missing, owner: 赵六, due: 2026-09-01,")):
+        assert was in text
+        text = text.replace(was, now)
+    profile = load_text(tmp_path, text, catalogue)
+    facts = facts_of(profile, catalogue)
+    assert facts.owner_and_due(None) == ("周丽娟", facts.default_due)  # the after-sales lead
+    todo, _ = plan(profile, catalogue, scored(profile, catalogue), facts)
+    owners = {action.key: (action.owner, action.due) for action in todo}
+    assert owners["5.1.5.2"] == ("王五", dt.date(2026, 10, 1))
+    assert owners["5.2.6"] == ("周丽娟", facts.default_due)
+    m20 = next(line for line in material_lines(profile, catalogue, facts) if line.material.id == "M20")
+    assert (m20.status.id, m20.owner, m20.due) == ("missing", "赵六", dt.date(2026, 9, 1))
