@@ -223,3 +223,19 @@ def test_the_project_sites_navigation_takes_its_labels_from_nav_yaml():
     company = [{"首页": "companies/a/index.md"}]
     assert project_nav([("甲", company)]) == [
         {"首页": "index.md"}, {"示例企业": [{"企业一览": "companies/index.md"}, {"甲": company}]}]
+
+
+def test_the_site_links_every_generated_file_the_checklist_names_and_the_docx_does_not():
+    from generator.output.site.pages import site_pages
+
+    bundle = make_bundle(ROOT / "company_profiles" / "hualan-appliances.yaml")
+    checklist = next(doc for doc in bundle.documents if doc.key == "checklist")
+    page = site_pages(bundle)["checklist.md"]
+    files = {line.generated.file for line in bundle.materials if line.generated and line.generated.file}
+    assert files and files <= set(bundle.docx)
+    for file in files:
+        assert f"由本工具生成：[{file}](downloads/{file})" in page
+        assert f"由本工具生成：{file}" in checklist.markdown
+    assert "downloads/" not in checklist.markdown
+    assert [doc.key for doc in bundle.documents if doc.site is not None] == ["checklist"]  # rendered twice
+    assert checklist.site.sections == checklist.sections

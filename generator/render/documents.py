@@ -7,9 +7,11 @@ customisation: a `Document` carries the tokens, which its sections, the trace, t
 
 What a template sees (`template_context`): `profile`, `catalogue`, `assessment`, `facts`, `materials`,
 `material_counts`, `actions`, `routes`, `certification`; record forms and procedures by id from the
-data (`form("R06")`, `cite_form("R06")`, `procedures`, `department(role)`). A consultant's `--content`
-templates may also use the short names of earlier versions (`SHORT_NAMES`: `p`, `cat`, `a`, `f`, `m`,
-`mc`, `todo`, `paths`, `plan`).
+data (`form("R06")`, `cite_form("R06")`, `procedures`, `department(role)`); `download(file, where)`,
+a generated file's name, which the site's rendering of the document links to its download. A
+consultant's `--content` templates may also use the short names of earlier versions (`SHORT_NAMES`:
+`p`, `cat`, `a`, `f`, `m`, `mc`, `todo`, `paths`, `plan`). A document that names generated files is
+rendered for the site as well (`Document.site`), the names linked there.
 """
 from __future__ import annotations
 
@@ -67,12 +69,16 @@ class Document:
     tokens: tuple[Token, ...]  # `markdown` parsed once (clausetags.parser()): for the DOCX writer and the site
     sections: tuple[clausetags.Section, ...]  # its headings, read from `tokens`
     blanks: tuple[str, ...] = ()  # fields of a form the profile does not hold, to fill in by hand
+    site: Document | None = None  # as rendered for the site, when it names generated files (`download`)
 
     @classmethod
-    def parse(cls, spec: DocumentSpec, markdown: str, blanks: tuple[str, ...] = ()) -> Document:
-        """The document with its Markdown parsed: the one parse every later stage reads."""
+    def parse(cls, spec: DocumentSpec, markdown: str, blanks: tuple[str, ...] = (),
+              site_markdown: str | None = None) -> Document:
+        """The document with its Markdown parsed: the one parse every later stage reads; with its
+        site's rendering, parsed too, when there is one."""
         tokens = tuple(clausetags.parser().parse(markdown))
-        return cls(spec, markdown, tokens, clausetags.sections_of(tokens), blanks)
+        site = cls.parse(spec, site_markdown, blanks) if site_markdown is not None else None
+        return cls(spec, markdown, tokens, clausetags.sections_of(tokens), blanks, site)
 
     @property
     def key(self) -> str:
@@ -134,6 +140,23 @@ def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) 
     return env.seal()  # every filter guarded: set them all above this line
 
 
+def _naming(named: list[str]) -> Callable[..., Markdown]:
+    """`{{ download(file, where) }}` for the DOCX: a generated file's name, and where in it, as text;
+    the file is noted in `named`, so that the document is rendered for the site as well."""
+    def download(file: str, where: str = "") -> Markdown:
+        named.append(file)
+        return Markdown(literal("　".join(filter(None, [file, where]))))
+    return download
+
+
+def _download_link(file: str, where: str = "") -> Markdown:
+    """`{{ download(file, where) }}` for the site: the file's name links to the file in the site's
+    downloads/ folder, from a page at the site's root (where every document but the manual lands:
+    output/site/layout.py)."""
+    shown, name = literal("　".join(filter(None, [file, where]))), literal(file)
+    return Markdown(f"[{name}](downloads/{file})" + shown[len(name):])  # `where` escaped as in the DOCX
+
+
 def _clause_ids(value: str | list[str]) -> Markdown:
     """Clause ids for a `{clauses=…}` tag: only digits, dots and commas, inserted unescaped."""
     text = value if isinstance(value, str) else ",".join(value)
@@ -182,11 +205,17 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
     context = template_context(profile, catalogue, assessment, todo, paths, materials, certification, facts)
     out = []
     for spec in document_specs():
-        markdown, noted = _render(env, spec, context, content)
+        named: list[str] = []
+        markdown, noted = _render(env, spec, {**context, "download": _naming(named)}, content)
         document = Document.parse(spec, markdown, noted)
         _check_clause_tags(document, catalogue, content)
-        if spec.key == "manual" and profile.customisation:
-            document = Document.parse(spec, customise(markdown, profile.customisation, document.sections), noted)
+        site = _render(env, spec, {**context, "download": _download_link}, content)[0] if named else None
+        customised = spec.key == "manual" and bool(profile.customisation)
+        if customised:
+            markdown = customise(markdown, profile.customisation, document.sections)
+            site = customise(site, profile.customisation, document.sections) if site is not None else None
+        if customised or site is not None:
+            document = Document.parse(spec, markdown, noted, site)
         out.append(document)
     return out
 

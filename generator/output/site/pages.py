@@ -80,12 +80,9 @@ def site_pages(bundle) -> dict[str, str | bytes]:
     pages: dict[str, str | bytes] = {}
     for doc in bundle.documents:
         title = None if doc.key == "manual" else doc.title  # a whole document on one page
-        for page, parts in _document_parts(doc, where, catalogue, bundle.figures).items():
+        shown = doc.site or doc  # as rendered for the site: generated files linked to their downloads
+        for page, parts in _document_parts(shown, where, catalogue, bundle.figures).items():
             pages[page] = render_page("document.md.j2", page, catalogue, where, title=title, parts=parts)
-        if doc.key == "checklist":  # generated materials link to their download
-            for name in bundle.docx:
-                pages["checklist.md"] = pages["checklist.md"].replace(
-                    f"由本工具生成：{name}", f"由本工具生成：[{name}](downloads/{name})")
     pages["manual/index.md"] = _manual_index(bundle, where)
     pages.update(_guide(bundle, where))
     pages["trace.md"] = render_page("trace.md.j2", "trace.md", catalogue, where, traces=bundle.traces)
