@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 from generator.output.docx.writer import DocxMeta, write_docx
-from generator.output.folder import MARKER, absolute, write_owned
+from generator.output.folder import absolute, write_owned
 from generator.output.site.pages import CSS, nav, portal_page, site_pages
 from generator.output.site.project import build_site, write_project
 from generator.output.site.svg import to_svg
@@ -25,7 +25,7 @@ from generator.render.figures import as_data
 from generator.standard.catalogue import Catalogue
 from generator.text.literal import date
 
-__all__ = ["Bundle", "MARKER", "make_bundle", "write_bundle", "write_portal"]
+__all__ = ["Bundle", "make_bundle", "write_bundle", "write_portal"]
 
 
 @dataclass

@@ -12,9 +12,8 @@ import zipfile
 import pytest
 
 from conftest import HUALAN, ROOT
-from generator.build import MARKER
+from generator.output.folder import MARKER, STAGING_PREFIX
 from generator.prepare import safe_name
-from generator.output.folder import STAGING_PREFIX
 from generator.cli import main
 
 

@@ -26,7 +26,8 @@ from generator.build import make_bundle
 from generator.output.docx.figures import chart_workbook
 from generator.render.figures import BarChart, Series
 from generator.output.scorecard import scorecard, write_xlsx
-from generator.output.site.pages import layout, trace_csv, trace_xlsx
+from generator.output.site.layout import layout
+from generator.output.site.trace_files import trace_csv, trace_xlsx
 from generator.output.xlsx.saving import save
 from generator.output.xlsx.textcells import FORMULA_START, csv_cell, csv_text, formula_like
 
