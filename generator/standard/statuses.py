@@ -28,11 +28,6 @@ class ScoreStatus(Data):
     id: ScoreStatusId
     label: str
 
-    def __str__(self) -> str:
-        # For the transition only: content/pages/clause.md.j2 (not this change's file) still prints
-        # `t.score.status`; it goes when that template says `t.score.status.label`.
-        return self.label
-
 
 class Statuses(Data):
     material_statuses: list[MaterialStatus]
