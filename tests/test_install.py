@@ -321,3 +321,13 @@ def test_output_default_is_build_slug(cwd, capsys):
     assert entries(cwd) == {"build"}
     assert_bundle(cwd / "build" / "hualan-appliances", site=False)
     assert f"build{os.sep}hualan-appliances{os.sep}" in out
+
+
+def test_every_package_of_the_code_is_installed():
+    """pyproject lists the packages by name (the data folders are mapped into the package): a new folder of
+    code missing from the list installs a wheel that cannot start. Every folder with an __init__.py is listed."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    code = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "generator").rglob("__init__.py")}
+    assert code - listed == set(), f"packages missing from pyproject.toml: {sorted(code - listed)}"

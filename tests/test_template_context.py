@@ -137,6 +137,8 @@ def test_each_document_is_parsed_once(monkeypatch, profile, customised):
     monkeypatch.setattr(MarkdownIt, "parse", counting)
     bundle = make_bundle(profile)
     assert bool(bundle.profile.customisation) == customised
-    # once each; the customised manual twice: the template's output (to find the sections) and the result
-    assert len(parsed) == len(bundle.documents) + customised
+    # no text twice: each document once, its rendering for the site once (the checklist, which links the
+    # generated files there), and the customised manual's template output once (to find its sections)
+    assert len(parsed) == len(set(parsed))
+    assert len(parsed) == len(bundle.documents) + customised + sum(doc.site is not None for doc in bundle.documents)
     assert all(len(doc.tokens) > 0 and doc.sections for doc in bundle.documents)

@@ -147,7 +147,7 @@ def chart_workbook(chart: BarChart, issued: dt.date, data=None) -> bytes:
     """The chart's data as the workbook Word opens with "edit data", written by python-pptx's own
     workbook writer (XlsxWriter), so its cells are exactly where the chart XML's formulas point:
     categories in column A, one series per column from B, names in row 1; dates shown as dates;
-    text kept text (`workbook.chart_data_xlsx`)."""
+    text kept text (`chartdata.chart_data_xlsx`)."""
     from generator.output.xlsx.chartdata import chart_data_xlsx
 
     return repack(chart_data_xlsx(data or _chart_data(chart)), dt.datetime.combine(issued, dt.time()))

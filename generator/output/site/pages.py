@@ -23,7 +23,7 @@ from generator.output.site.svg import to_svg
 from generator.output.site.templates import PAGES, render_page
 from generator.output.site.trace_files import trace_csv, trace_xlsx
 
-__all__ = ["CSS", "layout", "nav", "portal_page", "project_nav", "site_pages", "trace_csv", "trace_xlsx"]
+__all__ = ["CSS", "nav", "portal_page", "project_nav", "site_pages"]
 
 CSS = (PAGES / "extra.css").read_text(encoding="utf-8")  # the site's stylesheet: badges, clause tags, figures
 LEVEL_BADGES = {"五星": "level-5", "四星": "level-4", "三星": "level-3", "达标": "level-pass"}  # CSS classes
