@@ -20,7 +20,7 @@ import functools
 import os
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Callable
 
@@ -214,8 +214,10 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
         if customised:
             markdown = customise(markdown, profile.customisation, document.sections)
             site = customise(site, profile.customisation, document.sections) if site is not None else None
-        if customised or site is not None:
+        if customised:
             document = Document.parse(spec, markdown, noted, site)
+        elif site is not None:  # the document's own tokens stand; only the site's rendering is new
+            document = replace(document, site=Document.parse(spec, site, noted))
         out.append(document)
     return out
 
