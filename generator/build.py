@@ -58,7 +58,7 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
         title=doc.title, company=profile.company.legal_name, short_name=profile.company.short_name,
         number=d.number if controlled else "", version=d.version if controlled else "", cover_rows=rows,
         clause_titles={cid: c.title for cid, c in catalogue.clauses.items()}, toc=doc.spec.toc, chapter_breaks=doc.spec.chapter_breaks,
-        date_text=f"{date(d.issue_date)}发布　{date(d.effective_date)}实施" if doc.key == "manual" else "",
+        date_text=f"{date(d.issue_date)}发布　{date(d.effective_date)}实施" if doc.spec.dated else "",
         issued=d.issue_date,
     )
 

@@ -60,6 +60,7 @@ class DocumentSpec(BaseModel):
     toc: bool
     chapter_breaks: bool
     controlled: bool  # a document of the service system: its cover carries the document number and version
+    dated: bool  # its cover carries the issue and effective dates
 
 
 @dataclass(frozen=True)
