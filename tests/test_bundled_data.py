@@ -18,6 +18,7 @@ from generator.standard.catalogue import load_catalogue
 from generator.standard.plausibility import load_plausibility
 from generator.standard.sanbao import load_sanbao
 from generator.standard.scheme import load_scheme, load_tariffs
+from generator.standard.wording import wordings
 
 LOADERS = {  # file -> (folder it lives in, loader taking that folder)
     "gbt27922-2011.yaml": (STANDARD, load_catalogue), "scoring.yaml": (STANDARD, load_catalogue),
@@ -25,6 +26,7 @@ LOADERS = {  # file -> (folder it lives in, loader taking that folder)
     "tariffs.yaml": (STANDARD, load_tariffs), "certification.yaml": (STANDARD, load_scheme),
     "sanbao.yaml": (STANDARD, load_sanbao), "plausibility.yaml": (STANDARD, load_plausibility),
     "documents.yaml": (DOCUMENTS, document_specs), "home-appliances.yaml": (INDUSTRIES, load_packs),
+    "wording.yaml": (STANDARD, wordings),
 }
 WRONG = [{"键": "映射"}, ["列表"], "文字", -7, 1.5, True, None]
 

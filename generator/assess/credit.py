@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from generator.assess.facts import AT_OUTLET, Facts
-from generator.assess.numbers import exact, percent
+from generator.assess.numbers import exact
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause
 from generator.standard.statuses import ScoreStatus, score_statuses
-from generator.text.literal import hours, number
+from generator.standard.wording import Reason, say
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,15 @@ class ScoreLine:
     clause: Clause
     excluded_reason: str | None
     credit: Fraction  # 0..1 of the clause's points, exact (2 of 3 samples conform: 2/3)
-    basis: str  # why this credit, in Chinese
+    reason: Reason  # why this credit (wording.yaml)
     status: ScoreStatus  # implemented / partial / missing / no_evidence / excluded (statuses.yaml)
     evidence: str
     source: str  # fact / self / none / excluded
+
+    @property
+    def basis(self) -> str:
+        """Why this credit, as the scorecard says it."""
+        return say(self.reason)
 
     @property
     def excluded(self) -> bool:
@@ -64,7 +69,7 @@ class ScoreLine:
 @dataclass(frozen=True)
 class Fact:
     credit: Fraction
-    basis: str
+    reason: Reason
     decides: bool  # True: the fact settles what it counts; False: an upper bound on the self-assessment
     partly: bool = False  # a cap at "partial": the clause is partly in place, whatever it earns
 
@@ -76,27 +81,34 @@ def fact(profile: Profile, catalogue: Catalogue, facts: Facts, clause: Clause) -
         need, have = facts.required_managers, len(s.certified_managers)
         if rules.managers.credit == "proportional":
             credit = min(Fraction(1), Fraction(have, need))
-            how = "已配足" if credit == 1 else f"按实有 / 应配得该项分值的 {percent(credit)}"
+            how = (Reason("credit.managers.enough") if credit == 1
+                   else Reason("credit.managers.proportional", {"share": credit}))
         else:
             credit = Fraction(int(have >= need))
-            how = "已配足" if credit else "不足应配即不得分"
-        return Fact(credit, f"服务管理人员 {s.service_management_staff} 人，按 {rules.managers.ratio:.0%} "
-                            f"应配管理师 {need} 名，实有 {have} 名，{how}", True)
+            how = Reason("credit.managers.enough" if credit else "credit.managers.all_or_nothing")
+        return Fact(credit, Reason("credit.managers", {"staff": s.service_management_staff,
+                                                       "ratio": exact(rules.managers.ratio), "need": need,
+                                                       "have": have, "how": how}), True)
     if clause.fact == "technicians" and s.technicians > 0:
         credit = Fraction(s.qualified_technicians, s.technicians)
-        how = "全部持证" if credit == 1 else f"按持证比例得该项分值的 {percent(credit)}"
-        return Fact(credit, f"技术人员 {s.technicians} 人中持证 {s.qualified_technicians} 人，{how}", True)
+        how = (Reason("credit.technicians.all") if credit == 1
+               else Reason("credit.technicians.share", {"share": credit}))
+        return Fact(credit, Reason("credit.technicians", {"staff": s.technicians, "qualified": s.qualified_technicians,
+                                                          "how": how}), True)
     if clause.fact == "regions":
         return _regions(facts)
     if clause.fact == "budget" and (r.special_fund <= 0 or r.annual_budget <= 0):
-        return Fact(Fraction(0), "未预备售后服务经费或专项经费（annual_budget / special_fund 为 0）", False)
-    caps = {"training": (not s.training_hours_per_year, rules.fact_caps.no_training_hours, "档案未规定每人每年培训学时"),
-            "information_system": (not r.information_system, rules.fact_caps.no_information_system, "档案中没有顾客信息系统"),
+        return Fact(Fraction(0), Reason("credit.cap.no_budget"), False)
+    caps = {"training": (not s.training_hours_per_year, rules.fact_caps.no_training_hours,
+                         Reason("credit.cap.no_training_hours")),
+            "information_system": (not r.information_system, rules.fact_caps.no_information_system,
+                                   Reason("credit.cap.no_information_system")),
             "follow_up": (profile.customers.satisfaction_survey.last_result is None, rules.fact_caps.no_survey_result,
-                          "尚无满意度调查结果")}
+                          Reason("credit.cap.no_survey_result"))}
     if clause.fact in caps and caps[clause.fact][0]:
-        _, status, basis = caps[clause.fact]
-        return Fact(exact(rules.qualitative.for_status(status)), basis, False, partly=status == "partial")
+        _, status, cap = caps[clause.fact]
+        return Fact(exact(rules.qualitative.for_status(status)), cap, False,
+                    partly=status == "partial")
     return _on_record(profile, clause.fact)
 
 
@@ -104,39 +116,41 @@ def _regions(facts: Facts) -> Fact:
     """How the sales regions are served: where the company sells in named regions, the share served
     decides; nationwide, the self-assessment and samples decide and the facts explain."""
     modes = facts.region_service
-    told = [f"{way}：{'、'.join(regions)}" for way, regions in facts.served_otherwise.items()]
+    ways = [Reason("credit.regions.way", {"way": way, "regions": regions})
+            for way, regions in facts.served_otherwise.items()]
     if facts.nationwide:
         with_outlets = sum(1 for m in modes.values() if m == AT_OUTLET)
-        return Fact(Fraction(1), f"档案：全国销售，{with_outlets} 个省级地区设有服务网点"
-                    + (f"，{'；'.join(told)}" if told else ""), False)
+        told = Reason("credit.regions.nationwide.otherwise", {"ways": ways}) if ways else None
+        return Fact(Fraction(1), Reason("credit.regions.nationwide", {"outlets": with_outlets, "told": told}), False)
     credit = Fraction(len(facts.covered_regions), len(modes))
-    basis = f"销售区域 {len(modes)} 个，有服务安排的 {len(facts.covered_regions)} 个"
-    if told:
-        basis += "（" + "；".join(told) + "）"
-    if facts.uncovered_regions:
-        basis += f"，未覆盖{'、'.join(facts.uncovered_regions)}，按覆盖比例得该项分值的 {percent(credit)}"
-    return Fact(credit, basis, True)
+    uncovered = (Reason("credit.regions.share.uncovered", {"regions": facts.uncovered_regions, "share": credit})
+                 if facts.uncovered_regions else None)
+    return Fact(credit, Reason("credit.regions.share", {
+        "regions": len(modes), "covered": len(facts.covered_regions), "uncovered": uncovered,
+        "told": Reason("credit.regions.share.otherwise", {"ways": ways}) if ways else None}), True)
 
 
 def _on_record(profile: Profile, name: str | None) -> Fact | None:
     """Facts that show a clause's preconditions are met: they explain, but do not raise, the credit."""
-    k, r, o = profile.commitments, profile.resources, profile.organisation
-    text = {
-        "department": f"档案：设{o.aftersales_department.name}，负责人{o.aftersales_department.head}，"
-                   f"职责 {len(o.aftersales_department.duties)} 项",
-        "budget": f"档案：年度经费 {r.annual_budget:g} 万元，专项经费 {r.special_fund:g} 万元",
-        "supervision": f"档案：{o.supervision.body}，专职 {o.supervision.full_time_staff} 人，"
-                   f"每年巡检 {o.supervision.inspections_per_year} 次",
-        "culture": f"档案：服务理念已明确，服务目标 {len(profile.culture.targets)} 项",
-        "repair": f"档案：{hours(k.response_hours)}响应，城区 {hours(k.onsite_hours_urban)}上门，"
-                 f"{number(k.repair_days)} 天修复",
-        "follow_up": f"档案：服务后 {number(profile.customers.follow_up.within_days)} 天内回访，"
-                 f"回访比例 {profile.customers.follow_up.coverage:g}%",
-        "complaints": f"档案：投诉 {hours(k.complaint_response_hours)}响应、{number(k.complaint_resolution_days)} 天办结，"
-                 f"渠道 {len(profile.customers.complaints.channels)} 个，升级 "
-                 f"{len(profile.customers.complaints.escalation)} 级",
-    }.get(name)
-    return Fact(Fraction(1), text, False) if text else None
+    k, r, o, c = profile.commitments, profile.resources, profile.organisation, profile.customers
+    reason = {
+        "department": Reason("record.department", {"name": o.aftersales_department.name,
+                                                   "head": o.aftersales_department.head,
+                                                   "duties": len(o.aftersales_department.duties)}),
+        "budget": Reason("record.budget", {"annual": r.annual_budget, "special": r.special_fund}),
+        "supervision": Reason("record.supervision", {"body": o.supervision.body,
+                                                     "staff": o.supervision.full_time_staff,
+                                                     "inspections": o.supervision.inspections_per_year}),
+        "culture": Reason("record.culture", {"targets": len(profile.culture.targets)}),
+        "repair": Reason("record.repair", {"response": k.response_hours, "onsite": k.onsite_hours_urban,
+                                           "repair_days": k.repair_days}),
+        "follow_up": Reason("record.follow_up", {"days": c.follow_up.within_days, "coverage": c.follow_up.coverage}),
+        "complaints": Reason("record.complaints", {"response": k.complaint_response_hours,
+                                                   "days": k.complaint_resolution_days,
+                                                   "channels": len(c.complaints.channels),
+                                                   "levels": len(c.complaints.escalation)}),
+    }.get(name or "")
+    return Fact(Fraction(1), reason, False) if reason else None
 
 
 @dataclass(frozen=True)
@@ -144,7 +158,7 @@ class _Said:
     """What the self-assessment (status, samples) gives a clause."""
 
     credit: Fraction
-    basis: str
+    reason: Reason
     source: str  # self / none
     evidence: str
     nonconforming: bool  # it reports a nonconformity (partial, missing or a nonconforming sample)
@@ -154,32 +168,32 @@ class _Said:
 def _self_assessed(profile: Profile, catalogue: Catalogue, clause: Clause) -> _Said:
     entry = profile.readiness.self_assessment.get(clause.id)
     if entry is None:
-        return _Said(Fraction(0), "无自评和证据，按 0 分计", "none", "", False)
+        return _Said(Fraction(0), Reason("self.none"), "none", "", False)
     rules, evidence = catalogue.scoring, entry.evidence or ""
     label = score_statuses()[entry.status].label  # the profile's status is a score status id
     if clause.sampled and entry.samples is not None:  # the samples measure it (their status agrees: profile.py)
         n, bad = entry.samples.checked, entry.samples.nonconforming
         credit = 1 - Fraction(bad, n)
-        basis = (f"抽查 {n} 个样本，{bad} 个不符合，按不合格样本比例扣分，得该项分值的 {percent(credit)}" if bad
-                 else f"抽查 {n} 个样本，全部符合")
+        reason = (Reason("self.samples.nonconforming", {"checked": n, "bad": bad, "share": credit}) if bad
+                  else Reason("self.samples.conforming", {"checked": n}))
         if bad and entry.status == "implemented":
-            basis = f"自评已落实，但{basis}"
-        return _Said(credit, basis, "self", evidence, bool(bad) or entry.status != "implemented",
+            reason = Reason("self.samples.despite_implemented", {"samples": reason})
+        return _Said(credit, reason, "self", evidence, bool(bad) or entry.status != "implemented",
                      entry.status == "partial")
     credit = exact(rules.qualitative.for_status(entry.status))
     if entry.status == "partial":
         if rules.qualitative.partial_half_credit:
-            why = "按本项目约定计一半（非标准规则，见 scoring.yaml qualitative.credit.partial）"
+            why = Reason("self.partial.half_credit")
         elif clause.sampled:
-            why = "未填写抽样结果，按存在不符合扣除该项全部分值（填写 samples 后按不合格样本比例扣分）"
+            why = Reason("self.partial.no_samples")
         else:
-            why = "定性指标存在不符合即扣除该项全部分值"
-        basis = f"自评{label}：{why}"
+            why = Reason("self.partial.qualitative")
+        reason = Reason("self.partial", {"status": label, "why": why})
     elif entry.status == "missing":
-        basis = f"自评{label}，按 0 分计"
+        reason = Reason("self.missing", {"status": label})
     else:
-        basis = f"自评{label}"
-    return _Said(credit, basis, "self", evidence, entry.status != "implemented", entry.status == "partial")
+        reason = Reason("self.implemented", {"status": label})
+    return _Said(credit, reason, "self", evidence, entry.status != "implemented", entry.status == "partial")
 
 
 def _status(credit: Fraction, nonconforming: bool, partly: bool) -> ScoreStatus:
@@ -197,31 +211,34 @@ def score_line(profile: Profile, catalogue: Catalogue, facts: Facts, clause: Cla
     the self-assessment (samples or status) are both evidence: the lower credit counts (scoring.yaml
     `facts_and_samples`), so neither hides a nonconformity the other found. Facts that show a missing
     precondition cap the self-assessment; the others only explain it."""
-    reason = facts.excluded_reason(clause)
-    if reason is not None:
-        return ScoreLine(clause, reason, Fraction(0), "按 6.2.2 删减", score_statuses()["excluded"], "", "excluded")
+    excluded = facts.excluded_reason(clause)
+    if excluded is not None:
+        return ScoreLine(clause, excluded, Fraction(0), Reason("credit.excluded"), score_statuses()["excluded"], "",
+                         "excluded")
     said = _self_assessed(profile, catalogue, clause)
-    credit, basis, source = said.credit, said.basis, said.source
+    credit, reason, source = said.credit, said.reason, said.source
     nonconforming, partly = said.nonconforming, said.partly
     found = fact(profile, catalogue, facts, clause)
     if found is not None and found.decides:
         nonconforming = nonconforming or found.credit < 1
         if source == "none":
-            credit, basis, source = found.credit, found.basis, "fact"
+            credit, reason, source = found.credit, found.reason, "fact"
         elif found.credit == credit:
-            basis = f"{found.basis}；{basis}"
+            reason = Reason("combine.agree", {"fact": found.reason, "said": reason})
         else:
             lower = min(found.credit, credit)
-            basis = f"{found.basis}；{basis}：取两者中较低者，得该项分值的 {percent(lower)}"
+            reason = Reason("combine.lower", {"fact": found.reason, "said": reason, "share": lower})
             credit, source = lower, "fact" if found.credit < said.credit else "self"
     elif found is not None and credit > found.credit:
-        limit = "视为不符合，按 0 分计" if found.credit == 0 else f"最多按 {percent(found.credit)} 计"
-        if found.credit and catalogue.scoring.qualitative.partial_half_credit:
-            limit += "（部分落实按本项目约定计一半，非标准规则）"
-        credit, basis, source = found.credit, f"{basis}；{found.basis}，{limit}", "fact"
+        half = (Reason("combine.capped.half_credit")
+                if found.credit and catalogue.scoring.qualitative.partial_half_credit else None)
+        limit = (Reason("combine.capped.zero") if found.credit == 0
+                 else Reason("combine.capped.at_most", {"share": found.credit, "half": half}))
+        credit, source = found.credit, "fact"
+        reason = Reason("combine.capped", {"said": reason, "fact": found.reason, "limit": limit})
         nonconforming, partly = True, said.partly or found.partly
     elif found is not None and source != "none":
-        basis = f"{basis}；{found.basis}"
+        reason = Reason("combine.explained", {"said": reason, "fact": found.reason})
     credit = max(Fraction(0), min(Fraction(1), credit))
     status = score_statuses()["no_evidence"] if source == "none" else _status(credit, nonconforming, partly)
-    return ScoreLine(clause, None, credit, basis, status, said.evidence, source)
+    return ScoreLine(clause, None, credit, reason, status, said.evidence, source)

@@ -24,7 +24,3 @@ def up_to_hundredth(value: Fraction) -> float:
     """Points still needed, to 0.01 rounded up: never "0" or a shortfall while short."""
     return math.ceil(value * 100) / 100
 
-
-def percent(credit: Fraction) -> str:
-    """A share of a clause's points as the basis says it: 66.67%."""
-    return f"{float(credit) * 100:.4g}%"
