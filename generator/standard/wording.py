@@ -23,7 +23,7 @@ from generator.paths import STANDARD
 from generator.standard.bundled import Data, load_data
 from generator.text.literal import hours, number
 
-Kind = Literal["text", "number", "hours", "percent", "names", "reason", "reasons"]
+Kind = Literal["text", "number", "hours", "percent", "iso_date", "names", "reason", "reasons"]
 WordingId = str
 
 
@@ -98,6 +98,8 @@ def _formatted(kind: Kind, value: Any, folder: Path) -> str:
         return hours(value)
     if kind == "percent":
         return percent(value)
+    if kind == "iso_date":
+        return value.isoformat()
     if kind == "names":
         return "、".join(value)
     if kind == "reason":  # an optional part of the sentence: said where given, nothing where None
