@@ -16,6 +16,7 @@ from generator.assess.facts import Facts
 from generator.assess.numbers import exact, shown, up_to_hundredth
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause
+from generator.standard.wording import Reason, say
 
 @dataclass(frozen=True)
 class Group:
@@ -47,17 +48,17 @@ class Assessment:
     normalised: float
     deductions: int
     bonus: float
-    bonus_note: str
+    bonus_reason: Reason  # how many special bonuses are claimed and counted
     score: float  # for display, to 0.01 (`shown`: never across a threshold the exact score misses)
     level: str
-    level_note: str
+    level_reason: Reason  # why this level
     next_level: tuple[str, float] | None  # (name, points still needed)
     groups: list[Group] = field(default_factory=list)  # first-level indicators 5.1, 5.2, 5.3
     indicators: list[Group] = field(default_factory=list)  # second-level indicators 5.1.1 … 5.3.2
     score_exact: Fraction = Fraction(0)  # what the level is decided on
     without_bonus: Bare | None = None  # the score and level if the disputed bonus is not counted
     bare_exact: Fraction | None = None  # that score, exactly
-    losses: list[tuple[str, Fraction]] = field(default_factory=list)  # from the total to the score, exactly
+    losses: list[tuple[Reason, Fraction]] = field(default_factory=list)  # from the total to the score, exactly
     must_fix: int = 0  # special deductions to correct before any level (5 or more fail whatever the score)
     score_level: str = ""  # the level the score alone gives, whatever the special deductions
     scale: Fraction = Fraction(0)  # points of the final score one item point is worth (满分 / 涉及项总分值)
@@ -67,7 +68,15 @@ class Assessment:
     @property
     def losses_shown(self) -> list[tuple[str, float]]:
         """Each loss for display (to 0.01, half up); they may differ from the total − the score by 0.01."""
-        return [(label, shown(value)) for label, value in self.losses]
+        return [(say(label), shown(value)) for label, value in self.losses]
+
+    @property
+    def bonus_note(self) -> str:
+        return say(self.bonus_reason)
+
+    @property
+    def level_note(self) -> str:
+        return say(self.level_reason)
 
     def line(self, clause_id: str) -> ScoreLine:
         return next(line for line in self.lines if line.clause.id == clause_id)
@@ -86,8 +95,9 @@ class Assessment:
         """What five or more special deductions mean for this company, in a sentence; "" otherwise."""
         if not self.must_fix:
             return ""
-        after = f"可评{self.score_level}" if self.score_level != self.fail_name else f"仍未达到{self.lowest_level}"
-        return f"须先整改至少 {self.must_fix} 项特别扣分项（{self.fail_at} 项及以上不通过），整改后按得分{after}。"
+        after = (Reason("score.must_fix.then_level", {"level": self.score_level}) if self.score_level != self.fail_name
+                 else Reason("score.must_fix.still_below", {"level": self.lowest_level}))
+        return say(Reason("score.must_fix", {"count": self.must_fix, "fail_at": self.fail_at, "after": after}))
 
     fail_name: str = "不通过"
     lowest_level: str = "达标"
@@ -109,13 +119,13 @@ def assess(profile: Profile, catalogue: Catalogue, facts: Facts) -> Assessment:
     counted = min(claimed, rules.special_bonus.max_count) if rules.special_bonus.counted else 0
     bonus = counted * exact(rules.special_bonus.points)
     if not claimed:
-        bonus_note = "未申请特别加分项"
+        bonus_reason = Reason("score.bonus.none")
     elif not rules.special_bonus.counted:
-        bonus_note = f"申请 {claimed} 项，按设置不计特别加分（scoring.yaml special_bonus.counted: false）"
+        bonus_reason = Reason("score.bonus.not_counted", {"claimed": claimed})
     else:
-        bonus_note = f"申请 {claimed} 项，计 {counted} 项"
-        if claimed > counted:
-            bonus_note += f"（标准规定特别加分项至多 {rules.special_bonus.max_count} 项）"
+        over = (Reason("score.bonus.over_max", {"max": rules.special_bonus.max_count})
+                if claimed > counted else None)
+        bonus_reason = Reason("score.bonus.counted", {"claimed": claimed, "counted": counted, "over": over})
 
     def final(adjust: Fraction) -> Fraction:
         if rules.normalisation.adjust_after_normalisation:
@@ -143,8 +153,8 @@ def assess(profile: Profile, catalogue: Catalogue, facts: Facts) -> Assessment:
     groups = [_group(c, lines) for c in catalogue.indicators(2)]
     return Assessment(
         lines=lines, applicable_total=float(applicable), earned_total=shown(earned, thresholds),
-        normalised=shown(normalised, thresholds), deductions=deductions, bonus=float(bonus), bonus_note=bonus_note,
-        score=shown(score, thresholds), level=level, level_note=note, next_level=_next_level(score, catalogue),
+        normalised=shown(normalised, thresholds), deductions=deductions, bonus=float(bonus), bonus_reason=bonus_reason,
+        score=shown(score, thresholds), level=level, level_reason=note, next_level=_next_level(score, catalogue),
         groups=groups, indicators=[_group(c, lines) for c in catalogue.indicators(3)], score_exact=score,
         without_bonus=without_bonus, bare_exact=bare,
         losses=_losses(groups, scale, penalty * adjust_scale, bonus * adjust_scale, score, total), total=total,
@@ -155,36 +165,38 @@ def assess(profile: Profile, catalogue: Catalogue, facts: Facts) -> Assessment:
 
 
 def _losses(groups: list[Group], scale: Fraction, penalty: Fraction, bonus: Fraction,
-            score: Fraction, total: Fraction) -> list[tuple[str, Fraction]]:
+            score: Fraction, total: Fraction) -> list[tuple[Reason, Fraction]]:
     """Every point between the total (100) and the final score, exactly: what each first-level indicator lost
     (after normalisation: 删减 loses nothing), the special deductions, the bonus (negative), and
     where the score is held to 0..total, the cut. They add up to total − score."""
-    out = [(f"{g.clause.id} {g.clause.title}", sum((l.lost_exact for l in g.lines), Fraction(0)) * scale)
+    out = [(Reason("score.loss.indicator", {"clause": g.clause.id, "title": g.clause.title}), sum((l.lost_exact for l in g.lines), Fraction(0)) * scale)
            for g in groups]
     if penalty:
-        out.append(("特别扣分项", penalty))
+        out.append((Reason("score.loss.deductions"), penalty))
     if bonus:
-        out.append(("特别加分项", -bonus))
+        out.append((Reason("score.loss.bonus"), -bonus))
     rest = total - score - sum(v for _, v in out)
     if rest:
-        out.append((f"得分限于 0–{float(total):g} 分", rest))
+        out.append((Reason("score.loss.held", {"total": total}), rest))
     return out
 
 
-def level_for(score: Fraction | float, deductions: int, catalogue: Catalogue) -> tuple[str, str]:
+def level_for(score: Fraction | float, deductions: int, catalogue: Catalogue) -> tuple[str, Reason]:
     """The level a final score gives, with the reason, before certification-scheme caps. The score is
     compared exactly (a float is taken as the decimal it shows) and said as `shown` says it."""
     rules = catalogue.scoring
     score, thresholds = exact(score), [level.min for level in rules.levels]
     if deductions >= rules.special_deduction.fail_at:
-        return rules.fail_name, f"特别扣分项 {deductions} 项，达到 {rules.special_deduction.fail_at} 项即不通过"
+        return rules.fail_name, Reason("score.level.failed_by_deductions",
+                                       {"deductions": deductions, "fail_at": rules.special_deduction.fail_at})
     for level in rules.levels:
         if score >= exact(level.min):
-            return level.name, f"得分 {shown(score, thresholds):g} ≥ {level.min:g}"
-    return rules.fail_name, f"得分 {shown(score, thresholds):g} 低于 {rules.levels[-1].min:g}"
+            return level.name, Reason("score.level.reached", {"score": shown(score, thresholds), "min": level.min})
+    return rules.fail_name, Reason("score.level.below", {"score": shown(score, thresholds),
+                                                         "min": rules.levels[-1].min})
 
 
-def _year_rule_cap(profile: Profile, catalogue: Catalogue, level: str) -> str | None:
+def _year_rule_cap(profile: Profile, catalogue: Catalogue, level: str) -> Reason | None:
     """Why the level is capped at 达标 under the one-year rule, or None."""
     rules = catalogue.scoring
     star_levels = [l.name for l in rules.levels[:-1]]
@@ -194,8 +206,9 @@ def _year_rule_cap(profile: Profile, catalogue: Catalogue, level: str) -> str | 
     planned = profile.certification.planned_application
     if since is not None and add_months(since, 12) <= planned:
         return None
-    why = "尚无达标级证书" if since is None else f"达标级证书取得于 {since.isoformat()}，到计划申请日期不满一年"
-    return f"得分可评{level}，但认证方案要求达标满一年方可评星：{why}，本次最高为达标"
+    why = (Reason("score.level.year_rule.no_certificate") if since is None
+           else Reason("score.level.year_rule.too_recent", {"since": since}))
+    return Reason("score.level.year_rule", {"level": level, "why": why})
 
 
 def _next_level(score: Fraction, catalogue: Catalogue) -> tuple[str, float] | None:
