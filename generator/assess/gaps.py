@@ -18,6 +18,7 @@ from generator.assess.numbers import exact, shown, up_to_hundredth
 from generator.assess.score import Assessment, level_for
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue
+from generator.standard.wording import Reason, say
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,12 @@ class Route:
     needed: float  # points of the final score still needed
     actions: list[Action]
     reachable: bool
-    note: str
+    why: Reason  # what the path comes to (wording.yaml gaps.route.*)
     reason: str = "short"  # short: points needed; deductions: special deductions to correct; bonus: reached only with the disputed bonus
+
+    @property
+    def note(self) -> str:
+        return say(self.why)
 
     @property
     def lead(self) -> str:
@@ -50,7 +55,8 @@ class Route:
         reached only with the disputed bonus: its note says it all)."""
         if self.reason == "bonus" or not self.actions:
             return ""
-        return f"还需 {self.needed:g} 分。" if self.needed > 0 else "得分已够，须整改特别扣分项。"
+        return say(Reason("gaps.route.lead.short", {"needed": self.needed}) if self.needed > 0
+                   else Reason("gaps.route.lead.deductions"))
 
     @property
     def points(self) -> float:
@@ -75,9 +81,11 @@ def actions(profile: Profile, catalogue: Catalogue, facts: Facts, assessment: As
             owner=owner, due=due, gain=gain))
     for i, finding in enumerate(profile.readiness.special_deductions, 1):
         out.append(Action(
-            key=f"特别扣分 {i}", title=f"特别扣分项（{finding.kind}）",
-            action=f"整改：{finding.finding.rstrip('。')}；查明原因、纠正并保留整改记录",
-            evidence=["整改记录", "纠正预防措施单"], raw_points=rules.special_deduction.points_each,
+            key=say(Reason("gaps.deduction.key", {"number": i})),
+            title=say(Reason("gaps.deduction.title", {"kind": finding.kind})),
+            action=say(Reason("gaps.deduction.action", {"finding": finding.finding.rstrip("。")})),
+            evidence=[say(Reason("gaps.deduction.evidence.record")), say(Reason("gaps.deduction.evidence.corrective"))],
+            raw_points=rules.special_deduction.points_each,
             points=shown(exact(rules.special_deduction.points_each) * assessment.adjust_scale),
             effort=rules.plan.deduction_effort, owner=facts.default_owner, due=facts.default_due, deduction=True,
             gain=exact(rules.special_deduction.points_each) * assessment.adjust_scale))
@@ -95,33 +103,40 @@ def path_to(level: str, catalogue: Catalogue, assessment: Assessment, todo: list
     if short <= 0 and must_fix == 0:
         bare = assessment.bare_exact  # the score without the disputed bonus
         if bare is None or bare >= threshold:
-            return Route(level, 0.0, [], True, "当前得分已达到")
+            return Route(level, 0.0, [], True, Reason("gaps.route.reached"))
         plan = _cheapest(threshold - bare, must_fix, todo)  # reached only with the bonus: secure it without
-        lead = (f"当前得分已达到{level}，但依靠有争议的特别加分 {assessment.bonus:g} 分（不计时为 "
-                f"{assessment.without_bonus.score:g} 分，{assessment.without_bonus.level}）")
+        lead = Reason("gaps.route.bonus", {"level": level, "bonus": assessment.bonus,
+                                           "bare_score": assessment.without_bonus.score,
+                                           "bare_level": assessment.without_bonus.level})
         if plan is None:
-            return Route(level, 0.0, [], True, f"{lead}；不计加分时全部整改也达不到{level}", reason="bonus")
+            return Route(level, 0.0, [], True, Reason("gaps.route.bonus.unreachable", {"lead": lead, "level": level}),
+                         reason="bonus")
         after = min(assessment.total, bare + sum((a.gain for a in plan), Fraction(0)))
-        note = (f"{lead}；不计加分也要达到{level}，还需 {up_to_hundredth(threshold - bare):g} 分：完成 {len(plan)} 项措施"
-                f"（约 {sum(a.effort for a in plan):g} 人日）后不计加分为 {shown(after, thresholds):g} 分")
-        return Route(level, 0.0, plan, True, note, reason="bonus")
+        why = Reason("gaps.route.bonus.plan", {"lead": lead, "level": level, "needed": up_to_hundredth(threshold - bare),
+                                               "count": len(plan), "effort": sum(a.effort for a in plan),
+                                               "after": shown(after, thresholds)})
+        return Route(level, 0.0, plan, True, why, reason="bonus")
     needed = max(up_to_hundredth(short), 0.0)  # for display: rounded up, never "0" while short
     plan = _cheapest(short, must_fix, todo)
     if plan is None:
         most = shown(sum((a.gain for a in todo), Fraction(0)))
         return Route(level, needed, sorted(todo, key=lambda a: -a.points), False,
-                    f"全部整改最多可得 {most:g} 分，仍达不到{level}（{threshold:g} 分）")
+                     Reason("gaps.route.unreachable", {"most": most, "level": level, "threshold": float(threshold)}))
     left = assessment.deductions - sum(1 for a in plan if a.deduction)
     gained = sum((a.gain for a in plan), Fraction(0))
     after = min(assessment.total, assessment.score_exact + gained)
     reached, _ = level_for(after, left, catalogue)
-    note = f"完成 {len(plan)} 项措施（约 {sum(a.effort for a in plan):g} 人日）后预计 {shown(after, thresholds):g} 分，{reached}"
+    without = None
     if assessment.bare_exact is not None:  # the bonus is disputed: say where the path stands without it
         bare_after = min(assessment.total, assessment.bare_exact + gained)
         bare_level, _ = level_for(bare_after, left, catalogue)
         if bare_level != reached:
-            note += f"（含有争议的特别加分 {assessment.bonus:g} 分；不计时为 {shown(bare_after, thresholds):g} 分，{bare_level}）"
-    return Route(level, needed, plan, True, note, reason="short" if short > 0 else "deductions")
+            without = Reason("gaps.route.plan.without_bonus", {"bonus": assessment.bonus,
+                                                               "after": shown(bare_after, thresholds),
+                                                               "level": bare_level})
+    why = Reason("gaps.route.plan", {"count": len(plan), "effort": sum(a.effort for a in plan),
+                                     "after": shown(after, thresholds), "level": reached, "without_bonus": without})
+    return Route(level, needed, plan, True, why, reason="short" if short > 0 else "deductions")
 
 
 def _cheapest(short: Fraction, must_fix: int, todo: list[Action]) -> list[Action] | None:
