@@ -11,6 +11,7 @@ from generator.assess.facts import Facts
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Material
 from generator.standard.statuses import MaterialStatus, StatusId, material_statuses
+from generator.standard.wording import Reason, say
 
 TO_PREPARE: tuple[StatusId, ...] = ("missing", "expired", "optional")  # given an owner and a due date
 
@@ -29,10 +30,14 @@ class Generated:
 class MaterialLine:
     material: Material
     status: MaterialStatus
-    note: str  # why the status is what it is ("" for a generated material: `generated` says where)
+    why: Reason | None  # why the status is what it is (None for a generated one: `generated` says where)
     generated: Generated | None = None  # when produced by this tool
     owner: str = ""
     due: dt.date | None = None
+
+    @property
+    def note(self) -> str:
+        return say(self.why) if self.why else ""
 
     @property
     def document(self) -> str | None:
@@ -65,19 +70,20 @@ def _lines(profile: Profile, catalogue: Catalogue, facts: Facts, filenames: dict
     for m in catalogue.materials:
         entry = declared.get(m.id)
         if m.applies == "certificates" and not profile.company.certificates:
-            out.append(MaterialLine(m, status["not_applicable"], "企业尚无已获证书"))
+            out.append(MaterialLine(m, status["not_applicable"], Reason("materials.no_certificates")))
         elif m.applies == "repair" and facts.excluded_reason(repair) is not None:
-            out.append(MaterialLine(m, status["not_applicable"], "维修服务已删减"))
+            out.append(MaterialLine(m, status["not_applicable"], Reason("materials.repair_excluded")))
         elif m.produced_by:
             where = Generated(m.produced_by, filenames.get(m.produced_by), m.section)
-            out.append(MaterialLine(m, status["generated"], "", where))
+            out.append(MaterialLine(m, status["generated"], None, where))
         elif entry is None:
             out.append(MaterialLine(m, status["optional" if m.applies == "optional" else "missing"],
-                                    "企业档案未说明准备情况"))
+                                    Reason("materials.not_stated")))
         elif entry.expires is not None and entry.expires < planned:
-            out.append(MaterialLine(m, status["expired"], f"有效期至 {entry.expires.isoformat()}，早于计划申请日期"))
+            out.append(MaterialLine(m, status["expired"], Reason("materials.expired", {"expires": entry.expires})))
         else:
-            out.append(MaterialLine(m, status[entry.status], entry.note or ""))
+            out.append(MaterialLine(m, status[entry.status],
+                                    Reason("materials.as_noted", {"note": entry.note}) if entry.note else None))
     return out
 
 

@@ -16,6 +16,7 @@ from fractions import Fraction
 from generator.assess.dates import add_months
 from generator.assess.fees import Audit
 from generator.standard.scheme import Scheme
+from generator.standard.wording import Reason, say
 
 
 def workdays_until(last: dt.date, count: int) -> tuple[dt.date, dt.date]:
@@ -43,11 +44,15 @@ def workdays_from(first: dt.date, count: int) -> tuple[dt.date, dt.date]:
 @dataclass(frozen=True)
 class Milestone:
     """A step of the plan and its dates; what the plan page says beside it is in its template, by `kind`."""
-    label: str
+    name: Reason  # wording.yaml timeline.*
     start: dt.date
     end: dt.date
     kind: str  # trial / application / review / onsite / decision / surveillance / recert
     number: int = 0  # the k-th surveillance
+
+    @property
+    def label(self) -> str:
+        return say(self.name)
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,11 @@ def milestones(scheme: Scheme, system_start: dt.date, earliest: dt.date, applica
     """Every step from the trial run to recertification, each with its dates."""
     reviewed = application + dt.timedelta(days=scheme.steps["document_review"])
     out = [
-        Milestone("体系试运行", system_start, earliest, "trial"),
-        Milestone("提交申请", application, application, "application"),
-        Milestone("文件评审", application, reviewed, "review"),
-        Milestone("现场评价", onsite.start, onsite.end, "onsite"),
-        Milestone("评定发证", onsite.end, decision, "decision"),
+        Milestone(Reason("timeline.trial"), system_start, earliest, "trial"),
+        Milestone(Reason("timeline.application"), application, application, "application"),
+        Milestone(Reason("timeline.review"), application, reviewed, "review"),
+        Milestone(Reason("timeline.onsite"), onsite.start, onsite.end, "onsite"),
+        Milestone(Reason("timeline.decision"), onsite.end, decision, "decision"),
     ]
     s = scheme.surveillance
     (low, high), lead = s.cycle_months, s.leeway_months[1]
@@ -96,6 +101,6 @@ def milestones(scheme: Scheme, system_start: dt.date, earliest: dt.date, applica
         # and stays in the certificate's k-th year (at least one surveillance a year)
         earliest_k = max(add_months(decision, low * k - lead), add_months(decision, 12 * (k - 1)))
         latest_k = min(add_months(decision, high * k + lead), add_months(decision, 12 * k) - dt.timedelta(days=1))
-        out.append(Milestone(f"第 {k} 次监督评审", earliest_k, latest_k, "surveillance", k))
-    out.append(Milestone("再认证（复评）", add_months(decision, scheme.recertification_month), expiry, "recert"))
+        out.append(Milestone(Reason("timeline.surveillance", {"number": k}), earliest_k, latest_k, "surveillance", k))
+    out.append(Milestone(Reason("timeline.recert"), add_months(decision, scheme.recertification_month), expiry, "recert"))
     return out
