@@ -1,7 +1,7 @@
 """Person-days and fees of each audit, from the body's tariff (content/standard/tariffs.yaml). Pure.
 
 Person-days and money are exact (Fraction: the table's halves add up exactly) and are shown as the
-documents print them (`as_written`, `yuan`).
+documents print them (the `exact` and `yuan` kinds of wording.yaml); the words are wording.yaml's `fees.*`.
 
 - The tariff's headcount band is costed apart from the outlets, so the table reads as the published
   example does (1,200 staff: 16 person-days × 3,000 + 1,000 + 2,000 + 2,000 = 53,000 元).
@@ -20,22 +20,7 @@ from fractions import Fraction
 
 from generator.assess.numbers import exact
 from generator.standard.scheme import DaysRow, Tariff
-
-
-def as_written(value: Fraction | int) -> str:
-    """Person-days or a factor as written: 16, 16.5, 0.6 (not 16.0 or 33/2)."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    digits = 0
-    while (value * 10 ** digits).denominator != 1 and digits < 4:
-        digits += 1
-    return f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
-
-
-def yuan(value: Fraction | int) -> str:
-    """Money to the yuan with thousands separators, halves rounded up: 53,000."""
-    return f"{math.floor(Fraction(value) + Fraction(1, 2)):,}"
+from generator.standard.wording import Reason, as_written, say, yuan
 
 
 def ceil_sqrt(value: Fraction) -> int:
@@ -61,20 +46,25 @@ class Sample:
         return self.size * self.days_each
 
     @property
+    def rule_reason(self) -> Reason:
+        """The rule: "√300 向上取整", "0.6×√300 向上取整", "√2 向上取整，即全部网点"."""
+        root = (Reason("fees.sample.root", {"outlets": self.outlets}) if self.factor == 1
+                else Reason("fees.sample.root_times", {"factor": self.factor, "outlets": self.outlets}))
+        return Reason("fees.sample.rule", {"root": root,
+                                           "all": Reason("fees.sample.all") if self.size == self.outlets else None})
+
+    @property
     def rule(self) -> str:
-        """The rule in words: "√300 向上取整", "0.6×√300 向上取整", "√2 向上取整，即全部网点"."""
-        root = f"√{self.outlets}" if self.factor == 1 else f"{as_written(self.factor)}×√{self.outlets}"
-        return f"{root} 向上取整" + ("，即全部网点" if self.size == self.outlets else "")
+        return say(self.rule_reason)
+
+    @property
+    def name_reason(self) -> Reason:
+        """What the outlets' row is called: a sample of several, or the one outlet there is."""
+        return Reason("fees.sample.name.sampled" if self.outlets > 1 else "fees.sample.name.single")
 
     @property
     def name(self) -> str:
-        """What the outlets' row is called: a sample of several, or the one outlet there is."""
-        return "网点抽查" if self.outlets > 1 else "网点评审"
-
-    @property
-    def what(self) -> str:
-        """The outlets audited, in words: "抽查 3 个网点（√6 向上取整）"; the one outlet is not sampled."""
-        return f"抽查 {self.size} 个网点（{self.rule}）" if self.outlets > 1 else "评审唯一的 1 个网点"
+        return say(self.name_reason)
 
 
 @dataclass(frozen=True)
@@ -85,12 +75,20 @@ class Band:
     row: DaysRow
 
     @property
+    def range_reason(self) -> Reason:
+        return Reason("fees.band.range", {"low": self.low, "high": self.high})
+
+    @property
+    def reason(self) -> Reason:
+        return Reason("fees.band", {"range": self.range_reason})
+
+    @property
     def range(self) -> str:
-        return f"{self.low:,}–{self.high:,} 人"
+        return say(self.range_reason)
 
     @property
     def text(self) -> str:
-        return f"{self.range}档"
+        return say(self.reason)
 
 
 def bands(tariff: Tariff) -> list[Band]:
@@ -111,10 +109,12 @@ def floor_days(employees: int, tariff: Tariff, column: str) -> Fraction | None:
     return max(values, default=None)
 
 
-STAGES = (  # key in the tariff row and in multi_site.factors, its on-site column, label, fees charged with the days
-    ("initial", "onsite", "初次认证", (("申请费", "application"), ("审定与注册费", "registration"), ("首年年金", "annual"))),
-    ("surveillance", "surveillance_onsite", "每年监督评审", (("年金", "annual"),)),
-    ("recert", "recert_onsite", "再认证（复评）", (("审定与注册费", "registration"),)),
+STAGES = (  # key in the tariff row and in multi_site.factors, its on-site column, name, fees charged with the days
+    ("initial", "onsite", Reason("fees.stage.initial"), ((Reason("fees.fee.application"), "application"),
+                                                         (Reason("fees.fee.registration"), "registration"),
+                                                         (Reason("fees.fee.annual_first"), "annual"))),
+    ("surveillance", "surveillance_onsite", Reason("fees.stage.surveillance"), ((Reason("fees.fee.annual"), "annual"),)),
+    ("recert", "recert_onsite", Reason("fees.stage.recert"), ((Reason("fees.fee.registration"), "registration"),)),
 )
 
 
@@ -123,12 +123,16 @@ class Audit:
     """One stage's person-days, worked out once: the headcount band's (or, where the table gives none,
     a lower bound) and the sampled outlets'."""
     stage: str  # initial / surveillance / recert
-    label: str
-    charges: tuple[tuple[str, str], ...]  # (name, key in the tariff's fees) charged with the days
+    name: Reason  # what the stage is called
+    charges: tuple[tuple[Reason, str], ...]  # (name, key in the tariff's fees) charged with the days
     days: Fraction | None  # the band's person-days; None: the body sets them (above the table, or missing)
     floor: Fraction | None  # where `days` is None: the largest the table gives for fewer staff
     onsite: Fraction | None  # the band's on-site days (above the table: the largest band's, a lower bound)
     sample: Sample
+
+    @property
+    def label(self) -> str:
+        return say(self.name)
 
     @property
     def at_least(self) -> bool:
@@ -146,10 +150,10 @@ def audits(tariff: Tariff, employees: int, outlets: int) -> dict[str, Audit]:
     band, top = band_for(employees, tariff), bands(tariff)[-1]
     m = tariff.multi_site
     out = {}
-    for stage, onsite_column, label, charges in STAGES:
+    for stage, onsite_column, name, charges in STAGES:
         days = getattr(band.row, stage) if band else None
         onsite = getattr((band or top).row, onsite_column)
-        out[stage] = Audit(stage, label, charges, exact(days) if days is not None else None,
+        out[stage] = Audit(stage, name, charges, exact(days) if days is not None else None,
                            floor_days(employees, tariff, stage) if days is None else None,
                            exact(onsite) if onsite is not None else None,
                            Sample(outlets, exact(getattr(m.factors, stage)), exact(m.days_per_outlet)))
@@ -158,52 +162,68 @@ def audits(tariff: Tariff, employees: int, outlets: int) -> dict[str, Audit]:
 
 @dataclass(frozen=True)
 class Cost:
-    label: str
+    name: Reason  # the row's item
     days: Fraction | None  # None: not in the tariff, the body quotes
     amount: Fraction | None
-    detail: str
+    why: Reason  # what the row is made of
+
+    @property
+    def label(self) -> str:
+        return say(self.name)
+
+    @property
+    def detail(self) -> str:
+        return say(self.why)
 
     @property
     def days_text(self) -> str:
-        return as_written(self.days) if self.days is not None else "待核定"
+        return as_written(self.days) if self.days is not None else say(Reason("fees.days.to_be_set"))
 
     @property
     def amount_text(self) -> str:
-        return yuan(self.amount) if self.amount is not None else "待报价"
+        return yuan(self.amount) if self.amount is not None else say(Reason("fees.amount.to_be_quoted"))
 
 
 def stage_costs(audit: Audit, tariff: Tariff, band: Band | None, top: Band) -> list[Cost]:
     """One stage's rows: the headcount band (as the tariff prices it), then, with outlets, the sampled
     outlets (an estimate) and the sum."""
-    label, sample, low = audit.label, audit.sample, audit.floor
+    stage, sample, low = audit.name, audit.sample, audit.floor
     rate = exact(tariff.fees.day_rate)
     fees = [(name, exact(getattr(tariff.fees, key))) for name, key in audit.charges]
     fixed = sum(amount for _, amount in fees)
-    fee_words = "、".join(f"{name} {yuan(amount)}" for name, amount in fees)
-    first = f"{label}：人数档" if sample.outlets else label
+    fee_words = [Reason("fees.fee.amount", {"fee": name, "amount": amount}) for name, amount in fees]
+    first = Reason("fees.row.band" if sample.outlets else "fees.row.stage", {"stage": stage})
     if audit.days is not None:
         days = audit.days
-        band_cost = Cost(first, days, fixed + days * rate,
-                         f"{band.text}：评审 {as_written(days)} 人日 × {yuan(rate)} = {yuan(days * rate)}，"
-                         f"加{fee_words}，共 {yuan(fixed + days * rate)}")
+        band_cost = Cost(first, days, fixed + days * rate, Reason("fees.detail.band", {
+            "band": band.reason, "days": days, "rate": rate, "cost": days * rate, "fees": fee_words,
+            "total": fixed + days * rate}))
     else:
-        why = (f"超出表中最高一档（{top.range}），没有对应的人日数" if band is None
-               else f"来源表中 {band.text}的{label}人日缺失")
-        bound = (f"；下限：按表中已列的最大人日 {as_written(low)} 计，不少于 {as_written(low)} × {yuan(rate)} = "
-                 f"{yuan(low * rate)}，加{fee_words}，不少于 {yuan(fixed + low * rate)}" if low is not None else "")
-        band_cost = Cost(first, None, None, f"{why}，人日和评审费由认证机构核定报价{bound}")
+        why = (Reason("fees.detail.unpriced.above_table", {"range": top.range_reason}) if band is None
+               else Reason("fees.detail.unpriced.missing", {"band": band.reason, "stage": stage}))
+        bound = (Reason("fees.detail.unpriced.bound", {"days": low, "rate": rate, "cost": low * rate,
+                                                       "fees": fee_words, "total": fixed + low * rate})
+                 if low is not None else None)
+        band_cost = Cost(first, None, None, Reason("fees.detail.unpriced", {"why": why, "bound": bound}))
     if not sample.outlets:
         return [band_cost]
     outlets = sample.days * rate
-    rows = [band_cost, Cost(f"{label}：{sample.name}（估算）", sample.days, outlets,
-                            f"{sample.what}{'' if sample.outlets > 1 else ' '}× {as_written(sample.days_each)} 人日 = "
-                            f"{as_written(sample.days)} 人日 × {yuan(rate)} = {yuan(outlets)}，{tariff.multi_site.evidence}")]
+    costed = {"each": sample.days_each, "days": sample.days, "rate": rate, "cost": outlets,
+              "evidence": tariff.multi_site.evidence}
+    rows = [band_cost, Cost(Reason("fees.row.outlets", {"stage": stage, "sample": sample.name_reason}),
+                            sample.days, outlets,
+                            Reason("fees.detail.outlets.sampled", {"size": sample.size, "rule": sample.rule_reason,
+                                                                   **costed}) if sample.outlets > 1
+                            else Reason("fees.detail.outlets.single", costed))]
+    total = Reason("fees.row.total", {"stage": stage})
     if band_cost.days is not None:
-        rows.append(Cost(f"{label}合计", band_cost.days + sample.days, band_cost.amount + outlets,
-                         f"人数档 {yuan(band_cost.amount)} + {sample.name} {yuan(outlets)}（估算）"))
+        rows.append(Cost(total, band_cost.days + sample.days, band_cost.amount + outlets,
+                         Reason("fees.detail.total", {"band": band_cost.amount, "sample": sample.name_reason,
+                                                      "outlets": outlets})))
     else:
-        rows.append(Cost(f"{label}合计", None, None,
-                         f"人数档待报价 + {sample.name} {yuan(outlets)}（估算）" + (
-                             f"；下限：不少于 {as_written(low + sample.days)} 人日、"
-                             f"{yuan(fixed + (low + sample.days) * rate)}" if low is not None else "")))
+        bound = (Reason("fees.detail.total.bound", {"days": low + sample.days,
+                                                    "amount": fixed + (low + sample.days) * rate})
+                 if low is not None else None)
+        rows.append(Cost(total, None, None, Reason("fees.detail.total.unpriced", {
+            "sample": sample.name_reason, "outlets": outlets, "bound": bound})))
     return rows

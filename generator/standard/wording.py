@@ -10,6 +10,7 @@ located error when the file is loaded.
 from __future__ import annotations
 
 import functools
+import math
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from generator.paths import STANDARD
 from generator.standard.bundled import Data, load_data
 from generator.text.literal import hours, number
 
-Kind = Literal["text", "number", "hours", "percent", "iso_date", "names", "reason", "reasons"]
+Kind = Literal["text", "number", "count", "exact", "yuan", "hours", "percent", "iso_date", "names", "reason",
+               "reasons", "items"]
 WordingId = str
 
 
@@ -84,6 +86,22 @@ def say(reason: Reason, folder: Path = STANDARD) -> str:
                                     for name, kind in wording.values.items()})
 
 
+def as_written(value: Fraction | int) -> str:
+    """Person-days or a factor as written: 16, 16.5, 0.6 (not 16.0 or 33/2)."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    digits = 0
+    while (value * 10 ** digits).denominator != 1 and digits < 4:
+        digits += 1
+    return f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
+
+
+def yuan(value: Fraction | int) -> str:
+    """Money to the yuan with thousands separators, halves rounded up: 53,000."""
+    return f"{math.floor(Fraction(value) + Fraction(1, 2)):,}"
+
+
 def percent(share: Fraction | float) -> str:
     """A share as a reason says it: 66.67%, 10%."""
     return f"{float(share) * 100:.4g}%"
@@ -94,6 +112,12 @@ def _formatted(kind: Kind, value: Any, folder: Path) -> str:
         return str(value)
     if kind == "number":
         return number(value)
+    if kind == "count":
+        return f"{value:,}"
+    if kind == "exact":
+        return as_written(value)
+    if kind == "yuan":
+        return yuan(value)
     if kind == "hours":
         return hours(value)
     if kind == "percent":
@@ -104,4 +128,4 @@ def _formatted(kind: Kind, value: Any, folder: Path) -> str:
         return "、".join(value)
     if kind == "reason":  # an optional part of the sentence: said where given, nothing where None
         return "" if value is None else say(value, folder)
-    return "；".join(say(r, folder) for r in value)
+    return ("；" if kind == "reasons" else "、").join(say(r, folder) for r in value)
