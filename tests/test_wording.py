@@ -4,13 +4,23 @@ error otherwise), every id the code uses is worded, and every wording is used.""
 from __future__ import annotations
 
 import ast
+import copy
+import io
 import shutil
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from conftest import HUALAN
+from generator.assess.facts import facts_of
+from generator.assess.gaps import plan
+from generator.assess.score import assess
 from generator.errors import CatalogueError
+from generator.output.scorecard import Scorecard, print_table
+from generator.profile.model import Profile
+from generator.profile.yamlload import load_yaml_file
 from generator.paths import STANDARD
 from generator.standard.wording import Reason, say, wordings
 from generator.text.literal import Duration, hours, number
@@ -81,3 +91,25 @@ def test_a_reason_must_give_exactly_the_declared_values():
         say(Reason("record.culture", {}))
     with pytest.raises(KeyError):
         say(Reason("no.such.wording"))
+
+
+def test_the_terminal_says_deductions_the_disputed_bonus_and_paths_from_the_data(catalogue):
+    """The score command's summary lines are wording.yaml's terminal.* (five deductions and a bonus:
+    the must-fix sentence, the score without the bonus and a path with its actions)."""
+    data = copy.deepcopy(load_yaml_file(HUALAN).data)
+    data["readiness"]["special_deductions"] = [{"kind": "企业制度", "finding": f"发现 {i}"} for i in range(5)]
+    data["readiness"]["bonuses"] = [{"strength": "领先做法", "evidence": "证据"}]
+    profile = Profile.model_validate(data)
+    facts = facts_of(profile, catalogue)
+    a = assess(profile, catalogue, facts)
+    todo, paths = plan(profile, catalogue, a, facts)
+    out = io.StringIO()
+    print_table(Scorecard(profile, catalogue, a, todo, paths), Console(file=out, width=400))
+    text = out.getvalue()
+    assert ("特别扣分项 5 项：须先整改至少 1 项特别扣分项（5 项及以上不通过），整改后按得分" in text
+            and a.must_fix_note in text), text
+    assert f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；" in text
+    assert a.without_bonus and (f"不计特别加分时为 {a.without_bonus.score:g} 分，{a.without_bonus.level}。" in text)
+    path = next(p for p in paths if p.actions and p.reachable)
+    assert f"达到{path.level}：{path.lead}{path.note}：{'、'.join(t.key for t in path.actions)}" in text
+    assert any(t.key == "特别扣分 1" and t.title == "特别扣分项（企业制度）" for t in todo)

@@ -50,13 +50,18 @@ class Route:
         return say(self.why)
 
     @property
-    def lead(self) -> str:
-        """What a path's text starts with: the points still needed, or why none are ("" for a level
+    def lead_reason(self) -> Reason | None:
+        """What a path's text starts with: the points still needed, or why none are (None for a level
         reached only with the disputed bonus: its note says it all)."""
         if self.reason == "bonus" or not self.actions:
-            return ""
-        return say(Reason("gaps.route.lead.short", {"needed": self.needed}) if self.needed > 0
-                   else Reason("gaps.route.lead.deductions"))
+            return None
+        return (Reason("gaps.route.lead.short", {"needed": self.needed}) if self.needed > 0
+                else Reason("gaps.route.lead.deductions"))
+
+    @property
+    def lead(self) -> str:
+        reason = self.lead_reason
+        return say(reason) if reason else ""
 
     @property
     def points(self) -> float:

@@ -91,13 +91,19 @@ class Assessment:
         return [l for l in self.lines if l.excluded]
 
     @property
-    def must_fix_note(self) -> str:
-        """What five or more special deductions mean for this company, in a sentence; "" otherwise."""
+    def must_fix_reason(self) -> Reason | None:
+        """What five or more special deductions mean for this company; None otherwise."""
         if not self.must_fix:
-            return ""
+            return None
         after = (Reason("score.must_fix.then_level", {"level": self.score_level}) if self.score_level != self.fail_name
                  else Reason("score.must_fix.still_below", {"level": self.lowest_level}))
-        return say(Reason("score.must_fix", {"count": self.must_fix, "fail_at": self.fail_at, "after": after}))
+        return Reason("score.must_fix", {"count": self.must_fix, "fail_at": self.fail_at, "after": after})
+
+    @property
+    def must_fix_note(self) -> str:
+        """`must_fix_reason` in a sentence; "" where there is none."""
+        reason = self.must_fix_reason
+        return say(reason) if reason else ""
 
     fail_name: str = "不通过"
     lowest_level: str = "达标"

@@ -17,6 +17,7 @@ from generator.profile.model import Profile
 from generator.profile.validation import load_profile
 from generator.standard.catalogue import Catalogue, load_catalogue
 from generator.render.provisional import MARK, caveat, star
+from generator.standard.wording import Reason, say
 
 
 @dataclass(frozen=True)
@@ -109,18 +110,22 @@ def print_table(card: Scorecard, console) -> None:
         table.add_row(*(Text(cell) for cell in (f"{l.clause.id} {l.clause.title}", points, earned, lost, l.status.label,
                                                 l.excluded_reason or l.basis)))
     console.print(table)
-    lines = [f"涉及项总分值 {a.applicable_total:g}，实际得分 {a.earned_total:g}，归一化 {a.normalised:g}；"
-             f"特别扣分 {a.deductions} 项，加分 {a.bonus:g}（{a.bonus_note}）。"]
+    lines = [say(Reason("terminal.totals", {"applicable": a.applicable_total, "earned": a.earned_total,
+                                            "normalised": a.normalised, "deductions": a.deductions,
+                                            "bonus": a.bonus, "bonus_note": a.bonus_reason}))]
     lines += [note] if (note := caveat(card.catalogue)) else []
     if a.without_bonus:
-        lines.append(f"{card.catalogue.scoring.special_bonus.disputed}。不计特别加分时为 {a.without_bonus.score:g} 分，{a.without_bonus.level}。")
-    if a.must_fix:
-        lines.append(f"特别扣分项 {a.deductions} 项：{a.must_fix_note}")
+        lines.append(say(Reason("terminal.without_bonus", {"disputed": card.catalogue.scoring.special_bonus.disputed,
+                                                           "score": a.without_bonus.score,
+                                                           "level": a.without_bonus.level})))
+    if a.must_fix_reason:
+        lines.append(say(Reason("terminal.must_fix", {"deductions": a.deductions, "note": a.must_fix_reason})))
     for path in card.paths:
         if path.actions and path.reachable:
-            lines.append(f"达到{path.level}：{path.lead}{path.note}：{'、'.join(t.key for t in path.actions)}")
+            lines.append(say(Reason("terminal.path", {"level": path.level, "lead": path.lead_reason, "note": path.why,
+                                                      "keys": [t.key for t in path.actions]})))
         else:
-            lines.append(f"{path.level}：{path.note}")
+            lines.append(say(Reason("terminal.path.without_actions", {"level": path.level, "note": path.why})))
     for line in lines:  # wrapped by the terminal, anywhere in Chinese (rich would wrap only at spaces)
         console.print(Text(line), soft_wrap=True)
 
@@ -147,7 +152,7 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
                 ("涉及项总分值", data["applicable_total"]), ("实际得分", data["earned_total"]),
                 ("归一化得分", data["normalised"]), ("特别扣分项", data["special_deductions"]),
                 ("特别加分", data["bonus"]),
-                *((("不计特别加分时", f"{data['without_bonus']['score']:g} 分，{data['without_bonus']['level']}"),)
+                *((("不计特别加分时", say(Reason("xlsx.without_bonus", data["without_bonus"]))),)
                   if data["without_bonus"] else ()),
                 *((f"失分：{loss['source']}", loss["points"]) for loss in data["losses"])):
         summary.append(row)
