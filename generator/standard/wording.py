@@ -24,6 +24,7 @@ from generator.paths import STANDARD
 from generator.standard.bundled import Data, load_data
 from generator.text.literal import hours, number
 
+# How a value is written (wording.yaml's header says each in Chinese).
 Kind = Literal["text", "number", "count", "exact", "yuan", "hours", "percent", "iso_date", "names", "reason",
                "reasons", "items"]
 WordingId = str
@@ -35,9 +36,6 @@ class Reason:
 
     id: WordingId
     values: Mapping[str, object] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return say(self)
 
 
 class Wording(Data):
