@@ -51,6 +51,15 @@ def test_many_outlets_outside_the_sales_regions_are_one_line(tmp_path, capsys):
     assert "把西藏自治区加入 company.sales_regions" in err
 
 
+def test_strict_fails_on_eligibility_notices(capsys):
+    """An eligibility notice (yunxuan has no certified manager) is an error under --strict, as the README says,
+    like a consistency finding; without --strict it is a located warning."""
+    assert main(["check", str(YUNXUAN)]) == 0
+    assert "[staff.certified_managers]" in capsys.readouterr().err
+    assert main(["check", "--strict", str(YUNXUAN)]) == 2
+    assert "错误：--strict 下有 1 条申请条件提示" in capsys.readouterr().err
+
+
 def test_a_consistent_profile_has_no_findings(capsys):
     assert main(["check", "--strict", str(QIHENG)]) == 0
     assert "⚠" not in capsys.readouterr().err

@@ -26,9 +26,11 @@ def run(args) -> int:
         assessment = prepared.assessment
         summary = summary_of(prepared)
         notices(summary, blanks=False)
-        if args.strict and prepared.findings:
+        if args.strict and (prepared.findings or prepared.notices):
             failed += 1
-            print(f"错误：--strict 下有 {len(prepared.findings)} 条一致性问题", file=sys.stderr)
+            told = [f"{len(found)} 条{what}" for found, what in ((prepared.findings, "一致性问题"),
+                                                                (prepared.notices, "申请条件提示")) if found]
+            print(f"错误：--strict 下有 {'、'.join(told)}", file=sys.stderr)
             continue
         # missing or expired, as the portal counts them: an expired material has to be renewed before applying
         print(f"✓ {display(path)}：有效。自评 {assessment.score:g} 分*，{assessment.level}；"
