@@ -21,7 +21,7 @@ from generator.errors import display, from_environment
 from generator.output.folder import intact, remove_leftovers
 from generator.assess.materials import COUNT_ORDER
 from generator.summary import Summary
-from generator.profile.yamlload import read_input
+from generator.inputs.yamlload import read_input
 from generator.paths import CONTENT, TEMPLATES
 from generator.prepare import summary_of
 

@@ -10,7 +10,7 @@ from generator.profile import creditcode
 from generator.errors import ProfileError
 from generator.text.literal import Duration, hours, number
 from generator.profile.validation import load_profile
-from generator.profile.yamlload import load_yaml_bytes
+from generator.inputs.yamlload import load_yaml_bytes
 
 
 def problems_of(tmp_path, text: str, catalogue=None) -> list:

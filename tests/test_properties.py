@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import HUALAN
 from generator.build import make_bundle
 from generator.standard.catalogue import load_catalogue
-from generator.profile.yamlload import load_yaml_file
+from generator.inputs.yamlload import load_yaml_file
 
 BASE = load_yaml_file(HUALAN).data
 LEAVES = [c.id for c in load_catalogue().leaves()]

@@ -22,7 +22,7 @@ from generator.errors import ProfileError
 from generator.assess.gaps import plan
 from generator.profile.model import Profile
 from generator.profile.validation import load_profile
-from generator.profile.yamlload import load_yaml_file
+from generator.inputs.yamlload import load_yaml_file
 
 LEAVES = ["5.1.1.1", "5.1.1.2", "5.1.2.1", "5.1.2.2", "5.1.3.1", "5.1.3.2", "5.1.3.3", "5.1.4.1",
           "5.1.4.2", "5.1.5.1", "5.1.5.2", "5.1.6", "5.1.7", "5.2.1", "5.2.2", "5.2.3", "5.2.4",

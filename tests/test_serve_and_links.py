@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from conftest import HUALAN, ROOT
 from generator.errors import AftersalesError
 from generator.text.html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
-from generator.output.site.preview import check_port, is_local
+from generator.commands.preview import check_port, is_local
 
 # ---------------------------------------------------------------------------------------------------
 # The preview server, run as `aftersales serve` runs it, in a process of its own that is always stopped
@@ -32,7 +32,7 @@ import signal, sys
 from pathlib import Path
 signal.signal(signal.SIGINT, signal.default_int_handler)  # even if the test runner's SIGINT is ignored
 from generator.errors import AftersalesError
-from generator.output.site.preview import serve_profile
+from generator.commands.preview import serve_profile
 try:
     serve_profile(Path(sys.argv[1]), int(sys.argv[2]))
 except AftersalesError as exc:
@@ -221,7 +221,7 @@ def test_preview_keeps_answering_whatever_happens_to_the_profile(tmp_path):
 
 def test_a_failed_rebuild_leaves_the_preview_answering(tmp_path, caplog):
     """Whatever else makes a rebuild fail, MkDocs' server must not wait for ever: the home page says so."""
-    from generator.output.site.preview import guard
+    from generator.commands.preview import guard
 
     class Server:  # what guard uses of MkDocs' LiveReloadServer
         root = str(tmp_path / "site")
@@ -286,13 +286,14 @@ def test_impossible_port_is_a_user_error(port):
 @pytest.mark.slow
 def test_busy_port_taken_during_the_first_build_is_a_user_error(tmp_path, monkeypatch):
     """The port is checked before the first build, and again where MkDocs binds after it."""
-    import generator.output.site.preview as preview
+    import generator.commands.preview as preview
     from generator.build import make_bundle
     from generator.output.site.project import write_project
     from generator.output.site.pages import nav, site_pages
 
     bundle = make_bundle(HUALAN)
-    config = write_project(site_pages(bundle), tmp_path, "华澜电器", nav(bundle), serve_profile=HUALAN)
+    config = write_project(site_pages(bundle), tmp_path, "华澜电器", nav(bundle), serve_profile=HUALAN,
+                           serve_hook=ROOT / "generator" / "commands" / "serve_hook.py")
     holder, port = _busy_port()
     monkeypatch.setattr(preview, "check_port", lambda port: None)  # as if taken after the check
     with holder, pytest.raises(AftersalesError) as caught:
@@ -301,7 +302,7 @@ def test_busy_port_taken_during_the_first_build_is_a_user_error(tmp_path, monkey
 
 
 def test_preview_refuses_a_project_without_its_guard(tmp_path):
-    from generator.output.site.preview import serve
+    from generator.commands.preview import serve
     from generator.output.site.project import write_project
 
     config = write_project({"index.md": "# x\n"}, tmp_path, "x", [{"x": "index.md"}])  # a build's project

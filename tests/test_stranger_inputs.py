@@ -17,8 +17,8 @@ from conftest import HUALAN
 from generator.cli import main
 from generator.profile.model import Profile
 from generator.errors import ProfileError
-from generator.profile.inputfile import wide_encoding
-from generator.profile.yamlload import load_yaml_bytes
+from generator.inputs.inputfile import wide_encoding
+from generator.inputs.yamlload import load_yaml_bytes
 
 TEXT = HUALAN.read_text(encoding="utf-8")
 

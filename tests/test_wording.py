@@ -20,7 +20,7 @@ from generator.assess.score import assess
 from generator.errors import CatalogueError
 from generator.output.scorecard import Scorecard, print_table
 from generator.profile.model import Profile
-from generator.profile.yamlload import load_yaml_file
+from generator.inputs.yamlload import load_yaml_file
 from generator.paths import STANDARD
 from generator.standard.wording import Reason, say, wordings
 from generator.text.literal import Duration, hours, number

@@ -16,7 +16,7 @@ from generator.assess.numbers import exact
 from generator.errors import Problem
 from generator.profile.company import Product
 from generator.profile.model import Profile
-from generator.profile.yamlload import Loaded, format_path
+from generator.inputs.yamlload import Loaded, format_path
 from generator.standard.catalogue import Catalogue
 from generator.standard.plausibility import Plausibility, load_plausibility
 from generator.standard.sanbao import Regulation, Sanbao, load_sanbao

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from generator.commands.console import EXIT_OK
-from generator.output.site.preview import serve_profile
+from generator.commands.preview import serve_profile
 
 
 def run(args) -> int:

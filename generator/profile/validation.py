@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from generator.errors import Problem, ProblemList, ProfileError
 from generator.profile.introspect import field_doc, field_names
-from generator.profile.messages import shown, validation_message
+from generator.inputs.messages import shown, validation_message
 from generator.profile.model import Profile, cross_field
-from generator.profile.yamlload import Loaded, format_path, load_yaml_file
+from generator.inputs.yamlload import Loaded, format_path, load_yaml_file
 from generator.standard.industry import load_packs
 from generator.text.user_text import text_problems
 

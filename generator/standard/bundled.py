@@ -12,8 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from generator.errors import CatalogueError, Problem
-from generator.profile.messages import validation_message
-from generator.profile.yamlload import Loaded, format_path, load_yaml_file
+from generator.inputs.messages import validation_message
+from generator.inputs.yamlload import Loaded, format_path, load_yaml_file
 
 Evidence = Literal["C", "S", "I"]  # seen in a source / a secondary source or practice / this project's inference
 

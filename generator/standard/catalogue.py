@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 
-from generator.profile.yamlload import Loaded, format_path
+from generator.inputs.yamlload import Loaded, format_path
 from generator.standard.bundled import Data, Evidence, load_data, load_located
 from generator.errors import CatalogueError, Problem
 from generator.paths import STANDARD

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from generator.errors import CatalogueError, Problem
 from generator.paths import STANDARD
-from generator.profile.yamlload import format_path
+from generator.inputs.yamlload import format_path
 from generator.standard.bundled import Data, load_located
 from generator.standard.catalogue import load_catalogue
 

@@ -209,7 +209,7 @@ def serve_profile(profile: Path, port: int) -> None:
     with contextlib.suppress(_Stopped), _stopped_like_ctrl_c(), \
             tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:
         config = write_project(site_pages(bundle), Path(folder), bundle.profile.company.short_name, nav(bundle),
-                               serve_profile=profile.resolve())
+                               serve_profile=profile.resolve(), serve_hook=Path(__file__).with_name("serve_hook.py"))
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         logging.getLogger("mkdocs.structure.nav").addFilter(_no_missing_pages)
         quiet_jieba()

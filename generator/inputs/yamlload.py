@@ -21,7 +21,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import AftersalesError, Problem, ProfileError
-from generator.profile.inputfile import MAX_BYTES, read_input, wide_encoding
+from generator.inputs.inputfile import MAX_BYTES, read_input, wide_encoding
 from generator.text.wide_lines import joins_without_space
 
 MAX_NODES = 200_000

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.build import make_bundle
 from generator.errors import AftersalesError
-from generator.output.site.preview import guard
+from generator.commands.preview import guard
 from generator.output.site.project import write_pages
 from generator.output.site.pages import site_pages
 from generator.output.site.templates import render
