@@ -18,7 +18,7 @@ from generator.assess.numbers import exact
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause
 from generator.standard.statuses import ScoreStatus, score_statuses
-from generator.standard.wording import Reason, say
+from generator.standard.wording import Reason, said
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,7 @@ class ScoreLine:
     evidence: str
     source: str  # fact / self / none / excluded
 
-    @property
-    def basis(self) -> str:
-        """Why this credit, as the scorecard says it."""
-        return say(self.reason)
+    basis = said("reason")  # Why this credit, as the scorecard says it.
 
     @property
     def excluded(self) -> bool:

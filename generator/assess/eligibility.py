@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue
 from generator.standard.scheme import Scheme
-from generator.standard.wording import Reason, say
+from generator.standard.wording import Reason, said
 
 
 @dataclass(frozen=True)
@@ -19,17 +19,11 @@ class Check:
     ground: Reason  # the clause or scheme rule it checks
     key: tuple = ()  # where in the profile to change it, for a located warning
 
-    @property
-    def item(self) -> str:
-        return say(self.condition)
+    item = said("condition")
 
-    @property
-    def detail(self) -> str:
-        return say(self.finding)
+    detail = said("finding")
 
-    @property
-    def rule(self) -> str:
-        return say(self.ground)
+    rule = said("ground")
 
 
 def checks(profile: Profile, catalogue: Catalogue, scheme: Scheme, earliest: dt.date) -> list[Check]:

@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from generator.assess.numbers import exact
 from generator.standard.scheme import DaysRow, Tariff
-from generator.standard.wording import Reason, as_written, say, yuan
+from generator.standard.wording import Reason, as_written, said, say, yuan
 
 
 def ceil_sqrt(value: Fraction) -> int:
@@ -53,18 +53,14 @@ class Sample:
         return Reason("fees.sample.rule", {"root": root,
                                            "all": Reason("fees.sample.all") if self.size == self.outlets else None})
 
-    @property
-    def rule(self) -> str:
-        return say(self.rule_reason)
+    rule = said("rule_reason")
 
     @property
     def name_reason(self) -> Reason:
         """What the outlets' row is called: a sample of several, or the one outlet there is."""
         return Reason("fees.sample.name.sampled" if self.outlets > 1 else "fees.sample.name.single")
 
-    @property
-    def name(self) -> str:
-        return say(self.name_reason)
+    name = said("name_reason")
 
 
 @dataclass(frozen=True)
@@ -82,13 +78,9 @@ class Band:
     def reason(self) -> Reason:
         return Reason("fees.band", {"range": self.range_reason})
 
-    @property
-    def range(self) -> str:
-        return say(self.range_reason)
+    range = said("range_reason")
 
-    @property
-    def text(self) -> str:
-        return say(self.reason)
+    text = said("reason")
 
 
 def bands(tariff: Tariff) -> list[Band]:
@@ -130,9 +122,7 @@ class Audit:
     onsite: Fraction | None  # the band's on-site days (above the table: the largest band's, a lower bound)
     sample: Sample
 
-    @property
-    def label(self) -> str:
-        return say(self.name)
+    label = said("name")
 
     @property
     def at_least(self) -> bool:
@@ -167,13 +157,9 @@ class Cost:
     amount: Fraction | None
     why: Reason  # what the row is made of
 
-    @property
-    def label(self) -> str:
-        return say(self.name)
+    label = said("name")
 
-    @property
-    def detail(self) -> str:
-        return say(self.why)
+    detail = said("why")
 
     @property
     def days_text(self) -> str:

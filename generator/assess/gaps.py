@@ -18,7 +18,7 @@ from generator.assess.numbers import exact, shown, up_to_hundredth
 from generator.assess.score import Assessment, level_for
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue
-from generator.standard.wording import Reason, say
+from generator.standard.wording import Reason, said, say
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,7 @@ class Route:
     why: Reason  # what the path comes to (wording.yaml gaps.route.*)
     reason: str = "short"  # short: points needed; deductions: special deductions to correct; bonus: reached only with the disputed bonus
 
-    @property
-    def note(self) -> str:
-        return say(self.why)
+    note = said("why")
 
     @property
     def lead_reason(self) -> Reason | None:

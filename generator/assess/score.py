@@ -16,7 +16,7 @@ from generator.assess.facts import Facts
 from generator.assess.numbers import exact, shown, up_to_hundredth
 from generator.profile.model import Profile
 from generator.standard.catalogue import Catalogue, Clause
-from generator.standard.wording import Reason, say
+from generator.standard.wording import Reason, said, say
 
 @dataclass(frozen=True)
 class Group:
@@ -70,13 +70,9 @@ class Assessment:
         """Each loss for display (to 0.01, half up); they may differ from the total − the score by 0.01."""
         return [(say(label), shown(value)) for label, value in self.losses]
 
-    @property
-    def bonus_note(self) -> str:
-        return say(self.bonus_reason)
+    bonus_note = said("bonus_reason")
 
-    @property
-    def level_note(self) -> str:
-        return say(self.level_reason)
+    level_note = said("level_reason")
 
     def line(self, clause_id: str) -> ScoreLine:
         return next(line for line in self.lines if line.clause.id == clause_id)

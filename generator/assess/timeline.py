@@ -16,7 +16,7 @@ from fractions import Fraction
 from generator.assess.dates import add_months
 from generator.assess.fees import Audit
 from generator.standard.scheme import Scheme
-from generator.standard.wording import Reason, say
+from generator.standard.wording import Reason, said
 
 
 def workdays_until(last: dt.date, count: int) -> tuple[dt.date, dt.date]:
@@ -50,9 +50,7 @@ class Milestone:
     kind: str  # trial / application / review / onsite / decision / surveillance / recert
     number: int = 0  # the k-th surveillance
 
-    @property
-    def label(self) -> str:
-        return say(self.name)
+    label = said("name")
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,17 @@ def say(reason: Reason, folder: Path = STANDARD) -> str:
                                     for name, kind in wording.values.items()})
 
 
+class said:
+    """A record's field that holds a `Reason`, as text: `item = said("condition")` reads `say(self.condition)`.
+    The Reason stays the data; its words are asked for only where they are shown (templates, JSON, terminal)."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __get__(self, record: object, owner: type | None = None) -> str | "said":
+        return self if record is None else say(getattr(record, self.field))
+
+
 def as_written(value: Fraction | int) -> str:
     """Person-days or a factor as written: 16, 16.5, 0.6 (not 16.0 or 33/2)."""
     value = Fraction(value)
