@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "company_profiles"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+STANDARD_DATA = ROOT / "content" / "standard"
 HUALAN = PROFILES / "hualan-appliances.yaml"
 YUNXUAN = PROFILES / "yunxuan-online.yaml"
 QIHENG = PROFILES / "qiheng-software.yaml"
@@ -50,6 +51,12 @@ def standard_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
     assert text.count(old) == 1, f"{old!r} is not once in {name}"
     (folder / name).write_text(text.replace(old, new), encoding="utf-8")
     return folder
+
+
+def standard_edited(tmp_path: Path, name: str, old: str, new: str) -> tuple[Path, int]:
+    """`standard_with`, and the line of `name` where the edit is: for tests of a located error."""
+    text = (STANDARD_DATA / name).read_text(encoding="utf-8")
+    return standard_with(tmp_path, name, old, new), text[: text.index(old)].count("\n") + 1
 
 
 def need_tool(name: str) -> str:

@@ -10,6 +10,8 @@ import shutil
 import pytest
 from ruamel.yaml import YAML
 
+from conftest import standard_edited
+
 from generator.errors import CatalogueError
 from generator.standard.industry import INDUSTRIES, load_packs
 from generator.paths import DOCUMENTS, STANDARD
@@ -98,14 +100,7 @@ def test_an_inconsistency_is_located_at_its_entry(tmp_path):
     assert problem.key_path.endswith("].clause") and problem.file.endswith("forms.yaml")
 
 
-def _edited(tmp_path, name: str, old: str, new: str):
-    """A copy of the standard data with `old` in `name` replaced by `new`, and the line of the edit."""
-    folder = tmp_path / "s"
-    shutil.copytree(STANDARD, folder)
-    text = (folder / name).read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    (folder / name).write_text(text.replace(old, new), encoding="utf-8")
-    return folder, text[: text.index(old)].count("\n") + 1
+_edited = standard_edited  # a copy of the standard data with one edit, and the line of the edit
 
 
 @pytest.mark.parametrize("name, old, new, loader, message, where", [

@@ -3,15 +3,13 @@ record forms and procedures by id from the data, blanks noted while rendering, e
 parsed once."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import HUALAN, QIHENG
+from conftest import HUALAN, QIHENG, standard_with
 from generator.build import make_bundle
 from generator.errors import AftersalesError, CatalogueError
-from generator.paths import STANDARD
 from generator.render.documents import SHORT_NAMES, template_context
 from generator.standard.catalogue import load_catalogue
 from generator.standard.procedures import load_procedures
@@ -54,11 +52,7 @@ def test_every_short_name_is_the_clear_names_value():
 
 
 def test_a_form_renamed_in_the_data_is_renamed_everywhere(tmp_path):
-    folder = tmp_path / "standard"
-    shutil.copytree(STANDARD, folder)
-    forms = folder / "forms.yaml"
-    forms.write_text(forms.read_text(encoding="utf-8").replace("name: 培训签到及考核表", "name: 培训记录表"),
-                     encoding="utf-8")
+    folder = standard_with(tmp_path, "forms.yaml", "name: 培训签到及考核表", "name: 培训记录表")
     manual = _document(make_bundle(HUALAN, catalogue=load_catalogue(folder)), "manual").markdown
     assert "培训签到及考核表" not in manual
     assert manual.count("培训记录表（R06）") == _document(make_bundle(HUALAN), "manual").markdown.count("培训签到及考核表（R06）") > 3
@@ -94,11 +88,8 @@ def test_a_procedure_whose_clauses_are_all_excluded_is_not_listed():
 
 
 def test_a_procedure_naming_no_clause_of_the_standard_is_a_located_error(tmp_path):
-    folder = tmp_path / "standard"
-    shutil.copytree(STANDARD, folder)
+    folder = standard_with(tmp_path, "procedures.yaml", 'clauses: ["5.1.6"]', 'clauses: ["5.9.9"]')
     data = folder / "procedures.yaml"
-    data.write_text(data.read_text(encoding="utf-8").replace('clauses: ["5.1.6"]', 'clauses: ["5.9.9"]'),
-                    encoding="utf-8")
     with pytest.raises(CatalogueError) as info:
         load_procedures(folder)
     (problem,) = info.value.problems

@@ -6,14 +6,13 @@ from __future__ import annotations
 import ast
 import copy
 import io
-import shutil
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from conftest import HUALAN
+from conftest import HUALAN, standard_edited
 from generator.assess.facts import facts_of
 from generator.assess.gaps import plan
 from generator.assess.score import assess
@@ -21,7 +20,6 @@ from generator.errors import CatalogueError
 from generator.output.scorecard import Scorecard, print_table
 from generator.profile.model import Profile
 from generator.inputs.yamlload import load_yaml_file
-from generator.paths import STANDARD
 from generator.standard.wording import Reason, say, wordings
 from generator.text.literal import Duration, hours, number
 
@@ -51,12 +49,7 @@ def test_every_id_in_the_code_is_worded_and_every_wording_is_used():
 
 
 def _edited(tmp_path, old: str, new: str) -> tuple[Path, int]:
-    folder = tmp_path / "s"
-    shutil.copytree(STANDARD, folder)
-    text = (folder / "wording.yaml").read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    (folder / "wording.yaml").write_text(text.replace(old, new), encoding="utf-8")
-    return folder, text[: text.index(old)].count("\n") + 1
+    return standard_edited(tmp_path, "wording.yaml", old, new)
 
 
 @pytest.mark.parametrize("old, new, message", [
