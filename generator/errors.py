@@ -20,8 +20,11 @@ class Problem:
     key_path: str = ""
     hint: str = ""
     path: tuple = ()  # the key path as a tuple, so a caller holding the YAML positions can locate it
+    cell: str = ""  # in a workbook: the sheet and cell, "网点清单!C14" (then line and column are None)
 
     def location(self) -> str:
+        if self.cell:
+            return f"{display(self.file) if self.file else '<input>'}!{self.cell}"
         parts = [display(self.file) if self.file else "<input>"]
         if self.line is not None:
             parts.append(str(self.line))
@@ -44,8 +47,7 @@ def locate(problems: list[Problem], loaded) -> list[Problem]:
     out = []
     for problem in problems:
         if problem.path and not problem.file:
-            line, column = loaded.mark(problem.path, key=True)
-            problem = replace(problem, file=loaded.file, line=line, column=column)
+            problem = replace(problem, **loaded.at(problem.path, key=True))
         out.append(problem)
     return out
 
@@ -86,8 +88,9 @@ class ProblemList:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, message: str, *, line: int | None = None, column: int | None = None,
-            key_path: str = "", hint: str = "", path: tuple = ()) -> None:
-        self.items.append(Problem(message, self.file, line, column, key_path, hint, path))
+            key_path: str = "", hint: str = "", path: tuple = (), file: str | None = None, cell: str = "") -> None:
+        """`file`, `line`, `column` and `cell` as a source's `at(path)` gives them (its `**` fits here)."""
+        self.items.append(Problem(message, self.file if file is None else file, line, column, key_path, hint, path, cell))
 
     def __bool__(self) -> bool:
         return bool(self.items)

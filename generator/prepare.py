@@ -92,7 +92,7 @@ def prepare(profile_path: str | FilePath, catalogue: Catalogue | None = None,
     traces = trace(catalogue, documents, materials, assessment)
     check_coverage(traces, catalogue)
     findings = lint(profile, catalogue, facts, loaded)
-    notices = [Problem(f"{c.item}：{c.detail}", loaded.file, *loaded.mark(c.key), format_path(c.key), c.rule)
+    notices = [Problem(f"{c.item}：{c.detail}", **loaded.at(c.key), key_path=format_path(c.key), hint=c.rule)
                for c in certification.warnings]
     figures = bundle_figures(profile, catalogue, assessment, certification)
     return Prepared(FilePath(profile_path), profile, catalogue, facts, assessment, documents, materials, traces,

@@ -262,6 +262,6 @@ def lint(profile: Profile, catalogue: Catalogue, facts: Facts, loaded: Loaded | 
     found += _plausibility_findings(profile, catalogue, facts, load_plausibility())
     problems = []
     for path, message, hint in found:
-        line, column = loaded.mark(path) if loaded else (None, None)
-        problems.append(Problem(message, loaded.file if loaded else "", line, column, format_path(path), hint, path))
+        where = loaded.at(path) if loaded else {}
+        problems.append(Problem(message, **where, key_path=format_path(path), hint=hint, path=path))
     return problems

@@ -10,7 +10,7 @@ import bisect
 import datetime as dt
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +48,21 @@ class Mark:
 
 @dataclass
 class Loaded:
-    """A YAML document as plain data, with positions keyed by path (('company', 'name'), ...)."""
+    """A YAML document as plain data, with positions keyed by path (('company', 'name'), ...).
+
+    A profile read from elsewhere (a workbook) has the same face: `file`, `data`, `at(path)` (where a
+    value is, as fields of a Problem), and `problems` found while reading that validation adds to its own."""
 
     file: str
     data: Any
     marks: dict[Path_, Mark]
+    problems: list[Problem] = field(default_factory=list)
+    sources: list[Path] = field(default_factory=list)  # other files the data was read from (a list's file)
+
+    def at(self, path: Path_, *, key: bool = False) -> dict:
+        """Where the value (or with `key`, the key) at `path` is: `file`, `line`, `column` of a Problem."""
+        line, column = self.mark(path, key=key)
+        return {"file": self.file, "line": line, "column": column}
 
     def mark(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """The closest known position for `path` (walking up to a parent when needed)."""

@@ -25,16 +25,17 @@ def validate(loaded: Loaded) -> Profile:
     """Validate loaded YAML data as a Profile, or raise ProfileError listing every problem."""
     if not isinstance(loaded.data, dict):
         problems = ProblemList(loaded.file)
-        problems.add("文件顶层应为键值映射（company:、organisation: …）", line=1, column=1)
+        problems.add("文件顶层应为键值映射（company:、organisation: …）", **loaded.at(()))
         raise ProfileError("企业档案格式不对", problems.items)
     try:
         profile = Profile.model_validate(loaded.data)
     except ValidationError as exc:
         _fail(_problems(exc, loaded), loaded)
+    if loaded.problems:  # found while reading (a workbook's cell that is no date): the values are not the user's
+        _fail([], loaded)
     problems = ProblemList(loaded.file)
     for path, message in cross_field(profile):
-        line, column = loaded.mark(path)
-        problems.add(message, line=line, column=column, key_path=format_path(path))
+        problems.add(message, **loaded.at(path), key_path=format_path(path))
     if problems:
         _fail(problems.items, loaded)
     return profile
@@ -44,7 +45,8 @@ def _fail(problems: list, loaded: Loaded) -> typing.NoReturn:
     """Raise the profile's problems, and with them what is wrong in the text of each customisation
     that has one (whatever else is wrong with its entry, such as its mode): the manual is rendered (and the rest of customisation checked: whether
     its sections exist) only once the profile is, but a text's links, images and nesting are its own."""
-    problems = [*problems, *_text_problems(loaded)]
+    told = {p.path for p in loaded.problems}  # a value the reader already explained: not again as validation sees it
+    problems = [*loaded.problems, *(p for p in problems if not _within(p.path, told)), *_text_problems(loaded)]
     raise ProfileError(f"企业档案有 {len(problems)} 处问题", problems)
 
 
@@ -57,9 +59,9 @@ def _text_problems(loaded: Loaded) -> list:
         text = entry.get("text") if isinstance(entry, dict) else None
         if not isinstance(text, str) or not text.strip():
             continue  # told with the schema's problems
-        line, column = loaded.mark(("customisation", key, "text"), key=True)
+        where = loaded.at(("customisation", key, "text"), key=True)
         for message, hint in text_problems(text):
-            problems.add(message, line=line, column=column, key_path=f"customisation.{key}.text", hint=hint)
+            problems.add(message, **where, key_path=f"customisation.{key}.text", hint=hint)
     return problems.items
 
 
@@ -83,43 +85,41 @@ def check_references(profile: Profile, loaded: Loaded, catalogue) -> None:
     scored = {c.id for c in catalogue.leaves()}
     for clause_id in profile.readiness.self_assessment:
         if clause_id not in scored:
-            line, column = loaded.mark(("readiness", "self_assessment", clause_id), key=True)
+            where = loaded.at(("readiness", "self_assessment", clause_id), key=True)
             close = difflib.get_close_matches(clause_id, sorted(scored), n=1)
             hint = f"是不是 “{close[0]}”？" if close else "计分条款为：" + "、".join(sorted(scored))
             what = "不是计分条款（只有下级条款计分）" if clause_id in catalogue else "不存在"
-            problems.add(f"条款 {clause_id} {what}", line=line, column=column,
+            problems.add(f"条款 {clause_id} {what}", **where,
                          key_path=f"readiness.self_assessment.{clause_id}", hint=hint)
     for clause_id, entry in profile.readiness.self_assessment.items():
         if entry.samples is not None and clause_id in catalogue and not catalogue[clause_id].sampled:
-            line, column = loaded.mark(("readiness", "self_assessment", clause_id, "samples"), key=True)
+            where = loaded.at(("readiness", "self_assessment", clause_id, "samples"), key=True)
             sampled = "、".join(c.id for c in catalogue.leaves() if c.sampled)
-            problems.add(f"条款 {clause_id} 不按样本评分，不能填写 samples", line=line, column=column,
+            problems.add(f"条款 {clause_id} 不按样本评分，不能填写 samples", **where,
                          key_path=f"readiness.self_assessment.{clause_id}.samples",
                          hint=f"按样本评分的条款：{sampled}")
     for clause_id in profile.readiness.exclusions:
-        line, column = loaded.mark(("readiness", "exclusions", clause_id), key=True)
+        where = loaded.at(("readiness", "exclusions", clause_id), key=True)
         key_path = f"readiness.exclusions.{clause_id}"
         clause = catalogue.clauses.get(clause_id)
         if clause_id not in scored:
-            problems.add(f"条款 {clause_id} 不是可删减的计分条款", line=line, column=column, key_path=key_path)
+            problems.add(f"条款 {clause_id} 不是可删减的计分条款", **where, key_path=key_path)
         elif clause.arrangements:
             names = "、".join(f"arrangements.{a}" for a in clause.arrangements)
-            problems.add(f"条款 {clause_id} {clause.title} 的删减由服务安排决定", line=line, column=column,
+            problems.add(f"条款 {clause_id} {clause.title} 的删减由服务安排决定", **where,
                          key_path=key_path, hint=f"请在 {names} 中写 provided: false 和 excluded_reason")
         elif not clause.excludable:
             allowed = "、".join(c.id for c in catalogue.leaves() if c.excludable)
-            problems.add(f"条款 {clause_id} {clause.title} 按 GB/T 27922 不可删减", line=line, column=column,
+            problems.add(f"条款 {clause_id} {clause.title} 按 GB/T 27922 不可删减", **where,
                          key_path=key_path, hint=f"可删减的条款：{allowed}")
     packs = load_packs()
     if profile.company.industry_pack and profile.company.industry_pack not in packs:
-        line, column = loaded.mark(("company", "industry_pack"))
-        problems.add(f"没有行业包 “{profile.company.industry_pack}”", line=line, column=column,
+        problems.add(f"没有行业包 “{profile.company.industry_pack}”", **loaded.at(("company", "industry_pack")),
                      key_path="company.industry_pack", hint="可选：" + "、".join(packs))
     ids = [m.id for m in catalogue.materials]
     for material_id in profile.readiness.materials:
         if material_id not in ids:
-            line, column = loaded.mark(("readiness", "materials", material_id), key=True)
-            problems.add(f"材料编号 {material_id} 不存在", line=line, column=column,
+            problems.add(f"材料编号 {material_id} 不存在", **loaded.at(("readiness", "materials", material_id), key=True),
                          key_path=f"readiness.materials.{material_id}", hint=f"材料编号为 {ids[0]}–{ids[-1]}")
     if problems:
         _fail(problems.items, loaded)
@@ -132,13 +132,13 @@ def _problems(exc: ValidationError, loaded: Loaded):
         kind = err["type"]
         key_path = format_path(loc)
         if kind == "extra_forbidden":
-            line, column = loaded.mark(loc, key=True)
+            where = loaded.at(loc, key=True)
             known = field_names(Profile, loc[:-1])
             close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
             hint = f"是不是 “{close[0]}”？" if close else ("可用的键：" + "、".join(known) if known else "")
-            problems.add(f"未知的键 “{loc[-1]}”", line=line, column=column, key_path=key_path, hint=hint, path=loc)
+            problems.add(f"未知的键 “{loc[-1]}”", **where, key_path=key_path, hint=hint, path=loc)
             continue
-        line, column = loaded.mark(loc, key=kind == "missing")
+        where = loaded.at(loc, key=kind == "missing")
         message = validation_message(err)
         if kind == "missing":
             hint = field_doc(Profile, loc)
@@ -147,8 +147,12 @@ def _problems(exc: ValidationError, loaded: Loaded):
             text = shown(got)
             text = text if len(text) <= 40 else text[:36] + "…"
             hint = f"实际为 {text}" if kind != "value_error" and not isinstance(got, (dict, list)) else ""
-        problems.add(message, line=line, column=column, key_path=key_path, hint=hint, path=loc)
+        problems.add(message, **where, key_path=key_path, hint=hint, path=loc)
     return _once_per_list(problems.items, loaded)
+
+
+def _within(path: tuple, told: set) -> bool:
+    return any(path[: len(t)] == t for t in told if t)
 
 
 REPEATED = 4  # items of one list with the same problem, from which it is told once
@@ -177,8 +181,8 @@ def _once_per_list(problems: list[Problem], loaded: Loaded) -> list[Problem]:
 def _told_once(same: list[Problem], loaded: Loaded) -> Problem:
     first = same[0]
     index = max(i for i, part in enumerate(first.path) if isinstance(part, int))
-    items = [(p.line, _item_name(loaded, p.path[: index + 1])) for p in same[:SHOWN]]
-    named = "、".join(f"第 {line} 行" + (f"“{name}”" if name else "") for line, name in items)
+    items = [(p.cell or f"第 {p.line} 行", _item_name(loaded, p.path[: index + 1])) for p in same[:SHOWN]]
+    named = "、".join(where + (f"“{name}”" if name else "") for where, name in items)
     hint = "；".join(part for part in (first.hint, f"如{named}等") if part)
     every_item = re.sub(r"\[\d+\]", "[…]", format_path(first.path))
     return replace(first, message=f"{len(same)} 项{first.message}", hint=hint, key_path=every_item)
