@@ -20,7 +20,7 @@ from generator.assess.materials import MaterialLine, counts, material_lines
 from generator.assess.score import Assessment, assess
 from generator.errors import AftersalesError, Problem, locate
 from generator.profile.model import Profile
-from generator.profile.validation import read_profile
+from generator.intake.source import read_profile
 from generator.inputs.yamlload import format_path
 from generator.render.documents import Document, document_specs, render_documents
 from generator.render.figures import Figure, bundle_figures

@@ -14,7 +14,7 @@ from generator.assess.score import Assessment, assess
 from generator.errors import AftersalesError, Problem, display
 from generator.assess.gaps import Action, Route, plan
 from generator.profile.model import Profile
-from generator.profile.validation import load_profile
+from generator.intake.source import load_profile
 from generator.standard.catalogue import Catalogue, load_catalogue
 from generator.render.provisional import MARK, caveat, star
 from generator.standard.wording import Reason, say

@@ -1,0 +1,48 @@
+"""A profile from whichever file holds it: a YAML profile or an intake workbook (.xlsx).
+
+`check`, `score`, `build` and `serve` read every profile here. The workbook's reader (and openpyxl)
+is imported only for a workbook, so that checking a YAML profile stays light.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import Problem, ProfileError, display
+from generator.inputs.yamlload import Loaded, load_yaml_file
+from generator.profile.model import Profile
+from generator.profile.validation import check_references, validate
+
+WORKBOOK = ".xlsx"
+_OTHER_SHEETS = (".xls", ".xlsm", ".xlsb", ".ods", ".et", ".csv", ".numbers")
+
+
+def is_workbook(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == WORKBOOK
+
+
+def load_source(path: str | Path):
+    """The profile's data with the place of every value: a `Loaded` (YAML) or `Sheets` (workbook)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == WORKBOOK:
+        from generator.intake.reader import load_workbook_file
+
+        return load_workbook_file(path)
+    if suffix in _OTHER_SHEETS:
+        raise ProfileError(f"{display(path)} 是 {suffix} 表格，本工具读取 .xlsx 工作簿或 .yaml 企业档案", [Problem(
+            "请在 Excel、WPS 或 LibreOffice 中另存为 Excel 工作簿（.xlsx）；空白的企业信息采集表可用 "
+            "`aftersales intake -o 采集表.xlsx` 写出", display(path))])
+    return load_yaml_file(path)
+
+
+def read_profile(path: str | Path, catalogue=None) -> tuple[Profile, Loaded]:
+    """Read and validate a profile (YAML or workbook); given the catalogue, its clause and material
+    ids are checked too. The loaded source comes along to locate later findings."""
+    loaded = load_source(path)
+    profile = validate(loaded)
+    if catalogue is not None:
+        check_references(profile, loaded, catalogue)
+    return profile, loaded
+
+
+def load_profile(path: str | Path, catalogue=None) -> Profile:
+    return read_profile(path, catalogue)[0]
