@@ -15,7 +15,7 @@ import fnmatch
 import re
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Literal
 
@@ -41,6 +41,7 @@ class Words(Data):
     labels: dict[str, str] = {}
     keys: dict[str, str] = {}
     named_rows: dict[str, str] = {}
+    notes: dict[str, str] = {}
     instructions: list[str]
 
 

@@ -73,7 +73,7 @@ def _cover(ws, data: dict) -> None:
     ws.cell(row, 1, "工作表").font = Font(bold=True, size=13)
     for sheet in sheets():
         row += 1
-        ws.cell(row, 1, f"{sheet.title}：{sheet.question}")
+        ws.cell(row, 1, f"{sheet.title}：{words().notes.get(dotted(sheet.path), sheet.question)}")
     ws.column_dimensions["A"].width = 110
     for cells in ws.iter_rows(min_row=6, max_row=row):
         for cell in cells:
@@ -86,7 +86,7 @@ def _cover(ws, data: dict) -> None:
 def _form(ws, sheet: Form, data: dict) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
-    _heading(ws, sheet.title, sheet.question, False)
+    _heading(ws, sheet.title, words().notes.get(dotted(sheet.path), sheet.question), False)
     for column, name in enumerate(("键", "项目", "答案", "必填", "说明和示例"), 1):
         cell = ws.cell(3, column, name)
         cell.font = Font(bold=True)
@@ -94,6 +94,8 @@ def _form(ws, sheet: Form, data: dict) -> None:
     validations: dict[tuple, list[str]] = {}
     for row, item in enumerate(sheet.rows, FIRST_ROW):
         ws.cell(row, 1, dotted(item.path)).font = Font(size=8, color=GREY)
+        for column in range(1, 6):
+            ws.cell(row, column).alignment = Alignment(wrap_text=column != 1, vertical="top")
         label = ws.cell(row, 2, item.label)
         if isinstance(item, Group):
             label.font = Font(bold=True)
@@ -108,8 +110,6 @@ def _form(ws, sheet: Form, data: dict) -> None:
             ws.cell(row, 4, "必填").font = Font(color=RED)
         ws.cell(row, 5, _explanation(item, _example(item.path)))
         validations.setdefault(_validation_key(item), []).append(answer.coordinate)
-        for column in (2, 5):
-            ws.cell(row, column).alignment = Alignment(wrap_text=True, vertical="top")
     for key, cells in validations.items():
         _validate(ws, key, " ".join(cells))
     for column, width in zip("ABCDE", (22, 24, 40, 6, 56)):
@@ -121,7 +121,7 @@ def _form(ws, sheet: Form, data: dict) -> None:
 # --- a list's table ---------------------------------------------------------------------------
 def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> None:
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, Protection
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table as ExcelTable
     from openpyxl.worksheet.table import TableStyleInfo
@@ -130,7 +130,7 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
     rows = _rows(sheet, value, catalogue)
     headers = ([sheet.key.label] if sheet.key else []) + ([sheet.named] if sheet.named else []) + \
         [c.label for c in sheet.columns]
-    _heading(ws, sheet.title, sheet.question, True)
+    _heading(ws, sheet.title, words().notes.get(dotted(sheet.path), sheet.question), bool(sheet.named) or None)
     leaves = ([sheet.key] if sheet.key else []) + ([None] if sheet.named else []) + list(sheet.columns)
     for column, (header, leaf) in enumerate(zip(headers, leaves), 1):
         cell = ws.cell(3, column, header)
@@ -154,9 +154,18 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
             _answer_cell(ws.cell(row, column), leaf, _value_at(item, leaf.path) if leaf.path else item, fill=False)
             column += 1
     editable = [i for i, leaf in enumerate(leaves, 1) if leaf is not None and not (sheet.named and leaf is sheet.key)]
+    line = Side(style="thin", color="FFBDC1C6")
+    for column in range(1, len(headers) + 1):  # drawn, not only the table's style (LibreOffice shows no table style)
+        header = ws.cell(3, column)
+        header.fill = PatternFill("solid", fgColor=GROUP)
+        header.border = Border(top=line, bottom=line, left=line, right=line)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        if not header.font.color:
+            header.font = Font(bold=True)
     for row in range(FIRST_ROW, last + 1):
         for column in range(1, len(headers) + 1):
             cell = ws.cell(row, column)
+            cell.border = Border(top=line, bottom=line, left=line, right=line)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if column in editable:
                 cell.protection = Protection(locked=False)
@@ -206,7 +215,7 @@ def _answer_cell(cell, leaf: Leaf, value, *, fill: bool = True) -> None:
     if fill:
         cell.fill = PatternFill("solid", fgColor=ANSWER)
     cell.number_format = _FORMATS[leaf.kind]
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     if value is not None:
         cell.value = shown(leaf, value)
 
@@ -288,13 +297,15 @@ def _width(leaf: Leaf | None) -> float:
     return 40 if (leaf.max_length or 0) > 200 or leaf.lines else 24
 
 
-def _heading(ws, title: str, question: str, table: bool) -> None:
+def _heading(ws, title: str, question: str, table: bool | None) -> None:
+    """The sheet's title and what it asks; `table` False for a form, None for a list, True for listed rows."""
     from openpyxl.styles import Alignment, Font
 
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = question + ("。浅黄色单元格为填写处，标“必填”的项目必须填写。" if table is False else
-                           "。一行一项，可向下续写；标红的列必填。")
+    ws["A2"] = question.rstrip("。") + {False: "。浅黄色单元格为填写处，标“必填”的项目必须填写。",
+                                         None: "。一行一项，可向下续写；标红的列必填。",
+                                         True: "。不涉及的行留空；标红的列在填写该行时必填。"}[table]
     ws["A2"].font = Font(color=GREY)
     ws["A2"].alignment = Alignment(wrap_text=False, vertical="top")
 
@@ -318,7 +329,7 @@ def _heights(ws) -> None:
         tallest[cell.row] = max(tallest.get(cell.row, 1), lines)
     for row, lines in tallest.items():
         if lines > 1:
-            ws.row_dimensions[row].height = 15 * lines
+            ws.row_dimensions[row].height = 17 * lines + 2
 
 
 def _text_width(text: str) -> int:
