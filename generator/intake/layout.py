@@ -110,15 +110,15 @@ class Table:
 Sheet = Form | Table
 
 
-def sheets() -> tuple[Sheet, ...]:
+def sheets(root: type[BaseModel] = Profile) -> tuple[Sheet, ...]:
     """Every sheet but the cover, in the profile's order: a section's form, then its tables."""
-    return _sheets()
+    return _sheets(root)
 
 
 @cache
-def _sheets() -> tuple[Sheet, ...]:
+def _sheets(root: type[BaseModel]) -> tuple[Sheet, ...]:
     found: list[Sheet] = []
-    for name, info in Profile.model_fields.items():
+    for name, info in root.model_fields.items():
         rows: list[Leaf | Group] = []
         tables: list[Table] = []
         inner = _unwrap(info.annotation)
