@@ -6,18 +6,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import shutil
 import subprocess
 import typing
 import warnings
-from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
 
 from conftest import HUALAN, PROFILES, need_tool, standard_with
 from generator.inputs.yamlload import load_yaml_file
-from generator.intake.layout import Form, Group, Table, sheets
+from generator.intake.layout import Form, Group, sheets
 from generator.intake.source import load_profile
 from generator.output.xlsx.intake import MARKER, intake_workbook
 from generator.profile.company import Company

@@ -263,10 +263,10 @@ def _example(path: tuple) -> str:
         data = data[part]
     if isinstance(data, dict):
         return ""
-    return "、".join(str(v) for v in data) if isinstance(data, list) else str(shown_one_example(data))
+    return "、".join(map(_example_text, data)) if isinstance(data, list) else _example_text(data)
 
 
-def shown_one_example(value) -> str:
+def _example_text(value) -> str:
     if isinstance(value, bool):
         return BOOL_LABELS[0] if value else BOOL_LABELS[1]
     return value.isoformat() if isinstance(value, dt.date) else str(value)
