@@ -8,6 +8,7 @@ they are typed. Given a profile's data, the answers are filled in. Every text is
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import unicodedata
 from functools import cache
@@ -141,18 +142,6 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
             cell.font = Font(bold=True, color=RED)
     spare = 0 if sheet.named else SPARE_ROWS
     last = FIRST_ROW + max(len(rows) + spare, 1) - 1
-    for offset, (key, name, item) in enumerate(rows):
-        row = FIRST_ROW + offset
-        column = 1
-        if sheet.key:
-            _answer_cell(ws.cell(row, column), sheet.key, key, fill=False)
-            column += 1
-        if sheet.named:
-            ws.cell(row, column, name)
-            column += 1
-        for leaf in sheet.columns:
-            _answer_cell(ws.cell(row, column), leaf, _value_at(item, leaf.path) if leaf.path else item, fill=False)
-            column += 1
     editable = [i for i, leaf in enumerate(leaves, 1) if leaf is not None and not (sheet.named and leaf is sheet.key)]
     line = Side(style="thin", color="FFBDC1C6")
     for column in range(1, len(headers) + 1):  # drawn, not only the table's style (LibreOffice shows no table style)
@@ -162,15 +151,28 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
         header.alignment = Alignment(wrap_text=True, vertical="top")
         if not header.font.color:
             header.font = Font(bold=True)
+    styles = []  # each column's cell style, made once (openpyxl's style objects are slow to make per cell)
+    for column, leaf in enumerate(leaves, 1):
+        cell = ws.cell(FIRST_ROW, column)
+        if column in editable:
+            _answer_cell(cell, leaf, None, fill=False)
+            cell.protection = Protection(locked=False)
+        cell.border = Border(top=line, bottom=line, left=line, right=line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left" if column in editable else None)
+        styles.append(copy.copy(cell._style))
     for row in range(FIRST_ROW, last + 1):
-        for column in range(1, len(headers) + 1):
+        if row - FIRST_ROW < len(rows):
+            key, name, item = rows[row - FIRST_ROW]
+            values = ([shown(sheet.key, key) if key is not None else None] if sheet.key else []) + \
+                ([name] if sheet.named else []) + \
+                [_shown_at(leaf, item) for leaf in sheet.columns]
+        else:
+            values = [None] * len(leaves)
+        for column, (value, style) in enumerate(zip(values, styles), 1):
             cell = ws.cell(row, column)
-            cell.border = Border(top=line, bottom=line, left=line, right=line)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if column in editable:
-                cell.protection = Protection(locked=False)
-                if row >= FIRST_ROW + len(rows):  # a spare row: formatted as the column's answers
-                    _answer_cell(cell, leaves[column - 1], None, fill=False)
+            cell._style = copy.copy(style)
+            if value is not None:
+                cell.value = value
     for column in editable:
         letter = get_column_letter(column)
         _validate(ws, _validation_key(leaves[column - 1]), f"{letter}{FIRST_ROW}:{letter}{last}")
@@ -182,6 +184,11 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
         ws.column_dimensions[get_column_letter(column)].width = _width(leaf)
     ws.freeze_panes = f"A{FIRST_ROW}"
     _protect(ws, rows=not sheet.named)
+
+
+def _shown_at(leaf: Leaf, item):
+    value = _value_at(item, leaf.path) if leaf.path else item
+    return None if value is None else shown(leaf, value)
 
 
 def _rows(sheet: Table, value, catalogue: Catalogue) -> list[tuple]:
