@@ -58,9 +58,18 @@ class Loaded:
     marks: dict[Path_, Mark]
     problems: list[Problem] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)  # other files the data was read from (a list's file)
+    # a part of the data read from another file (outlets from a CSV): its key path -> what places the
+    # values inside it, `at(path inside, key=)` giving the fields of a Problem (generator/intake/lists.py)
+    elsewhere: dict[Path_, Any] = field(default_factory=dict)
 
     def at(self, path: Path_, *, key: bool = False) -> dict:
-        """Where the value (or with `key`, the key) at `path` is: `file`, `line`, `column` of a Problem."""
+        """Where the value (or with `key`, the key) at `path` is: `file`, `line`, `column` of a Problem
+        (or, in a part read from a workbook, `file` and `cell`)."""
+        path = tuple(path)
+        for n in range(len(path), 0, -1) if self.elsewhere else ():
+            other = self.elsewhere.get(path[:n])
+            if other is not None:
+                return other.at(path[n:], key=key)
         line, column = self.mark(path, key=key)
         return {"file": self.file, "line": line, "column": column}
 

@@ -1,13 +1,15 @@
-"""A profile from whichever file holds it: a YAML profile or an intake workbook (.xlsx).
+"""A profile from whichever file holds it: a YAML profile or an intake workbook (.xlsx), with the
+long lists it takes from the company's own files (`outlets_file: 网点清单.xlsx`, see lists.py).
 
-`check`, `score`, `build` and `serve` read every profile here. The workbook's reader (and openpyxl)
-is imported only for a workbook, so that checking a YAML profile stays light.
+`check`, `score`, `build` and `serve` read every profile here. openpyxl is imported only for a
+workbook (or a list in one), so that checking a YAML profile stays light.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from generator.errors import Problem, ProfileError, display
+from generator.errors import AftersalesError, Problem, ProfileError, display
+from generator.intake import lists
 from generator.inputs.yamlload import Loaded, load_yaml_file
 from generator.profile.model import Profile
 from generator.profile.validation import check_references, validate
@@ -21,7 +23,15 @@ def is_workbook(path: str | Path) -> bool:
 
 
 def load_source(path: str | Path):
-    """The profile's data with the place of every value: a `Loaded` (YAML) or `Sheets` (workbook)."""
+    """The profile's data with the place of every value: a `Loaded` (YAML) or `Sheets` (workbook),
+    with the lists its `…_file` keys name read in (generator/intake/lists.py)."""
+    loaded = _load(path)
+    if lists.names_files(loaded.data):
+        lists.expand(loaded)
+    return loaded
+
+
+def _load(path: str | Path):
     suffix = Path(path).suffix.lower()
     if suffix == WORKBOOK:
         from generator.intake.reader import load_workbook_file
@@ -32,6 +42,17 @@ def load_source(path: str | Path):
             "请在 Excel、WPS 或 LibreOffice 中另存为 Excel 工作簿（.xlsx）；空白的企业信息采集表可用 "
             "`aftersales intake -o 采集表.xlsx` 写出", display(path))])
     return load_yaml_file(path)
+
+
+def input_files(path: str | Path) -> list[Path]:
+    """The files a build from the profile at `path` reads: the profile, and the list files it names
+    (not read here; one that is missing is listed all the same). A profile that cannot be read is
+    only itself: the build tells what is wrong with it."""
+    try:
+        loaded = _load(path)
+    except AftersalesError:
+        return [Path(path)]
+    return [Path(path), *(lists.list_files(loaded) if lists.names_files(loaded.data) else [])]
 
 
 def read_profile(path: str | Path, catalogue=None) -> tuple[Profile, Loaded]:

@@ -1,0 +1,486 @@
+"""Long lists from the company's own files: a profile may take its outlets (or any other table of the
+intake workbook: products, certificates, departments, certified managers, charges, targets, special
+deductions, bonuses, and the keyed tables such as the self-assessment) from a CSV file or an Excel
+workbook the company already keeps, instead of writing them out:
+
+    resources:
+      outlets_file: 网点清单.xlsx            # the first sheet; headers as the intake workbook names them
+      charges_file:                         # or with where and how to read
+        path: 收费标准.csv                   # relative to the profile's folder (or absolute)
+        sheet: 收费                          # a workbook's sheet (the first if not given)
+        columns: {item: 项目, price: 单价}    # field -> the header in the company's file
+
+A field with no mapping is found by the header the intake workbook gives it (网点名称, 省份 …) or by its
+key (name, province …). The header is the first of the top rows that names a field, so a title row
+above it is fine; other columns are left alone. A CSV may be UTF-8 (with or without a byte order mark),
+GB18030/GBK (what Excel on Chinese Windows saves) or UTF-16 (Excel's "Unicode text"), separated by
+commas, tabs or semicolons.
+
+The file's rows become the list in the profile's data before it is validated, and every value keeps
+its place: a CSV's `网点清单.csv:14:3` (row and column as a spreadsheet numbers them), a workbook's
+`网点清单.xlsx!Sheet1!C14`, through the loaded profile's `elsewhere`. A cell that cannot be what its
+field takes is told as the intake workbook's reader tells it; what cannot be read at all (no such file,
+no header, an unknown column) is told at the profile's key, and the list is then left out.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import os
+import re
+import stat
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import Problem, display, os_reason
+from generator.inputs.inputfile import wide_encoding
+from generator.inputs.yamlload import format_path
+from generator.intake.layout import Leaf, Table, dotted, sheets
+from generator.intake.reader import MAX_UNPACKED, _quoted, _value  # private for now: the reader's cell conversion
+
+SUFFIX = "_file"
+OPTIONS = ("path", "sheet", "columns")
+MAX_BYTES = 32 * 1024 * 1024  # 100,000 outlets in a CSV are about 12 MB
+MAX_ROWS = 100_000
+HEADER_ROWS = 20  # the header is looked for in the first rows (a title and notes may stand above it)
+DELIMITERS = (",", "\t", ";")
+TEXT = (".csv", ".tsv", ".txt")
+WORKBOOKS = (".xlsx", ".xlsm")
+_OTHER_SHEETS = (".xls", ".xlsb", ".ods", ".et", ".numbers")
+
+
+def names_files(data: object) -> bool:
+    """Whether the profile's data has a `…_file` key where a section's keys are (a cheap look, so that
+    a profile without one never builds the workbook's layout)."""
+    def look(node: object, depth: int) -> bool:
+        if not isinstance(node, dict) or depth > 2:
+            return False
+        return any(isinstance(k, str) and k.endswith(SUFFIX) or look(v, depth + 1) for k, v in node.items())
+    return look(data, 0)
+
+
+def list_files(loaded) -> list[Path]:
+    """The files the profile's `…_file` keys name, without reading them (what a build's input hash
+    must include besides the profile)."""
+    found = []
+    for table, parent, key in _keys(loaded.data):
+        spec = parent[key]
+        path = spec.get("path") if isinstance(spec, dict) else spec
+        if isinstance(path, str) and path.strip():
+            found.append(_resolve(loaded.file, path))
+    return found
+
+
+def expand(loaded) -> None:
+    """Replace every `…_file` key of the loaded profile's data with the list read from that file,
+    recording where each value is (`loaded.elsewhere`), the file (`loaded.sources`) and what is wrong
+    (`loaded.problems`, which validation tells first and does not repeat)."""
+    for table, parent, key in list(_keys(loaded.data)):
+        spec = parent.pop(key)
+        name = table.path[-1]
+        at = (*table.path[:-1], key)
+        if name in parent:
+            loaded.problems.append(Problem(
+                f"同时给出了 {name} 和 {key}", key_path=format_path(at), path=at,
+                hint=f"二者只能留一个：删去 {key}，或删去 {name} 下的各项", **loaded.at(at, key=True)))
+            continue
+        try:
+            read = _read(spec, loaded, table, at)
+        except _Refused as refused:
+            loaded.problems += refused.problems
+            continue
+        parent[name] = read.items
+        loaded.elsewhere[table.path] = read.places
+        loaded.sources.append(Path(read.places.file))
+        loaded.problems += _once_per_list(read.problems, loaded)
+
+
+def _keys(data: object):
+    """(table, the dict holding the key, the key) for each `…_file` key of a table in `data`."""
+    if not isinstance(data, dict):
+        return
+    for table in _tables():
+        parent = data
+        for part in table.path[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        key = table.path[-1] + SUFFIX
+        if isinstance(parent, dict) and key in parent:
+            yield table, parent, key
+
+
+def _tables() -> list[Table]:
+    return [sheet for sheet in sheets() if isinstance(sheet, Table)]
+
+
+def _resolve(profile: str, path: str) -> Path:
+    path = Path(os.path.expanduser(path.strip()))
+    return path if path.is_absolute() else Path(profile).parent / path
+
+
+# --- where a list's values are ---------------------------------------------------------------
+@dataclass
+class Places:
+    """Where the values of a list read from a file are: each item's row (by its index, or a keyed
+    table's key) and each field's column; a CSV's as row and column numbers, a workbook's as a cell."""
+
+    file: str
+    sheet: str | None  # a workbook's sheet, quoted as a reference writes it; None for a CSV
+    header: int  # the header's row
+    rows: dict[int | str, int] = field(default_factory=dict)
+    columns: dict[tuple, int] = field(default_factory=dict)  # a field's path in the item -> its column
+    key_column: int | None = None  # a keyed table's key
+
+    def at(self, inside: tuple, *, key: bool = False) -> dict:
+        """The place of the value at `inside` (a path from the list): its cell, else its row, else the header."""
+        if not inside or inside[0] not in self.rows:
+            return self.place(self.header)
+        row, leaf = self.rows[inside[0]], tuple(inside[1:])
+        if not leaf:
+            return self.place(row, self.key_column if key else None)
+        while leaf and leaf not in self.columns:
+            leaf = leaf[:-1]
+        return self.place(row, self.columns.get(leaf))
+
+    def place(self, row: int, column: int | None = None) -> dict:
+        if self.sheet is None:
+            return {"file": self.file, "line": row, "column": column}
+        return {"file": self.file, "cell": f"{self.sheet}!{_letter(column or 1)}{row}"}
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+# --- reading -----------------------------------------------------------------------------------
+class _Refused(Exception):
+    """The list cannot be read at all: its problems, and the list is left out."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+@dataclass
+class _Read:
+    items: list | dict
+    places: Places
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, path: tuple, cell: tuple, hint: str = "") -> None:
+        """A cell's problem, as the intake reader's `_value` reports it (`cell` is (row, column))."""
+        hint = hint.replace("；请从下拉列表中选择", "")  # the workbook's dropdown: a list file has none
+        self.problems.append(Problem(message, key_path=format_path(path), hint=hint, path=path,
+                                     **self.places.place(*cell)))
+
+
+@dataclass
+class _Spec:
+    path: str
+    sheet: str | None
+    columns: dict[str, str]
+
+
+def _read(spec: object, loaded, table: Table, at: tuple) -> _Read:
+    """The list in the file `spec` names, or _Refused."""
+    def refuse(message: str, hint: str = "", where: tuple = at, key: bool = False) -> _Refused:
+        return _Refused([Problem(message, key_path=format_path(where), hint=hint, path=table.path,
+                                 **loaded.at(where, key=key))])
+
+    wanted = _spec(spec, table, at, refuse)
+    name = str(_resolve(loaded.file, wanted.path))
+    raw = _bytes(name, refuse)
+    suffix = Path(name).suffix.lower()
+    if raw.startswith(b"PK\x03\x04"):
+        rows, sheet = _workbook_rows(raw, name, wanted, at, refuse)
+    elif raw.startswith(b"\xd0\xcf\x11\xe0") or suffix in _OTHER_SHEETS:
+        raise refuse(f"{display(name)} 是旧版 Excel（.xls）或其他格式的表格，无法读取",
+                     "请在 Excel、WPS 或 LibreOffice 中另存为 Excel 工作簿（.xlsx）或 CSV（逗号分隔）")
+    elif suffix in WORKBOOKS:
+        raise refuse(f"{display(name)} 不是有效的 Excel 工作簿", "请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx")
+    elif suffix in TEXT:
+        if wanted.sheet is not None:
+            raise refuse(f"{display(name)} 是 CSV 文件，没有工作表", "请删去 sheet", (*at, "sheet"), key=True)
+        rows, sheet = _text_rows(raw, name, refuse), None
+    else:
+        raise refuse(f"{display(name)} 不是 CSV 文件或 Excel 工作簿（.csv、.xlsx）",
+                     "请给出 .csv 或 .xlsx 文件；其他表格请另存为这两种格式之一")
+    return _table(rows, name, sheet, table, wanted, at, loaded)
+
+
+def _spec(spec: object, table: Table, at: tuple, refuse) -> _Spec:
+    example = f"{at[-1]}: 文件名.xlsx，或 {at[-1]}: {{path: 文件名.csv, columns: {{{_leaves(table)[0][0]}: 表头}}}}"
+    if isinstance(spec, str):
+        spec = {"path": spec}
+    if not isinstance(spec, dict):
+        raise refuse("应为文件路径，或写明 path、sheet、columns 的映射", example)
+    for option in spec:
+        if option not in OPTIONS:
+            close = difflib.get_close_matches(str(option), OPTIONS, n=1)
+            raise refuse(f"未知的键 “{option}”", f"是不是 “{close[0]}”？" if close else "可用的键：" + "、".join(OPTIONS),
+                         (*at, option), key=True)
+    path = spec.get("path")
+    if not isinstance(path, str) or not path.strip():
+        raise refuse("缺少文件路径（path）", example, (*at, "path") if "path" in spec else at, key="path" not in spec)
+    sheet = spec.get("sheet")
+    if sheet is not None and not isinstance(sheet, (str, int)):
+        raise refuse("sheet 应为工作表的名字", "如 sheet: 网点", (*at, "sheet"))
+    columns = spec.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise refuse("columns 应为“字段: 表头”的映射", "如 columns: {name: 门店名称, province: 所在省}", (*at, "columns"))
+    fields = [key for key, _ in _leaves(table)]
+    for key, header in columns.items():
+        where = (*at, "columns", key)
+        if key not in fields:
+            close = difflib.get_close_matches(str(key), fields, n=1)
+            raise refuse(f"{dotted(table.path)} 没有字段 “{key}”",
+                         f"是不是 “{close[0]}”？" if close else "字段为：" + "、".join(fields), where, key=True)
+        if not isinstance(header, (str, int)) or not str(header).strip():
+            raise refuse(f"字段 {key} 对应的表头应为文字", "写贵企业文件中这一列的表头，如 门店名称", where)
+    return _Spec(path, None if sheet is None else str(sheet), {k: str(v) for k, v in columns.items()})
+
+
+def _leaves(table: Table) -> list[tuple[str, Leaf]]:
+    """A table's fields as (key, leaf): the key column first (a keyed table's), then the columns."""
+    found = [(dotted(leaf.path) or "value", leaf) for leaf in table.columns]
+    return ([("key", table.key)] if table.key else []) + found
+
+
+def _bytes(name: str, refuse) -> bytes:
+    hint = "路径相对于企业档案所在的文件夹，也可写绝对路径"
+    try:
+        if not stat.S_ISREG(os.stat(name).st_mode):  # a folder or a FIFO is not opened
+            raise refuse(f"{display(name)} 不是普通文件", "请给出 .csv 或 .xlsx 文件的路径")
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise refuse(f"找不到文件 {display(name)}", hint) from None
+    except OSError as exc:
+        raise refuse(f"无法读取 {display(name)}：{os_reason(exc)}", "请检查文件的权限，或关闭正在编辑它的程序") from None
+    if len(raw) > MAX_BYTES:
+        raise refuse(f"{display(name)} 超过 {MAX_BYTES // 1024 // 1024} MB", f"一个清单至多 {MAX_ROWS:,} 行")
+    if not raw.strip():
+        raise refuse(f"{display(name)} 是空文件", "请检查是否给错了文件")
+    return raw
+
+
+def _text_rows(raw: bytes, name: str, refuse) -> list[list]:
+    """A CSV's rows of texts (a row as a spreadsheet numbers it: a quoted cell may hold line breaks)."""
+    text = _decoded(raw, name, refuse)
+    delimiter = _delimiter(text)
+    rows: list[list] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + HEADER_ROWS:
+                break
+    except csv.Error as exc:
+        raise refuse(f"{display(name)} 第 {len(rows) + 1} 行无法按 CSV 读取（{exc}）",
+                     "请检查引号是否配对；或用 Excel、WPS 打开后重新另存为 CSV") from None
+    return rows
+
+
+def _decoded(raw: bytes, name: str, refuse) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and wide_encoding(raw) == "UTF-16":
+        encoding = "utf-16"  # Excel's "Unicode 文本 (*.txt)"
+    elif wide_encoding(raw) or b"\x00" in raw:
+        raise refuse(f"{display(name)} 不是文本文件（或是 UTF-32 等不支持的编码）",
+                     "请在 Excel、WPS 中另存为“CSV UTF-8（逗号分隔）”")
+    else:
+        encoding = "utf-8"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            line = raw[: exc.start].count(b"\n") + 1
+            raise refuse(f"{display(name)} 第 {line} 行无法按 {encoding.upper()} 解码", "文件可能已损坏") from None
+        first = exc
+    try:
+        return raw.decode("gb18030")  # GBK, as Excel and WPS on Chinese Windows save a CSV
+    except UnicodeDecodeError:
+        line = raw[: first.start].count(b"\n") + 1
+        raise refuse(f"{display(name)} 既不是 UTF-8 也不是 GBK 编码（第 {line} 行无法解码）",
+                     "请在 Excel、WPS 中另存为“CSV UTF-8（逗号分隔）”") from None
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter under which the first lines split into the most cells, as the same count on most
+    lines (a header and its rows); a comma when nothing tells."""
+    lines = [line for line in text.splitlines()[:HEADER_ROWS + 5] if line.strip()]
+    best, score = ",", 0
+    for delimiter in DELIMITERS:
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)] if lines else []
+        common = max(set(widths), key=widths.count) if widths else 1
+        found = (common - 1) * widths.count(common) if common > 1 else 0
+        if found > score:
+            best, score = delimiter, found
+    return best
+
+
+def _workbook_rows(raw: bytes, name: str, wanted: _Spec, at: tuple, refuse) -> tuple[list[tuple], str]:
+    hint = "请用 Excel、WPS 或 LibreOffice 打开后另存为 Excel 工作簿（.xlsx）"
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+                raise refuse(f"{display(name)} 解压后过大，不像一份清单", hint)
+            if "xl/workbook.xml" not in archive.namelist():
+                raise refuse(f"{display(name)} 不是 Excel 工作簿", hint)
+        from openpyxl import load_workbook
+
+        with warnings.catch_warnings():  # openpyxl warns of features it does not read (extensions, slicers)
+            warnings.simplefilter("ignore")
+            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                titles = [ws.title for ws in book.worksheets]
+                if not titles:
+                    raise refuse(f"{display(name)} 中没有工作表", hint)
+                title = titles[0] if wanted.sheet is None else next(
+                    (t for t in titles if t.strip() == wanted.sheet.strip()), None)
+                if title is None:
+                    raise refuse(f"{display(name)} 中没有工作表“{wanted.sheet}”", "工作表有：" + "、".join(titles),
+                                 (*at, "sheet"))
+                ws = book[title]
+                ws.reset_dimensions()  # some programs record a wrong size: read every row there is
+                rows = []
+                for row in ws.iter_rows(values_only=True):
+                    rows.append(row)
+                    if len(rows) > MAX_ROWS + HEADER_ROWS:
+                        break
+            finally:
+                book.close()
+    except _Refused:
+        raise
+    except Exception as exc:  # a damaged zip or XML: openpyxl raises many kinds
+        raise refuse(f"{display(name)} 不是有效的 Excel 工作簿（{type(exc).__name__}）", hint) from None
+    return rows, _quoted(title)
+
+
+def _norm(text: object) -> str:
+    """A header as it is matched: without spaces, a required mark (*) or case."""
+    return re.sub(r"\s+", "", str(text)).rstrip("*＊").casefold() if text is not None else ""
+
+
+def _table(rows: list, name: str, sheet: str | None, table: Table, wanted: _Spec, at: tuple, loaded) -> _Read:
+    leaves = _leaves(table)
+    names: dict[str, list[str]] = {}  # key -> the headers it may have
+    for key, leaf in leaves:
+        mapped = wanted.columns.get(key)
+        names[key] = [_norm(mapped)] if mapped is not None else [_norm(leaf.label), _norm(key)]
+    header, columns = None, {}
+    for number, row in enumerate(rows[:HEADER_ROWS], 1):
+        found = {}
+        for column, text in enumerate(row, 1):
+            for key, accepted in names.items():
+                if key not in found.values() and _norm(text) in accepted and _norm(text):
+                    found[column] = key
+                    break
+        if found:
+            header, columns = number, found
+            break
+    places = Places(name, sheet, header or 1)
+    shown = [str(text).strip() for text in (rows[header - 1] if header else next(
+        (r for r in rows if any(not _blank(t) for t in r)), ())) if not _blank(text)]
+    there = f"表头有：{'、'.join(shown)}" if shown else "文件中没有文字"
+    file_place = places.place(header or 1)
+    if not shown:
+        raise _Refused([Problem(f"{display(name)} 中没有文字（只有空行）", key_path=format_path(at), path=table.path,
+                                hint="请检查是否给错了文件" + ("" if sheet is None else "或工作表"), **file_place)])
+    if header is None:
+        expected = "、".join(f"{leaf.label}（{key}）" for key, leaf in leaves[:8])
+        raise _Refused([Problem(
+            f"前 {HEADER_ROWS} 行中找不到表头：应有{expected}等列", key_path=format_path(at), path=table.path,
+            hint=f"{there}；列名不同时，请在企业档案的 {at[-1]} 下用 columns 写明对应的列，如 columns: {{{leaves[0][0]}: 表头}}",
+            **file_place)])
+    problems = []
+    for key, mapped in wanted.columns.items():
+        if key not in columns.values():
+            problems.append(Problem(f"{display(name)} 中找不到“{mapped}”列", key_path=format_path((*at, "columns", key)),
+                                    path=table.path, hint=f"{there}（第 {header} 行）",
+                                    **loaded.at((*at, "columns", key))))
+    by_key = dict(leaves)
+    for key, leaf in leaves:
+        if key not in columns.values() and leaf.required and key not in wanted.columns:
+            problems.append(Problem(
+                f"{display(name)} 中没有“{leaf.label}”列（{key}，必填）", key_path=format_path(at), path=table.path,
+                hint=f"{there}；请在企业档案的 {at[-1]} 下用 columns 写明哪一列是{leaf.label}，如 columns: {{{key}: 表头}}",
+                **file_place))
+    if problems:
+        raise _Refused(problems)
+    places.columns = {by_key[key].path: column for column, key in columns.items() if key != "key"}
+    places.key_column = next((column for column, key in columns.items() if key == "key"), None)
+    read = _Read({} if table.key else [], places)
+    data_rows = 0
+    for number, row in enumerate(rows[header:], header + 1):
+        cells = {column: (row[column - 1] if column <= len(row) else None) for column in columns}
+        if all(_blank(cells[c]) for c, key in columns.items() if key != "key"):
+            continue  # an empty row (or a key with nothing given)
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            raise _Refused([Problem(f"{display(name)} 超过 {MAX_ROWS:,} 行", key_path=format_path(at), path=table.path,
+                                    hint="一个清单至多这么多行；请检查是否选错了工作表或文件", **file_place)])
+        _row(read, table, by_key, columns, cells, number)
+    if not data_rows and table.required:
+        raise _Refused([Problem(f"{display(name)} 中只有表头，没有数据行", key_path=format_path(at), path=table.path,
+                                hint=f"{dotted(table.path)} 至少要有一项", **file_place)])
+    return read
+
+
+def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, number: int) -> None:
+    items = read.items
+    index: int | str = len(items)
+    if table.key is not None:
+        key_column = read.places.key_column
+        raw = cells.get(key_column) if key_column else None
+        key = _value(raw, table.key, table.path, (number, key_column), read)
+        if _blank(key):
+            read.problem(f"第 {number} 行没有填写{table.key.label}", table.path, (number, key_column or 1),
+                         f"请写明{table.key.label}，或删去这一行")
+            return
+        index = str(key)
+        if index in items:
+            read.problem(f"{table.key.label} {index} 重复", (*table.path, index), (number, key_column),
+                         f"第 {read.places.rows[index]} 行已有同一个{table.key.label}；请合并为一行")
+            return
+    read.places.rows[index] = number
+    item: object = {}
+    for column, key in columns.items():
+        if key == "key":
+            continue
+        leaf = by_key[key]
+        path = (*table.path, index, *leaf.path)
+        value = _value(cells[column], leaf, path, (number, column), read)
+        if value is None:
+            continue
+        if leaf.path:
+            _put(item, leaf.path, value)
+        else:
+            item = value  # a keyed table of plain values (region_service, exclusions)
+    if isinstance(items, dict):
+        items[index] = item
+    else:
+        items.append(item)
+
+
+def _put(data: dict, path: tuple, value) -> None:
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    data[path[-1]] = value
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _once_per_list(problems: list[Problem], loaded) -> list[Problem]:
+    from generator.profile.validation import _once_per_list as once  # TODO: public
+
+    return once(problems, loaded)
