@@ -11,6 +11,7 @@ import typing
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from generator.errors import AftersalesError
 from generator.paths import EXAMPLES
@@ -21,7 +22,7 @@ from generator.standard.industry import load_packs
 EXAMPLE = EXAMPLES / "hualan-appliances.yaml"
 
 HEADER = """\
-# 企业档案（aftersales 的唯一输入）。由 `aftersales init` 生成：以下为示例企业的数据，
+# 企业档案（aftersales 的输入）。由 `aftersales init` 生成：以下为示例企业的数据，
 # 请逐项替换为贵企业的真实情况，然后运行 `aftersales check 本文件` 校验，`aftersales build 本文件` 生成文件。
 # 每个键后的注释说明其含义；日期格式 YYYY-MM-DD；金额单位为万元；时限单位见各键说明。
 """
@@ -29,31 +30,73 @@ HEADER = """\
 
 def starter_text(industry: str | None = None) -> str:
     """The starter profile; with an industry pack id, its typical time limits are filled in."""
-    yaml = YAML(typ="rt")
-    yaml.width = 120
-    data = yaml.load(EXAMPLE.read_text(encoding="utf-8"))
+    data = YAML(typ="rt").load(EXAMPLE.read_text(encoding="utf-8"))
     data.ca.comment = None
     if industry is not None:
-        _apply_pack(data, industry)
-    _block_style(data)
-    _annotate(data, Profile)
+        apply_pack(data, industry)
+    return HEADER + commented_yaml(data)
+
+
+def commented_yaml(data: dict) -> str:
+    """A profile's data as YAML in block style, every key commented with its field's docstring and the
+    fields it leaves out shown as commented-out keys (what `init` writes, whatever the data). Plain
+    data (a workbook's) is taken as it is: dates come out as YYYY-MM-DD, numbers as numbers, a text
+    that would read as another type quoted, a text of several lines as a block."""
+    yaml = YAML(typ="rt")
+    yaml.width = 120
+    node = _commented(data)
+    _block_style(node)
+    _annotate(node, Profile)
     buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return HEADER + buffer.getvalue()
+    yaml.dump(node, buffer)
+    return buffer.getvalue()
 
 
-def _apply_pack(data: CommentedMap, industry: str) -> None:
+def apply_pack(data: dict, industry: str) -> dict:
+    """`data` (a profile's, or {} for a blank one) with the industry pack `industry` chosen and its
+    typical time limits as the commitments; a limit the pack does not set (a rural response time
+    where there is no rural service) is removed. Returns `data`, changed in place."""
     packs = load_packs()
     if industry not in packs:
         raise AftersalesError(f"没有行业包 “{industry}”；可选：{'、'.join(packs)}")
-    company = data["company"]
-    company.insert(list(company).index("industry") + 1, "industry_pack", industry)
-    commitments = data["commitments"]
+    company = data.setdefault("company", {})
+    if isinstance(company, CommentedMap) and "industry" in company:  # beside the industry it is chosen for
+        company.insert(list(company).index("industry") + 1, "industry_pack", industry)
+    else:
+        company["industry_pack"] = industry
+    commitments = data.setdefault("commitments", {})
     for key in ("onsite_hours_rural",):
         if key in commitments and key not in packs[industry].typical_commitments:
             del commitments[key]
     for key, value in packs[industry].typical_commitments.items():
         commitments[key] = int(value) if float(value).is_integer() else value
+    return data
+
+
+def _commented(node):
+    """Plain data as ruamel's commentable nodes (a node already one is kept, with its comments); a text
+    of several lines as a literal block."""
+    if isinstance(node, dict):
+        out = node if isinstance(node, CommentedMap) else CommentedMap()
+        for key, value in list(node.items()):
+            out[key] = _commented(value)
+        return out
+    if isinstance(node, list):
+        out = node if isinstance(node, CommentedSeq) else CommentedSeq()
+        items = [_commented(value) for value in node]
+        out[:] = items
+        return out
+    if isinstance(node, str) and "\n" in node and _literal_safe(node):
+        return LiteralScalarString(node)
+    return node
+
+
+def _literal_safe(text: str) -> bool:
+    """Whether a text of several lines reads back the same as a literal block: not when a line ends in
+    spaces or starts the block with a space (YAML would need an indentation indicator), nor with a
+    character a block cannot hold as it is."""
+    return (not text[:1].isspace() and not any(line != line.rstrip(" \t") for line in text.split("\n"))
+            and all(ch == "\n" or ch.isprintable() for ch in text))
 
 
 def _block_style(node) -> None:
