@@ -210,10 +210,11 @@ def _caveat_style(cell) -> None:
     cell.alignment = Alignment(wrap_text=False, vertical="top")
 
 
-def _replaceable(path: FilePath, typed: FilePath) -> bool:
+def _replaceable(path: FilePath, typed: FilePath, option: str = "--xlsx") -> bool:
     """Whether the existing workbook at `path` may be replaced: this tool's and untouched. One the
     tool wrote and the user edited since stops the run here (a file the tool did not write is
-    refused by folder.write_file). `typed` is the path as the user gave it, for the names suggested."""
+    refused by folder.write_file). `typed` is the path as the user gave it, for the names suggested;
+    `option` the option that named it (`-o` for `intake`)."""
     from generator.output.xlsx.ownership import EDITED, OURS, UNCONFIRMED, ownership
 
     state = ownership(path)
@@ -224,34 +225,35 @@ def _replaceable(path: FilePath, typed: FilePath) -> bool:
                "但无法确认写出后是否被修改过（由本工具的早先版本写出，或无法读取）")
         kept = _free_name(path.name, path.parent, path.parent)
         raise AftersalesError(f"{display(path)} 是本工具写出的工作簿，{why}；为免覆盖您的修改，没有写入", [Problem(
-            f"请用 --xlsx 另给一个文件名（例如 “{display(typed.with_name(_free_xlsx(path)))}”），"
+            f"请用 {option} 另给一个文件名（例如 “{display(typed.with_name(_free_xlsx(path)))}”），"
             f"或把您的文件改名保留（例如改为 “{display(kept)}”）或移走后重试", display(path))])
     return state == OURS
 
 
-def xlsx_target(typed: str) -> FilePath:
+def xlsx_target(typed: str, option: str = "--xlsx", example: str = "评分.xlsx") -> FilePath:
     """The workbook `score --xlsx` names, checked before anything is written: a name ending in a
     slash (or an existing folder) is a folder; a symbolic link is the user's and never replaced (as
-    `build` treats one), wherever it points; the name must end in .xlsx."""
+    `build` treats one), wherever it points; the name must end in .xlsx. The messages name `option`
+    (`-o` for `intake`) and suggest names like `example`."""
     if not typed.strip():
-        raise AftersalesError("--xlsx 缺少文件名", [Problem("请给出以 .xlsx 结尾的文件名，例如 “评分.xlsx”", "--xlsx")])
+        raise AftersalesError(f"{option} 缺少文件名", [Problem(f"请给出以 .xlsx 结尾的文件名，例如 “{example}”", option)])
     path = FilePath(os.path.expanduser(typed))
     if (typed.endswith(("/", os.sep)) or os.path.basename(typed) in (".", "..")
             or path.is_dir() and not path.is_symlink()):
-        raise AftersalesError(f"--xlsx 给出的是文件夹，不是工作簿文件：{display(typed)}", [Problem(
-            f"请给出文件名，例如 “{display(path / '评分.xlsx')}”", display(typed))])
+        raise AftersalesError(f"{option} 给出的是文件夹，不是工作簿文件：{display(typed)}", [Problem(
+            f"请给出文件名，例如 “{display(path / example)}”", display(typed))])
     if path.is_symlink():
         raise AftersalesError(
             f"{display(path)} 是一个符号链接（指向 {display(os.readlink(path))}）；本工具不替换符号链接，没有写入",
-            [Problem("请用 --xlsx 直接给出工作簿本身的路径或另一个文件名，或删除这个链接后重试", display(path))])
+            [Problem(f"请用 {option} 直接给出工作簿本身的路径或另一个文件名，或删除这个链接后重试", display(path))])
     if path.suffix.lower() == ".xlsx" and not path.stem.strip():  # "  .xlsx"
-        raise AftersalesError(f"--xlsx 的文件名只有空格：“{typed}”", [Problem(
-            f"请给出文件名，例如 “{display(path.with_name('评分.xlsx'))}”", display(typed))])
+        raise AftersalesError(f"{option} 的文件名只有空格：“{typed}”", [Problem(
+            f"请给出文件名，例如 “{display(path.with_name(example))}”", display(typed))])
     if path.suffix.lower() != ".xlsx":
         stem = path.stem if path.suffix else path.name  # "评分.csv" → "评分"; ".xlsx" alone is a name, not a suffix
         stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
-        name = f"{stem}.xlsx" if stem.strip(". ") else "评分.xlsx"
-        raise AftersalesError(f"--xlsx 要写的是 Excel 工作簿，文件名应以 .xlsx 结尾：{display(typed)}", [Problem(
+        name = f"{stem}.xlsx" if stem.strip(". ") else example
+        raise AftersalesError(f"{option} 要写的是 Excel 工作簿，文件名应以 .xlsx 结尾：{display(typed)}", [Problem(
             f"请改用 .xlsx 文件名，例如 “{display(path.with_name(name))}”", display(typed))])
     return path
 
