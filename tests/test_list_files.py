@@ -178,6 +178,13 @@ def test_a_wrong_value_in_row_14_of_the_csv_is_located_there(tmp_path):
     assert len(found) == 3
 
 
+def test_without_a_sheet_named_the_first_with_the_lists_header_is_read(tmp_path):
+    write_xlsx(tmp_path / "网点清单.xlsx", outlet_rows())
+    got, loaded = read_profile(profile_with(tmp_path, f"  outlets_file: {{path: 网点清单.xlsx, columns: {MAPPING}}}"))
+    assert len(got.resources.outlets) == 6
+    assert loaded.at(("resources", "outlets", 0, "name"))["cell"] == "网点!B4"
+
+
 def test_a_wrong_value_in_the_workbook_is_located_by_sheet_and_cell(tmp_path):
     rows = outlet_rows(12)
     rows[10][5] = "三十"  # the 11th outlet: row 14 under the title, the blank row and the header
@@ -237,6 +244,17 @@ def test_an_unknown_field_in_the_mapping(tmp_path):
                                     "resources.outlets 没有字段 “staf”（是不是 “staff”？）"]
 
 
+def test_every_mistake_in_the_key_at_once(tmp_path):
+    profile = profile_with(tmp_path, "  outlets_file:\n    pth: 网点清单.csv\n    columns: {门店名称: name, staf: 人数}")
+    assert problems_of(profile) == [
+        f"{profile}:101:5 [resources.outlets_file.pth]: 未知的键 “pth”（是不是 “path”？）",
+        f"{profile}:100:3 [resources.outlets_file]: 缺少文件路径（path）"
+        "（outlets_file: 文件名.xlsx，或 outlets_file: {path: 文件名.csv, columns: {name: 表头}}）",
+        f"{profile}:102:15 [resources.outlets_file.columns.门店名称]: resources.outlets 没有字段 “门店名称”"
+        "（应写成“字段: 表头”，如 name: 门店名称）",
+        f"{profile}:102:27 [resources.outlets_file.columns.staf]: resources.outlets 没有字段 “staf”（是不是 “staff”？）"]
+
+
 def test_a_required_column_missing_and_no_header_at_all(tmp_path):
     write_csv(tmp_path / "a.csv", [row[:2] + row[3:] for row in outlet_rows()], header=LABELS[:2] + LABELS[3:])
     found = problems_of(profile_with(tmp_path, "  outlets_file: a.csv"))
@@ -246,7 +264,7 @@ def test_a_required_column_missing_and_no_header_at_all(tmp_path):
     write_csv(tmp_path / "a.csv", outlet_rows(), header=("门店", "省", "市", "址", "类", "人", "电话"))
     found = problems_of(profile_with(tmp_path, "  outlets_file: a.csv"))
     assert len(found) == 1 and "前 20 行中找不到表头：应有网点名称（name）、省份（province）" in found[0]
-    assert "表头有：门店、省、市、址、类、人、电话" in found[0]
+    assert "第 1 行为：门店、省、市、址、类、人、电话" in found[0]
 
 
 @pytest.mark.parametrize("content, told", [

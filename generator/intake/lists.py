@@ -188,16 +188,19 @@ class _Spec:
 
 def _read(spec: object, loaded, table: Table, at: tuple) -> _Read:
     """The list in the file `spec` names, or _Refused."""
-    def refuse(message: str, hint: str = "", where: tuple = at, key: bool = False) -> _Refused:
-        return _Refused([Problem(message, key_path=format_path(where), hint=hint, path=table.path,
-                                 **loaded.at(where, key=key))])
+    def told(message: str, hint: str = "", where: tuple = at, key: bool = False) -> Problem:
+        return Problem(message, key_path=format_path(where), hint=hint, path=table.path, **loaded.at(where, key=key))
 
-    wanted = _spec(spec, table, at, refuse)
+    def refuse(*args, **kwargs) -> _Refused:
+        return _Refused([told(*args, **kwargs)])
+
+    wanted = _spec(spec, table, at, told)
     name = str(_resolve(loaded.file, wanted.path))
     raw = _bytes(name, refuse)
     suffix = Path(name).suffix.lower()
+    header = _Header(wanted, table)
     if raw.startswith(b"PK\x03\x04"):
-        rows, sheet = _workbook_rows(raw, name, wanted, at, refuse)
+        rows, sheet = _workbook_rows(raw, name, wanted.sheet, header, at, refuse)
     elif raw.startswith(b"\xd0\xcf\x11\xe0") or suffix in _OTHER_SHEETS:
         raise refuse(f"{display(name)} 是旧版 Excel（.xls）或其他格式的表格，无法读取",
                      "请在 Excel、WPS 或 LibreOffice 中另存为 Excel 工作簿（.xlsx）或 CSV（逗号分隔）")
@@ -210,45 +213,83 @@ def _read(spec: object, loaded, table: Table, at: tuple) -> _Read:
     else:
         raise refuse(f"{display(name)} 不是 CSV 文件或 Excel 工作簿（.csv、.xlsx）",
                      "请给出 .csv 或 .xlsx 文件；其他表格请另存为这两种格式之一")
-    return _table(rows, name, sheet, table, wanted, at, loaded)
+    return _table(rows, Places(name, sheet, 1), table, header, at, told)
 
 
-def _spec(spec: object, table: Table, at: tuple, refuse) -> _Spec:
-    example = f"{at[-1]}: 文件名.xlsx，或 {at[-1]}: {{path: 文件名.csv, columns: {{{_leaves(table)[0][0]}: 表头}}}}"
+def _spec(spec: object, table: Table, at: tuple, told) -> _Spec:
+    """What the `…_file` key says: a path, or path, sheet and columns; every mistake in it at once."""
+    fields = [key for key, _ in _leaves(table)]
+    example = f"{at[-1]}: 文件名.xlsx，或 {at[-1]}: {{path: 文件名.csv, columns: {{{fields[0]}: 表头}}}}"
     if isinstance(spec, str):
         spec = {"path": spec}
     if not isinstance(spec, dict):
-        raise refuse("应为文件路径，或写明 path、sheet、columns 的映射", example)
+        raise _Refused([told("应为文件路径，或写明 path、sheet、columns 的映射", example)])
+    problems = []
     for option in spec:
         if option not in OPTIONS:
             close = difflib.get_close_matches(str(option), OPTIONS, n=1)
-            raise refuse(f"未知的键 “{option}”", f"是不是 “{close[0]}”？" if close else "可用的键：" + "、".join(OPTIONS),
-                         (*at, option), key=True)
+            problems.append(told(f"未知的键 “{option}”", f"是不是 “{close[0]}”？" if close else "可用的键：" + "、".join(OPTIONS),
+                                 (*at, option), key=True))
     path = spec.get("path")
     if not isinstance(path, str) or not path.strip():
-        raise refuse("缺少文件路径（path）", example, (*at, "path") if "path" in spec else at, key="path" not in spec)
+        problems.append(told("缺少文件路径（path）", example, (*at, "path") if "path" in spec else at, key="path" not in spec))
     sheet = spec.get("sheet")
     if sheet is not None and not isinstance(sheet, (str, int)):
-        raise refuse("sheet 应为工作表的名字", "如 sheet: 网点", (*at, "sheet"))
+        problems.append(told("sheet 应为工作表的名字", "如 sheet: 网点", (*at, "sheet")))
     columns = spec.get("columns") or {}
     if not isinstance(columns, dict):
-        raise refuse("columns 应为“字段: 表头”的映射", "如 columns: {name: 门店名称, province: 所在省}", (*at, "columns"))
-    fields = [key for key, _ in _leaves(table)]
+        problems.append(told("columns 应为“字段: 表头”的映射", f"如 columns: {{{fields[0]}: 贵企业文件中的表头}}", (*at, "columns")))
+        columns = {}
     for key, header in columns.items():
         where = (*at, "columns", key)
         if key not in fields:
             close = difflib.get_close_matches(str(key), fields, n=1)
-            raise refuse(f"{dotted(table.path)} 没有字段 “{key}”",
-                         f"是不是 “{close[0]}”？" if close else "字段为：" + "、".join(fields), where, key=True)
-        if not isinstance(header, (str, int)) or not str(header).strip():
-            raise refuse(f"字段 {key} 对应的表头应为文字", "写贵企业文件中这一列的表头，如 门店名称", where)
+            if header in fields:  # written the other way round: 门店名称: name
+                hint = f"应写成“字段: 表头”，如 {header}: {key}"
+            else:
+                hint = f"是不是 “{close[0]}”？" if close else "字段为：" + "、".join(fields)
+            problems.append(told(f"{dotted(table.path)} 没有字段 “{key}”", hint, where, key=True))
+        elif not isinstance(header, (str, int)) or not str(header).strip():
+            problems.append(told(f"字段 {key} 对应的表头应为文字", "写贵企业文件中这一列的表头，如 门店名称", where))
+    if problems:
+        raise _Refused(problems)
     return _Spec(path, None if sheet is None else str(sheet), {k: str(v) for k, v in columns.items()})
 
 
 def _leaves(table: Table) -> list[tuple[str, Leaf]]:
-    """A table's fields as (key, leaf): the key column first (a keyed table's), then the columns."""
+    """A table's fields as (key, leaf): a keyed table's key first ("key"), then the columns ("value"
+    for a keyed table of plain values, a dotted path for a nested field: samples.checked)."""
     found = [(dotted(leaf.path) or "value", leaf) for leaf in table.columns]
     return ([("key", table.key)] if table.key else []) + found
+
+
+class _Header:
+    """Which headers name which field: the mapped one, else the intake workbook's label or the key."""
+
+    def __init__(self, wanted: _Spec, table: Table):
+        self.leaves = _leaves(table)
+        self.mapped = wanted.columns
+        self.names = {key: [_norm(wanted.columns[key])] if key in wanted.columns else [_norm(leaf.label), _norm(key)]
+                      for key, leaf in self.leaves}
+
+    def find(self, rows: list[tuple[int, tuple]]) -> tuple[int, dict[int, str]] | None:
+        """The header's row number and the field of each of its columns: the first of the top rows
+        that names a field."""
+        for number, row in rows[:HEADER_ROWS]:
+            found: dict[int, str] = {}
+            for column, text in enumerate(row, 1):
+                text = _norm(text)
+                key = next((k for k, accepted in self.names.items() if text and text in accepted and k not in found.values()), None)
+                if key is not None:
+                    found[column] = key
+            if found:
+                return number, found
+        return None
+
+
+def _norm(text: object) -> str:
+    """A header as it is matched: without spaces, a required mark (*) or case."""
+    return re.sub(r"\s+", "", str(text)).rstrip("*＊").casefold() if text is not None else ""
 
 
 def _bytes(name: str, refuse) -> bytes:
@@ -270,21 +311,29 @@ def _bytes(name: str, refuse) -> bytes:
     return raw
 
 
-def _text_rows(raw: bytes, name: str, refuse) -> list[list]:
-    """A CSV's rows of texts (a row as a spreadsheet numbers it: a quoted cell may hold line breaks)."""
-    text = _decoded(raw, name, refuse)
-    delimiter = _delimiter(text)
-    rows: list[list] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for row in reader:
-            rows.append(row)
-            if len(rows) > MAX_ROWS + HEADER_ROWS:
+def _filled(rows, name: str, refuse, limit: int | None = None) -> list[tuple[int, tuple]]:
+    """The rows that are not blank, with their numbers as a spreadsheet shows them; more than the
+    cap is refused (blank rows do not count: a sheet formatted down to row 1,048,576 is not long)."""
+    found = []
+    for number, row in enumerate(rows, 1):
+        if any(not _blank(cell) for cell in row):
+            found.append((number, tuple(row)))
+            if limit is not None and len(found) >= limit:
                 break
+            if len(found) > MAX_ROWS + HEADER_ROWS:
+                raise refuse(f"{display(name)} 超过 {MAX_ROWS:,} 行", "一个清单至多这么多行；请检查是否选错了文件或工作表")
+    return found
+
+
+def _text_rows(raw: bytes, name: str, refuse) -> list[tuple[int, tuple]]:
+    """A CSV's rows of texts (numbered as a spreadsheet shows them: a quoted cell may hold line breaks)."""
+    text = _decoded(raw, name, refuse)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        return _filled(reader, name, refuse)
     except csv.Error as exc:
-        raise refuse(f"{display(name)} 第 {len(rows) + 1} 行无法按 CSV 读取（{exc}）",
+        raise refuse(f"{display(name)} 第 {reader.line_num} 行无法按 CSV 读取（{exc}）",
                      "请检查引号是否配对；或用 Excel、WPS 打开后重新另存为 CSV") from None
-    return rows
 
 
 def _decoded(raw: bytes, name: str, refuse) -> str:
@@ -326,7 +375,10 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _workbook_rows(raw: bytes, name: str, wanted: _Spec, at: tuple, refuse) -> tuple[list[tuple], str]:
+def _workbook_rows(raw: bytes, name: str, wanted: str | None, header: _Header, at: tuple,
+                   refuse) -> tuple[list[tuple[int, tuple]], str]:
+    """The sheet's rows that are not blank, and its name as a reference writes it: the sheet named,
+    else the first whose top rows name a field of the list (a notes sheet may come first), else the first."""
     hint = "请用 Excel、WPS 或 LibreOffice 打开后另存为 Excel 工作簿（.xlsx）"
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -340,21 +392,21 @@ def _workbook_rows(raw: bytes, name: str, wanted: _Spec, at: tuple, refuse) -> t
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
             try:
-                titles = [ws.title for ws in book.worksheets]
-                if not titles:
+                every = book.worksheets
+                if not every:
                     raise refuse(f"{display(name)} 中没有工作表", hint)
-                title = titles[0] if wanted.sheet is None else next(
-                    (t for t in titles if t.strip() == wanted.sheet.strip()), None)
-                if title is None:
-                    raise refuse(f"{display(name)} 中没有工作表“{wanted.sheet}”", "工作表有：" + "、".join(titles),
-                                 (*at, "sheet"))
-                ws = book[title]
-                ws.reset_dimensions()  # some programs record a wrong size: read every row there is
-                rows = []
-                for row in ws.iter_rows(values_only=True):
-                    rows.append(row)
-                    if len(rows) > MAX_ROWS + HEADER_ROWS:
-                        break
+                for ws in every:
+                    ws.reset_dimensions()  # some programs record a wrong size: read every row there is
+                if wanted is not None:
+                    ws = next((ws for ws in every if ws.title.strip() == wanted.strip()), None)
+                    if ws is None:
+                        raise refuse(f"{display(name)} 中没有工作表“{wanted}”",
+                                     "工作表有：" + "、".join(ws.title for ws in every), (*at, "sheet"))
+                else:
+                    ws = next((ws for ws in every if header.find(
+                        _filled(ws.iter_rows(values_only=True), name, refuse, HEADER_ROWS))), every[0])
+                rows = _filled(ws.iter_rows(values_only=True), name, refuse)
+                title = ws.title
             finally:
                 book.close()
     except _Refused:
@@ -364,73 +416,52 @@ def _workbook_rows(raw: bytes, name: str, wanted: _Spec, at: tuple, refuse) -> t
     return rows, _quoted(title)
 
 
-def _norm(text: object) -> str:
-    """A header as it is matched: without spaces, a required mark (*) or case."""
-    return re.sub(r"\s+", "", str(text)).rstrip("*＊").casefold() if text is not None else ""
-
-
-def _table(rows: list, name: str, sheet: str | None, table: Table, wanted: _Spec, at: tuple, loaded) -> _Read:
-    leaves = _leaves(table)
-    names: dict[str, list[str]] = {}  # key -> the headers it may have
-    for key, leaf in leaves:
-        mapped = wanted.columns.get(key)
-        names[key] = [_norm(mapped)] if mapped is not None else [_norm(leaf.label), _norm(key)]
-    header, columns = None, {}
-    for number, row in enumerate(rows[:HEADER_ROWS], 1):
-        found = {}
-        for column, text in enumerate(row, 1):
-            for key, accepted in names.items():
-                if key not in found.values() and _norm(text) in accepted and _norm(text):
-                    found[column] = key
-                    break
-        if found:
-            header, columns = number, found
-            break
-    places = Places(name, sheet, header or 1)
-    shown = [str(text).strip() for text in (rows[header - 1] if header else next(
-        (r for r in rows if any(not _blank(t) for t in r)), ())) if not _blank(text)]
-    there = f"表头有：{'、'.join(shown)}" if shown else "文件中没有文字"
-    file_place = places.place(header or 1)
-    if not shown:
-        raise _Refused([Problem(f"{display(name)} 中没有文字（只有空行）", key_path=format_path(at), path=table.path,
-                                hint="请检查是否给错了文件" + ("" if sheet is None else "或工作表"), **file_place)])
-    if header is None:
-        expected = "、".join(f"{leaf.label}（{key}）" for key, leaf in leaves[:8])
+def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: _Header, at: tuple, told) -> _Read:
+    """The list from the rows, with the place of each value; a header that does not give every
+    required field (or a mapped one) is refused."""
+    name = places.file
+    if not rows:
+        raise _Refused([told(f"{display(name)} 中没有文字（只有空行）",
+                             "请检查是否给错了文件" + ("" if places.sheet is None else "或工作表"))])
+    found = header.find(rows)
+    number, first = next(((n, r) for n, r in rows if found is None or n == found[0]), rows[0])
+    there = "表头有：" + "、".join(str(text).strip() for text in first if not _blank(text))
+    if found is None:
+        expected = "、".join(f"{leaf.label}（{key}）" for key, leaf in header.leaves[:8])
         raise _Refused([Problem(
             f"前 {HEADER_ROWS} 行中找不到表头：应有{expected}等列", key_path=format_path(at), path=table.path,
-            hint=f"{there}；列名不同时，请在企业档案的 {at[-1]} 下用 columns 写明对应的列，如 columns: {{{leaves[0][0]}: 表头}}",
-            **file_place)])
+            hint=f"第 {number} 行为：{there[4:]}；列名不同时，请在企业档案的 {at[-1]} 下用 columns 写明对应的列，"
+                 f"如 columns: {{{header.leaves[0][0]}: 表头}}", **places.place(number))])
+    places.header, columns = found
     problems = []
-    for key, mapped in wanted.columns.items():
+    for key, mapped in header.mapped.items():
         if key not in columns.values():
-            problems.append(Problem(f"{display(name)} 中找不到“{mapped}”列", key_path=format_path((*at, "columns", key)),
-                                    path=table.path, hint=f"{there}（第 {header} 行）",
-                                    **loaded.at((*at, "columns", key))))
-    by_key = dict(leaves)
-    for key, leaf in leaves:
-        if key not in columns.values() and leaf.required and key not in wanted.columns:
+            problems.append(told(f"{display(name)} 中找不到“{mapped}”列", f"{there}（第 {places.header} 行）",
+                                 (*at, "columns", key)))
+    for key, leaf in header.leaves:
+        if key not in columns.values() and leaf.required and key not in header.mapped:
             problems.append(Problem(
                 f"{display(name)} 中没有“{leaf.label}”列（{key}，必填）", key_path=format_path(at), path=table.path,
                 hint=f"{there}；请在企业档案的 {at[-1]} 下用 columns 写明哪一列是{leaf.label}，如 columns: {{{key}: 表头}}",
-                **file_place))
+                **places.place(places.header)))
     if problems:
         raise _Refused(problems)
+    by_key = dict(header.leaves)
     places.columns = {by_key[key].path: column for column, key in columns.items() if key != "key"}
     places.key_column = next((column for column, key in columns.items() if key == "key"), None)
     read = _Read({} if table.key else [], places)
-    data_rows = 0
-    for number, row in enumerate(rows[header:], header + 1):
+    for number, row in rows:
+        if number <= places.header:
+            continue
         cells = {column: (row[column - 1] if column <= len(row) else None) for column in columns}
         if all(_blank(cells[c]) for c, key in columns.items() if key != "key"):
-            continue  # an empty row (or a key with nothing given)
-        data_rows += 1
-        if data_rows > MAX_ROWS:
-            raise _Refused([Problem(f"{display(name)} 超过 {MAX_ROWS:,} 行", key_path=format_path(at), path=table.path,
-                                    hint="一个清单至多这么多行；请检查是否选错了工作表或文件", **file_place)])
+            continue  # a row of other columns only (or a key with nothing given)
+        if len(read.items) >= MAX_ROWS:
+            raise _Refused([told(f"{display(name)} 超过 {MAX_ROWS:,} 行", "一个清单至多这么多行；请检查是否选错了文件或工作表")])
         _row(read, table, by_key, columns, cells, number)
-    if not data_rows and table.required:
+    if not read.items and table.required:
         raise _Refused([Problem(f"{display(name)} 中只有表头，没有数据行", key_path=format_path(at), path=table.path,
-                                hint=f"{dotted(table.path)} 至少要有一项", **file_place)])
+                                hint=f"{dotted(table.path)} 至少要有一项", **places.place(places.header))])
     return read
 
 
