@@ -316,3 +316,37 @@ def test_the_inputs_of_a_build_include_the_list_files(tmp_path):
     profile = profile_with(tmp_path, "  outlets_file: 网点清单.csv\n  charges_file: {path: ../收费.xlsx}")
     assert input_files(profile) == [profile, tmp_path / "网点清单.csv", tmp_path / "../收费.xlsx"]
     assert input_files(HUALAN) == [HUALAN]
+
+
+def test_the_builds_input_hash_changes_with_the_list_file(tmp_path):
+    """A build is skipped only while nothing it read changed: the list file is one of its inputs."""
+    from generator.batch import input_hash
+
+    write_csv(tmp_path / "网点清单.csv", outlet_rows())
+    profile = profile_with(tmp_path, "  outlets_file: 网点清单.csv")
+    before = input_hash(profile, None, False)
+    assert input_hash(profile, None, False) == before
+    rows = outlet_rows()
+    rows[0][5] = "33"
+    write_csv(tmp_path / "网点清单.csv", rows)
+    assert input_hash(profile, None, False) != before
+    (tmp_path / "网点清单.csv").unlink()
+    assert input_hash(profile, None, False) not in (before, None)
+
+
+def test_a_build_is_redone_when_only_the_list_file_changed(tmp_path):
+    from generator.batch import build_one, read_manifest
+
+    write_csv(tmp_path / "网点清单.csv", outlet_rows())
+    profile = profile_with(tmp_path, "  outlets_file: 网点清单.csv")
+    out = tmp_path / "out"
+    assert build_one(str(profile), str(out), site=False).status == "built"
+    first = read_manifest(out)["input_hash"]
+    assert build_one(str(profile), str(out), site=False).status == "skipped"
+    rows = outlet_rows()
+    rows[0][1] = "西藏自治区"
+    write_csv(tmp_path / "网点清单.csv", rows)
+    result = build_one(str(profile), str(out), site=False)
+    assert result.status == "built"
+    assert read_manifest(out)["input_hash"] != first
+    assert any("网点清单.csv:2:2 [resources.outlets[0].province]" in f for f in result.summary.findings)
