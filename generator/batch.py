@@ -17,11 +17,14 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import make_bundle, write_bundle
-from generator.errors import display, from_environment
+from generator.errors import AftersalesError, display, from_environment
 from generator.output.folder import intact, remove_leftovers
 from generator.assess.materials import COUNT_ORDER
 from generator.summary import Summary
 from generator.inputs.yamlload import read_input
+from generator.intake.lists import MAX_BYTES as LIST_BYTES
+from generator.intake.reader import MAX_BYTES as WORKBOOK_BYTES
+from generator.intake.source import input_files, is_workbook
 from generator.paths import CONTENT, TEMPLATES
 from generator.prepare import summary_of
 
@@ -48,7 +51,17 @@ def _tree_hash(*folders: Path) -> str:
 
 
 def input_hash(profile: Path, content: Path | None, site: bool) -> str:
-    digest = hashlib.sha256(read_input(profile))
+    """What a build from `profile` depends on: the profile's bytes (a workbook's may be larger than a
+    YAML profile's) and those of the list files it names (`outlets_file: 网点清单.csv`), the bundled
+    and override templates, the tool's version, the options. A list file that cannot be read counts
+    as such: the build then tells why."""
+    digest = hashlib.sha256(read_input(profile, limit=WORKBOOK_BYTES) if is_workbook(profile) else read_input(profile))
+    for listed in input_files(profile)[1:]:
+        digest.update(b"\0" + str(listed).encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            digest.update(hashlib.sha256(read_input(listed, limit=LIST_BYTES)).digest())
+        except AftersalesError:
+            digest.update(b"unreadable")
     digest.update(_tree_hash(CONTENT, TEMPLATES).encode())
     digest.update(_tree_hash(content.resolve()).encode() if content else b"-")
     digest.update(b"site" if site else b"docx")

@@ -77,6 +77,18 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--industry", metavar="PACK",
                       help="按行业包预填服务时限：home-appliances、automobiles、online-retail、furniture、software-it、general")
 
+    intake = sub.add_parser(
+        "intake", help="写出 Excel 企业信息采集表（空白或由档案填入），或把填好的采集表转换为 YAML 档案",
+        description="按文件名后缀决定方向：不给来源写出空白采集表；PROFILE.yaml -o 采集表.xlsx 把档案写成采集表；"
+                    "采集表.xlsx -o 档案.yaml 把填好的采集表转换为带注释的 YAML 档案。")
+    intake.add_argument("source", nargs="?", type=arguments.path, metavar="SOURCE",
+                        help="来源：.yaml 企业档案或 .xlsx 企业信息采集表；不给则写出空白采集表")
+    intake.add_argument("-o", "--output", required=True, type=arguments.output_file, metavar="FILE",
+                        help="写到哪里：采集表 .xlsx，或（来源是采集表时）档案 .yaml")
+    intake.add_argument("--industry", metavar="PACK",
+                        help="空白采集表按行业包预填服务时限（同 init --industry）")
+    intake.add_argument("--force", action="store_true", help="覆盖已有的 YAML 档案")
+
     check = sub.add_parser("check", help="校验企业档案，一次列出全部问题")
     check.add_argument("profiles", nargs="+", type=arguments.path, metavar="PROFILE")
     check.add_argument("--strict", action="store_true", help="把一致性警告当作错误（退出码 2）")
@@ -88,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="生成全部文件和网站")
     build.add_argument("profiles", nargs="+", type=arguments.path, metavar="PROFILE",
-                       help="企业档案（.yaml），或包含多个档案的文件夹")
+                       help="企业档案（.yaml）或企业信息采集表（.xlsx），或包含多个档案的文件夹")
     build.add_argument("-o", "--output", type=arguments.path, default=None,
                        help="输出目录；一个档案时即该企业的目录，多个档案时每个企业一个子目录（默认 build/）")
     build.add_argument("--no-site", action="store_true", help="只生成 DOCX，不构建网站")

@@ -6,9 +6,10 @@ import argparse
 import os
 import re
 import sys
+import zipfile
 from pathlib import Path
 
-from generator.commands.console import EXIT_INPUT
+from generator.commands.console import EXIT_INPUT, tell
 from generator.errors import AftersalesError, display
 
 
@@ -29,6 +30,16 @@ def new_file(text: str) -> Path:
         raise argparse.ArgumentTypeError("init 只写文件，不支持 -（标准输出）；请给出文件名，如 company.yaml"
                                          "（确实要用 - 作文件名请写 ./-）")
     return path(text)
+
+
+def output_file(text: str) -> str:
+    """A file to write, kept as typed (a name ending in a slash is a folder, told when the file is
+    checked); an empty one and `-` are refused as for `new_file`."""
+    if text == "-":
+        raise argparse.ArgumentTypeError("只写文件，不支持 -（标准输出）；请给出文件名，如 企业信息采集表.xlsx"
+                                         "（确实要用 - 作文件名请写 ./-）")
+    path(text)
+    return text
 
 
 def jobs(text: str) -> int:
@@ -94,17 +105,49 @@ class ChineseParser(argparse.ArgumentParser):
 
 
 def profile_paths(paths: list[Path]) -> list[Path]:
-    """The profiles that `paths` name: a folder stands for the .yaml and .yml files in it."""
+    """The profiles that `paths` name: a folder stands for the .yaml and .yml files in it and the intake
+    workbooks (.xlsx written by `aftersales intake`); any other .xlsx there (a company's own outlet
+    list, Excel's ~$ lock file of an open workbook) is left out, and said so on standard error."""
     out: list[Path] = []
     for given in paths:
         if is_folder(given):
-            found = sorted(p for p in given.iterdir() if p.suffix.lower() in (".yaml", ".yml") and _is_file(p))
+            found, other = [], []
+            for p in sorted(given.iterdir()):
+                suffix = p.suffix.lower()
+                if suffix in (".yaml", ".yml") and _is_file(p):
+                    found.append(p)
+                elif suffix == ".xlsx" and _is_file(p):
+                    (found if is_intake_workbook(p) else other).append(p)
+            if other:
+                tell(f"提示：{'、'.join(display(p) for p in other)} 不是企业信息采集表（不是 `aftersales intake` "
+                     "写出的工作簿），没有作为企业档案处理；确要读取请直接给出文件名")
             if not found:
-                raise AftersalesError(f"文件夹 {display(given)} 中没有 .yaml 企业档案")
+                raise AftersalesError(f"文件夹 {display(given)} 中没有 .yaml 企业档案或企业信息采集表（.xlsx）")
             out += found
         else:
             out.append(given)
     return out
+
+
+_MAX_PROPERTIES = 1 << 20  # bytes: our custom.xml is a few hundred
+
+
+def is_intake_workbook(path: Path) -> bool:
+    """Whether the .xlsx at `path` is an intake workbook: its custom document properties (read from the
+    zip without openpyxl) include MARKER. One that cannot be read is, so that reading it says why."""
+    from generator.output.xlsx.intake import MARKER
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/custom.xml")
+            if info.file_size > _MAX_PROPERTIES:
+                return False
+            text = archive.read(info)
+    except (KeyError, zipfile.BadZipFile, ValueError, EOFError):  # another program's, Excel's ~$ lock file, damaged
+        return False
+    except OSError:  # unreadable (permissions): listed, so that its check tells why
+        return True
+    return re.search(rb'<property\b[^>]*\bname="' + re.escape(MARKER.encode()) + rb'"', text) is not None
 
 
 def is_folder(given: Path) -> bool:
