@@ -239,30 +239,3 @@ def test_a_workbook_may_be_larger_than_a_yaml_profile(tmp_path):
     with pytest.raises(ProfileError, match="文件过大"):
         input_hash(tmp_path / "big.yaml", None, False)
 
-
-def test_a_changed_list_file_is_built_again(tmp_path, capsys):
-    """The outlets a profile takes from the company's own file are part of its input: a build whose
-    profile is unchanged but whose list changed is not skipped."""
-    lines = HUALAN.read_text(encoding="utf-8").splitlines(keepends=True)
-    start = lines.index("  outlets:\n")
-    end = start + 1
-    while lines[end].startswith("    - {name"):
-        end += 1
-    from generator.inputs.yamlload import load_yaml_file
-
-    rows = load_yaml_file(HUALAN).data["resources"]["outlets"]
-    keys = ("name", "province", "city", "address", "mode", "staff", "phone")
-    listed = tmp_path / "网点清单.csv"
-    listed.write_text("\n".join([",".join(keys), *(",".join(str(r.get(k, "")) for k in keys) for r in rows)]) + "\n",
-                      encoding="utf-8")
-    lines[start:end] = ["  outlets_file: 网点清单.csv\n"]
-    profile = tmp_path / "hualan.yaml"
-    profile.write_text("".join(lines), encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["build", str(profile), "-o", str(out), "--no-site"]) == 0
-    assert main(["build", str(profile), "-o", str(out), "--no-site"]) == 0
-    assert "未变化，跳过" in capsys.readouterr().out
-    listed.write_text(listed.read_text(encoding="utf-8").replace(f",{rows[0]['staff']},", f",{rows[0]['staff'] + 1},", 1),
-                      encoding="utf-8")
-    assert main(["build", str(profile), "-o", str(out), "--no-site"]) == 0
-    assert "未变化，跳过" not in capsys.readouterr().out
