@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import warnings
 import zipfile
@@ -25,7 +26,8 @@ MAX_BYTES = 32 * 1024 * 1024  # a workbook of 10,000 outlets is about 1 MB
 MAX_UNPACKED = 512 * 1024 * 1024  # what its parts may unpack to: more is a zip bomb, not a questionnaire
 _TRUE = {"是", "true", "yes", "y", "1", "对", "√"}
 _FALSE = {"否", "false", "no", "n", "0", "不", "×"}
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")  # a cell's <f> in a sheet's XML
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00)?)?")
 
 
 @dataclass
@@ -49,15 +51,18 @@ class Sheets:
             path = path[:-1]
         return {"file": self.file, "cell": self.places.get(path, "填写说明!A1")}
 
-    def problem(self, message: str, path: tuple, cell: str, hint: str = "") -> None:
-        self.problems.append(Problem(message, self.file, key_path=_key_path(path), hint=hint, path=path, cell=cell))
+    def problem(self, message: str, path: tuple, cell: str, hint: str = "", *, covers: bool = True) -> None:
+        """A problem at `cell` with the value at `path`; it `covers` what validation would say of the
+        values there (they are not the user's), unless the values there were read as they are."""
+        self.problems.append(Problem(message, self.file, key_path=_key_path(path), hint=hint,
+                                     path=path if covers else (), cell=cell))
 
 
 def load_workbook_file(path: str | Path) -> Sheets:
     """The profile in the intake workbook at `path`; an unreadable file is a ProfileError."""
     name = str(path)
     raw = read_input(path, ProfileError, MAX_BYTES)
-    book = _open(raw, name)
+    book, formulas = _open(raw, name)
     read = Sheets(name, {})
     titles = {ws.title.strip(): ws for ws in book.worksheets}
     for sheet in sheets():
@@ -67,16 +72,23 @@ def load_workbook_file(path: str | Path) -> Sheets:
             read.problem(f"缺少工作表“{sheet.title}”", sheet.path, "填写说明!A1",
                          "请用 `aftersales intake -o 新文件.xlsx` 写出新的采集表，把答案复制过去")
             continue
+        grid = _Grid(ws, formulas.get(ws.title, {}))
         if isinstance(sheet, Form):
-            _read_form(ws, sheet, read)
+            _read_form(grid, sheet, read)
         else:
-            _read_table(ws, sheet, read)
+            _read_table(grid, sheet, read)
     return read
 
 
 def _open(raw: bytes, name: str):
+    """The workbook (cached values, as its cells show them) and, where a sheet has formulas, each
+    sheet's formula cells by (row, column): a formula that was never calculated has no value to read."""
     hint = "请给出 `aftersales intake` 写出的 .xlsx 工作簿（Excel、WPS 或 LibreOffice 中“另存为 Excel 工作簿 (.xlsx)”）"
     if raw.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: an .xls, or a workbook encrypted with a password
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            raise ProfileError(f"{display(name)} 加了打开密码，无法读取", [Problem(
+                "请在 Excel 或 WPS 中取消打开密码（“文件 → 信息 → 保护工作簿 → 用密码进行加密”清空密码）后保存，再重试",
+                name)])
         raise ProfileError(f"{display(name)} 是旧版 Excel（.xls）文件或加了密码的工作簿，无法读取", [Problem(
             "请取消工作簿的打开密码，另存为 Excel 工作簿（.xlsx）后重试", name)])
     try:
@@ -85,37 +97,101 @@ def _open(raw: bytes, name: str):
                 raise ProfileError(f"{display(name)} 解压后过大，不像企业信息采集表", [Problem(hint, name)])
             if "xl/workbook.xml" not in archive.namelist():
                 raise ProfileError(f"{display(name)} 不是 Excel 工作簿", [Problem(hint, name)])
+            has_formulas = any(_FORMULA.search(archive.read(info)) for info in archive.infolist()
+                               if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))
         from openpyxl import load_workbook
 
         with warnings.catch_warnings():  # openpyxl warns of features it does not read (extensions, slicers)
             warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(raw), data_only=True)
+            book = load_workbook(io.BytesIO(raw), data_only=True)
+            written = load_workbook(io.BytesIO(raw), data_only=False) if has_formulas else None
     except ProfileError:
         raise
+    except zipfile.BadZipFile:
+        raise ProfileError(f"{display(name)} 不是有效的 Excel 工作簿（文件已损坏或不完整）", [Problem(hint, name)]) from None
     except Exception as exc:  # a damaged zip or XML: openpyxl raises many kinds
         raise ProfileError(f"{display(name)} 不是有效的 Excel 工作簿（{type(exc).__name__}）", [Problem(hint, name)]) from None
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for ws in (written.worksheets if written else []):
+        found[ws.title] = {place: str(getattr(cell.value, "text", None) or cell.value)
+                           for place, cell in ws._cells.items() if cell.data_type == "f"}
+    return book, found
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A cell's formula that has no calculated value (written by a program, never opened in Excel)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class _Error:
+    """A cell that shows an error value (#VALUE!, #REF! …): a formula's, or a number a date cell cannot show."""
+
+    text: str
+    formula: str = ""
+
+
+class _Grid:
+    """A sheet's cells that hold something, by (row, column): read from the cells the file has (a
+    value typed in row 1,048,576 costs nothing), each as its answer: the value it shows, or a formula
+    without one, or an error value."""
+
+    def __init__(self, ws, formulas: dict[tuple[int, int], str]):
+        self.title = _quoted(ws.title)
+        self.values: dict[tuple[int, int], object] = {}
+        for place, cell in ws._cells.items():  # openpyxl keeps no other index of the cells it read
+            value = cell.value
+            if cell.data_type == "e" and value is not None:
+                value = _Error(str(value), formulas.get(place, ""))
+            elif value is None and place in formulas:
+                value = _Formula(formulas[place])
+            if not _blank(value):
+                self.values[place] = value
+
+    def get(self, row: int, column: int):
+        return self.values.get((row, column))
+
+    def rows(self, first: int = 1) -> list[int]:
+        return sorted({row for row, _ in self.values if row >= first})
+
+    def columns(self, row: int) -> list[int]:
+        return sorted(column for r, column in self.values if r == row)
+
+    def where(self, row: int, column: int) -> str:
+        return f"{self.title}!{_letter(column)}{row}"
 
 
 # --- a section's form -------------------------------------------------------------------------
-def _read_form(ws, sheet: Form, read: Sheets) -> None:
-    read.places[sheet.path] = f"{_quoted(ws.title)}!A1"
+def _read_form(grid: _Grid, sheet: Form, read: Sheets) -> None:
+    read.places[sheet.path] = f"{grid.title}!A1"
     rows = {item.path: item for item in sheet.rows}
     seen: dict[tuple, int] = {}
-    for row in range(1, ws.max_row + 1):
-        key = ws.cell(row, 1).value
+    for row in grid.rows():
+        key = grid.get(row, 1)
         if not isinstance(key, str):
             continue
         path = tuple(key.strip().split("."))
-        if path not in rows or path in seen:
+        answered = not _blank(grid.get(row, 3))
+        if path not in rows:
+            if answered and row > 3:  # an answer whose key was changed: it would be lost
+                read.problem(f"第 {row} 行的键“{key.strip()[:40]}”不是本表的项目，这一行的答案没有读取",
+                             sheet.path, grid.where(row, 1), "请不要修改 A 列的键；可用 `aftersales intake` 写出新的采集表对照", covers=False)
+            continue
+        if path in seen:
+            if answered:
+                read.problem(f"{dotted(path)} 出现了两次（第 {seen[path]} 行和第 {row} 行），第 {row} 行的答案没有读取",
+                             path, grid.where(row, 3), "请删除重复的一行，把答案写在一处", covers=False)
             continue
         seen[path] = row
         item = rows[path]
         if isinstance(item, Group):
-            read.places[path] = f"{_quoted(ws.title)}!B{row}"
+            read.places[path] = grid.where(row, 2)
             continue
-        cell = f"{_quoted(ws.title)}!C{row}"
+        cell = grid.where(row, 3)
         read.places[path] = cell
-        value = _value(ws.cell(row, 3).value, item, path, cell, read)
+        value = _value(grid.get(row, 3), item, path, cell, read)
         if value is not None:
             _put(read.data, path, value)
     groups = [item for item in sheet.rows if isinstance(item, Group)]
@@ -127,40 +203,52 @@ def _read_form(ws, sheet: Form, read: Sheets) -> None:
 
 
 # --- a list's table ---------------------------------------------------------------------------
-def _read_table(ws, sheet: Table, read: Sheets) -> None:
-    title = _quoted(ws.title)
+def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
+    title = grid.title
     leaves = ([sheet.key] if sheet.key else []) + list(sheet.columns)
     labels = {leaf.label: leaf for leaf in leaves}
-    header_row, columns = _header(ws, labels, sheet.named)
+    header_row, columns = _header(grid, labels)
     read.places[sheet.path] = f"{title}!A{header_row or 1}"
     if header_row is None:
-        read.problem(f"工作表“{ws.title}”中找不到表头（{'、'.join(labels)}）", sheet.path, f"{title}!A1",
+        read.problem(f"工作表“{_shown_title(grid)}”中找不到表头（{'、'.join(labels)}）", sheet.path, f"{title}!A1",
                      "请不要修改表头；可用 `aftersales intake -o 新文件.xlsx` 写出新的采集表")
         return
-    for label, leaf in labels.items():
-        if leaf not in columns.values() and leaf.required:
-            read.problem(f"缺少“{label}”列", sheet.path, f"{title}!A{header_row}", "请不要删除或改写表头")
+    rows = [row for row in grid.rows(header_row + 1)]
+    for column in grid.columns(header_row):  # a header not ours over answers: they would be lost
+        text = grid.get(header_row, column)
+        if column in columns or (isinstance(text, str) and _label(text) == sheet.named):
+            continue
+        if any(not _blank(grid.get(row, column)) for row in rows):
+            name = _label(text) if isinstance(text, str) else _shown(text)
+            read.problem(f"“{name[:40]}”列不是本表的列，这一列的答案没有读取",
+                         sheet.path, grid.where(header_row, column),
+                         "本表的列为：" + "、".join(labels) + "；请不要改写表头，不用的列请清空", covers=False)
+    missing = [label for label, leaf in labels.items() if leaf not in columns.values() and leaf.required]
+    for label in missing:
+        read.problem(f"缺少“{label}”列", sheet.path, f"{title}!A{header_row}", "请不要删除或改写表头")
+    if sheet.key and sheet.key.label in missing:
+        return  # no row can be told from another
+    key_column = next((c for c, leaf in columns.items() if leaf is sheet.key), None)
     items: list | dict = {} if sheet.key else []
-    for row in range(header_row + 1, ws.max_row + 1):
-        cells = {column: ws.cell(row, column).value for column in columns}
-        if all(_blank(v) for column, v in cells.items() if columns[column] is not sheet.key):
+    for row in rows:
+        cells = {column: grid.get(row, column) for column in columns}
+        if all(_blank(v) for column, v in cells.items() if column != key_column):
             continue  # an empty row, or a listed clause not answered
         item: dict = {}
         index: object = len(items)
         if sheet.key:
-            key_column = next((c for c, leaf in columns.items() if leaf is sheet.key), None)
-            key = cells.get(key_column)
-            key = _value(key, sheet.key, (*sheet.path,), f"{title}!{_letter(key_column or 1)}{row}", read)
+            where = grid.where(row, key_column)
+            key = _value(cells[key_column], sheet.key, sheet.path, where, read)
             if _blank(key):
-                read.problem(f"第 {row} 行没有填写{sheet.key.label}", sheet.path, f"{title}!A{row}",
-                             f"请在“{sheet.key.label}”列写明，或清空这一行")
+                read.problem(f"第 {row} 行没有填写{sheet.key.label}", sheet.path, where,
+                             f"请在“{sheet.key.label}”列写明，或清空这一行", covers=False)
                 continue
             index = str(key)
             if index in items:
-                read.problem(f"{sheet.key.label} {index} 重复", (*sheet.path, index), f"{title}!A{row}",
-                             f"第 {row} 行与前面的一行写的是同一个{sheet.key.label}；请合并为一行")
+                read.problem(f"{sheet.key.label} {index} 重复", (*sheet.path, index), where,
+                             f"第 {row} 行与前面的一行写的是同一个{sheet.key.label}；请合并为一行", covers=False)
                 continue
-            read.keys[(*sheet.path, index)] = f"{title}!{_letter(key_column)}{row}"
+            read.keys[(*sheet.path, index)] = where
         base = (*sheet.path, index)
         read.places[base] = f"{title}!A{row}"
         for group in sheet.groups:
@@ -168,7 +256,7 @@ def _read_table(ws, sheet: Table, read: Sheets) -> None:
         for column, leaf in columns.items():
             if leaf is sheet.key:
                 continue
-            cell = f"{title}!{_letter(column)}{row}"
+            cell = grid.where(row, column)
             path = (*base, *leaf.path)
             read.places[path] = cell
             value = _value(cells[column], leaf, path, cell, read)
@@ -186,19 +274,30 @@ def _read_table(ws, sheet: Table, read: Sheets) -> None:
         _put(read.data, sheet.path, items)
 
 
-def _header(ws, labels: dict[str, Leaf], named: str) -> tuple[int | None, dict[int, Leaf]]:
+def _header(grid: _Grid, labels: dict[str, Leaf]) -> tuple[int | None, dict[int, Leaf]]:
     """The header's row and the column of each field in it: the first of the top rows that names a field."""
-    for row in range(1, min(ws.max_row, 12) + 1):
+    for row in grid.rows():
+        if row > 12:
+            break
         found: dict[int, Leaf] = {}
-        for column in range(1, ws.max_column + 1):
-            text = ws.cell(row, column).value
-            if isinstance(text, str) and text.strip().rstrip("*＊").strip() in labels:
-                leaf = labels[text.strip().rstrip("*＊").strip()]
+        for column in grid.columns(row):
+            text = grid.get(row, column)
+            if isinstance(text, str) and _label(text) in labels:
+                leaf = labels[_label(text)]
                 if leaf not in found.values():
                     found[column] = leaf
         if found:
             return row, found
     return None, {}
+
+
+def _label(text: str) -> str:
+    return text.strip().rstrip("*＊").strip()
+
+
+def _shown_title(grid: _Grid) -> str:
+    title = grid.title
+    return title[1:-1].replace("''", "'") if title.startswith("'") else title
 
 
 # --- cells ------------------------------------------------------------------------------------
@@ -210,6 +309,19 @@ def _value(raw, leaf: Leaf, path: tuple, cell: str, read: Sheets):
     takes is kept as it is (validation sees it wrong) after a problem that says why."""
     if _blank(raw):
         return None
+    if isinstance(raw, _Formula):
+        read.problem(f"单元格是公式 {_shown(raw.text)}，没有计算出的值", path, cell,
+                     "请直接填写答案；要写以“=”开头的文字，请在前面加一个英文单引号（'）")
+        return raw.text
+    if isinstance(raw, _Error):
+        if raw.formula:
+            read.problem(f"单元格中公式 {_shown(raw.formula)} 的结果是错误值 {raw.text}", path, cell, "请直接填写答案，不要用公式")
+        elif leaf.kind == "date":
+            read.problem(f"单元格显示错误值 {raw.text}，不是日期", path, cell,
+                         "日期格式的单元格中填了超出日期范围的数字（如 20260315）时会这样；请写成 2026-03-15 的形式")
+        else:
+            read.problem(f"单元格显示错误值 {raw.text}", path, cell, "请直接填写答案")
+        return raw.text
     if leaf.lines:
         parts = raw.split("\n") if isinstance(raw, str) else [raw]
         values = [_one(p.strip() if isinstance(p, str) else p, leaf, path, cell, read) for p in parts]
@@ -255,12 +367,20 @@ def _one(raw, leaf: Leaf, path: tuple, cell: str, read: Sheets):
                 number = float(text)
             except ValueError:
                 return raw  # validation: "应为整数（实际为 '十二'）"
+            if not math.isfinite(number) or "_" in text:
+                return raw  # "nan", "inf", "1e999", "1_0": not a number a person writes
             raw = number
         if isinstance(raw, float) and raw.is_integer() and kind == "int":
             return int(raw)
         return raw
     if kind == "date":
         if isinstance(raw, dt.datetime):
+            serial = _serial(raw)
+            if serial == int(serial) and 1900 <= serial <= 2100:  # a year typed into a date cell: a day of 1905
+                serial = int(serial)
+                read.problem(f"应为日期（如 2026-03-15），单元格中是数字 {serial}", path, cell,
+                             f"日期格式的单元格把数字 {serial} 显示为 {raw.date().isoformat()}；请写出年、月、日")
+                return raw
             return raw.date()
         if isinstance(raw, dt.date):
             return raw
@@ -275,6 +395,13 @@ def _one(raw, leaf: Leaf, path: tuple, cell: str, read: Sheets):
         read.problem("应为日期（如 2026-03-15）", path, cell, f"实际为 {_shown(raw)}")
         return raw
     return raw
+
+
+def _serial(moment: dt.datetime) -> float:
+    """The number Excel keeps for a date cell."""
+    from openpyxl.utils.datetime import to_excel
+
+    return to_excel(moment)
 
 
 def _blank(value) -> bool:
