@@ -203,6 +203,25 @@ def test_a_finding_on_the_list_is_located_in_its_file(tmp_path, capsys):
     assert f"{tmp_path / '网点清单.csv'}:3:2 [resources.outlets[1].province]: 服务网点“华澜电器广州服务中心”位于西藏自治区，不在销售区域内" in out
 
 
+def test_invisible_characters_are_refused_as_in_yaml_and_line_breaks_made_one(tmp_path):
+    """Found by trying: a control character from a CSV reached the documents' rendering (a traceback)."""
+    rows = outlet_rows()
+    rows[1][3] = "白云区\x01广园中路"
+    rows[2][3] = "青秀区\u202e民族大道"
+    rows[3][3] = "雨花区\r\n韶山中路"
+    write_csv(tmp_path / "网点清单.csv", rows)
+    profile = profile_with(tmp_path, "  outlets_file: 网点清单.csv")
+    where = tmp_path / "网点清单.csv"
+    assert problems_of(profile) == [
+        f"{where}:3:4 [resources.outlets[1].address]: 文字中含有不可见的控制字符 U+0001（第 4 个字符）"
+        "（通常来自从网页或其他软件复制的文字，请删除后重新输入）",
+        f"{where}:4:4 [resources.outlets[2].address]: 文字中含有不可见的双向文字控制字符 U+202E（第 4 个字符）"
+        "（通常来自从网页或其他软件复制的文字，请删除后重新输入）"]
+    rows[1][3] = rows[2][3] = "x"
+    write_csv(tmp_path / "网点清单.csv", rows)
+    assert read_profile(profile)[0].resources.outlets[3].address == "雨花区\n韶山中路"
+
+
 def test_many_rows_with_the_same_problem_are_told_once(tmp_path):
     rows = outlet_rows(40)
     for row in rows[10:]:
@@ -274,7 +293,8 @@ def test_a_required_column_missing_and_no_header_at_all(tmp_path):
     (b"name,province\n\xff\xfe\xfd,x\n", "既不是 UTF-8 也不是 GBK 编码（第 2 行无法解码）"),
     (b"\xd0\xcf\x11\xe0" + bytes(100), "是旧版 Excel（.xls）或其他格式的表格"),
     (b"PK\x03\x04" + bytes(100), "不是有效的 Excel 工作簿"),
-    (b'name,"province\n\x00', "不是文本文件"),
+    (b'name,"province\n\x00', "第 2 行有空字符（NUL），不像文本文件"),
+    ("网点名称\n".encode("utf-32"), "是 UTF-32 编码的文本"),
 ])
 def test_unreadable_files(tmp_path, content, told):
     (tmp_path / "网点清单.csv").write_bytes(content)

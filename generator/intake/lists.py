@@ -38,7 +38,7 @@ from pathlib import Path
 
 from generator.errors import Problem, display, os_reason
 from generator.inputs.inputfile import wide_encoding
-from generator.inputs.yamlload import format_path
+from generator.inputs.yamlload import _BREAKS, _ILLEGAL, _INVISIBLE, _INVISIBLE_NAMES, format_path
 from generator.intake.layout import Leaf, Table, dotted, sheets
 from generator.intake.reader import MAX_UNPACKED, _quoted, _value  # private for now: the reader's cell conversion
 
@@ -341,9 +341,12 @@ def _decoded(raw: bytes, name: str, refuse) -> str:
         encoding = "utf-8-sig"
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and wide_encoding(raw) == "UTF-16":
         encoding = "utf-16"  # Excel's "Unicode 文本 (*.txt)"
-    elif wide_encoding(raw) or b"\x00" in raw:
-        raise refuse(f"{display(name)} 不是文本文件（或是 UTF-32 等不支持的编码）",
-                     "请在 Excel、WPS 中另存为“CSV UTF-8（逗号分隔）”")
+    elif wide_encoding(raw):  # UTF-32, or UTF-16 without its byte order mark
+        raise refuse(f"{display(name)} 是 {wide_encoding(raw)} 编码的文本", "请在 Excel、WPS 中另存为“CSV UTF-8（逗号分隔）”")
+    elif b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise refuse(f"{display(name)} 第 {line} 行有空字符（NUL），不像文本文件",
+                     "请确认给出的是 CSV 文件；可用 Excel、WPS 打开后另存为“CSV UTF-8（逗号分隔）”")
     else:
         encoding = "utf-8"
     try:
@@ -364,7 +367,7 @@ def _decoded(raw: bytes, name: str, refuse) -> str:
 def _delimiter(text: str) -> str:
     """The delimiter under which the first lines split into the most cells, as the same count on most
     lines (a header and its rows); a comma when nothing tells."""
-    lines = [line for line in text.splitlines()[:HEADER_ROWS + 5] if line.strip()]
+    lines = [line for line in text[:65536].splitlines()[:HEADER_ROWS + 5] if line.strip()]
     best, score = ",", 0
     for delimiter in DELIMITERS:
         widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)] if lines else []
@@ -470,7 +473,7 @@ def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, nu
     index: int | str = len(items)
     if table.key is not None:
         key_column = read.places.key_column
-        raw = cells.get(key_column) if key_column else None
+        raw = _clean(cells.get(key_column) if key_column else None, table.path, (number, key_column), read)
         key = _value(raw, table.key, table.path, (number, key_column), read)
         if _blank(key):
             read.problem(f"第 {number} 行没有填写{table.key.label}", table.path, (number, key_column or 1),
@@ -488,7 +491,7 @@ def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, nu
             continue
         leaf = by_key[key]
         path = (*table.path, index, *leaf.path)
-        value = _value(cells[column], leaf, path, (number, column), read)
+        value = _value(_clean(cells[column], path, (number, column), read), leaf, path, (number, column), read)
         if value is None:
             continue
         if leaf.path:
@@ -499,6 +502,19 @@ def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, nu
         items[index] = item
     else:
         items.append(item)
+
+
+def _clean(raw, path: tuple, cell: tuple, read: _Read):
+    """A text as a YAML profile would hold it: one kind of line break; a control character or an
+    invisible one that reorders what is shown (which no document may hold) is a problem, as in YAML."""
+    if not isinstance(raw, str):
+        return raw
+    bad = _ILLEGAL.search(raw) or _INVISIBLE.search(raw)
+    if bad:
+        what = _INVISIBLE_NAMES.get(bad.group(), "控制字符")
+        read.problem(f"文字中含有不可见的{what} U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）", path, cell,
+                     "通常来自从网页或其他软件复制的文字，请删除后重新输入")
+    return _BREAKS.sub("\n", raw)
 
 
 def _put(data: dict, path: tuple, value) -> None:
