@@ -67,9 +67,9 @@ def _blank(args, typed: str) -> int:
             f"`aftersales intake -o {BLANK_NAME}`；把填好的采集表转换为档案请写 `aftersales intake 采集表.xlsx -o "
             f"{shlex.quote(typed)}`", display(typed))])
     path = _workbook_target(args, typed)
-    data = apply_pack({}, args.industry) if args.industry else None
+    data = None if args.industry is None else apply_pack({}, args.industry)  # "" is no pack: refused there
     _write_workbook(path, typed, intake_workbook(data, load_catalogue(), dt.date.today()))
-    pack = f"（已按行业包 {args.industry} 预填服务时限）" if args.industry else ""
+    pack = "" if args.industry is None else f"（已按行业包 {args.industry} 预填服务时限）"
     print(f"已写出空白的企业信息采集表 {display(path)}{pack}。请发给企业填写（只有浅黄色单元格可以填写）；"
           f"收回后运行：aftersales check {shlex.quote(display(path))}")
     return EXIT_OK
