@@ -4,15 +4,16 @@ deductions, bonuses, and the keyed tables such as the self-assessment) from a CS
 workbook the company already keeps, instead of writing them out:
 
     resources:
-      outlets_file: 网点清单.xlsx            # the first sheet; headers as the intake workbook names them
+      outlets_file: 网点清单.xlsx            # headers as the intake workbook names them (网点名称 …)
       charges_file:                         # or with where and how to read
         path: 收费标准.csv                   # relative to the profile's folder (or absolute)
-        sheet: 收费                          # a workbook's sheet (the first if not given)
+        sheet: 收费                          # a workbook's sheet
         columns: {item: 项目, price: 单价}    # field -> the header in the company's file
 
 A field with no mapping is found by the header the intake workbook gives it (网点名称, 省份 …) or by its
-key (name, province …). The header is the first of the top rows that names a field, so a title row
-above it is fine; other columns are left alone. A CSV may be UTF-8 (with or without a byte order mark),
+key (name, province …); a keyed table's key is `key`, its plain value (region_service) `value`. The
+header is the first of the top rows that names a field, so a title row above it is fine; other columns
+are left alone. Without `sheet`, a workbook's first sheet with such a header is read. A CSV may be UTF-8 (with or without a byte order mark),
 GB18030/GBK (what Excel on Chinese Windows saves) or UTF-16 (Excel's "Unicode text"), separated by
 commas, tabs or semicolons.
 
@@ -205,7 +206,9 @@ def _read(spec: object, loaded, table: Table, at: tuple) -> _Read:
         raise refuse(f"{display(name)} 是旧版 Excel（.xls）或其他格式的表格，无法读取",
                      "请在 Excel、WPS 或 LibreOffice 中另存为 Excel 工作簿（.xlsx）或 CSV（逗号分隔）")
     elif suffix in WORKBOOKS:
-        raise refuse(f"{display(name)} 不是有效的 Excel 工作簿", "请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx")
+        text = b"\x00" not in raw[:4096]
+        raise refuse(f"{display(name)} 不是有效的 Excel 工作簿" + ("，似乎是文本文件" if text else ""),
+                     "若是 CSV 文件，请把扩展名改为 .csv" if text else "请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx")
     elif suffix in TEXT:
         if wanted.sheet is not None:
             raise refuse(f"{display(name)} 是 CSV 文件，没有工作表", "请删去 sheet", (*at, "sheet"), key=True)
@@ -354,7 +357,8 @@ def _decoded(raw: bytes, name: str, refuse) -> str:
     except UnicodeDecodeError as exc:
         if encoding != "utf-8":
             line = raw[: exc.start].count(b"\n") + 1
-            raise refuse(f"{display(name)} 第 {line} 行无法按 {encoding.upper()} 解码", "文件可能已损坏") from None
+            raise refuse(f"{display(name)} 第 {line} 行无法按 {encoding.upper().removesuffix('-SIG')} 解码",
+                         "文件可能已损坏") from None
         first = exc
     try:
         return raw.decode("gb18030")  # GBK, as Excel and WPS on Chinese Windows save a CSV
