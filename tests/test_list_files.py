@@ -370,3 +370,22 @@ def test_a_build_is_redone_when_only_the_list_file_changed(tmp_path):
     assert result.status == "built"
     assert read_manifest(out)["input_hash"] != first
     assert any("网点清单.csv:2:2 [resources.outlets[0].province]" in f for f in result.summary.findings)
+
+
+def test_a_keyed_table_of_plain_values_and_a_duplicate_key(tmp_path):
+    from conftest import QIHENG
+
+    text = QIHENG.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines(keepends=True) if l.startswith("  region_service:"))
+    (tmp_path / "qiheng.yaml").write_text(text.replace(line, "  region_service_file: {path: 区域.csv, columns: {key: 地区, value: 方式}}\n"),
+                                          encoding="utf-8")
+    write_csv(tmp_path / "区域.csv", [["上海市", "远程"], ["安徽省", "远程"]], header=("地区", "方式"))
+    expected, _ = read_profile(QIHENG)
+    got, loaded = read_profile(tmp_path / "qiheng.yaml")
+    assert got.model_dump() == expected.model_dump()
+    assert loaded.at(("company", "region_service", "安徽省"), key=True)["line"] == 3
+    write_csv(tmp_path / "区域.csv", [["上海市", "远程"], ["上海市", "网点"], ["", "远程"]], header=("地区", "方式"))
+    where = tmp_path / "区域.csv"
+    assert problems_of(tmp_path / "qiheng.yaml") == [
+        f"{where}:3:1 [company.region_service.上海市]: 销售区域 上海市 重复（第 2 行已有同一个销售区域；请合并为一行）",
+        f"{where}:4:1 [company.region_service]: 第 4 行没有填写销售区域（请写明销售区域，或删去这一行）"]
