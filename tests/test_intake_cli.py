@@ -227,6 +227,27 @@ def test_a_folder_takes_intake_workbooks_and_skips_other_workbooks(tmp_path):
     assert result.returncode == 2 and "中没有 .yaml 企业档案或企业信息采集表" in result.stderr
 
 
+def test_a_workbook_whose_properties_were_dropped_is_still_known_by_its_sheets(tmp_path):
+    """A program saving the workbook may drop its custom properties (WPS cannot be tried here): the
+    cover and the first form's names still tell an intake workbook from a company's own list."""
+    from generator.commands.arguments import is_intake_workbook
+
+    made = tmp_path / "made.xlsx"
+    assert main(["intake", str(QIHENG), "-o", str(made)]) == 0
+    stripped = tmp_path / "stripped.xlsx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(stripped, "w") as target:
+        for info in source.infolist():
+            if info.filename != "docProps/custom.xml":
+                target.writestr(info, source.read(info))
+    assert is_intake_workbook(stripped)
+    from openpyxl import Workbook
+
+    other = Workbook()
+    other.active.title = "填写说明"  # one name alike is not enough
+    other.save(tmp_path / "other.xlsx")
+    assert not is_intake_workbook(tmp_path / "other.xlsx")
+
+
 def test_a_workbook_may_be_larger_than_a_yaml_profile(tmp_path):
     """A build's input hash reads a workbook up to the workbook reader's limit, a YAML profile to 2 MB."""
     from generator.batch import input_hash

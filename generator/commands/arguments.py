@@ -3,6 +3,7 @@ check a path, a file to write, a number of jobs or a port, and the profiles a li
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import sys
@@ -133,21 +134,27 @@ _MAX_PROPERTIES = 1 << 20  # bytes: our custom.xml is a few hundred
 
 
 def is_intake_workbook(path: Path) -> bool:
-    """Whether the .xlsx at `path` is an intake workbook: its custom document properties (read from the
-    zip without openpyxl) include MARKER. One that cannot be read is, so that reading it says why."""
-    from generator.output.xlsx.intake import MARKER
+    """Whether the .xlsx at `path` is an intake workbook (read from the zip, without openpyxl): its
+    custom document properties include MARKER, or, where a program saving it dropped them, its sheets
+    are the cover and the first form of one. One that cannot be read is, so that reading it says why."""
+    from generator.output.xlsx.intake import MARKER, first_sheets
 
     try:
         with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/custom.xml")
-            if info.file_size > _MAX_PROPERTIES:
+            parts = {info.filename: info for info in archive.infolist()}
+            custom, book = parts.get("docProps/custom.xml"), parts.get("xl/workbook.xml")
+            if custom is not None and custom.file_size <= _MAX_PROPERTIES and re.search(
+                    rb'<property\b[^>]*\bname="' + re.escape(MARKER.encode()) + rb'"', archive.read(custom)):
+                return True
+            if book is None or book.file_size > _MAX_PROPERTIES:
                 return False
-            text = archive.read(info)
-    except (KeyError, zipfile.BadZipFile, ValueError, EOFError):  # another program's, Excel's ~$ lock file, damaged
+            text = archive.read(book)
+    except (zipfile.BadZipFile, ValueError, EOFError):  # another program's, Excel's ~$ lock file, damaged
         return False
     except OSError:  # unreadable (permissions): listed, so that its check tells why
         return True
-    return re.search(rb'<property\b[^>]*\bname="' + re.escape(MARKER.encode()) + rb'"', text) is not None
+    names = {html.unescape(n.decode("utf-8", "replace")) for n in re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', text)}
+    return set(first_sheets()) <= names
 
 
 def is_folder(given: Path) -> bool:

@@ -19,6 +19,7 @@ from generator.profile.starter import EXAMPLE
 from generator.standard.catalogue import Catalogue
 
 MARKER = "aftersales-intake"  # a custom document property: this workbook is an intake workbook
+COVER = "填写说明"
 SPARE_ROWS = 30  # blank rows of a list table, formatted and validated, to fill in
 FIRST_ROW = 4  # the first answer row of every sheet (title, explanation, header above it)
 
@@ -51,11 +52,17 @@ def intake_workbook(data: dict | None, catalogue: Catalogue, issued: dt.date) ->
     return save(book, issued, sealed=True)
 
 
+def first_sheets() -> tuple[str, str]:
+    """The names of the cover and the first form: how an intake workbook is known when a program
+    saving it dropped its custom properties."""
+    return COVER, sheets()[0].title
+
+
 # --- the cover --------------------------------------------------------------------------------
 def _cover(ws, data: dict) -> None:
     from openpyxl.styles import Alignment, Font
 
-    ws.title = "填写说明"
+    ws.title = COVER
     w = words()
     ws["A1"] = w.title
     ws["A1"].font = Font(bold=True, size=18)
@@ -350,7 +357,7 @@ def _page(ws) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    if ws.title != "填写说明":
+    if ws.title != COVER:
         ws.print_title_rows = "3:3"
 
 
