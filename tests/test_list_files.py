@@ -389,3 +389,12 @@ def test_a_keyed_table_of_plain_values_and_a_duplicate_key(tmp_path):
     assert problems_of(tmp_path / "qiheng.yaml") == [
         f"{where}:3:1 [company.region_service.上海市]: 销售区域 上海市 重复（第 2 行已有同一个销售区域；请合并为一行）",
         f"{where}:4:1 [company.region_service]: 第 4 行没有填写销售区域（请写明销售区域，或删去这一行）"]
+
+
+def test_a_header_garbled_by_a_wrong_encoding_is_told_so(tmp_path):
+    """UTF-8 read as Western by the program that saved it (LibreOffice's CSV import does by default)."""
+    garbled = [label.encode("utf-8").decode("latin-1") for label in LABELS]
+    write_csv(tmp_path / "网点清单.csv", outlet_rows(), header=garbled)
+    found = problems_of(profile_with(tmp_path, "  outlets_file: 网点清单.csv"))
+    assert len(found) == 1
+    assert "表头是乱码（原文似为“网点名称”）：文件在另存或导入时用错了编码" in found[0], found

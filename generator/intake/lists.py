@@ -435,10 +435,12 @@ def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: 
     there = "表头有：" + "、".join(str(text).strip() for text in first if not _blank(text))
     if found is None:
         expected = "、".join(f"{leaf.label}（{key}）" for key, leaf in header.leaves[:8])
-        raise _Refused([Problem(
-            f"前 {HEADER_ROWS} 行中找不到表头：应有{expected}等列", key_path=format_path(at), path=table.path,
-            hint=f"第 {number} 行为：{there[4:]}；列名不同时，请在企业档案的 {at[-1]} 下用 columns 写明对应的列，"
-                 f"如 columns: {{{header.leaves[0][0]}: 表头}}", **places.place(number))])
+        garbled = next(filter(None, (_mojibake(text) for text in first)), None)
+        todo = (f"表头是乱码（原文似为“{garbled}”）：文件在另存或导入时用错了编码，请重新导出为 CSV UTF-8 或 .xlsx"
+                if garbled else f"列名不同时，请在企业档案的 {at[-1]} 下用 columns 写明对应的列，"
+                                f"如 columns: {{{header.leaves[0][0]}: 表头}}")
+        raise _Refused([Problem(f"前 {HEADER_ROWS} 行中找不到表头：应有{expected}等列", key_path=format_path(at),
+                                path=table.path, hint=f"第 {number} 行为：{there[4:]}；{todo}", **places.place(number))])
     places.header, columns = found
     problems = []
     for key, mapped in header.mapped.items():
@@ -506,6 +508,21 @@ def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, nu
         items[index] = item
     else:
         items.append(item)
+
+
+def _mojibake(text: object) -> str | None:
+    """The Chinese `text` was, where it is UTF-8 read as Western (Windows-1252 or Latin-1), as a
+    program that guessed the encoding wrong shows "网点" (ç½‘ç‚¹); else None."""
+    if not isinstance(text, str) or text.isascii():
+        return None
+    for western in ("cp1252", "latin-1"):
+        try:
+            was = text.encode(western).decode("utf-8")
+        except UnicodeError:
+            continue
+        if re.search(r"[\u4e00-\u9fff]", was):
+            return was
+    return None
 
 
 def _clean(raw, path: tuple, cell: tuple, read: _Read):
