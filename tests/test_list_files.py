@@ -398,3 +398,18 @@ def test_a_header_garbled_by_a_wrong_encoding_is_told_so(tmp_path):
     found = problems_of(profile_with(tmp_path, "  outlets_file: 网点清单.csv"))
     assert len(found) == 1
     assert "表头是乱码（原文似为“网点名称”）：文件在另存或导入时用错了编码" in found[0], found
+
+
+@pytest.mark.parametrize("spec, told", [
+    ("3", "[resources.outlets_file]: 应为文件路径，或写明 path、sheet、columns 的映射"),
+    ("{path: 3}", "[resources.outlets_file.path]: path 应为文件路径（文字）"),
+    ("{path: a.csv, columns: {name: 网点名称, city: 网点名称}}", "[resources.outlets_file.columns.city]: name 和 city 对应同一列“网点名称”"),
+    ("{path: a.csv, columns: [name]}", "[resources.outlets_file.columns]: columns 应为“字段: 表头”的映射"),
+    ("{path: a.csv, sheet: 网点}", "[resources.outlets_file.sheet]: "),  # a CSV has no sheets
+    ("{path: .}", "不是普通文件"),
+])
+def test_what_the_key_may_not_say(tmp_path, spec, told):
+    write_csv(tmp_path / "a.csv", outlet_rows())
+    found = problems_of(profile_with(tmp_path, f"  outlets_file: {spec}"))
+    assert len(found) == 1 and told in found[0], found
+    assert found[0].startswith(str(tmp_path / "hualan.yaml:100:"))

@@ -234,7 +234,9 @@ def _spec(spec: object, table: Table, at: tuple, told) -> _Spec:
             problems.append(told(f"未知的键 “{option}”", f"是不是 “{close[0]}”？" if close else "可用的键：" + "、".join(OPTIONS),
                                  (*at, option), key=True))
     path = spec.get("path")
-    if not isinstance(path, str) or not path.strip():
+    if "path" in spec and not isinstance(path, (str, type(None))):
+        problems.append(told("path 应为文件路径（文字）", example, (*at, "path")))
+    elif not isinstance(path, str) or not path.strip():
         problems.append(told("缺少文件路径（path）", example, (*at, "path") if "path" in spec else at, key="path" not in spec))
     sheet = spec.get("sheet")
     if sheet is not None and not isinstance(sheet, (str, int)):
@@ -254,6 +256,10 @@ def _spec(spec: object, table: Table, at: tuple, told) -> _Spec:
             problems.append(told(f"{dotted(table.path)} 没有字段 “{key}”", hint, where, key=True))
         elif not isinstance(header, (str, int)) or not str(header).strip():
             problems.append(told(f"字段 {key} 对应的表头应为文字", "写贵企业文件中这一列的表头，如 门店名称", where))
+        else:
+            same = [k for k, h in columns.items() if k != key and k in fields and _norm(h) == _norm(header)]
+            if same and list(columns).index(same[0]) < list(columns).index(key):
+                problems.append(told(f"{same[0]} 和 {key} 对应同一列“{header}”", "一列只能是一个字段", where))
     if problems:
         raise _Refused(problems)
     return _Spec(path, None if sheet is None else str(sheet), {k: str(v) for k, v in columns.items()})
