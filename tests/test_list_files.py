@@ -413,3 +413,16 @@ def test_what_the_key_may_not_say(tmp_path, spec, told):
     found = problems_of(profile_with(tmp_path, f"  outlets_file: {spec}"))
     assert len(found) == 1 and told in found[0], found
     assert found[0].startswith(str(tmp_path / "hualan.yaml:100:"))
+
+
+def test_an_error_value_in_the_workbook_is_told_not_read_as_text(tmp_path):
+    """A lookup that found nothing shows #N/A: the address is not "#N/A"."""
+    from openpyxl import load_workbook
+
+    write_xlsx(tmp_path / "网点清单.xlsx", outlet_rows())
+    book = load_workbook(tmp_path / "网点清单.xlsx")
+    book["网点"]["F6"] = "#N/A"  # openpyxl writes a known error value as an error cell
+    book["网点"]["F6"].data_type = "e"
+    book.save(tmp_path / "网点清单.xlsx")
+    found = problems_of(profile_with(tmp_path, f"  outlets_file: {{path: 网点清单.xlsx, columns: {MAPPING}}}"))
+    assert found == [f"{tmp_path / '网点清单.xlsx'}!网点!F6 [resources.outlets[2].address]: 单元格显示错误值 #N/A（请直接填写答案）"]

@@ -41,7 +41,7 @@ from generator.errors import Problem, display, os_reason
 from generator.inputs.inputfile import wide_encoding
 from generator.inputs.yamlload import _BREAKS, _ILLEGAL, _INVISIBLE, _INVISIBLE_NAMES, format_path
 from generator.intake.layout import Leaf, Table, dotted, sheets
-from generator.intake.reader import MAX_UNPACKED, _quoted, _value  # private for now: the reader's cell conversion
+from generator.intake.reader import MAX_UNPACKED, _Error, _quoted, _value  # private for now: the reader's cells
 
 SUFFIX = "_file"
 OPTIONS = ("path", "sheet", "columns")
@@ -417,8 +417,8 @@ def _workbook_rows(raw: bytes, name: str, wanted: str | None, header: _Header, a
                                      "工作表有：" + "、".join(ws.title for ws in every), (*at, "sheet"))
                 else:
                     ws = next((ws for ws in every if header.find(
-                        _filled(ws.iter_rows(values_only=True), name, refuse, HEADER_ROWS))), every[0])
-                rows = _filled(ws.iter_rows(values_only=True), name, refuse)
+                        _filled(_shown_rows(ws), name, refuse, HEADER_ROWS))), every[0])
+                rows = _filled(_shown_rows(ws), name, refuse)
                 title = ws.title
             finally:
                 book.close()
@@ -427,6 +427,14 @@ def _workbook_rows(raw: bytes, name: str, wanted: str | None, header: _Header, a
     except Exception as exc:  # a damaged zip or XML: openpyxl raises many kinds
         raise refuse(f"{display(name)} 不是有效的 Excel 工作簿（{type(exc).__name__}）", hint) from None
     return rows, _quoted(title)
+
+
+def _shown_rows(ws):
+    """A read-only sheet's rows as their cells show them: an error value (#N/A of a lookup) as the
+    intake reader's _Error, which it tells as such, not as the text "#N/A"."""
+    for row in ws.iter_rows():
+        yield [_Error(str(cell.value)) if cell.data_type == "e" and cell.value is not None else cell.value
+               for cell in row]
 
 
 def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: _Header, at: tuple, told) -> _Read:
