@@ -229,7 +229,8 @@ class _Mutator:
         ws = self.sheet()
         top = self.rng.randint(1, max(ws.max_row, 1))
         bottom = min(ws.max_row, top + self.rng.randint(0, 5))
-        ws.move_range(f"A{top}:H{bottom}", rows=self.rng.choice([40, 100, -2]), cols=self.rng.choice([0, 0, 1]))
+        shift = self.rng.choice([40, 100, -2])
+        ws.move_range(f"A{top}:H{bottom}", rows=shift if top + shift >= 1 else 40, cols=self.rng.choice([0, 0, 1]))
         return f"move {ws.title}!A{top}:H{bottom}"
 
 

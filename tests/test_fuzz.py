@@ -14,6 +14,12 @@ the seed that reproduces it:
 
 FUZZ_CASES and FUZZ_SEED (environment) change the number of cases and the first seed; CI runs the
 default 2,000. `python benchmarks/fuzz.py --cases 20000` runs more, in parallel.
+
+Issue #16: intake workbooks are mutated too (tests/intake_mutate.py: cells set to text, numbers,
+booleans, dates, formulas, huge strings, control characters or nothing; rows deleted, inserted and
+moved; columns deleted; sheets renamed and removed; headers and keys changed). `check` on each
+returns 0 or 2 as above, and every problem it tells names its cell (`采集表.xlsx!Sheet!C14`).
+FUZZ_WORKBOOKS (environment) changes their number, 100 by default (about 40 s).
 """
 from __future__ import annotations
 
@@ -21,10 +27,12 @@ import faulthandler
 import os
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import HUALAN
+from intake_mutate import make_workbook_case
 from mutate import BASES, Tally, emit, good_build, make_case, run_build, run_check, write_case
 import mutate
 
@@ -34,6 +42,7 @@ SEEDS = range(FIRST_SEED, FIRST_SEED + CASES)
 BUILD_EVERY = 100
 CHECK_SECONDS = 10  # of CPU time; checking a valid profile takes about 0.4 s, so longer counts as a hang
 BUILD_SECONDS = 60
+WORKBOOKS = int(os.environ.get("FUZZ_WORKBOOKS", "100"))
 
 
 def _watchdog(seconds: float) -> None:
@@ -91,3 +100,36 @@ def test_mutated_profiles_build_or_leave_the_previous_output(tmp_path):
     if tally.failures:
         pytest.fail(f"{len(SEEDS[::BUILD_EVERY])} mutated profiles built ({counts})\n" + tally.report(),
                     pytrace=False)
+
+
+def _unlocated(stderr: str, name: str) -> list[str]:
+    """The problems and warnings on stderr that name no cell of the workbook `name`."""
+    told = [line.strip().removeprefix("⚠").strip() for line in stderr.splitlines() if line.startswith("  ")]
+    return [line for line in told if not line.startswith(f"{name}!")]
+
+
+def test_mutated_workbooks_are_checked_without_crashing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "采集表.xlsx"
+    counts: dict[str, int] = {}
+    failures = []
+    try:
+        for seed in range(FIRST_SEED, FIRST_SEED + WORKBOOKS):
+            case = make_workbook_case(seed)
+            (tmp_path / name).write_bytes(case.data)
+            _watchdog(CHECK_SECONDS)
+            outcome = run_check(Path(name), CHECK_SECONDS)
+            counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
+            unlocated = _unlocated(outcome.stderr, name)
+            if outcome.failed or unlocated:
+                failures.append(f"seed {seed} ({case.base}: {'; '.join(case.mutations)[:300]}): {outcome.group} "
+                                f"{outcome.message[:300]} {unlocated[:2]}\n{outcome.traceback[-1500:]}")
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    print(f"{WORKBOOKS} mutated workbooks checked: {summary}")
+    if failures:
+        pytest.fail(f"{len(failures)} of {WORKBOOKS} mutated workbooks ({summary}); replay a seed with "
+                    "tests/intake_mutate.make_workbook_case(SEED)\n" + "\n".join(failures[:20]), pytrace=False)
+    assert counts.get("exit 0", 0) >= WORKBOOKS // 10, summary  # not vacuous: many stay valid, many do not
+    assert counts.get("exit 2", 0) >= WORKBOOKS // 3, summary

@@ -10,6 +10,7 @@ name the exact cell (`hualan.xlsx!企业基本信息!C12`) without copying the l
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import zipfile
@@ -163,6 +164,19 @@ def test_a_number_in_a_date_cell(tmp_path, monkeypatch, book):
     _told(problems, founded, "company.founded", "应为日期", "数字 2009", "1905-07-01")
     _told(problems, expires, "company.certificates[1].expires", "错误值 #VALUE!", "2026-03-15")
     assert len(problems) == 2  # a number in a text cell is the text "2009"
+
+
+def test_a_date_where_no_date_belongs(tmp_path, monkeypatch, book):
+    """A date typed into a choice, a yes/no or a number cell is told as that cell's kind expects;
+    in a text cell it is the date's text."""
+    choice, provided = answer_cell(book, "company.enterprise_type"), answer_cell(book, "arrangements.delivery.provided")
+    employees, industry = answer_cell(book, "company.employees"), answer_cell(book, "company.industry")
+    day = dt.datetime(2026, 3, 15, 9, 30)
+    problems = _wrong(tmp_path, monkeypatch, {choice: day, provided: day, employees: day, industry: day})
+    _told(problems, choice, "company.enterprise_type", "应为以下之一：生产型、销售服务型、服务型", "2026-03-15")
+    _told(problems, provided, "arrangements.delivery.provided", "应为“是”或“否”")
+    _told(problems, employees, "company.employees", "应为整数，实际为日期 2026-03-15", "常规")
+    assert len(problems) == 3
 
 
 def test_a_clause_listed_twice(tmp_path, monkeypatch, book):

@@ -175,7 +175,7 @@ def _read_form(grid: _Grid, sheet: Form, read: Sheets) -> None:
         path = tuple(key.strip().split("."))
         answered = not _blank(grid.get(row, 3))
         if path not in rows:
-            if answered and row > 3:  # an answer whose key was changed: it would be lost
+            if answered and row > 3 and key.strip() != "键":  # an answer whose key was changed: it would be lost
                 read.problem(f"第 {row} 行的键“{key.strip()[:40]}”不是本表的项目，这一行的答案没有读取",
                              sheet.path, grid.where(row, 1), "请不要修改 A 列的键；可用 `aftersales intake` 写出新的采集表对照", covers=False)
             continue
@@ -219,8 +219,7 @@ def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
         if column in columns or (isinstance(text, str) and _label(text) == sheet.named):
             continue
         if any(not _blank(grid.get(row, column)) for row in rows):
-            name = _label(text) if isinstance(text, str) else _shown(text)
-            read.problem(f"“{name[:40]}”列不是本表的列，这一列的答案没有读取",
+            read.problem(f"“{_said(text)[:40]}”列不是本表的列，这一列的答案没有读取",
                          sheet.path, grid.where(header_row, column),
                          "本表的列为：" + "、".join(labels) + "；请不要改写表头，不用的列请清空", covers=False)
     missing = [label for label, leaf in labels.items() if leaf not in columns.values() and leaf.required]
@@ -333,10 +332,10 @@ def _one(raw, leaf: Leaf, path: tuple, cell: str, read: Sheets):
     if _blank(raw):
         return None
     kind = leaf.kind
-    if isinstance(raw, dt.datetime) and kind != "date":
-        if kind == "text":
-            return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
-        read.problem(f"应为{_KIND_WORDS.get(kind, '文字')}，实际为日期 {raw.date().isoformat()}", path, cell,
+    if isinstance(raw, dt.datetime) and kind == "text":
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, dt.datetime) and kind in ("int", "number"):
+        read.problem(f"应为{_KIND_WORDS[kind]}，实际为日期 {raw.date().isoformat()}", path, cell,
                      "请把单元格格式改为“常规”后重新填写")
         return raw
     if kind == "text":
@@ -406,6 +405,13 @@ def _serial(moment: dt.datetime) -> float:
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _said(value) -> str:
+    """A header's text as a message quotes it."""
+    if isinstance(value, (_Formula, _Error)):
+        return value.text
+    return _label(value) if isinstance(value, str) else str(value)
 
 
 def _shown(value) -> str:
