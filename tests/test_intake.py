@@ -340,6 +340,25 @@ def test_a_deleted_sheet_is_told_and_the_rest_still_checked(tmp_path, monkeypatc
     _told(problems, answer_cell(book, "company.employees"), "company.employees", "应为整数")
 
 
+def test_a_renamed_sheet_is_named_in_the_hint(tmp_path, monkeypatch):
+    copy = open_book(example_workbook(HUALAN))
+    copy["网点清单"].title = "网点 清单"
+    code, err = _check(tmp_path, monkeypatch, saved(copy))
+    assert code == 2, err
+    problems = _problems(err)
+    assert problems == ["hualan.xlsx!填写说明!A1 [resources.outlets]: 缺少工作表“网点清单”"
+                        "（工作表“网点 清单”是不是它？请改回原名“网点清单”）"], err
+
+
+def test_a_workbook_that_is_no_intake_workbook(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    other = Workbook()
+    other.active.title = "网点"
+    other.active["A1"] = "网点名称"
+    _refused(tmp_path, monkeypatch, saved(other), "不是企业信息采集表", "aftersales intake")
+
+
 def test_a_renamed_header(tmp_path, monkeypatch, book):
     """A required column renamed: the column is missing, and its answers under the unknown header
     are not silently dropped; an optional one renamed: its answers are told as not read."""

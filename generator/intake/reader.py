@@ -10,6 +10,7 @@ profile's own validation, located through `at`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import math
 import re
@@ -65,12 +66,20 @@ def load_workbook_file(path: str | Path) -> Sheets:
     book, formulas = _open(raw, name)
     read = Sheets(name, {})
     titles = {ws.title.strip(): ws for ws in book.worksheets}
+    ours = {sheet.title for sheet in sheets()}
+    if not ours & set(titles):
+        raise ProfileError(f"{display(name)} 不是企业信息采集表", [Problem(
+            f"其中没有“{sheets()[0].title}”“网点清单”等工作表；空白的采集表可用 `aftersales intake -o 采集表.xlsx` 写出",
+            name)])
+    others = [title for title in titles if title not in ours]
     for sheet in sheets():
         ws = titles.get(sheet.title)
         if ws is None:
             read.places[sheet.path] = "填写说明!A1"
-            read.problem(f"缺少工作表“{sheet.title}”", sheet.path, "填写说明!A1",
-                         "请用 `aftersales intake -o 新文件.xlsx` 写出新的采集表，把答案复制过去")
+            renamed = difflib.get_close_matches(sheet.title, others, n=1, cutoff=0.5)
+            hint = (f"工作表“{renamed[0]}”是不是它？请改回原名“{sheet.title}”" if renamed else
+                    "请用 `aftersales intake -o 新文件.xlsx` 写出新的采集表，把答案复制过去")
+            read.problem(f"缺少工作表“{sheet.title}”", sheet.path, "填写说明!A1", hint)
             continue
         grid = _Grid(ws, formulas.get(ws.title, {}))
         if isinstance(sheet, Form):
