@@ -162,6 +162,12 @@ class _Mutator:
     def sheet(self):
         return self.rng.choice(self.book.worksheets)
 
+    @staticmethod
+    def last(ws) -> int:
+        """The last row to pick from: the answers', not row 1,048,576 that a far cell set (openpyxl
+        takes seconds to move the rows of a sheet that long)."""
+        return max(min(ws.max_row, 300), 4)
+
     def set_cell(self) -> str:
         ws = self.sheet()
         row = self.rng.choice([self.rng.randint(1, ws.max_row + 3), self.rng.randint(3, 12), 1048576])
@@ -175,25 +181,25 @@ class _Mutator:
 
     def date_format(self) -> str:
         ws = self.sheet()
-        cell = ws.cell(self.rng.randint(4, max(ws.max_row, 4)), self.rng.randint(1, max(ws.max_column, 1)))
+        cell = ws.cell(self.rng.randint(4, self.last(ws)), self.rng.randint(1, min(max(ws.max_column, 1), 30)))
         cell.number_format = "yyyy-mm-dd"
         return f"date format on {ws.title}!{cell.coordinate}"
 
     def delete_rows(self) -> str:
         ws = self.sheet()
-        row, amount = self.rng.randint(1, ws.max_row), self.rng.choice([1, 1, 2, 5, 50])
+        row, amount = self.rng.randint(1, self.last(ws)), self.rng.choice([1, 1, 2, 5, 50])
         ws.delete_rows(row, amount)
         return f"delete rows {ws.title}!{row}+{amount}"
 
     def insert_rows(self) -> str:
         ws = self.sheet()
-        row = self.rng.randint(1, ws.max_row)
+        row = self.rng.randint(1, self.last(ws))
         ws.insert_rows(row, self.rng.choice([1, 3]))
         return f"insert rows {ws.title}!{row}"
 
     def delete_column(self) -> str:
         ws = self.sheet()
-        column = self.rng.randint(1, max(ws.max_column, 1))
+        column = self.rng.randint(1, min(max(ws.max_column, 1), 30))
         ws.delete_cols(column)
         return f"delete column {ws.title}!{column}"
 
@@ -212,7 +218,7 @@ class _Mutator:
 
     def change_header(self) -> str:
         ws = self.sheet()
-        column = self.rng.randint(1, max(ws.max_column, 1))
+        column = self.rng.randint(1, min(max(ws.max_column, 1), 30))
         value, kind = self.rng.choice([(None, "none"), ("省", "text"), ("省份", "text"), ("网点名称", "text"),
                                        ("条款", "text"), (" 省份 *", "text"), (12, "int"), ("=1+1", "formula")])
         ws.cell(3, column).value = value
@@ -220,15 +226,15 @@ class _Mutator:
 
     def change_key(self) -> str:
         ws = self.sheet()
-        row = self.rng.randint(4, max(ws.max_row, 4))
-        other = ws.cell(self.rng.randint(4, max(ws.max_row, 4)), 1).value
+        row = self.rng.randint(4, self.last(ws))
+        other = ws.cell(self.rng.randint(4, self.last(ws)), 1).value
         ws.cell(row, 1).value = self.rng.choice([other, "company.nothing", "company", "company.legal_name.x", None, 5])
         return f"key {ws.title}!A{row}"
 
     def move_rows(self) -> str:
         ws = self.sheet()
-        top = self.rng.randint(1, max(ws.max_row, 1))
-        bottom = min(ws.max_row, top + self.rng.randint(0, 5))
+        top = self.rng.randint(1, self.last(ws))
+        bottom = min(self.last(ws), top + self.rng.randint(0, 5))
         shift = self.rng.choice([40, 100, -2])
         ws.move_range(f"A{top}:H{bottom}", rows=shift if top + shift >= 1 else 40, cols=self.rng.choice([0, 0, 1]))
         return f"move {ws.title}!A{top}:H{bottom}"

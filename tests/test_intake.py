@@ -329,6 +329,30 @@ def test_a_zip_that_is_no_workbook_and_a_zip_bomb(tmp_path, monkeypatch):
     _refused(tmp_path, monkeypatch, out.getvalue(), "解压后过大")
 
 
+def test_a_part_larger_than_its_zip_entry_declares(tmp_path, monkeypatch):
+    """A zip bomb that lies about its size: a sheet's part unpacks to 8 MB but its headers declare
+    5,000 bytes; no more than declared is unpacked, and the file is refused as damaged."""
+    import re
+    import struct
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(example_workbook(HUALAN))) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"</sheetData>", b"</sheetData><!--" + b" " * (8 << 20) + b"-->")
+            target.writestr(info.filename, data)
+    data = bytearray(out.getvalue())
+    for found in re.finditer(rb"xl/worksheets/sheet2\.xml", bytes(data)):
+        start = found.start()
+        if data[start - 30:start - 26] == b"PK\x03\x04":  # the local header's uncompressed size
+            struct.pack_into("<I", data, start - 30 + 22, 5000)
+        elif data[start - 46:start - 42] == b"PK\x01\x02":  # the central directory's
+            struct.pack_into("<I", data, start - 46 + 24, 5000)
+    _refused(tmp_path, monkeypatch, bytes(data), "不是有效的 Excel 工作簿", "已损坏")
+
+
 def test_a_deleted_sheet_is_told_and_the_rest_still_checked(tmp_path, monkeypatch, book):
     copy = open_book(example_workbook(HUALAN))
     del copy["网点清单"]

@@ -106,25 +106,39 @@ def _open(raw: bytes, name: str):
                 raise ProfileError(f"{display(name)} 解压后过大，不像企业信息采集表", [Problem(hint, name)])
             if "xl/workbook.xml" not in archive.namelist():
                 raise ProfileError(f"{display(name)} 不是 Excel 工作簿", [Problem(hint, name)])
-            has_formulas = any(_FORMULA.search(archive.read(info)) for info in archive.infolist()
-                               if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))
+            with_formulas = {info.filename for info in archive.infolist() if info.filename.startswith("xl/worksheets/")
+                             and info.filename.endswith(".xml") and _FORMULA.search(archive.read(info))}
         from openpyxl import load_workbook
 
         with warnings.catch_warnings():  # openpyxl warns of features it does not read (extensions, slicers)
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(raw), data_only=True)
-            written = load_workbook(io.BytesIO(raw), data_only=False) if has_formulas else None
+            found = _formulas(raw, with_formulas) if with_formulas else {}
     except ProfileError:
         raise
     except zipfile.BadZipFile:
         raise ProfileError(f"{display(name)} 不是有效的 Excel 工作簿（文件已损坏或不完整）", [Problem(hint, name)]) from None
     except Exception as exc:  # a damaged zip or XML: openpyxl raises many kinds
         raise ProfileError(f"{display(name)} 不是有效的 Excel 工作簿（{type(exc).__name__}）", [Problem(hint, name)]) from None
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    for ws in (written.worksheets if written else []):
-        found[ws.title] = {place: str(getattr(cell.value, "text", None) or cell.value)
-                           for place, cell in ws._cells.items() if cell.data_type == "f"}
     return book, found
+
+
+def _formulas(raw: bytes, parts: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """The formula of each cell that has one, by sheet and (row, column): only the sheets whose
+    parts have formulas are read again (read-only, streamed)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for ws in book.worksheets:
+            if str(getattr(ws, "_worksheet_path", "")).lstrip("/") not in parts:
+                continue
+            found[ws.title] = {(cell.row, cell.column): str(getattr(cell.value, "text", None) or cell.value)
+                               for row in ws.iter_rows() for cell in row if getattr(cell, "data_type", "") == "f"}
+    finally:
+        book.close()
+    return found
 
 
 @dataclass(frozen=True)
