@@ -124,20 +124,45 @@ def _open(raw: bytes, name: str):
 
 
 def _formulas(raw: bytes, parts: set[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """The formula of each cell that has one, by sheet and (row, column): only the sheets whose
-    parts have formulas are read again (read-only, streamed)."""
+    """The formula of each cell that has one, by sheet and (row, column), read from the parts that
+    have formulas: streamed, and only the cells the part holds (openpyxl's read-only rows are as wide
+    as the sheet's widest, 16,384 cells each where a far column was typed)."""
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)  # only to know each sheet's part
+    titles = {str(getattr(ws, "_worksheet_path", "")).lstrip("/"): ws.title for ws in book.worksheets}
+    book.close()
     found: dict[str, dict[tuple[int, int], str]] = {}
-    try:
-        for ws in book.worksheets:
-            if str(getattr(ws, "_worksheet_path", "")).lstrip("/") not in parts:
-                continue
-            found[ws.title] = {(cell.row, cell.column): str(getattr(cell.value, "text", None) or cell.value)
-                               for row in ws.iter_rows() for cell in row if getattr(cell, "data_type", "") == "f"}
-    finally:
-        book.close()
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        for part in parts & set(titles):
+            found[titles[part]] = _formula_cells(archive.read(part))
+    return found
+
+
+def _formula_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    from lxml import etree
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    found: dict[tuple[int, int], str] = {}
+    shared: dict[str, str] = {}  # a shared formula's text, given once in its first cell
+    for _, element in etree.iterparse(io.BytesIO(xml), events=("end",), resolve_entities=False, no_network=True,
+                                      huge_tree=True):
+        if element.tag == f"{main}c":
+            formula = element.find(f"{main}f")
+            ref = element.get("r")
+            if formula is not None and ref:
+                text = formula.text or shared.get(formula.get("si", ""), "")
+                if formula.get("si") is not None and formula.text:
+                    shared[formula.get("si")] = formula.text
+                try:
+                    found[coordinate_to_tuple(ref)] = "=" + text
+                except ValueError:
+                    pass  # no cell reference: openpyxl did not read it as a cell either
+        elif element.tag == f"{main}row":
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
     return found
 
 
