@@ -448,3 +448,20 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same(tmp_path, catalogue):
     resaved = tmp_path / "lo" / f"{stem}.xlsx"
     assert resaved.read_bytes() != (tmp_path / f"{stem}.xlsx").read_bytes()
     assert load_profile(resaved, catalogue).model_dump() == load_profile(PROFILES / f"{stem}.yaml", catalogue).model_dump()
+
+
+@pytest.mark.slow
+def test_formulas_calculated_by_libreoffice_are_read_as_they_show(tmp_path, monkeypatch, book):
+    """The user's formulas saved by a spreadsheet program: LibreOffice calculates them on saving,
+    so =800+60 is read as 860 and =1/0 is told with its error value."""
+    soffice = need_tool("soffice")
+    employees, industry = answer_cell(book, "company.employees"), answer_cell(book, "company.industry")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "hualan.xlsx").write_bytes(
+        edited(example_workbook(HUALAN), {employees: "=800+60", industry: "=1/0"}))
+    subprocess.run([soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
+                    str(tmp_path / "in" / "hualan.xlsx")], check=True, capture_output=True, timeout=180)
+    code, err = _check(tmp_path, monkeypatch, (tmp_path / "lo" / "hualan.xlsx").read_bytes())
+    assert code == 2, err
+    assert _problems(err) == [f"hualan.xlsx!{industry} [company.industry]: 单元格中公式 '=1/0' 的结果是错误值 #DIV/0!"
+                              "（请直接填写答案，不要用公式）"], err
