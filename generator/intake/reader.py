@@ -2,10 +2,12 @@
 of every value, so that each problem is located as `client.xlsx!网点清单!C14`.
 
 The sheets are found by their names and the answers by the keys in a form's first column and the
-headers of a table, so a workbook whose rows or columns were moved still reads. A cell that cannot
-be what its field takes (a date that does not exist, an unknown choice, 是/否 misspelt) is a problem
-found here, in the workbook's words; the rest (a number out of range, a missing answer) is the
-profile's own validation, located through `at`.
+headers of a table, so a workbook whose rows or columns were moved still reads; an answer that
+would be lost (under a header or key that is not ours) is told. A cell that cannot be what its
+field takes (a date that does not exist, a year typed into a date cell, an unknown choice, 是/否
+misspelt, a formula never calculated, an error value) is a problem found here, in the workbook's
+words; the rest (a number out of range, a missing answer) is the profile's own validation, located
+through `at`. A formula is read as the value its cell shows (Excel, WPS and LibreOffice save it).
 """
 from __future__ import annotations
 
