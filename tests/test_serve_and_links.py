@@ -219,6 +219,46 @@ def test_preview_keeps_answering_whatever_happens_to_the_profile(tmp_path):
         assert english not in log, log
 
 
+@pytest.mark.slow
+def test_preview_rebuilds_when_a_list_file_changes(tmp_path):
+    """A profile that takes its outlets from the company's own CSV in another folder: saving the CSV
+    rebuilds the preview as saving the profile does."""
+    import csv
+
+    from generator.inputs.yamlload import load_yaml_file
+
+    data = load_yaml_file(HUALAN).data
+    lists = tmp_path / "表格"
+    lists.mkdir()
+    table = lists / "网点清单.csv"
+    fields = ["name", "province", "city", "address", "mode", "staff", "phone"]
+
+    def write(outlets):
+        with table.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fields)
+            writer.writeheader()
+            writer.writerows(outlets)
+
+    outlets = data["resources"]["outlets"]
+    write(outlets)
+    text = HUALAN.read_text(encoding="utf-8")
+    start = text.index("  outlets:\n")
+    end = text.index("  hotline:")
+    profile = tmp_path / "company.yaml"
+    profile.write_text(text[:start] + "  outlets_file: 表格/网点清单.csv\n" + text[end:], encoding="utf-8")
+    server = Preview(profile, tmp_path)
+    try:
+        server.wait_until_serving()
+        _home_until(server, "佛山市华澜电器有限公司")
+        write([{**outlets[0], "staff": "十二"}, *outlets[1:]])
+        text = _home_until(server, "企业档案有误")
+        assert "网点清单.csv:2:" in text
+        write(outlets)
+        _home_until(server, "佛山市华澜电器有限公司")
+    finally:
+        assert server.stop() == 0
+
+
 def test_a_failed_rebuild_leaves_the_preview_answering(tmp_path, caplog):
     """Whatever else makes a rebuild fail, MkDocs' server must not wait for ever: the home page says so."""
     from generator.commands.preview import guard

@@ -13,7 +13,7 @@ hook (`serve_hook.py`) rebuilds the pages when the profile changes. Two things a
 
 And the preview keeps answering whatever happens to the profile (`guard` again, in `serve`):
 
-- The profile is watched by the preview itself, not through MkDocs' `watch` setting, which MkDocs
+- The profile (and each list file it names, `outlets_file: 网点清单.csv`) is watched by the preview itself, not through MkDocs' `watch` setting, which MkDocs
   checks at every rebuild: a profile deleted or renamed made the configuration invalid, the rebuild
   failed and every request waited for a build that never came. The profile's folder is watched (not
   the file, whose watch may end with it) and only events naming the profile count; each one adds a
@@ -122,28 +122,48 @@ class _Served:
         self.stamp.write_bytes(b"")
 
     def watch(self, server) -> None:
-        """Rebuild when the profile changes, is saved by renaming, removed, replaced or comes back;
-        not when the generated pages do."""
-        from watchdog.events import FileSystemEventHandler
-
+        """Rebuild when the profile or a list file it names (`outlets_file: 网点清单.csv`) changes, is
+        saved by renaming, removed, replaced or comes back; not when the generated pages do."""
         try:
             server.unwatch(str(self.docs))
         except KeyError:  # not watched
             pass
         server.watch(str(self.stamp))
-        handler = FileSystemEventHandler()
-        handler.on_any_event = self._changed
-        server.observer.schedule(handler, str(self.profile.parent), recursive=False)
+        self._observer = server.observer
+        self._folders: set[str] = set()
+        self._follow()
+
+    def _follow(self) -> None:
+        """Watch the folders of the profile and of the list files it names now (a folder, not a file,
+        whose watch may end with it)."""
+        from watchdog.events import FileSystemEventHandler
+
+        from generator.intake.source import input_files
+
+        self.files = {os.path.normcase(os.path.abspath(f)) for f in input_files(self.profile)}
+        for folder in sorted({os.path.dirname(f) for f in self.files} - self._folders):
+            if not os.path.isdir(folder):
+                continue  # a list file's folder that is not there: told by the build
+            handler = FileSystemEventHandler()
+            handler.on_any_event = self._changed
+            self._observer.schedule(handler, folder, recursive=False)
+            self._folders.add(folder)
 
     def _changed(self, event) -> None:
         named = {os.path.normcase(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        if not named & self.files:
+            return
         if os.path.normcase(str(self.profile)) in named:
             try:
-                with open(self.stamp, "ab") as stamp:  # longer each time: seen however coarse the clock
-                    stamp.write(b".")
-            except OSError as exc:
-                _log.error(f"无法记录企业档案的修改（{display(self.stamp)}：{exc.strerror or exc}），"
-                           "预览不会再自动更新：请按 Ctrl+C 退出后重新运行 aftersales serve")
+                self._follow()  # the profile may name other list files now
+            except Exception as exc:  # never stop watching the profile itself
+                _log.error(f"无法读取企业档案中的表格文件（{exc}）")
+        try:
+            with open(self.stamp, "ab") as stamp:  # longer each time: seen however coarse the clock
+                stamp.write(b".")
+        except OSError as exc:
+            _log.error(f"无法记录企业档案的修改（{display(self.stamp)}：{exc.strerror or exc}），"
+                       "预览不会再自动更新：请按 Ctrl+C 退出后重新运行 aftersales serve")
 
 
 _served: _Served | None = None  # set by `serve` while it runs
