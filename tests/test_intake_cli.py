@@ -227,6 +227,33 @@ def test_a_folder_takes_intake_workbooks_and_skips_other_workbooks(tmp_path):
     assert result.returncode == 2 and "中没有 .yaml 企业档案或企业信息采集表" in result.stderr
 
 
+def test_a_list_file_a_profile_names_is_not_told_as_another_workbook(tmp_path):
+    """A folder holding a profile and the company's outlet list it reads (outlets_file): the list is
+    part of that profile, not a workbook left out."""
+    from openpyxl import Workbook
+
+    from generator.inputs.yamlload import load_yaml_file
+
+    folder = tmp_path / "客户"
+    folder.mkdir()
+    outlets = load_yaml_file(HUALAN).data["resources"]["outlets"]
+    book = Workbook()
+    fields = ["name", "province", "city", "address", "mode", "staff", "phone"]
+    book.active.append(fields)
+    for outlet in outlets:
+        book.active.append([outlet.get(f) for f in fields])
+    book.save(folder / "网点清单.xlsx")
+    text = HUALAN.read_text(encoding="utf-8")
+    start, end = text.index("  outlets:\n"), text.index("  hotline:")
+    (folder / "hualan.yaml").write_text(text[:start] + "  outlets_file: 网点清单.xlsx\n" + text[end:], encoding="utf-8")
+    checked = run("check", "客户", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "不是企业信息采集表" not in checked.stderr, checked.stderr
+    Workbook().save(folder / "别的.xlsx")
+    checked = run("check", "客户", cwd=tmp_path)
+    assert "别的.xlsx" in checked.stderr and "网点清单.xlsx" not in checked.stderr, checked.stderr
+
+
 def test_a_workbook_whose_properties_were_dropped_is_still_known_by_its_sheets(tmp_path):
     """A program saving the workbook may drop its custom properties (WPS cannot be tried here): the
     cover and the first form's names still tell an intake workbook from a company's own list."""

@@ -119,6 +119,11 @@ def profile_paths(paths: list[Path]) -> list[Path]:
                     found.append(p)
                 elif suffix == ".xlsx" and _is_file(p):
                     (found if is_intake_workbook(p) else other).append(p)
+            if other:  # a list file a profile here names (outlets_file) is known: no note for it
+                from generator.intake.source import input_files
+
+                named = {os.path.abspath(f) for profile in found for f in input_files(profile)[1:]}
+                other = [p for p in other if os.path.abspath(p) not in named]
             if other:
                 tell(f"提示：{'、'.join(display(p) for p in other)} 不是企业信息采集表（不是 `aftersales intake` "
                      "写出的工作簿），没有作为企业档案处理；确要读取请直接给出文件名")
