@@ -25,6 +25,8 @@ HEADER = """\
 # 企业档案（aftersales 的输入）。由 `aftersales init` 生成：以下为示例企业的数据，
 # 请逐项替换为贵企业的真实情况，然后运行 `aftersales check 本文件` 校验，`aftersales build 本文件` 生成文件。
 # 每个键后的注释说明其含义；日期格式 YYYY-MM-DD；金额单位为万元；时限单位见各键说明。
+# 网点、商品、收费标准等清单也可以从贵企业已有的表格读取：如把 outlets: 及其各项换成一行
+# outlets_file: 网点清单.xlsx（或 .csv；表头写“网点名称”“省份”……或键名 name、province……；路径相对于本文件）。
 """
 
 
