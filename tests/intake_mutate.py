@@ -165,7 +165,7 @@ class _Mutator:
     @staticmethod
     def last(ws) -> int:
         """The last row to pick from: the answers', not row 1,048,576 that a far cell set (openpyxl
-        takes seconds to move the rows of a sheet that long)."""
+        takes long to move the rows of a sheet that long)."""
         return max(min(ws.max_row, 300), 4)
 
     def set_cell(self) -> str:
@@ -187,18 +187,24 @@ class _Mutator:
 
     def delete_rows(self) -> str:
         ws = self.sheet()
+        if ws.max_row > 1000:  # a far cell was set: openpyxl takes seconds (and gigabytes) to shift such a sheet
+            return self.set_cell()
         row, amount = self.rng.randint(1, self.last(ws)), self.rng.choice([1, 1, 2, 5, 50])
         ws.delete_rows(row, amount)
         return f"delete rows {ws.title}!{row}+{amount}"
 
     def insert_rows(self) -> str:
         ws = self.sheet()
+        if ws.max_row > 1000:  # a far cell was set: openpyxl takes seconds (and gigabytes) to shift such a sheet
+            return self.set_cell()
         row = self.rng.randint(1, self.last(ws))
         ws.insert_rows(row, self.rng.choice([1, 3]))
         return f"insert rows {ws.title}!{row}"
 
     def delete_column(self) -> str:
         ws = self.sheet()
+        if ws.max_row > 1000:  # a far cell was set: openpyxl takes seconds (and gigabytes) to shift such a sheet
+            return self.set_cell()
         column = self.rng.randint(1, min(max(ws.max_column, 1), 30))
         ws.delete_cols(column)
         return f"delete column {ws.title}!{column}"
@@ -233,6 +239,8 @@ class _Mutator:
 
     def move_rows(self) -> str:
         ws = self.sheet()
+        if ws.max_row > 1000:  # a far cell was set: openpyxl takes seconds (and gigabytes) to shift such a sheet
+            return self.set_cell()
         top = self.rng.randint(1, self.last(ws))
         bottom = min(self.last(ws), top + self.rng.randint(0, 5))
         shift = self.rng.choice([40, 100, -2])
