@@ -144,8 +144,8 @@ def test_a_missing_required_answer(tmp_path, monkeypatch, book):
     legal_name = answer_cell(book, "company.legal_name")
     province = table_cell(book, "网点清单", "省份", 5)
     problems = _wrong(tmp_path, monkeypatch, {legal_name: None, province: "  "})
-    _told(problems, legal_name, "company.legal_name", "缺少必填项")
-    _told(problems, province, "resources.outlets[1].province", "缺少必填项")
+    _told(problems, legal_name, "company.legal_name", "缺少必填项：企业法定名称")
+    _told(problems, province, "resources.outlets[1].province", "缺少必填项：省份")
 
 
 def test_yes_or_no_misspelt(tmp_path, monkeypatch, book):

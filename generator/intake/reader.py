@@ -41,6 +41,7 @@ class Sheets:
     data: dict
     places: dict[tuple, str] = field(default_factory=dict)  # key path -> "Sheet!C14"
     keys: dict[tuple, str] = field(default_factory=dict)  # a mapping entry's path -> its key's cell
+    labels: dict[tuple, str] = field(default_factory=dict)  # an answer's path -> its item or column as shown
     problems: list[Problem] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
 
@@ -53,6 +54,10 @@ class Sheets:
         while path and path not in self.places:
             path = path[:-1]
         return {"file": self.file, "cell": self.places.get(path, "填写说明!A1")}
+
+    def label(self, path: tuple) -> str | None:
+        """The name the workbook gives the answer at `path` (its row's item, its column's header)."""
+        return self.labels.get(tuple(path))
 
     def problem(self, message: str, path: tuple, cell: str, hint: str = "", *, covers: bool = True) -> None:
         """A problem at `cell` with the value at `path`; it `covers` what validation would say of the
@@ -241,6 +246,7 @@ def _read_form(grid: _Grid, sheet: Form, read: Sheets) -> None:
             continue
         cell = grid.where(row, 3)
         read.places[path] = cell
+        read.labels[path] = item.label
         value = _value(grid.get(row, 3), item, path, cell, read)
         if value is not None:
             _put(read.data, path, value)
@@ -308,6 +314,7 @@ def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
             cell = grid.where(row, column)
             path = (*base, *leaf.path)
             read.places[path] = cell
+            read.labels[path] = leaf.label
             value = _value(cells[column], leaf, path, cell, read)
             if value is None:
                 continue

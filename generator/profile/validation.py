@@ -142,6 +142,10 @@ def _problems(exc: ValidationError, loaded: Loaded):
         message = validation_message(err)
         if kind == "missing":
             hint = field_doc(Profile, loc)
+            label = loaded.label(loc) if hasattr(loaded, "label") else None
+            if label:  # a workbook's answer: named as its sheet shows it, not by its key
+                message = validation_message({**err, "loc": ()}) + f"：{label}"
+                hint = "" if hint.startswith(label) else hint
         else:
             got = err.get("input")
             text = shown(got)
