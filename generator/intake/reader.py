@@ -232,7 +232,8 @@ def _read_form(grid: _Grid, sheet: Form, read: Sheets) -> None:
         if path not in rows:
             if answered and row > 3 and key.strip() != "键":  # an answer whose key was changed: it would be lost
                 read.problem(f"第 {row} 行的键“{key.strip()[:40]}”不是本表的项目，这一行的答案没有读取",
-                             sheet.path, grid.where(row, 1), "请不要修改 A 列的键；可用 `aftersales intake` 写出新的采集表对照", covers=False)
+                             sheet.path, grid.where(row, 1),
+                             "请不要修改 A 列的键；可用 `aftersales intake` 写出新的采集表对照", covers=False)
             continue
         if path in seen:
             if answered:
