@@ -154,6 +154,23 @@ def test_yes_or_no_misspelt(tmp_path, monkeypatch, book):
     _told(problems, where, "arrangements.delivery.provided", "应为“是”或“否”", "'时'")
 
 
+def test_invisible_characters_are_refused_as_in_yaml(tmp_path, monkeypatch, book):
+    """Found by a helper: a bidirectional override pasted into a cell reached the documents'
+    rendering (a traceback, exit 1); a YAML profile refuses it at its line. A break of a line as
+    Windows writes it (CRLF) reads as the YAML reader reads it."""
+    address = table_cell(book, "网点清单", "详细地址", 5)
+    short = answer_cell(book, "company.short_name")
+    channels = answer_cell(book, "company.sales_channels")
+    problems = _wrong(tmp_path, monkeypatch, {address: "白云区\u202e广园中路", short: "华澜\ufeff电器",
+                                              channels: "全国经销门店\r\n京东旗舰店"})
+    _told(problems, address, "resources.outlets[1].address", "双向文字控制字符 U+202E", "显示的顺序与实际不同")
+    _told(problems, short, "company.short_name", "字节顺序标记")
+    assert len(problems) == 2, problems
+    path = tmp_path / "crlf.xlsx"
+    path.write_bytes(edited(example_workbook(HUALAN), {channels: "全国经销门店\r\n京东旗舰店"}))
+    assert load_profile(path).company.sales_channels == ["全国经销门店", "京东旗舰店"]
+
+
 def test_a_number_in_a_date_cell(tmp_path, monkeypatch, book):
     """A year typed into a date cell is a day of 1905 to Excel; a number like 20260315 is no date
     at all (Excel shows ####, openpyxl an error value): both are told, neither read as a date."""

@@ -214,9 +214,9 @@ def test_invisible_characters_are_refused_as_in_yaml_and_line_breaks_made_one(tm
     where = tmp_path / "网点清单.csv"
     assert problems_of(profile) == [
         f"{where}:3:4 [resources.outlets[1].address]: 文字中含有不可见的控制字符 U+0001（第 4 个字符）"
-        "（通常来自从网页或其他软件复制的文字，请删除后重新输入）",
-        f"{where}:4:4 [resources.outlets[2].address]: 文字中含有不可见的双向文字控制字符 U+202E（第 4 个字符）"
-        "（通常来自从网页或其他软件复制的文字，请删除后重新输入）"]
+        "（通常来自从其他软件复制的文字，请删除后重新输入）",  # word for word as a YAML profile's
+        f"{where}:4:4 [resources.outlets[2].address]: 文字中含有不可见的双向文字控制字符 U+202E（第 4 个字符），"
+        "它会让文字显示的顺序与实际不同（通常来自从网页或其他软件复制的文字，请删除后重新输入）"]
     rows[1][3] = rows[2][3] = "x"
     write_csv(tmp_path / "网点清单.csv", rows)
     assert read_profile(profile)[0].resources.outlets[3].address == "雨花区\n韶山中路"

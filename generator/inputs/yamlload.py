@@ -319,6 +319,29 @@ _INVISIBLE_NAMES = {**dict.fromkeys("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
                     **dict.fromkeys("\u200e\u200f\u061c", "文字方向标记"),  # LRM, RLM, ALM: they move neighbours too
                     "\ufeff": "字节顺序标记（零宽不换行空格）"}
 _BREAKS = re.compile("\r\n?|[\n\x85\u2028\u2029]")  # every line terminator a reader may honour
+
+
+def refused_character(text: str) -> tuple[str, str] | None:
+    """(message, hint) for the first character no profile text may hold, wherever it was read from
+    (YAML, a workbook's cell, a list file): a control character, which no DOCX may hold, or an invisible
+    one that makes the text display otherwise than it is; None when there is none."""
+    bad = _ILLEGAL.search(text)
+    if bad:
+        return (f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）",
+                "通常来自从其他软件复制的文字，请删除后重新输入")
+    bad = _INVISIBLE.search(text)
+    if bad:
+        return (f"文字中含有不可见的{_INVISIBLE_NAMES[bad.group()]} U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）"
+                + ("，它会让文字显示的顺序与实际不同" if bad.group() != "\ufeff" else ""),
+                "通常来自从网页或其他软件复制的文字，请删除后重新输入")
+    return None
+
+
+def one_line_break(text: str) -> str:
+    """`text` with one line terminator: \\r\\n, \\r, U+2028 … become \\n (never split a line elsewhere)."""
+    return _BREAKS.sub("\n", text)
+
+
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "yes": True, "on": True, "y": True, "false": False, "no": False, "off": False, "n": False}
 
@@ -339,17 +362,11 @@ def _scalar(node: ScalarNode, fail) -> Any:
     value, tag = node.value, node.tag
     if node.style == ">":  # ruamel marks where a folded scalar's lines were joined with "\a" (a raw one is refused by its reader)
         value = _unfold(value)
-    bad = _ILLEGAL.search(value)
-    if bad:
-        fail(f"文字中含有不可见的控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）",
-             "通常来自从其他软件复制的文字，请删除后重新输入")
-    bad = _INVISIBLE.search(value)
-    if bad:
-        fail(f"文字中含有不可见的{_INVISIBLE_NAMES[bad.group()]} U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）"
-             + ("，它会让文字显示的顺序与实际不同" if bad.group() != "\ufeff" else ""),
-             "通常来自从网页或其他软件复制的文字，请删除后重新输入")
+    refused = refused_character(value)
+    if refused:
+        fail(*refused)
     if tag == "tag:yaml.org,2002:str":
-        return _BREAKS.sub("\n", value)  # one line terminator: \r, U+2028 … never split a line elsewhere
+        return one_line_break(value)
     if tag == "tag:yaml.org,2002:null":
         if value in _NULLS:
             return None

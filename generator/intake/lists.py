@@ -39,9 +39,10 @@ from pathlib import Path
 
 from generator.errors import Problem, display, os_reason
 from generator.inputs.inputfile import wide_encoding
-from generator.inputs.yamlload import _BREAKS, _ILLEGAL, _INVISIBLE, _INVISIBLE_NAMES, format_path
+from generator.inputs.yamlload import format_path
 from generator.intake.layout import Leaf, Table, dotted, sheets
-from generator.intake.reader import MAX_UNPACKED, _Error, _quoted, _value  # private for now: the reader's cells
+from generator.intake.reader import MAX_UNPACKED, ErrorValue, answer, sheet_reference
+from generator.profile.validation import once_per_list
 
 SUFFIX = "_file"
 OPTIONS = ("path", "sheet", "columns")
@@ -97,7 +98,7 @@ def expand(loaded) -> None:
         parent[name] = read.items
         loaded.elsewhere[table.path] = read.places
         loaded.sources.append(Path(read.places.file))
-        loaded.problems += _once_per_list(read.problems, loaded)
+        loaded.problems += once_per_list(read.problems, loaded)
 
 
 def _keys(data: object):
@@ -174,7 +175,7 @@ class _Read:
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, message: str, path: tuple, cell: tuple, hint: str = "") -> None:
-        """A cell's problem, as the intake reader's `_value` reports it (`cell` is (row, column))."""
+        """A cell's problem, as the intake reader's `answer` reports it (`cell` is (row, column))."""
         hint = hint.replace("；请从下拉列表中选择", "")  # the workbook's dropdown: a list file has none
         self.problems.append(Problem(message, key_path=format_path(path), hint=hint, path=path,
                                      **self.places.place(*cell)))
@@ -426,14 +427,14 @@ def _workbook_rows(raw: bytes, name: str, wanted: str | None, header: _Header, a
         raise
     except Exception as exc:  # a damaged zip or XML: openpyxl raises many kinds
         raise refuse(f"{display(name)} 不是有效的 Excel 工作簿（{type(exc).__name__}）", hint) from None
-    return rows, _quoted(title)
+    return rows, sheet_reference(title)
 
 
 def _shown_rows(ws):
     """A read-only sheet's rows as their cells show them: an error value (#N/A of a lookup) as the
-    intake reader's _Error, which it tells as such, not as the text "#N/A"."""
+    intake reader's ErrorValue, which it tells as such, not as the text "#N/A"."""
     for row in ws.iter_rows():
-        yield [_Error(str(cell.value)) if cell.data_type == "e" and cell.value is not None else cell.value
+        yield [ErrorValue(str(cell.value)) if cell.data_type == "e" and cell.value is not None else cell.value
                for cell in row]
 
 
@@ -493,8 +494,8 @@ def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, nu
     index: int | str = len(items)
     if table.key is not None:
         key_column = read.places.key_column
-        raw = _clean(cells.get(key_column) if key_column else None, table.path, (number, key_column), read)
-        key = _value(raw, table.key, table.path, (number, key_column), read)
+        raw = cells.get(key_column) if key_column else None
+        key = answer(raw, table.key, table.path, (number, key_column), read)
         if _blank(key):
             read.problem(f"第 {number} 行没有填写{table.key.label}", table.path, (number, key_column or 1),
                          f"请写明{table.key.label}，或删去这一行")
@@ -511,7 +512,7 @@ def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, nu
             continue
         leaf = by_key[key]
         path = (*table.path, index, *leaf.path)
-        value = _value(_clean(cells[column], path, (number, column), read), leaf, path, (number, column), read)
+        value = answer(cells[column], leaf, path, (number, column), read)
         if value is None:
             continue
         if leaf.path:
@@ -539,19 +540,6 @@ def _mojibake(text: object) -> str | None:
     return None
 
 
-def _clean(raw, path: tuple, cell: tuple, read: _Read):
-    """A text as a YAML profile would hold it: one kind of line break; a control character or an
-    invisible one that reorders what is shown (which no document may hold) is a problem, as in YAML."""
-    if not isinstance(raw, str):
-        return raw
-    bad = _ILLEGAL.search(raw) or _INVISIBLE.search(raw)
-    if bad:
-        what = _INVISIBLE_NAMES.get(bad.group(), "控制字符")
-        read.problem(f"文字中含有不可见的{what} U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符）", path, cell,
-                     "通常来自从网页或其他软件复制的文字，请删除后重新输入")
-    return _BREAKS.sub("\n", raw)
-
-
 def _put(data: dict, path: tuple, value) -> None:
     for part in path[:-1]:
         data = data.setdefault(part, {})
@@ -561,8 +549,3 @@ def _put(data: dict, path: tuple, value) -> None:
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
-
-def _once_per_list(problems: list[Problem], loaded) -> list[Problem]:
-    from generator.profile.validation import _once_per_list as once  # TODO: public
-
-    return once(problems, loaded)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from generator.errors import Problem, ProfileError, display
 from generator.inputs.inputfile import read_input
+from generator.inputs.yamlload import one_line_break, refused_character
 from generator.intake.layout import BOOL_LABELS, LINES, Form, Group, Leaf, Table, dotted, sheets
 
 MAX_BYTES = 32 * 1024 * 1024  # a workbook of 10,000 outlets is about 1 MB
@@ -181,7 +182,7 @@ class _Formula:
 
 
 @dataclass(frozen=True)
-class _Error:
+class ErrorValue:
     """A cell that shows an error value (#VALUE!, #REF! …): a formula's, or a number a date cell cannot show."""
 
     text: str
@@ -194,12 +195,12 @@ class _Grid:
     without one, or an error value."""
 
     def __init__(self, ws, formulas: dict[tuple[int, int], str]):
-        self.title = _quoted(ws.title)
+        self.title = sheet_reference(ws.title)
         self.values: dict[tuple[int, int], object] = {}
         for place, cell in ws._cells.items():  # openpyxl keeps no other index of the cells it read
             value = cell.value
             if cell.data_type == "e" and value is not None:
-                value = _Error(str(value), formulas.get(place, ""))
+                value = ErrorValue(str(value), formulas.get(place, ""))
             elif value is None and place in formulas:
                 value = _Formula(formulas[place])
             if not _blank(value):
@@ -248,7 +249,7 @@ def _read_form(grid: _Grid, sheet: Form, read: Sheets) -> None:
         cell = grid.where(row, 3)
         read.places[path] = cell
         read.labels[path] = item.label
-        value = _value(grid.get(row, 3), item, path, cell, read)
+        value = answer(grid.get(row, 3), item, path, cell, read)
         if value is not None:
             _put(read.data, path, value)
     groups = [item for item in sheet.rows if isinstance(item, Group)]
@@ -294,7 +295,7 @@ def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
         index: object = len(items)
         if sheet.key:
             where = grid.where(row, key_column)
-            key = _value(cells[key_column], sheet.key, sheet.path, where, read)
+            key = answer(cells[key_column], sheet.key, sheet.path, where, read)
             if _blank(key):
                 read.problem(f"第 {row} 行没有填写{sheet.key.label}", sheet.path, where,
                              f"请在“{sheet.key.label}”列写明，或清空这一行", covers=False)
@@ -316,7 +317,7 @@ def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
             path = (*base, *leaf.path)
             read.places[path] = cell
             read.labels[path] = leaf.label
-            value = _value(cells[column], leaf, path, cell, read)
+            value = answer(cells[column], leaf, path, cell, read)
             if value is None:
                 continue
             if leaf.path:
@@ -361,16 +362,21 @@ def _shown_title(grid: _Grid) -> str:
 _KIND_WORDS = {"int": "整数", "number": "数字", "date": "日期（如 2026-03-15）", "text": "文字"}
 
 
-def _value(raw, leaf: Leaf, path: tuple, cell: str, read: Sheets):
+def answer(raw, leaf: Leaf, path: tuple, cell: str, read: Sheets):
     """A cell's answer as the profile's data: None when blank; a value that cannot be what the field
     takes is kept as it is (validation sees it wrong) after a problem that says why."""
     if _blank(raw):
         return None
+    if isinstance(raw, str):  # a text as a YAML profile holds it: no control character, one kind of line break
+        refused = refused_character(raw)
+        if refused:
+            read.problem(*refused[:1], path, cell, refused[1])
+        raw = one_line_break(raw)
     if isinstance(raw, _Formula):
         read.problem(f"单元格是公式 {_shown(raw.text)}，没有计算出的值", path, cell,
                      "请直接填写答案；要写以“=”开头的文字，请在前面加一个英文单引号（'）")
         return raw.text
-    if isinstance(raw, _Error):
+    if isinstance(raw, ErrorValue):
         if raw.formula:
             read.problem(f"单元格中公式 {_shown(raw.formula)} 的结果是错误值 {raw.text}", path, cell, "请直接填写答案，不要用公式")
         elif leaf.kind == "date":
@@ -467,7 +473,7 @@ def _blank(value) -> bool:
 
 def _said(value) -> str:
     """A header's text as a message quotes it."""
-    if isinstance(value, (_Formula, _Error)):
+    if isinstance(value, (_Formula, ErrorValue)):
         return value.text
     return _label(value) if isinstance(value, str) else str(value)
 
@@ -497,7 +503,7 @@ def _letter(column: int) -> str:
     return get_column_letter(column)
 
 
-def _quoted(title: str) -> str:
+def sheet_reference(title: str) -> str:
     """A sheet's name as a cell reference writes it: quoted where it has spaces or punctuation."""
     return title if re.fullmatch(r"[\w]+", title) else "'" + title.replace("'", "''") + "'"
 

@@ -152,7 +152,7 @@ def _problems(exc: ValidationError, loaded: Loaded):
             text = text if len(text) <= 40 else text[:36] + "…"
             hint = f"实际为 {text}" if kind != "value_error" and not isinstance(got, (dict, list)) else ""
         problems.add(message, **where, key_path=key_path, hint=hint, path=loc)
-    return _once_per_list(problems.items, loaded)
+    return once_per_list(problems.items, loaded)
 
 
 def _within(path: tuple, told: set) -> bool:
@@ -163,7 +163,7 @@ REPEATED = 4  # items of one list with the same problem, from which it is told o
 SHOWN = 3  # of them, the first named
 
 
-def _once_per_list(problems: list[Problem], loaded: Loaded) -> list[Problem]:
+def once_per_list(problems: list[Problem], loaded: Loaded) -> list[Problem]:
     """The same problem in many items of one list (300 outlets without `staff`) as one line: how
     many, and the first few with their lines (and names, where items have one)."""
     def shape(problem: Problem) -> tuple:
