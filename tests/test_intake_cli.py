@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from conftest import HUALAN, PROFILES, QIHENG, ROOT, YUNXUAN
+from conftest import HUALAN, QIHENG, ROOT, YUNXUAN
 from generator.cli import main
 from generator.intake.reader import load_workbook_file
 from generator.intake.source import load_profile

@@ -3,7 +3,6 @@ header mapping) reads the same profile as the outlets written out, and every val
 is located there: `网点清单.csv:14:3`, `网点清单.xlsx!网点!C14`."""
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import json
