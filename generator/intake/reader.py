@@ -27,7 +27,7 @@ from generator.inputs.yamlload import one_line_break, refused_character
 from generator.intake.layout import BOOL_LABELS, LINES, Form, Group, Leaf, Table, dotted, sheets
 
 MAX_BYTES = 32 * 1024 * 1024  # a workbook of 10,000 outlets is about 1 MB
-MAX_UNPACKED = 160 * 1024 * 1024  # what its parts may unpack to (10,000 outlets: about 15 MB): more is a zip bomb, not a questionnaire
+MAX_UNPACKED = 160 * 1024 * 1024  # what its parts may unpack to (10,000 outlets: about 6 MB): more is a zip bomb, not a questionnaire
 _TRUE = {"是", "true", "yes", "y", "1", "对", "√"}
 _FALSE = {"否", "false", "no", "n", "0", "不", "×"}
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")  # a cell's <f> in a sheet's XML
