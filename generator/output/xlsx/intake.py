@@ -21,6 +21,7 @@ from generator.standard.catalogue import Catalogue
 MARKER = "aftersales-intake"  # a custom document property: this workbook is an intake workbook
 COVER = "填写说明"
 SPARE_ROWS = 30  # blank rows of a list table, formatted and validated, to fill in
+PRINTED_BLANK = 8  # of them, printed where a table has no row yet
 FIRST_ROW = 4  # the first answer row of every sheet (title, explanation, header above it)
 
 ANSWER = "FFFFF2CC"  # the cells to fill: pale yellow
@@ -190,6 +191,8 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
     for column, leaf in enumerate(leaves, 1):
         ws.column_dimensions[get_column_letter(column)].width = _width(leaf)
     ws.freeze_panes = f"A{FIRST_ROW}"
+    printed = len(rows) if rows else PRINTED_BLANK  # the spare rows are for typing, not for paper
+    ws.print_area = f"A1:{get_column_letter(len(headers))}{FIRST_ROW + printed - 1}"
     _protect(ws, rows=not sheet.named)
 
 
