@@ -171,6 +171,22 @@ def test_invisible_characters_are_refused_as_in_yaml(tmp_path, monkeypatch, book
     assert load_profile(path).company.sales_channels == ["全国经销门店", "京东旗舰店"]
 
 
+def test_a_percentage_typed_with_its_sign_reads_as_it_shows(tmp_path, book):
+    """Found by a stranger: 92% typed in Excel is stored as 0.92 in a percent-formatted cell, and the
+    manual said 目标 0.92%. The profile's percentages are numbers of per cent: the cell reads as it shows."""
+    target = answer_cell(book, "customers.satisfaction_survey.target")
+    coverage = answer_cell(book, "customers.follow_up.coverage")
+    workbook = open_book(example_workbook(HUALAN))
+    for where, value in ((target, 0.92), (coverage, 0.875)):
+        sheet, cell = where.split("!")
+        workbook[sheet][cell] = value
+        workbook[sheet][cell].number_format = "0%"
+    path = tmp_path / "percent.xlsx"
+    path.write_bytes(saved(workbook))
+    profile = load_profile(path)
+    assert (profile.customers.satisfaction_survey.target, profile.customers.follow_up.coverage) == (92, 87.5)
+
+
 def test_a_number_in_a_date_cell(tmp_path, monkeypatch, book):
     """A year typed into a date cell is a day of 1905 to Excel; a number like 20260315 is no date
     at all (Excel shows ####, openpyxl an error value): both are told, neither read as a date."""

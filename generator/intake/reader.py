@@ -203,6 +203,8 @@ class _Grid:
                 value = ErrorValue(str(value), formulas.get(place, ""))
             elif value is None and place in formulas:
                 value = _Formula(formulas[place])
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+                value = round(value * 100, 10)  # 92% typed is 0.92 in the file: read as it shows, 92 (the profile's %)
             if not _blank(value):
                 self.values[place] = value
 
