@@ -287,3 +287,19 @@ def test_a_workbook_may_be_larger_than_a_yaml_profile(tmp_path):
     with pytest.raises(ProfileError, match="文件过大"):
         input_hash(tmp_path / "big.yaml", None, False)
 
+
+
+def test_score_never_writes_its_report_over_an_intake_workbook(tmp_path, capsys):
+    """Found by a stranger: `score h.xlsx --xlsx h.xlsx` replaced the client's answers with the score
+    report (the workbook is the tool's own and untouched, which `--xlsx` may replace)."""
+    workbook = tmp_path / "h.xlsx"
+    assert main(["intake", str(QIHENG), "-o", str(workbook)]) == 0
+    before = workbook.read_bytes()
+    capsys.readouterr()
+    for target in (workbook, tmp_path / "copy.xlsx"):
+        if target != workbook:
+            target.write_bytes(before)
+        assert main(["score", str(workbook), "--xlsx", str(target)]) == 2
+        assert "是企业信息采集表" in capsys.readouterr().err
+        assert target.read_bytes() == before
+    assert main(["score", str(workbook), "--xlsx", str(tmp_path / "评分.xlsx")]) == 0

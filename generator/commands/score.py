@@ -6,12 +6,16 @@ import json
 from rich.console import Console
 
 from generator.commands.console import EXIT_OK
-from generator.errors import display
+from generator.commands.arguments import is_intake_workbook
+from generator.errors import AftersalesError, Problem, display
 from generator.output.scorecard import as_data, print_table, scorecard, write_xlsx, xlsx_target
 
 
 def run(args) -> int:
     target = None if args.xlsx is None else xlsx_target(args.xlsx)
+    if target is not None and target.is_file() and is_intake_workbook(target):
+        raise AftersalesError(f"{display(target)} 是企业信息采集表（企业填写的答案），不能用评分工作簿覆盖；没有写入", [Problem(
+            "请用 --xlsx 另给一个文件名，例如 “评分.xlsx”", display(target))])
     card = scorecard(args.profile)
     if target:
         write_xlsx(card, target)
