@@ -148,6 +148,12 @@ def test_only_the_answers_can_be_edited(catalogue):
     assert clauses["C4"].protection.locked is False
     outlets = book["网点清单"]
     assert outlets["A3"].protection.locked and outlets["A4"].protection.locked is False
+    # Found by a stranger: rows below the table were locked, so a client could not add a 31st outlet
+    # or paste a list of 200: the columns' own style unlocks every row below (Excel and LibreOffice
+    # give a cell the file does not hold its column's style), and validation reaches them too.
+    assert outlets.column_dimensions["A"].protection.locked is False
+    assert [max(r.max_row for r in rule.sqref.ranges) > 20000 for rule in _rules(outlets, "A5000")] == [True]
+    assert clauses.column_dimensions["A"].protection.locked  # a table of listed rows takes no more
     assert list(outlets.tables) and outlets.tables[next(iter(outlets.tables))].ref.startswith("A3:")
 
 

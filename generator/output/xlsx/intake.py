@@ -22,6 +22,7 @@ MARKER = "aftersales-intake"  # a custom document property: this workbook is an 
 COVER = "填写说明"
 SPARE_ROWS = 30  # blank rows of a list table, formatted and validated, to fill in
 PRINTED_BLANK = 8  # of them, printed where a table has no row yet
+MORE_ROWS = 20_000  # rows below a list's table that are validated (and, by the column's style, unlocked)
 FIRST_ROW = 4  # the first answer row of every sheet (title, explanation, header above it)
 
 ANSWER = "FFFFF2CC"  # the cells to fill: pale yellow
@@ -82,7 +83,8 @@ def _cover(ws, data: dict) -> None:
     ws.cell(row, 1, "工作表").font = Font(bold=True, size=13)
     for sheet in sheets():
         row += 1
-        ws.cell(row, 1, f"{sheet.title}：{words().notes.get(dotted(sheet.path), sheet.question)}")
+        question = words().notes.get(dotted(sheet.path), sheet.question)
+        ws.cell(row, 1, sheet.title if question == sheet.title else f"{sheet.title}：{question}")
     ws.column_dimensions["A"].width = 110
     for cells in ws.iter_rows(min_row=6, max_row=row):
         for cell in cells:
@@ -181,9 +183,15 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
             cell._style = copy.copy(style)
             if value is not None:
                 cell.value = value
+    beyond = last if sheet.named else last + MORE_ROWS  # rows a client adds below the table, or pastes
     for column in editable:
         letter = get_column_letter(column)
-        _validate(ws, _validation_key(leaves[column - 1]), f"{letter}{FIRST_ROW}:{letter}{last}")
+        _validate(ws, _validation_key(leaves[column - 1]), f"{letter}{FIRST_ROW}:{letter}{beyond}")
+        if not sheet.named:  # the column's own style: every row below the table can be typed in too
+            below = ws.column_dimensions[letter]
+            below.protection = Protection(locked=False)
+            below.number_format = _FORMATS[leaves[column - 1].kind]
+            below.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     ref = f"A3:{get_column_letter(len(headers))}{last}"
     table = ExcelTable(displayName=f"表{number}", ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -218,7 +226,7 @@ def _named(sheet: Table, catalogue: Catalogue) -> list[tuple[str, str]]:
     if sheet.path == ("readiness", "self_assessment"):
         return [(c.id, c.title) for c in catalogue.leaves()]
     if sheet.path == ("readiness", "materials"):
-        return [(m.id, m.name) for m in catalogue.materials]
+        return [(m.id, m.name + ("（由本工具生成）" if m.produced_by else "")) for m in catalogue.materials]
     raise ValueError(f"采集表不知道 {dotted(sheet.path)} 预先列出哪些行（content/intake/workbook.yaml 的 named_rows）")
 
 
@@ -322,7 +330,7 @@ def _heading(ws, title: str, question: str, table: bool | None) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = question.rstrip("。") + {False: "。浅黄色单元格为填写处，标“必填”的项目必须填写。",
                                          None: "。一行一项，可向下续写；标红的列必填。",
-                                         True: "。不涉及的行留空；标红的列在填写该行时必填。"}[table]
+                                         True: "。标红的列在填写该行时必填。"}[table]
     ws["A2"].font = Font(color=GREY)
     ws["A2"].alignment = Alignment(wrap_text=False, vertical="top")
 
