@@ -86,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     intake.add_argument("-o", "--output", required=True, type=arguments.output_file, metavar="FILE",
                         help="写到哪里：采集表 .xlsx，或（来源是采集表时）档案 .yaml")
     intake.add_argument("--industry", metavar="PACK",
-                        help="空白采集表按行业包预填服务时限（同 init --industry）")
+                        help="空白采集表按行业包预填服务时限（同 init --industry）：home-appliances、automobiles、"
+                             "online-retail、furniture、software-it、general")
     intake.add_argument("--force", action="store_true", help="覆盖已有的 YAML 档案")
 
     check = sub.add_parser("check", help="校验企业档案，一次列出全部问题")
