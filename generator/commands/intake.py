@@ -115,18 +115,18 @@ def _write_workbook(path: Path, typed: str, data: bytes) -> Path:
 def _one_line_items(loaded) -> None:
     """A list of texts is one cell, an item a line: an item with a line break in it cannot be held
     (it would come back as several items). Every such item is told, located in the profile."""
-    from generator.intake.layout import Form, Leaf, sheets
+    from generator.intake.layout import Form, Leaf, sheets, value_at
     from generator.inputs.yamlload import format_path
 
     spots = []  # (the list's key path, its value, its leaf)
     for sheet in sheets():
         if isinstance(sheet, Form):
-            spots += [(leaf.path, _get(loaded.data, leaf.path), leaf) for leaf in sheet.rows
+            spots += [(leaf.path, value_at(loaded.data, leaf.path), leaf) for leaf in sheet.rows
                       if isinstance(leaf, Leaf) and leaf.lines]
             continue
-        table = _get(loaded.data, sheet.path)
+        table = value_at(loaded.data, sheet.path)
         entries = table.items() if isinstance(table, dict) else enumerate(table) if isinstance(table, list) else ()
-        spots += [((*sheet.path, key, *leaf.path), _get(item, leaf.path), leaf) for key, item in entries
+        spots += [((*sheet.path, key, *leaf.path), value_at(item, leaf.path), leaf) for key, item in entries
                   for leaf in sheet.columns if leaf.lines]
     problems = []
     for where, values, leaf in spots:
@@ -141,13 +141,6 @@ def _one_line_items(loaded) -> None:
     if problems:
         raise ProfileError("这份档案不能写成企业信息采集表", problems)
 
-
-def _get(data, path: tuple):
-    for part in path:
-        if not isinstance(data, dict) or part not in data:
-            return None
-        data = data[part]
-    return data
 
 
 # --- the YAML profile -------------------------------------------------------------------------

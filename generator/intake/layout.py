@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator.paths import CONTENT
+from generator.profile.introspect import unwrap
 from generator.profile.model import Profile
 from generator.standard.bundled import Data, load_data
 
@@ -121,7 +122,7 @@ def _sheets(root: type[BaseModel]) -> tuple[Sheet, ...]:
     for name, info in root.model_fields.items():
         rows: list[Leaf | Group] = []
         tables: list[Table] = []
-        inner = _unwrap(info.annotation)
+        inner = unwrap(info.annotation)
         if _is_model(inner):
             _walk(inner, (name,), rows, tables, required=True)
             if rows:
@@ -139,7 +140,7 @@ def _sheets(root: type[BaseModel]) -> tuple[Sheet, ...]:
 def _walk(model: type[BaseModel], path: Path_, rows: list, tables: list, required: bool) -> None:
     for name, info in model.model_fields.items():
         at = (*path, name)
-        inner = _unwrap(info.annotation)
+        inner = unwrap(info.annotation)
         need = required and info.is_required()
         if _is_model(inner):
             rows.append(Group(at, _label(at, info), _doc(info), need))
@@ -151,12 +152,12 @@ def _walk(model: type[BaseModel], path: Path_, rows: list, tables: list, require
 
 
 def _table(path: Path_, info: FieldInfo) -> Table:
-    inner = _unwrap(info.annotation)
+    inner = unwrap(info.annotation)
     key = None
     if typing.get_origin(inner) is dict:
         key_type, value = typing.get_args(inner)
         key = _leaf((), _dotted(path), info, True, annotation=key_type, label=words().keys.get(_dotted(path), "键"))
-        item = _unwrap(value)
+        item = unwrap(value)
     else:
         item = _item_model(inner)
     columns: list[Leaf] = []
@@ -173,7 +174,7 @@ def _table(path: Path_, info: FieldInfo) -> Table:
 def _columns(model: type[BaseModel], table: Path_, inside: Path_, columns: list, groups: list, required: bool) -> None:
     for name, info in model.model_fields.items():
         at = (*inside, name)
-        inner = _unwrap(info.annotation)
+        inner = unwrap(info.annotation)
         need = required and info.is_required()
         if _is_model(inner):
             groups.append(Group(at, _label((*table, *at), info), _doc(info), need))
@@ -188,13 +189,13 @@ def _leaf(path: Path_, full: Path_, info: FieldInfo, required: bool, annotation:
           label: str | None = None) -> Leaf:
     annotation = info.annotation if annotation is None else annotation
     limits = _limits(annotation, info)
-    inner = _unwrap(annotation)
+    inner = unwrap(annotation)
     lines = typing.get_origin(inner) is list
     if lines:
         limits = {"min_items": limits.get("min_length") or 0}
         item = typing.get_args(inner)[0]
         limits.update({k: v for k, v in _limits(item, None).items() if k != "min_length"})
-        inner = _unwrap(item)
+        inner = unwrap(item)
     else:
         limits.pop("min_length", None)
     options: tuple = ()
@@ -258,15 +259,13 @@ def _limits(annotation: object, info: FieldInfo | None) -> dict:
     return found
 
 
-def _unwrap(annotation: object) -> object:
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        else:
-            return annotation
+def value_at(data, path: tuple):
+    """The value at `path` in a profile's data (nested mappings), or None where there is none."""
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
 
 
 def _is_model(annotation: object) -> bool:
@@ -275,7 +274,7 @@ def _is_model(annotation: object) -> bool:
 
 def _item_model(annotation: object) -> type[BaseModel] | None:
     if typing.get_origin(annotation) is list:
-        item = _unwrap(typing.get_args(annotation)[0])
+        item = unwrap(typing.get_args(annotation)[0])
         return item if _is_model(item) else None
     return None
 

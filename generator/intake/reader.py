@@ -24,7 +24,7 @@ from pathlib import Path
 from generator.errors import Problem, ProfileError, display
 from generator.inputs.inputfile import read_input
 from generator.inputs.yamlload import one_line_break, refused_character
-from generator.intake.layout import BOOL_LABELS, LINES, Form, Group, Leaf, Table, dotted, sheets
+from generator.intake.layout import BOOL_LABELS, LINES, Form, Group, Leaf, Table, dotted, sheets, value_at
 
 MAX_BYTES = 32 * 1024 * 1024  # a workbook of 10,000 outlets is about 1 MB
 MAX_UNPACKED = 160 * 1024 * 1024  # what its parts may unpack to (10,000 outlets: about 6 MB): more is a zip bomb, not a questionnaire
@@ -256,9 +256,9 @@ def _read_form(grid: _Grid, sheet: Form, read: Sheets) -> None:
             _put(read.data, path, value)
     groups = [item for item in sheet.rows if isinstance(item, Group)]
     for group in groups:  # a whole section left out where it may be: not there at all
-        if _get(read.data, group.path) is None and group.required:
+        if value_at(read.data, group.path) is None and group.required:
             _put(read.data, group.path, {})
-    if _get(read.data, sheet.path) is None:
+    if value_at(read.data, sheet.path) is None:
         _put(read.data, sheet.path, {})
 
 
@@ -490,13 +490,6 @@ def _put(data: dict, path: tuple, value) -> None:
         data = data.setdefault(part, {})
     data[path[-1]] = value
 
-
-def _get(data, path: tuple):
-    for part in path:
-        if not isinstance(data, dict) or part not in data:
-            return None
-        data = data[part]
-    return data
 
 
 def _letter(column: int) -> str:

@@ -12,7 +12,7 @@ from generator.errors import AftersalesError, Problem, ProfileError, display
 from generator.intake import lists
 from generator.inputs.yamlload import Loaded, load_yaml_file
 from generator.profile.model import Profile
-from generator.profile.validation import check_references, validate
+from generator.profile.validation import checked
 
 WORKBOOK = ".xlsx"
 _OTHER_SHEETS = (".xls", ".xlsm", ".xlsb", ".ods", ".et", ".csv", ".numbers")
@@ -59,10 +59,7 @@ def read_profile(path: str | Path, catalogue=None) -> tuple[Profile, Loaded]:
     """Read and validate a profile (YAML or workbook); given the catalogue, its clause and material
     ids are checked too. The loaded source comes along to locate later findings."""
     loaded = load_source(path)
-    profile = validate(loaded)
-    if catalogue is not None:
-        check_references(profile, loaded, catalogue)
-    return profile, loaded
+    return checked(loaded, catalogue), loaded
 
 
 def load_profile(path: str | Path, catalogue=None) -> Profile:

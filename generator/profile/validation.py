@@ -69,10 +69,16 @@ def read_profile(path: str | Path, catalogue=None) -> tuple[Profile, Loaded]:
     """Read, validate and (given the catalogue) check clause and material ids of a profile; the loaded
     YAML comes along to locate later findings in the file."""
     loaded = load_yaml_file(path)
+    return checked(loaded, catalogue), loaded
+
+
+def checked(loaded: Loaded, catalogue=None) -> Profile:
+    """The profile in a loaded source (YAML, or a workbook's `Sheets`), validated, and given the
+    catalogue its clause and material ids checked: every problem raised at once as a ProfileError."""
     profile = validate(loaded)
     if catalogue is not None:
         check_references(profile, loaded, catalogue)
-    return profile, loaded
+    return profile
 
 
 def load_profile(path: str | Path, catalogue=None) -> Profile:

@@ -13,7 +13,7 @@ import datetime as dt
 import unicodedata
 from functools import cache
 
-from generator.intake.layout import BOOL_LABELS, LINES, Form, Group, Leaf, Table, dotted, sheets, words
+from generator.intake.layout import BOOL_LABELS, LINES, Form, Group, Leaf, Table, dotted, sheets, value_at, words
 from generator.inputs.yamlload import load_yaml_file
 from generator.profile.starter import EXAMPLE
 from generator.standard.catalogue import Catalogue
@@ -115,7 +115,7 @@ def _form(ws, sheet: Form, data: dict) -> None:
             ws.cell(row, 5, item.question)
             continue
         answer = ws.cell(row, 3)
-        _answer_cell(answer, item, _value_at(data, item.path))
+        _answer_cell(answer, item, value_at(data, item.path))
         answer.protection = Protection(locked=False)
         if item.required:
             ws.cell(row, 4, "必填").font = Font(color=RED)
@@ -137,7 +137,7 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
     from openpyxl.worksheet.table import Table as ExcelTable
     from openpyxl.worksheet.table import TableStyleInfo
 
-    value = _value_at(data, sheet.path)
+    value = value_at(data, sheet.path)
     rows = _rows(sheet, value, catalogue)
     headers = ([sheet.key.label] if sheet.key else []) + ([sheet.named] if sheet.named else []) + \
         [c.label for c in sheet.columns]
@@ -205,7 +205,7 @@ def _table(ws, sheet: Table, data: dict, catalogue: Catalogue, number: int) -> N
 
 
 def _shown_at(leaf: Leaf, item):
-    value = _value_at(item, leaf.path) if leaf.path else item
+    value = value_at(item, leaf.path) if leaf.path else item
     return None if value is None else shown(leaf, value)
 
 
@@ -263,13 +263,6 @@ def shown_one(leaf: Leaf, value):
         return value.date()
     return value
 
-
-def _value_at(data, path: tuple):
-    for part in path:
-        if not isinstance(data, dict) or part not in data:
-            return None
-        data = data[part]
-    return data
 
 
 @cache
