@@ -22,7 +22,7 @@ from generator.output.folder import intact, remove_leftovers
 from generator.assess.materials import COUNT_ORDER
 from generator.summary import Summary
 from generator.inputs.yamlload import read_input
-from generator.intake.lists import MAX_BYTES as LIST_BYTES
+from generator.intake.tablefile import MAX_BYTES as LIST_BYTES
 from generator.intake.reader import MAX_BYTES as WORKBOOK_BYTES
 from generator.intake.source import input_files, is_workbook
 from generator.paths import CONTENT, TEMPLATES

@@ -17,7 +17,7 @@ from conftest import HUALAN, ROOT
 from generator.cli import main
 from generator.errors import ProfileError
 from generator.inputs.yamlload import load_yaml_file
-from generator.intake import lists
+from generator.intake import tablefile
 from generator.intake.source import input_files, read_profile
 
 KEYS = ("name", "province", "city", "address", "mode", "staff", "phone")
@@ -313,7 +313,7 @@ def test_a_sheet_that_is_not_there_and_a_file_that_is_not_a_table(tmp_path):
 
 
 def test_too_many_rows(tmp_path, monkeypatch):
-    monkeypatch.setattr(lists, "MAX_ROWS", 5)
+    monkeypatch.setattr(tablefile, "MAX_ROWS", 5)
     write_csv(tmp_path / "网点清单.csv", outlet_rows(6))
     found = problems_of(profile_with(tmp_path, "  outlets_file: 网点清单.csv"))
     assert len(found) == 1 and "超过 5 行" in found[0], found

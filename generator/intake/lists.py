@@ -25,31 +25,22 @@ no header, an unknown column) is told at the profile's key, and the list is then
 """
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import io
 import os
 import re
-import stat
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Problem, display, os_reason
-from generator.inputs.inputfile import wide_encoding
+from generator.errors import Problem, display
 from generator.inputs.yamlload import format_path
 from generator.intake.layout import Leaf, Table, dotted, sheets
-from generator.intake.reader import MAX_UNPACKED, ErrorValue, answer, sheet_reference
+from generator.intake.cells import answer
+from generator.intake import tablefile
+from generator.intake.tablefile import HEADER_ROWS, Refused, file_bytes, text_rows, workbook_rows
 from generator.profile.validation import once_per_list
 
 SUFFIX = "_file"
 OPTIONS = ("path", "sheet", "columns")
-MAX_BYTES = 32 * 1024 * 1024  # 100,000 outlets in a CSV are about 12 MB
-MAX_ROWS = 100_000
-HEADER_ROWS = 20  # the header is looked for in the first rows (a title and notes may stand above it)
-DELIMITERS = (",", "\t", ";")
 TEXT = (".csv", ".tsv", ".txt")
 WORKBOOKS = (".xlsx", ".xlsm")
 _OTHER_SHEETS = (".xls", ".xlsb", ".ods", ".et", ".numbers")
@@ -92,7 +83,7 @@ def expand(loaded) -> None:
             continue
         try:
             read = _read(spec, loaded, table, at)
-        except _Refused as refused:
+        except Refused as refused:
             loaded.problems += refused.problems
             continue
         parent[name] = read.items
@@ -160,14 +151,6 @@ def _letter(column: int) -> str:
 
 
 # --- reading -----------------------------------------------------------------------------------
-class _Refused(Exception):
-    """The list cannot be read at all: its problems, and the list is left out."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(problems[0].message)
-        self.problems = problems
-
-
 @dataclass
 class _Read:
     items: list | dict
@@ -189,20 +172,20 @@ class _Spec:
 
 
 def _read(spec: object, loaded, table: Table, at: tuple) -> _Read:
-    """The list in the file `spec` names, or _Refused."""
+    """The list in the file `spec` names, or Refused."""
     def told(message: str, hint: str = "", where: tuple = at, key: bool = False) -> Problem:
         return Problem(message, key_path=format_path(where), hint=hint, path=table.path, **loaded.at(where, key=key))
 
-    def refuse(*args, **kwargs) -> _Refused:
-        return _Refused([told(*args, **kwargs)])
+    def refuse(*args, **kwargs) -> Refused:
+        return Refused([told(*args, **kwargs)])
 
     wanted = _spec(spec, table, at, told)
     name = str(_resolve(loaded.file, wanted.path))
-    raw = _bytes(name, refuse)
+    raw = file_bytes(name, refuse)
     suffix = Path(name).suffix.lower()
     header = _Header(wanted, table)
     if raw.startswith(b"PK\x03\x04"):
-        rows, sheet = _workbook_rows(raw, name, wanted.sheet, header, at, refuse)
+        rows, sheet = workbook_rows(raw, name, wanted.sheet, header.find, at, refuse)
     elif raw.startswith(b"\xd0\xcf\x11\xe0") or suffix in _OTHER_SHEETS:
         raise refuse(f"{display(name)} 是旧版 Excel（.xls）或其他格式的表格，无法读取",
                      "请在 Excel、WPS 或 LibreOffice 中另存为 Excel 工作簿（.xlsx）或 CSV（逗号分隔）")
@@ -213,7 +196,7 @@ def _read(spec: object, loaded, table: Table, at: tuple) -> _Read:
     elif suffix in TEXT:
         if wanted.sheet is not None:
             raise refuse(f"{display(name)} 是 CSV 文件，没有工作表", "请删去 sheet", (*at, "sheet"), key=True)
-        rows, sheet = _text_rows(raw, name, refuse), None
+        rows, sheet = text_rows(raw, name, refuse), None
     else:
         raise refuse(f"{display(name)} 不是 CSV 文件或 Excel 工作簿（.csv、.xlsx）",
                      "请给出 .csv 或 .xlsx 文件；其他表格请另存为这两种格式之一")
@@ -227,7 +210,7 @@ def _spec(spec: object, table: Table, at: tuple, told) -> _Spec:
     if isinstance(spec, str):
         spec = {"path": spec}
     if not isinstance(spec, dict):
-        raise _Refused([told("应为文件路径，或写明 path、sheet、columns 的映射", example)])
+        raise Refused([told("应为文件路径，或写明 path、sheet、columns 的映射", example)])
     problems = []
     for option in spec:
         if option not in OPTIONS:
@@ -262,7 +245,7 @@ def _spec(spec: object, table: Table, at: tuple, told) -> _Spec:
             if same and list(columns).index(same[0]) < list(columns).index(key):
                 problems.append(told(f"{same[0]} 和 {key} 对应同一列“{header}”", "一列只能是一个字段", where))
     if problems:
-        raise _Refused(problems)
+        raise Refused(problems)
     return _Spec(path, None if sheet is None else str(sheet), {k: str(v) for k, v in columns.items()})
 
 
@@ -302,148 +285,12 @@ def _norm(text: object) -> str:
     return re.sub(r"\s+", "", str(text)).rstrip("*＊").casefold() if text is not None else ""
 
 
-def _bytes(name: str, refuse) -> bytes:
-    hint = "路径相对于企业档案所在的文件夹，也可写绝对路径"
-    try:
-        if not stat.S_ISREG(os.stat(name).st_mode):  # a folder or a FIFO is not opened
-            raise refuse(f"{display(name)} 不是普通文件", "请给出 .csv 或 .xlsx 文件的路径")
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise refuse(f"找不到文件 {display(name)}", hint) from None
-    except OSError as exc:
-        raise refuse(f"无法读取 {display(name)}：{os_reason(exc)}", "请检查文件的权限，或关闭正在编辑它的程序") from None
-    if len(raw) > MAX_BYTES:
-        raise refuse(f"{display(name)} 超过 {MAX_BYTES // 1024 // 1024} MB", f"一个清单至多 {MAX_ROWS:,} 行")
-    if not raw.strip():
-        raise refuse(f"{display(name)} 是空文件", "请检查是否给错了文件")
-    return raw
-
-
-def _filled(rows, name: str, refuse, limit: int | None = None) -> list[tuple[int, tuple]]:
-    """The rows that are not blank, with their numbers as a spreadsheet shows them; more than the
-    cap is refused (blank rows do not count: a sheet formatted down to row 1,048,576 is not long)."""
-    found = []
-    for number, row in enumerate(rows, 1):
-        if any(not _blank(cell) for cell in row):
-            found.append((number, tuple(row)))
-            if limit is not None and len(found) >= limit:
-                break
-            if len(found) > MAX_ROWS + HEADER_ROWS:
-                raise refuse(f"{display(name)} 超过 {MAX_ROWS:,} 行", "一个清单至多这么多行；请检查是否选错了文件或工作表")
-    return found
-
-
-def _text_rows(raw: bytes, name: str, refuse) -> list[tuple[int, tuple]]:
-    """A CSV's rows of texts (numbered as a spreadsheet shows them: a quoted cell may hold line breaks)."""
-    text = _decoded(raw, name, refuse)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        return _filled(reader, name, refuse)
-    except csv.Error as exc:
-        raise refuse(f"{display(name)} 第 {reader.line_num} 行无法按 CSV 读取（{exc}）",
-                     "请检查引号是否配对；或用 Excel、WPS 打开后重新另存为 CSV") from None
-
-
-def _decoded(raw: bytes, name: str, refuse) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and wide_encoding(raw) == "UTF-16":
-        encoding = "utf-16"  # Excel's "Unicode 文本 (*.txt)"
-    elif wide_encoding(raw):  # UTF-32, or UTF-16 without its byte order mark
-        raise refuse(f"{display(name)} 是 {wide_encoding(raw)} 编码的文本", "请在 Excel、WPS 中另存为“CSV UTF-8（逗号分隔）”")
-    elif b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise refuse(f"{display(name)} 第 {line} 行有空字符（NUL），不像文本文件",
-                     "请确认给出的是 CSV 文件；可用 Excel、WPS 打开后另存为“CSV UTF-8（逗号分隔）”")
-    else:
-        encoding = "utf-8"
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        if encoding != "utf-8":
-            line = raw[: exc.start].count(b"\n") + 1
-            raise refuse(f"{display(name)} 第 {line} 行无法按 {encoding.upper().removesuffix('-SIG')} 解码",
-                         "文件可能已损坏") from None
-        first = exc
-    try:
-        return raw.decode("gb18030")  # GBK, as Excel and WPS on Chinese Windows save a CSV
-    except UnicodeDecodeError:
-        line = raw[: first.start].count(b"\n") + 1
-        raise refuse(f"{display(name)} 既不是 UTF-8 也不是 GBK 编码（第 {line} 行无法解码）",
-                     "请在 Excel、WPS 中另存为“CSV UTF-8（逗号分隔）”") from None
-
-
-def _delimiter(text: str) -> str:
-    """The delimiter under which the first lines split into the most cells, as the same count on most
-    lines (a header and its rows); a comma when nothing tells."""
-    lines = [line for line in text[:65536].splitlines()[:HEADER_ROWS + 5] if line.strip()]
-    best, score = ",", 0
-    for delimiter in DELIMITERS:
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)] if lines else []
-        common = max(set(widths), key=widths.count) if widths else 1
-        found = (common - 1) * widths.count(common) if common > 1 else 0
-        if found > score:
-            best, score = delimiter, found
-    return best
-
-
-def _workbook_rows(raw: bytes, name: str, wanted: str | None, header: _Header, at: tuple,
-                   refuse) -> tuple[list[tuple[int, tuple]], str]:
-    """The sheet's rows that are not blank, and its name as a reference writes it: the sheet named,
-    else the first whose top rows name a field of the list (a notes sheet may come first), else the first."""
-    hint = "请用 Excel、WPS 或 LibreOffice 打开后另存为 Excel 工作簿（.xlsx）"
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise refuse(f"{display(name)} 解压后过大，不像一份清单", hint)
-            if "xl/workbook.xml" not in archive.namelist():
-                raise refuse(f"{display(name)} 不是 Excel 工作簿", hint)
-        from openpyxl import load_workbook
-
-        with warnings.catch_warnings():  # openpyxl warns of features it does not read (extensions, slicers)
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            try:
-                every = book.worksheets
-                if not every:
-                    raise refuse(f"{display(name)} 中没有工作表", hint)
-                for ws in every:
-                    ws.reset_dimensions()  # some programs record a wrong size: read every row there is
-                if wanted is not None:
-                    ws = next((ws for ws in every if ws.title.strip() == wanted.strip()), None)
-                    if ws is None:
-                        raise refuse(f"{display(name)} 中没有工作表“{wanted}”",
-                                     "工作表有：" + "、".join(ws.title for ws in every), (*at, "sheet"))
-                else:
-                    ws = next((ws for ws in every if header.find(
-                        _filled(_shown_rows(ws), name, refuse, HEADER_ROWS))), every[0])
-                rows = _filled(_shown_rows(ws), name, refuse)
-                title = ws.title
-            finally:
-                book.close()
-    except _Refused:
-        raise
-    except Exception as exc:  # a damaged zip or XML: openpyxl raises many kinds
-        raise refuse(f"{display(name)} 不是有效的 Excel 工作簿（{type(exc).__name__}）", hint) from None
-    return rows, sheet_reference(title)
-
-
-def _shown_rows(ws):
-    """A read-only sheet's rows as their cells show them: an error value (#N/A of a lookup) as the
-    intake reader's ErrorValue, which it tells as such, not as the text "#N/A"."""
-    for row in ws.iter_rows():
-        yield [ErrorValue(str(cell.value)) if cell.data_type == "e" and cell.value is not None else cell.value
-               for cell in row]
-
-
 def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: _Header, at: tuple, told) -> _Read:
     """The list from the rows, with the place of each value; a header that does not give every
     required field (or a mapped one) is refused."""
     name = places.file
     if not rows:
-        raise _Refused([told(f"{display(name)} 中没有文字（只有空行）",
+        raise Refused([told(f"{display(name)} 中没有文字（只有空行）",
                              "请检查是否给错了文件" + ("" if places.sheet is None else "或工作表"))])
     found = header.find(rows)
     number, first = next(((n, r) for n, r in rows if found is None or n == found[0]), rows[0])
@@ -454,7 +301,7 @@ def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: 
         todo = (f"表头是乱码（原文似为“{garbled}”）：文件在另存或导入时用错了编码，请重新导出为 CSV UTF-8 或 .xlsx"
                 if garbled else f"列名不同时，请在企业档案的 {at[-1]} 下用 columns 写明对应的列，"
                                 f"如 columns: {{{header.leaves[0][0]}: 表头}}")
-        raise _Refused([Problem(f"前 {HEADER_ROWS} 行中找不到表头：应有{expected}等列", key_path=format_path(at),
+        raise Refused([Problem(f"前 {HEADER_ROWS} 行中找不到表头：应有{expected}等列", key_path=format_path(at),
                                 path=table.path, hint=f"第 {number} 行为：{there[4:]}；{todo}", **places.place(number))])
     places.header, columns = found
     problems = []
@@ -469,7 +316,7 @@ def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: 
                 hint=f"{there}；请在企业档案的 {at[-1]} 下用 columns 写明哪一列是{leaf.label}，如 columns: {{{key}: 表头}}",
                 **places.place(places.header)))
     if problems:
-        raise _Refused(problems)
+        raise Refused(problems)
     by_key = dict(header.leaves)
     places.columns = {by_key[key].path: column for column, key in columns.items() if key != "key"}
     places.key_column = next((column for column, key in columns.items() if key == "key"), None)
@@ -480,11 +327,11 @@ def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: 
         cells = {column: (row[column - 1] if column <= len(row) else None) for column in columns}
         if all(_blank(cells[c]) for c, key in columns.items() if key != "key"):
             continue  # a row of other columns only (or a key with nothing given)
-        if len(read.items) >= MAX_ROWS:
-            raise _Refused([told(f"{display(name)} 超过 {MAX_ROWS:,} 行", "一个清单至多这么多行；请检查是否选错了文件或工作表")])
+        if len(read.items) >= tablefile.MAX_ROWS:
+            raise Refused([told(f"{display(name)} 超过 {tablefile.MAX_ROWS:,} 行", "一个清单至多这么多行；请检查是否选错了文件或工作表")])
         _row(read, table, by_key, columns, cells, number)
     if not read.items and table.required:
-        raise _Refused([Problem(f"{display(name)} 中只有表头，没有数据行", key_path=format_path(at), path=table.path,
+        raise Refused([Problem(f"{display(name)} 中只有表头，没有数据行", key_path=format_path(at), path=table.path,
                                 hint=f"{dotted(table.path)} 至少要有一项", **places.place(places.header))])
     return read
 

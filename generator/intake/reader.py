@@ -11,10 +11,8 @@ through `at`. A formula is read as the value its cell shows (Excel, WPS and Libr
 """
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import io
-import math
 import re
 import warnings
 import zipfile
@@ -23,15 +21,12 @@ from pathlib import Path
 
 from generator.errors import Problem, ProfileError, display
 from generator.inputs.inputfile import read_input
-from generator.inputs.yamlload import one_line_break, refused_character
-from generator.intake.layout import BOOL_LABELS, LINES, Form, Group, Leaf, Table, dotted, sheets, value_at
+from generator.intake.cells import ErrorValue, Formula, answer, blank, key_path, letter, put, sheet_reference
+from generator.intake.layout import LINES, Form, Group, Leaf, Table, dotted, sheets, value_at
 
 MAX_BYTES = 32 * 1024 * 1024  # a workbook of 10,000 outlets is about 1 MB
 MAX_UNPACKED = 160 * 1024 * 1024  # what its parts may unpack to (10,000 outlets: about 6 MB): more is a zip bomb, not a questionnaire
-_TRUE = {"是", "true", "yes", "y", "1", "对", "√"}
-_FALSE = {"否", "false", "no", "n", "0", "不", "×"}
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")  # a cell's <f> in a sheet's XML
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00)?)?")
 
 
 @dataclass
@@ -63,7 +58,7 @@ class Sheets:
     def problem(self, message: str, path: tuple, cell: str, hint: str = "", *, covers: bool = True) -> None:
         """A problem at `cell` with the value at `path`; it `covers` what validation would say of the
         values there (they are not the user's), unless the values there were read as they are."""
-        self.problems.append(Problem(message, self.file, key_path=_key_path(path), hint=hint,
+        self.problems.append(Problem(message, self.file, key_path=key_path(path), hint=hint,
                                      path=path if covers else (), cell=cell))
 
 
@@ -174,21 +169,6 @@ def _formula_cells(xml: bytes) -> dict[tuple[int, int], str]:
     return found
 
 
-@dataclass(frozen=True)
-class _Formula:
-    """A cell's formula that has no calculated value (written by a program, never opened in Excel)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class ErrorValue:
-    """A cell that shows an error value (#VALUE!, #REF! …): a formula's, or a number a date cell cannot show."""
-
-    text: str
-    formula: str = ""
-
-
 class _Grid:
     """A sheet's cells that hold something, by (row, column): read from the cells the file has (a
     value typed in row 1,048,576 costs nothing), each as its answer: the value it shows, or a formula
@@ -202,10 +182,10 @@ class _Grid:
             if cell.data_type == "e" and value is not None:
                 value = ErrorValue(str(value), formulas.get(place, ""))
             elif value is None and place in formulas:
-                value = _Formula(formulas[place])
+                value = Formula(formulas[place])
             elif isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
                 value = round(value * 100, 10)  # 92% typed is 0.92 in the file: read as it shows, 92 (the profile's %)
-            if not _blank(value):
+            if not blank(value):
                 self.values[place] = value
 
     def get(self, row: int, column: int):
@@ -218,7 +198,7 @@ class _Grid:
         return sorted(column for r, column in self.values if r == row)
 
     def where(self, row: int, column: int) -> str:
-        return f"{self.title}!{_letter(column)}{row}"
+        return f"{self.title}!{letter(column)}{row}"
 
 
 # --- a section's form -------------------------------------------------------------------------
@@ -231,7 +211,7 @@ def _read_form(grid: _Grid, sheet: Form, read: Sheets) -> None:
         if not isinstance(key, str):
             continue
         path = tuple(key.strip().split("."))
-        answered = not _blank(grid.get(row, 3))
+        answered = not blank(grid.get(row, 3))
         if path not in rows:
             if answered and row > 3 and key.strip() != "键":  # an answer whose key was changed: it would be lost
                 read.problem(f"第 {row} 行的键“{key.strip()[:40]}”不是本表的项目，这一行的答案没有读取",
@@ -253,13 +233,13 @@ def _read_form(grid: _Grid, sheet: Form, read: Sheets) -> None:
         read.labels[path] = item.label
         value = answer(grid.get(row, 3), item, path, cell, read)
         if value is not None:
-            _put(read.data, path, value)
+            put(read.data, path, value)
     groups = [item for item in sheet.rows if isinstance(item, Group)]
     for group in groups:  # a whole section left out where it may be: not there at all
         if value_at(read.data, group.path) is None and group.required:
-            _put(read.data, group.path, {})
+            put(read.data, group.path, {})
     if value_at(read.data, sheet.path) is None:
-        _put(read.data, sheet.path, {})
+        put(read.data, sheet.path, {})
 
 
 # --- a list's table ---------------------------------------------------------------------------
@@ -278,7 +258,7 @@ def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
         text = grid.get(header_row, column)
         if column in columns or (isinstance(text, str) and _label(text) == sheet.named):
             continue
-        if any(not _blank(grid.get(row, column)) for row in rows):
+        if any(not blank(grid.get(row, column)) for row in rows):
             read.problem(f"“{_said(text)[:40]}”列不是本表的列，这一列的答案没有读取",
                          sheet.path, grid.where(header_row, column),
                          "本表的列为：" + "、".join(labels) + "；请不要改写表头，不用的列请清空", covers=False)
@@ -291,14 +271,14 @@ def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
     items: list | dict = {} if sheet.key else []
     for row in rows:
         cells = {column: grid.get(row, column) for column in columns}
-        if all(_blank(v) for column, v in cells.items() if column != key_column):
+        if all(blank(v) for column, v in cells.items() if column != key_column):
             continue  # an empty row, or a listed clause not answered
         item: dict = {}
         index: object = len(items)
         if sheet.key:
             where = grid.where(row, key_column)
             key = answer(cells[key_column], sheet.key, sheet.path, where, read)
-            if _blank(key):
+            if blank(key):
                 read.problem(f"第 {row} 行没有填写{sheet.key.label}", sheet.path, where,
                              f"请在“{sheet.key.label}”列写明，或清空这一行", covers=False)
                 continue
@@ -323,7 +303,7 @@ def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
             if value is None:
                 continue
             if leaf.path:
-                _put(item, leaf.path, value)
+                put(item, leaf.path, value)
             else:
                 item = value  # a mapping to plain values (region_service, exclusions)
         if isinstance(items, dict):
@@ -331,7 +311,7 @@ def _read_table(grid: _Grid, sheet: Table, read: Sheets) -> None:
         else:
             items.append(item)
     if items or sheet.required:
-        _put(read.data, sheet.path, items)
+        put(read.data, sheet.path, items)
 
 
 def _header(grid: _Grid, labels: dict[str, Leaf]) -> tuple[int | None, dict[int, Leaf]]:
@@ -355,159 +335,17 @@ def _label(text: str) -> str:
     return text.strip().rstrip("*＊").strip()
 
 
-def _shown_title(grid: _Grid) -> str:
-    title = grid.title
-    return title[1:-1].replace("''", "'") if title.startswith("'") else title
-
-
-# --- cells ------------------------------------------------------------------------------------
-_KIND_WORDS = {"int": "整数", "number": "数字", "date": "日期（如 2026-03-15）", "text": "文字"}
-
-
-def answer(raw, leaf: Leaf, path: tuple, cell: str, read: Sheets):
-    """A cell's answer as the profile's data: None when blank; a value that cannot be what the field
-    takes is kept as it is (validation sees it wrong) after a problem that says why."""
-    if _blank(raw):
-        return None
-    if isinstance(raw, str):  # a text as a YAML profile holds it: no control character, one kind of line break
-        refused = refused_character(raw)
-        if refused:
-            read.problem(*refused[:1], path, cell, refused[1])
-        raw = one_line_break(raw)
-    if isinstance(raw, _Formula):
-        read.problem(f"单元格是公式 {_shown(raw.text)}，没有计算出的值", path, cell,
-                     "请直接填写答案；要写以“=”开头的文字，请在前面加一个英文单引号（'）")
-        return raw.text
-    if isinstance(raw, ErrorValue):
-        if raw.formula:
-            read.problem(f"单元格中公式 {_shown(raw.formula)} 的结果是错误值 {raw.text}", path, cell, "请直接填写答案，不要用公式")
-        elif leaf.kind == "date":
-            read.problem(f"单元格显示错误值 {raw.text}，不是日期", path, cell,
-                         "日期格式的单元格中填了超出日期范围的数字（如 20260315）时会这样；请写成 2026-03-15 的形式")
-        else:
-            read.problem(f"单元格显示错误值 {raw.text}", path, cell, "请直接填写答案")
-        return raw.text
-    if leaf.lines:
-        parts = raw.split("\n") if isinstance(raw, str) else [raw]
-        values = [_one(p.strip() if isinstance(p, str) else p, leaf, path, cell, read) for p in parts]
-        return [v for v in values if not _blank(v)]
-    return _one(raw, leaf, path, cell, read)
-
-
-def _one(raw, leaf: Leaf, path: tuple, cell: str, read: Sheets):
-    if _blank(raw):
-        return None
-    kind = leaf.kind
-    if isinstance(raw, dt.datetime) and kind == "text":
-        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
-    if isinstance(raw, dt.datetime) and kind in ("int", "number"):
-        read.problem(f"应为{_KIND_WORDS[kind]}，实际为日期 {raw.date().isoformat()}", path, cell,
-                     "请把单元格格式改为“常规”后重新填写")
-        return raw
-    if kind == "text":
-        if isinstance(raw, bool):
-            return "TRUE" if raw else "FALSE"
-        if isinstance(raw, float) and raw.is_integer():
-            return str(int(raw))
-        return raw if isinstance(raw, str) else str(raw)
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in _TRUE or text in _FALSE:
-            return text in _TRUE
-        read.problem(f"应为“{BOOL_LABELS[0]}”或“{BOOL_LABELS[1]}”", path, cell, f"实际为 {_shown(raw)}")
-        return raw
-    if kind == "choice":
-        text = str(raw).strip()
-        for option, label in zip(leaf.options, leaf.labels):
-            if text in (option, label):
-                return option
-        read.problem("应为以下之一：" + "、".join(leaf.labels), path, cell, f"实际为 {_shown(raw)}；请从下拉列表中选择")
-        return raw
-    if kind in ("int", "number"):
-        if isinstance(raw, str):
-            text = raw.strip().replace(",", "").replace("，", "")
-            try:
-                number = float(text)
-            except ValueError:
-                return raw  # validation: "应为整数（实际为 '十二'）"
-            if not math.isfinite(number) or "_" in text:
-                return raw  # "nan", "inf", "1e999", "1_0": not a number a person writes
-            raw = number
-        if isinstance(raw, float) and raw.is_integer() and kind == "int":
-            return int(raw)
-        return raw
-    if kind == "date":
-        if isinstance(raw, dt.datetime):
-            serial = _serial(raw)
-            if serial == int(serial) and 1900 <= serial <= 2100:  # a year typed into a date cell: a day of 1905
-                serial = int(serial)
-                read.problem(f"应为日期（如 2026-03-15），单元格中是数字 {serial}", path, cell,
-                             f"日期格式的单元格把数字 {serial} 显示为 {raw.date().isoformat()}；请写出年、月、日")
-                return raw
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
-        text = str(raw).strip()
-        match = _DATE.fullmatch(text)
-        if match:
-            try:
-                return dt.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                read.problem(f"日期不存在：{text}", path, cell, "请核对年、月、日（如 2 月没有 30 日）")
-                return raw
-        read.problem("应为日期（如 2026-03-15）", path, cell, f"实际为 {_shown(raw)}")
-        return raw
-    return raw
-
-
-def _serial(moment: dt.datetime) -> float:
-    """The number Excel keeps for a date cell."""
-    from openpyxl.utils.datetime import to_excel
-
-    return to_excel(moment)
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _said(value) -> str:
     """A header's text as a message quotes it."""
-    if isinstance(value, (_Formula, ErrorValue)):
+    if isinstance(value, (Formula, ErrorValue)):
         return value.text
     return _label(value) if isinstance(value, str) else str(value)
 
 
-def _shown(value) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 40 else text[:36] + "…"
+def _shown_title(grid: _Grid) -> str:
+    title = grid.title
+    return title[1:-1].replace("''", "'") if title.startswith("'") else title
 
-
-def _put(data: dict, path: tuple, value) -> None:
-    for part in path[:-1]:
-        data = data.setdefault(part, {})
-    data[path[-1]] = value
-
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(column)
-
-
-def sheet_reference(title: str) -> str:
-    """A sheet's name as a cell reference writes it: quoted where it has spaces or punctuation."""
-    return title if re.fullmatch(r"[\w]+", title) else "'" + title.replace("'", "''") + "'"
-
-
-def _key_path(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 __all__ = ["LINES", "Sheets", "load_workbook_file", "dotted"]
