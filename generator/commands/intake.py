@@ -70,7 +70,7 @@ def _blank(args, typed: str) -> int:
     data = None if args.industry is None else apply_pack({}, args.industry)  # "" is no pack: refused there
     _write_workbook(path, typed, intake_workbook(data, load_catalogue(), dt.date.today()))
     pack = "" if args.industry is None else f"（已按行业包 {args.industry} 预填服务时限）"
-    print(f"已写出空白的企业信息采集表 {display(path)}{pack}。请发给企业填写（只有浅黄色单元格可以填写）；"
+    print(f"已写出空白的企业信息采集表 {display(path)}{pack}。请发给企业填写（表单中填浅黄色的单元格，清单填在各表格中）；"
           f"收回后运行：aftersales check {shlex.quote(display(path))}")
     return EXIT_OK
 
