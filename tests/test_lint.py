@@ -434,3 +434,29 @@ def test_the_examples_are_plausible_and_their_sanbao_products_listed(profile, ca
     main(["check", str(profile)])
     err = capsys.readouterr().err
     assert "三包" not in err and "网点" not in err and "按员工总数" not in err, err
+
+
+def test_an_outlet_listed_twice(tmp_path, capsys):
+    """Found by a stranger: a row pasted twice into the outlet list was counted twice in the manual's
+    appendix, the multi-site list and the fee estimate, without a word."""
+    line = "    - {name: 福州华澜家电服务站, province: 福建省,"
+    text = HUALAN.read_text(encoding="utf-8")
+    start = text.index(line)
+    row = text[start:text.index("\n", start) + 1]
+    path = variant(tmp_path, (row, row + row.replace("福州华澜家电服务站", " 福州华澜家电服务站 ")))
+    assert main(["check", path]) == 0
+    err = capsys.readouterr().err
+    assert "[resources.outlets[6]]: 服务网点“福州华澜家电服务站”与第 6 个网点的名称和地址都相同" in err, err
+    assert main(["check", "--strict", path]) == 2
+
+
+def test_many_outlets_listed_twice_are_one_line(tmp_path, capsys):
+    line = "    - {name: 福州华澜家电服务站, province: 福建省,"
+    text = HUALAN.read_text(encoding="utf-8")
+    start = text.index(line)
+    row = text[start:text.index("\n", start) + 1]
+    path = variant(tmp_path, (row, row * 6))
+    assert main(["check", path]) == 0
+    err = capsys.readouterr().err
+    assert "[resources.outlets[6]]: 5 个服务网点与前面的网点名称和地址都相同，如“福州华澜家电服务站”等（" in err, err
+    assert err.count("名称和地址都相同") == 1

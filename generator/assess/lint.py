@@ -211,6 +211,28 @@ def _plausibility_findings(profile: Profile, catalogue: Catalogue, facts: Facts,
     return found
 
 
+def _repeated_outlets(outlets) -> list[tuple[tuple, str, str]]:
+    """An outlet listed twice (the same name and address: a row pasted twice into a spreadsheet) would
+    be counted twice in the outlet appendix, the multi-site list and the fee estimate."""
+    first: dict[tuple, int] = {}
+    repeated = []
+    for index, outlet in enumerate(outlets):
+        key = (" ".join(outlet.name.split()), " ".join(outlet.address.split()))
+        if key in first:
+            repeated.append((first[key], index, outlet))
+        else:
+            first[key] = index
+    if len(repeated) > 3:  # one line for many, as for outlets outside the sales regions
+        named = "、".join(list(dict.fromkeys(f"“{o.name}”" for _, _, o in repeated))[:3])
+        return [(("resources", "outlets", repeated[0][1]),
+                 f"{len(repeated):,} 个服务网点与前面的网点名称和地址都相同，如{named}等",
+                 "重复的网点会在网点清单、多场所清单和认证费用估算中重复计算；请删去重复的行")]
+    return [(("resources", "outlets", index),
+             f"服务网点“{outlet.name}”与第 {was + 1} 个网点的名称和地址都相同",
+             "重复的网点会在网点清单、多场所清单和认证费用估算中重复计算；请删去重复的一行")
+            for was, index, outlet in repeated]
+
+
 def lint(profile: Profile, catalogue: Catalogue, facts: Facts, loaded: Loaded | None = None) -> list[Problem]:
     found: list[tuple[tuple, str, str]] = []  # (key path, message, hint)
     sanbao = load_sanbao()
@@ -259,6 +281,7 @@ def lint(profile: Profile, catalogue: Catalogue, facts: Facts, loaded: Loaded | 
                       f"持证售后服务管理师 {have:,} 名，按服务管理人员的 {catalogue.scoring.managers.ratio:.0%} 应有 {need:,} 名"
                       f"（{catalogue.info.id} {catalogue.with_fact('managers').id}）",
                       "安排服务管理人员参加管理师培训取证"))
+    found += _repeated_outlets(profile.resources.outlets)
     found += _plausibility_findings(profile, catalogue, facts, load_plausibility())
     problems = []
     for path, message, hint in found:
