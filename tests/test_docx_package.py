@@ -94,10 +94,10 @@ def _children(xml: str) -> list[str]:
     return [etree.QName(child).localname for child in wrapper[0]]
 
 
-@pytest.mark.parametrize("flags", list(itertools.product([False, True], repeat=5)))
+@pytest.mark.parametrize("flags", list(itertools.product([False, True], repeat=6)))
 def test_paragraph_properties_are_in_schema_order(flags):
-    page_break, numbered, border, fill, centred = flags
-    props = ParagraphProps("S", page_break_before=page_break or None, numbering=3 if numbered else None,
+    page_break, numbered, border, fill, centred, keep = flags
+    props = ParagraphProps("S", keep_next=keep, page_break_before=page_break or None, numbering=3 if numbered else None,
                            border=QUOTE_BAR if border else "", fill="F2F2F2" if fill else "",
                            indent_left=420, first_line=0, centred=centred)
     names = _children(props.xml)

@@ -212,3 +212,33 @@ def test_writer_a_tagged_headings_reference_link_keeps_its_address():
         ("价目表", "https://x.example/price"), ("官网", "https://x.example/")]
     assert [p.text for p in document.paragraphs if p.style.name == "toc 1"] == ["联系 价目表 与 官网"]
     assert [p.text for p in document.paragraphs if p.style.name == "Clause Tag"] == ["对应条款：5.1.1"]
+
+
+def _rows_kept(table) -> list[tuple[bool, bool, bool]]:
+    """Each row's (never split, a repeated header, every paragraph kept with the next)."""
+    out = []
+    for row in table.rows:
+        tr_pr = row._tr.trPr
+        paragraphs = [p for cell in row.cells for p in cell.paragraphs]
+        out.append((tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None,
+                    tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None,
+                    all(p._p.pPr.find(qn("w:keepNext")) is not None for p in paragraphs)))
+    return out
+
+
+def test_writer_tables_are_tidy_on_the_page():
+    """Issue #17's tidy pages: no row is split across pages, header rows repeat and stay with the first
+    row, a small table stays whole and with the paragraph leading into it (the revision table stood on
+    a page of its own with its header and blank rows; an outlet procedure's table left its lead-in
+    behind); a long table may run on over pages."""
+    small = "| 版本 | 日期 |\n|---|---|\n| A/0 | 2026-06-01 |\n|  |  |\n|  |  |\n"
+    long = "| 序号 | 网点 |\n|---|---|\n" + "".join(f"| {i} | 网点{i} |\n" for i in range(1, 40))
+    document = _document(f"# 修订\n\n修订记录如下：\n\n{small}\n正文。\n\n网点如下：\n\n{long}")
+    first, second = document.tables
+    assert _rows_kept(first) == [(True, True, True), (True, False, True), (True, False, True), (True, False, False)]
+    rows = _rows_kept(second)
+    assert rows[0] == (True, True, True)  # the header row stays with the first row
+    assert all(split and not header and not kept for split, header, kept in rows[1:])
+    lead = {p.text: p._p.pPr.find(qn("w:keepNext")) is not None for p in document.paragraphs
+            if p.text in ("修订记录如下：", "正文。", "网点如下：")}
+    assert lead == {"修订记录如下：": True, "正文。": False, "网点如下：": False}  # a heading keeps by its style

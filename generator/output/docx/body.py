@@ -20,7 +20,7 @@ from typing import Protocol
 from markdown_it.token import Token
 
 from generator.output.docx.figures import chart_run, diagram_run
-from generator.output.docx.tables import Cell, table
+from generator.output.docx.tables import KEPT_TOGETHER, Cell, table
 from generator.output.docx.template import Template
 from generator.output.docx.wml import (CODE_FILL, EMU_PER_TWIP, LINE_BREAK, LIST_INDENT, PAGE_BREAK, QUOTE_BAR,
                                        ParagraphProps, paragraph, picture_run, run, run_props)
@@ -86,6 +86,7 @@ class BodyWriter:
         self.bold = self.italic = False
         self.link: str | None = None  # the open hyperlink's relationship id ("" for a link kept as text)
         self.next_drawing_id = 1  # docPr and shape ids are unique in the document
+        self.last: tuple[int, ParagraphProps, str] | None = None  # the last paragraph written: where, props, runs
 
     def render(self, tokens: Iterable[Token]) -> None:
         for token in tokens:
@@ -98,7 +99,9 @@ class BodyWriter:
         self.paragraph = _Paragraph(props)
 
     def _close(self) -> None:
-        self.out.append(paragraph(self.paragraph.props, "".join(self.paragraph.runs)))
+        runs = "".join(self.paragraph.runs)
+        self.out.append(paragraph(self.paragraph.props, runs))
+        self.last = (len(self.out) - 1, self.paragraph.props, runs)
         self.out.extend(self.paragraph.after)
         self.paragraph = None
 
@@ -106,7 +109,8 @@ class BodyWriter:
     def _heading_open(self, token: Token) -> None:
         level = min(int(token.tag[1]), 4)
         keep_on_page = token.tag == "h1" and not self.chapter_breaks
-        self._open(ParagraphProps(self.template.style("heading", level), False if keep_on_page else None))
+        self._open(ParagraphProps(self.template.style("heading", level),
+                                  page_break_before=False if keep_on_page else None))
         self.heading, self.heading_text = level, []
 
     def _heading_close(self, token: Token) -> None:
@@ -186,7 +190,11 @@ class BodyWriter:
     _th_open, _th_close = _td_open, _td_close
 
     def _table_close(self, token: Token) -> None:
+        if len(self.table.rows) <= KEPT_TOGETHER and self.last and self.last[0] == len(self.out) - 1:
+            index, props, runs = self.last  # the paragraph that leads into a small table stays on its page
+            self.out[index] = paragraph(replace(props, keep_next=True), runs)
         self.out.append(table(self.template, self.table.rows, self.table.header_rows))
+        self.last = None
         self.table = None
 
     # inline

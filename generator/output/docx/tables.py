@@ -1,14 +1,16 @@
 """A Markdown table as a w:tbl: gathered whole by the body writer, since each column's width
-depends on every row; header rows repeat on each page and a row left blank to fill in by hand
-is tall enough to write in."""
+depends on every row; header rows repeat on each page and stay with the first row, no row is split
+across pages, a small table stays whole and with what comes before it (a heading keeps with its
+next paragraph), and a row left blank to fill in by hand is tall enough to write in."""
 from __future__ import annotations
 
 from generator.output.docx.template import Template
-from generator.output.docx.wml import HEADER_FILL, paragraph, shading
+from generator.output.docx.wml import HEADER_FILL, ParagraphProps, paragraph, shading
 
 Cell = list[tuple[str, str]]  # (the text it shows, its run XML) of each piece of a cell
 TABLE_TEXT_PT = 9.5  # the size of the Table Text style, for column widths
 WRITING_ROW = 425  # twips (0.75 cm): the least height of a row left blank to fill in by hand
+KEPT_TOGETHER = 12  # rows (header included): a table this small is kept on one page
 TABLE_LOOK = ('<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
               'w:noHBand="0" w:noVBand="1"/>')
 
@@ -22,19 +24,21 @@ def table(template: Template, rows: list[list[Cell]], header_rows: int) -> str:
     out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{template.style("table")}"/>'
            f'<w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
            f'{TABLE_LOOK}</w:tblPr><w:tblGrid>' + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+    together = len(rows) <= KEPT_TOGETHER  # a small table: on one page, with the heading or text before it
     for r, row in enumerate(rows):
         header = r < header_rows
-        if header:
-            out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>")
+        if header:  # a row is never split across pages; the header rows repeat on each page
+            out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
         elif any(not "".join(text for text, _ in cell).strip() for cell in row):
-            out.append(f'<w:tr><w:trPr><w:trHeight w:val="{WRITING_ROW}" w:hRule="atLeast"/></w:trPr>')
+            out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{WRITING_ROW}" w:hRule="atLeast"/></w:trPr>')
         else:
-            out.append("<w:tr>")
+            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         fill = shading(HEADER_FILL) if header else ""
+        props = ParagraphProps(text_style, keep_next=header or (together and r < len(rows) - 1))
         for c in range(columns):
             runs = "".join(xml for _, xml in (row[c] if c < len(row) else []))
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{fill}</w:tcPr>'
-                       f"{paragraph(text_style, runs)}</w:tc>")
+                       f"{paragraph(props, runs)}</w:tc>")
         out.append("</w:tr>")
     out.append("</w:tbl>")
     out.append(paragraph(template.style("plain")))

@@ -43,6 +43,7 @@ class ParagraphProps:
     """The w:pPr children the documents use, declared in CT_PPr's order and written in it."""
 
     style: str  # w:pStyle: a style id
+    keep_next: bool = False  # w:keepNext: on the same page as the next paragraph (a small table's rows)
     page_break_before: bool | None = None  # w:pageBreakBefore; None: as the style says
     numbering: int | None = None  # w:numPr: the numId of an ordered list (level 0)
     border: str = ""  # w:pBdr: QUOTE_BAR or HEADER_RULE
@@ -54,6 +55,8 @@ class ParagraphProps:
     @functools.cached_property
     def xml(self) -> str:
         out = [f'<w:pPr><w:pStyle w:val="{self.style}"/>']
+        if self.keep_next:
+            out.append("<w:keepNext/>")
         if self.page_break_before is not None:
             out.append(f'<w:pageBreakBefore w:val="{int(self.page_break_before)}"/>')
         if self.numbering is not None:
