@@ -185,25 +185,31 @@ class _Mutator:
         cell.number_format = "yyyy-mm-dd"
         return f"date format on {ws.title}!{cell.coordinate}"
 
-    def delete_rows(self) -> str:
+    def shiftable(self):
+        """A sheet to shift rows or columns of, or None where a far cell was set: openpyxl takes seconds
+        (and gigabytes) to shift such a sheet."""
         ws = self.sheet()
-        if ws.max_row > 1000:  # a far cell was set: openpyxl takes seconds (and gigabytes) to shift such a sheet
+        return None if ws.max_row > 1000 else ws
+
+    def delete_rows(self) -> str:
+        ws = self.shiftable()
+        if ws is None:
             return self.set_cell()
         row, amount = self.rng.randint(1, self.last(ws)), self.rng.choice([1, 1, 2, 5, 50])
         ws.delete_rows(row, amount)
         return f"delete rows {ws.title}!{row}+{amount}"
 
     def insert_rows(self) -> str:
-        ws = self.sheet()
-        if ws.max_row > 1000:  # a far cell was set: openpyxl takes seconds (and gigabytes) to shift such a sheet
+        ws = self.shiftable()
+        if ws is None:
             return self.set_cell()
         row = self.rng.randint(1, self.last(ws))
         ws.insert_rows(row, self.rng.choice([1, 3]))
         return f"insert rows {ws.title}!{row}"
 
     def delete_column(self) -> str:
-        ws = self.sheet()
-        if ws.max_row > 1000:  # a far cell was set: openpyxl takes seconds (and gigabytes) to shift such a sheet
+        ws = self.shiftable()
+        if ws is None:
             return self.set_cell()
         column = self.rng.randint(1, min(max(ws.max_column, 1), 30))
         ws.delete_cols(column)
@@ -238,8 +244,8 @@ class _Mutator:
         return f"key {ws.title}!A{row}"
 
     def move_rows(self) -> str:
-        ws = self.sheet()
-        if ws.max_row > 1000:  # a far cell was set: openpyxl takes seconds (and gigabytes) to shift such a sheet
+        ws = self.shiftable()
+        if ws is None:
             return self.set_cell()
         top = self.rng.randint(1, self.last(ws))
         bottom = min(self.last(ws), top + self.rng.randint(0, 5))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shlex
 from pathlib import Path
 
@@ -107,16 +106,16 @@ def _workbook_target(args, typed: str) -> Path:
 
 
 def _write_workbook(path: Path, typed: str, data: bytes) -> Path:
-    from generator.output.scorecard import _replaceable
+    from generator.output.scorecard import replaceable
 
-    return write_file(path, data, replace=lambda existing: _replaceable(existing, Path(typed), "-o"))
+    return write_file(path, data, replace=lambda existing: replaceable(existing, Path(typed), "-o"))
 
 
 def _one_line_items(loaded) -> None:
     """A list of texts is one cell, an item a line: an item with a line break in it cannot be held
     (it would come back as several items). Every such item is told, located in the profile."""
     from generator.intake.layout import Form, Leaf, sheets, value_at
-    from generator.inputs.yamlload import format_path
+    from generator.inputs.yamlload import format_path, one_line_break
 
     spots = []  # (the list's key path, its value, its leaf)
     for sheet in sheets():
@@ -131,7 +130,7 @@ def _one_line_items(loaded) -> None:
     problems = []
     for where, values, leaf in spots:
         for n, text in enumerate(values if isinstance(values, list) else []):
-            parts = _BREAKS.split(text.strip()) if isinstance(text, str) else []
+            parts = one_line_break(text.strip()).split("\n") if isinstance(text, str) else []
             if len(parts) > 1:  # a break at either end is none: the profile strips it
                 lines = sum(1 for part in parts if part.strip())
                 problems.append(Problem(
@@ -142,12 +141,11 @@ def _one_line_items(loaded) -> None:
         raise ProfileError("这份档案不能写成企业信息采集表", problems)
 
 
-
 # --- the YAML profile -------------------------------------------------------------------------
 def _to_yaml(args, source: Path, typed: str, target: Path) -> int:
     from generator.intake.source import load_source
     from generator.profile.starter import commented_yaml
-    from generator.profile.validation import check_references, validate
+    from generator.profile.validation import checked
     from generator.standard.catalogue import load_catalogue
 
     if typed.endswith(("/", os.sep)) or target.is_dir() and not target.is_symlink():
@@ -158,75 +156,20 @@ def _to_yaml(args, source: Path, typed: str, target: Path) -> int:
                               f"-o 的文件名应以 .yaml 结尾：{display(typed)}", [Problem(
             f"请改用 .yaml 文件名，例如 “{display(target.with_name(source.with_suffix('.yaml').name))}”",
             display(typed))])
+    _not_the_source(source, target)
     if (target.exists() or target.is_symlink()) and not args.force:
-        _not_the_source(source, target)
         raise AftersalesError(f"{display(target)} 已存在；如需覆盖请加 --force", [Problem(
             "或用 -o 另给一个文件名", display(target))])
-    _not_the_source(source, target)
-    catalogue = load_catalogue()
+    # the workbook's reader already holds every text to the YAML reader's rule (no control or
+    # direction character, one kind of line break), so what validates here is what the YAML can say
     loaded = load_source(source)
-    loaded.data = _one_break(loaded.data)
-    profile = validate(loaded)
-    check_references(profile, loaded, catalogue)
-    _writable_texts(loaded)
+    profile = checked(loaded, load_catalogue())
     text = HEADER + commented_yaml(loaded.data)
     _reads_back(text, target, profile)
     write_file(target, text.encode("utf-8"), replace=lambda _: args.force)
     print(f"已写出企业档案 {display(target)}（由企业信息采集表 {display(source)} 转换）。"
           f"此后请修改这个档案；运行：aftersales check {shlex.quote(display(target))}")
     return EXIT_OK
-
-
-_BREAKS = re.compile("\r\n?|[\n\x85\u2028\u2029]")
-
-
-def _one_break(node):
-    """Every line break of a text as "\\n", as a YAML profile reads them (a cell pasted from another
-    program may hold "\\r\\n"): the YAML then says what the workbook said."""
-    if isinstance(node, dict):
-        return {key: _one_break(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_one_break(value) for value in node]
-    return _BREAKS.sub("\n", node) if isinstance(node, str) else node
-
-
-def _writable_texts(loaded) -> None:
-    """Every text the YAML profile would refuse (an invisible control or direction character pasted
-    into a cell), located in the workbook; the YAML reader itself says which character and why. All
-    texts are read as one YAML list first: one by one only when one of them is refused."""
-    import json
-
-    from generator.inputs.yamlload import format_path, load_yaml_bytes
-
-    texts: list[tuple[tuple, str]] = []
-
-    def walk(node, path: tuple) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, (*path, key))
-        elif isinstance(node, list):
-            for n, value in enumerate(node):
-                walk(value, (*path, n))
-        elif isinstance(node, str):
-            texts.append((path, node))
-
-    def refused(*values: str) -> Problem | None:
-        try:
-            load_yaml_bytes(json.dumps(list(values)).encode("ascii"), loaded.file)  # JSON is YAML; every character escaped
-        except ProfileError as exc:
-            return exc.problems[0] if exc.problems else Problem(exc.message)
-        return None
-
-    walk(loaded.data, ())
-    if not texts or refused(*(text for _, text in texts)) is None:
-        return
-    problems = []
-    for path, text in texts:
-        said = refused(text)
-        if said is not None:
-            problems.append(Problem(said.message, **loaded.at(path), key_path=format_path(path), hint=said.hint,
-                                    path=path))
-    raise ProfileError("采集表中有 YAML 档案不能容纳的字符", problems)
 
 
 def _reads_back(text: str, target: Path, profile) -> None:

@@ -156,7 +156,6 @@ def put(data: dict, path: tuple, value) -> None:
     data[path[-1]] = value
 
 
-
 def letter(column: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -166,12 +165,3 @@ def letter(column: int) -> str:
 def sheet_reference(title: str) -> str:
     """A sheet's name as a cell reference writes it: quoted where it has spaces or punctuation."""
     return title if re.fullmatch(r"[\w]+", title) else "'" + title.replace("'", "''") + "'"
-
-
-def key_path(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-

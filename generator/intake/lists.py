@@ -34,7 +34,7 @@ from pathlib import Path
 from generator.errors import Problem, display
 from generator.inputs.yamlload import format_path
 from generator.intake.layout import Leaf, Table, dotted, sheets
-from generator.intake.cells import answer
+from generator.intake.cells import answer, blank, letter, put
 from generator.intake import tablefile
 from generator.intake.tablefile import HEADER_ROWS, Refused, file_bytes, text_rows, workbook_rows
 from generator.profile.validation import once_per_list
@@ -141,13 +141,7 @@ class Places:
     def place(self, row: int, column: int | None = None) -> dict:
         if self.sheet is None:
             return {"file": self.file, "line": row, "column": column}
-        return {"file": self.file, "cell": f"{self.sheet}!{_letter(column or 1)}{row}"}
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(column)
+        return {"file": self.file, "cell": f"{self.sheet}!{letter(column or 1)}{row}"}
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -294,7 +288,7 @@ def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: 
                              "请检查是否给错了文件" + ("" if places.sheet is None else "或工作表"))])
     found = header.find(rows)
     number, first = next(((n, r) for n, r in rows if found is None or n == found[0]), rows[0])
-    there = "表头有：" + "、".join(str(text).strip() for text in first if not _blank(text))
+    there = "表头有：" + "、".join(str(text).strip() for text in first if not blank(text))
     if found is None:
         expected = "、".join(f"{leaf.label}（{key}）" for key, leaf in header.leaves[:8])
         garbled = next(filter(None, (_mojibake(text) for text in first)), None)
@@ -325,7 +319,7 @@ def _table(rows: list[tuple[int, tuple]], places: Places, table: Table, header: 
         if number <= places.header:
             continue
         cells = {column: (row[column - 1] if column <= len(row) else None) for column in columns}
-        if all(_blank(cells[c]) for c, key in columns.items() if key != "key"):
+        if all(blank(cells[c]) for c, key in columns.items() if key != "key"):
             continue  # a row of other columns only (or a key with nothing given)
         if len(read.items) >= tablefile.MAX_ROWS:
             raise Refused([told(f"{display(name)} 超过 {tablefile.MAX_ROWS:,} 行", "一个清单至多这么多行；请检查是否选错了文件或工作表")])
@@ -343,7 +337,7 @@ def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, nu
         key_column = read.places.key_column
         raw = cells.get(key_column) if key_column else None
         key = answer(raw, table.key, table.path, (number, key_column), read)
-        if _blank(key):
+        if blank(key):
             read.problem(f"第 {number} 行没有填写{table.key.label}", table.path, (number, key_column or 1),
                          f"请写明{table.key.label}，或删去这一行")
             return
@@ -363,7 +357,7 @@ def _row(read: _Read, table: Table, by_key: dict, columns: dict, cells: dict, nu
         if value is None:
             continue
         if leaf.path:
-            _put(item, leaf.path, value)
+            put(item, leaf.path, value)
         else:
             item = value  # a keyed table of plain values (region_service, exclusions)
     if isinstance(items, dict):
@@ -385,14 +379,4 @@ def _mojibake(text: object) -> str | None:
         if re.search(r"[\u4e00-\u9fff]", was):
             return was
     return None
-
-
-def _put(data: dict, path: tuple, value) -> None:
-    for part in path[:-1]:
-        data = data.setdefault(part, {})
-    data[path[-1]] = value
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from generator.errors import Problem, ProfileError, display
 from generator.inputs.inputfile import read_input
-from generator.intake.cells import ErrorValue, Formula, answer, blank, key_path, letter, put, sheet_reference
+from generator.inputs.yamlload import format_path
+from generator.intake.cells import ErrorValue, Formula, answer, blank, letter, put, sheet_reference
 from generator.intake.layout import LINES, Form, Group, Leaf, Table, dotted, sheets, value_at
 
 MAX_BYTES = 32 * 1024 * 1024  # a workbook of 10,000 outlets is about 1 MB
@@ -58,7 +59,7 @@ class Sheets:
     def problem(self, message: str, path: tuple, cell: str, hint: str = "", *, covers: bool = True) -> None:
         """A problem at `cell` with the value at `path`; it `covers` what validation would say of the
         values there (they are not the user's), unless the values there were read as they are."""
-        self.problems.append(Problem(message, self.file, key_path=key_path(path), hint=hint,
+        self.problems.append(Problem(message, self.file, key_path=format_path(path), hint=hint,
                                      path=path if covers else (), cell=cell))
 
 

@@ -47,7 +47,9 @@ def _load(path: str | Path):
 def input_files(path: str | Path) -> list[Path]:
     """The files a build from the profile at `path` reads: the profile, and the list files it names
     (not read here; one that is missing is listed all the same). A profile that cannot be read is
-    only itself: the build tells what is wrong with it."""
+    only itself: the build tells what is wrong with it. A workbook names no list file: it is not read."""
+    if Path(path).suffix.lower() == WORKBOOK:
+        return [Path(path)]
     try:
         loaded = _load(path)
     except AftersalesError:

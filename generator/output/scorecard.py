@@ -184,7 +184,7 @@ def write_xlsx(card: Scorecard, target: FilePath) -> None:
     for sheet in (lines, todo):
         caveat_row(sheet)
     write_file(path, save(book, card.profile.document.issue_date, sealed=True),
-               replace=lambda existing: _replaceable(existing, FilePath(target)))
+               replace=lambda existing: replaceable(existing, FilePath(target)))
 
 
 PROVISIONAL_FORMAT = f'General"{MARK}"'  # a provisional clause's points: still a number, shown as "3*"
@@ -210,7 +210,7 @@ def _caveat_style(cell) -> None:
     cell.alignment = Alignment(wrap_text=False, vertical="top")
 
 
-def _replaceable(path: FilePath, typed: FilePath, option: str = "--xlsx") -> bool:
+def replaceable(path: FilePath, typed: FilePath, option: str = "--xlsx") -> bool:
     """Whether the existing workbook at `path` may be replaced: this tool's and untouched. One the
     tool wrote and the user edited since stops the run here (a file the tool did not write is
     refused by folder.write_file). `typed` is the path as the user gave it, for the names suggested;
