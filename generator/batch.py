@@ -19,6 +19,7 @@ from generator import __version__
 from generator.build import make_bundle, write_bundle
 from generator.errors import AftersalesError, display, from_environment
 from generator.output.folder import intact, remove_leftovers
+from generator.output.pdf import office
 from generator.assess.materials import COUNT_ORDER
 from generator.summary import Summary
 from generator.inputs.yamlload import read_input
@@ -50,10 +51,11 @@ def _tree_hash(*folders: Path) -> str:
     return digest.hexdigest()
 
 
-def input_hash(profile: Path, content: Path | None, site: bool) -> str:
+def input_hash(profile: Path, content: Path | None, site: bool, pdf: bool = False) -> str:
     """What a build from `profile` depends on: the profile's bytes (a workbook's may be larger than a
     YAML profile's) and those of the list files it names (`outlets_file: 网点清单.csv`), the bundled
-    and override templates, the tool's version, the options. A list file that cannot be read counts
+    and override templates, the tool's version, the options, and whether LibreOffice lays the documents
+    out (the contents' page numbers; a build after installing it is not skipped). A list file that cannot be read counts
     as such: the build then tells why."""
     digest = hashlib.sha256(read_input(profile, limit=WORKBOOK_BYTES) if is_workbook(profile) else read_input(profile))
     for listed in input_files(profile)[1:]:
@@ -65,6 +67,8 @@ def input_hash(profile: Path, content: Path | None, site: bool) -> str:
     digest.update(_tree_hash(CONTENT, TEMPLATES).encode())
     digest.update(_tree_hash(content.resolve()).encode() if content else b"-")
     digest.update(b"site" if site else b"docx")
+    digest.update(b"pdf" if pdf else b"-")
+    digest.update(b"laid out" if office() else b"-")
     return digest.hexdigest()
 
 
@@ -83,7 +87,7 @@ def _summary(data: object) -> Summary | None:
         return None
     kinds = {"slug": str, "legal_name": str, "enterprise_type": str, "score": (int, float), "level": str,
              "target_level": str, "missing": int, "material_counts": dict, "warnings": list, "findings": list,
-             "blanks": list, "files": list}
+             "blanks": list, "files": list, "pdfs": list, "layout_note": str}
     if not all(isinstance(getattr(summary, k), t) for k, t in kinds.items()):
         return None
     # the manifest stores its keys sorted: the statuses back in the order a build shows them
@@ -92,19 +96,20 @@ def _summary(data: object) -> Summary | None:
 
 
 def build_one(path: str, out: str, site: bool = True, content: str | None = None, force: bool = False,
-              keep_renamed: bool = False) -> Result:
+              keep_renamed: bool = False, pdf: bool = False) -> Result:
     """Build one profile into `out` (a worker process runs this); never raises for bad input."""
     profile, folder = Path(path), Path(out)
     try:
-        key = input_hash(profile, Path(content) if content else None, site)
+        key = input_hash(profile, Path(content) if content else None, site, pdf)
         manifest = read_manifest(folder)
         if not force and manifest and manifest.get("input_hash") == key and intact(folder):
             previous = _summary(manifest.get("summary"))
             if previous is not None:  # else a manifest edited by hand: built again
                 remove_leftovers(folder)  # a killed build's staging folder, which a rebuild would remove
                 return Result(path, out, "skipped", previous)
-        bundle = make_bundle(profile, content=Path(content) if content else None)
+        bundle = make_bundle(profile, content=Path(content) if content else None, pdf=pdf)
         summary = summary_of(bundle)
+        summary.pdfs, summary.layout_note = sorted(bundle.pdf), bundle.layout_note
         renamed: list[tuple[str, str]] = []
         write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)},
                      keep_renamed=keep_renamed, renamed=renamed)
@@ -122,9 +127,9 @@ def _bug_report(path: str, exc: BaseException) -> str:
 
 
 def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | None, force: bool,
-               workers: int, progress=None, keep_renamed: bool = False) -> list[Result]:
+               workers: int, progress=None, keep_renamed: bool = False, pdf: bool = False) -> list[Result]:
     """Build every (profile, output folder) pair; `progress(result)` is called as each finishes."""
-    args = [(str(p), str(o), site, str(content) if content else None, force, keep_renamed) for p, o in jobs]
+    args = [(str(p), str(o), site, str(content) if content else None, force, keep_renamed, pdf) for p, o in jobs]
     results: list[Result | None] = [None] * len(args)
 
     def done(i: int, result: Result) -> None:

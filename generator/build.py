@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from generator.output.docx.writer import DocxMeta, write_docx
+from generator.output.docx.writer import DocxMeta, Written, render_docx
+from generator.output.pdf import lay_out, office
 from generator.output.folder import absolute, write_owned
 from generator.output.site.pages import CSS, nav, portal_page, site_pages
 from generator.output.site.project import build_site, write_project
@@ -33,16 +34,27 @@ class Bundle(Prepared):
     """A prepared company with its DOCX files, in memory: everything `write_bundle` writes."""
 
     docx: dict[str, bytes]  # filename -> bytes
+    pdf: dict[str, bytes] = field(default_factory=dict)  # filename of the PDF -> bytes (`build --pdf`)
+    layout_note: str = ""  # why the contents carry no page numbers ("" if they do)
 
 
 def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None,
-                content: FilePath | None = None) -> Bundle:
-    """Everything for one company, in memory; `content` overrides document templates by name."""
+                content: FilePath | None = None, *, pdf: bool = False) -> Bundle:
+    """Everything for one company, in memory; `content` overrides document templates by name. Where
+    LibreOffice is at hand, the contents carry their page numbers (output/pdf.py); with `pdf`, a PDF
+    of each document too."""
     prepared = prepare(profile_path, catalogue, content)
-    docx = {doc.spec.filename: write_docx(doc.tokens, _meta(doc, prepared.profile, prepared.catalogue),
-                                          figures=prepared.figures)
-            for doc in prepared.documents if doc.spec.filename}
-    return Bundle(**vars(prepared), docx=docx)
+    documents = {doc.spec.filename: doc for doc in prepared.documents if doc.spec.filename}
+
+    def render(name: str, pages: dict[str, int] | None) -> Written:
+        doc = documents[name]
+        return render_docx(doc.tokens, _meta(doc, prepared.profile, prepared.catalogue), figures=prepared.figures,
+                           pages=pages)
+
+    laid = lay_out(render, list(documents), {name for name, doc in documents.items() if doc.spec.toc},
+                   pdf=pdf, program=office())
+    return Bundle(**vars(prepared), docx=laid.docx, layout_note=laid.note,
+                  pdf={FilePath(name).with_suffix(".pdf").name: data for name, data in laid.pdf.items()})
 
 
 def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
@@ -58,6 +70,7 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
         title=doc.title, company=profile.company.legal_name, short_name=profile.company.short_name,
         number=d.number if controlled else "", version=d.version if controlled else "", cover_rows=rows,
         clause_titles={cid: c.title for cid, c in catalogue.clauses.items()}, toc=doc.spec.toc, chapter_breaks=doc.spec.chapter_breaks,
+        numbered=doc.spec.numbered,
         date_text=f"{date(d.issue_date)}发布　{date(d.effective_date)}实施" if doc.spec.dated else "",
         issued=d.issue_date,
     )
@@ -71,7 +84,7 @@ def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,
     Returns the output folder as an absolute path; the user's files kept under a new name (with
     `keep_renamed`) are appended to `renamed` as (old, new) names."""
     def fill(staging: FilePath) -> None:
-        for name, data in bundle.docx.items():
+        for name, data in (bundle.docx | bundle.pdf).items():
             (staging / name).write_bytes(data)
         (staging / "markdown" / "figures").mkdir(parents=True)
         for doc in bundle.documents:

@@ -105,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=arguments.path, default=None,
                        help="输出目录；一个档案时即该企业的目录，多个档案时每个企业一个子目录（默认 build/）")
     build.add_argument("--no-site", action="store_true", help="只生成 DOCX，不构建网站")
+    build.add_argument("--pdf", action="store_true",
+                       help="同时在每份 DOCX 旁生成 PDF（带标题书签），需要 LibreOffice")
     build.add_argument("--force", action="store_true", help="即使档案和模板都没有变化也重新生成")
     build.add_argument("--keep-renamed", action="store_true",
                        help="输出目录中本工具要写的位置上有您的文件（如在 Word 中修改过的手册）时，把它们改名保留后继续")

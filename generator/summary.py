@@ -23,3 +23,5 @@ class Summary:
     blanks: list[str]
     files: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # the warnings, located in the profile (file:line:column [key])
+    pdfs: list[str] = field(default_factory=list)  # the PDF files written beside the DOCX (`build --pdf`)
+    layout_note: str = ""  # why the contents carry no page numbers, when LibreOffice failed

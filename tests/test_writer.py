@@ -116,8 +116,10 @@ def test_writer_links_are_external_hyperlinks_one_relationship_per_address():
     assert [(h.text, h.address) for h in paragraph.hyperlinks] == [
         ("官网", "https://x.example/"), ("客服", "mailto:kf@x.example"), ("热线", "tel:4008306688"),
         ("价目表", "https://x.example/price?a=1&b=2")]
-    hyperlinks = list(document.element.body.iter(qn("w:hyperlink")))
+    every = list(document.element.body.iter(qn("w:hyperlink")))
+    hyperlinks = [h for h in every if h.get(qn("r:id"))]
     assert len(hyperlinks) == 6  # the heading, the paragraph's four and the table cell
+    assert [h.get(qn("w:anchor")) for h in every if not h.get(qn("r:id"))] == ["_Toc000001"]  # the contents' entry
     assert all(h.get(qn("w:history")) == "1" for h in hyperlinks)
     rels = {rel.rId: rel for rel in document.part.rels.values() if rel.reltype == RT.HYPERLINK}
     assert sorted(rel.target_ref for rel in rels.values()) == [
@@ -148,7 +150,9 @@ def test_writer_a_heading_with_a_link_keeps_its_text_in_the_contents():
     heading = next(p for p in document.paragraphs if p.style.name == "Heading 1")
     assert heading.text == "联系 官网 与 aftersales" and len(heading.hyperlinks) == 1
     contents = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
-    assert contents == ["联系 官网 与 aftersales"]  # the cached entry is text, with no hyperlink of its own
+    assert contents == ["联系 官网 与 aftersales\t"]  # the entry's text, a tab and (no layout pass) no page
+    entry = next(p for p in document.paragraphs if p.style.name == "toc 1")
+    assert [h.get(qn("w:anchor")) for h in entry._p.iter(qn("w:hyperlink"))] == ["_Toc000001"]  # to the heading only
 
 
 def _monospace(run) -> bool:
@@ -210,7 +214,7 @@ def test_writer_a_tagged_headings_reference_link_keeps_its_address():
     assert heading.text == "联系 价目表 与 官网"
     assert [(h.text, h.address) for h in heading.hyperlinks] == [
         ("价目表", "https://x.example/price"), ("官网", "https://x.example/")]
-    assert [p.text for p in document.paragraphs if p.style.name == "toc 1"] == ["联系 价目表 与 官网"]
+    assert [p.text for p in document.paragraphs if p.style.name == "toc 1"] == ["联系 价目表 与 官网\t"]
     assert [p.text for p in document.paragraphs if p.style.name == "Clause Tag"] == ["对应条款：5.1.1"]
 
 

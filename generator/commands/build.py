@@ -15,6 +15,7 @@ from generator.commands.console import (EXIT_BUG, EXIT_INPUT, EXIT_OK, notices, 
                                         tell)
 from generator.commands.content import content_warnings
 from generator.errors import CLOSED_PIPE, AftersalesError, Problem, display, user_error
+from generator.output.pdf import INSTALL_HINT, NO_OFFICE, OfficeError, office
 from generator.prepare import safe_name
 from generator.render.provisional import caveat
 from generator.standard.catalogue import load_catalogue
@@ -33,9 +34,14 @@ def run(args) -> int:
         raise AftersalesError("档案不能命名为 portal.yaml：portal 是企业一览的目录")
     cpus = os.cpu_count() or 1
     workers = min(args.jobs or cpus, 4 * cpus, len(jobs))  # more would only share the same cores
+    program = office()
+    if args.pdf and program is None:
+        raise OfficeError("--pdf 需要 LibreOffice，但没有找到它；没有生成任何文件", hint=INSTALL_HINT)
+    if program is None:  # once for the whole build, not once per company
+        tell(f"提示：{NO_OFFICE}")
     show = _Progress(len(jobs), single)
     results = build_many(jobs, site=not args.no_site, content=args.content, force=args.force,
-                         workers=workers, progress=show, keep_renamed=args.keep_renamed)
+                         workers=workers, progress=show, keep_renamed=args.keep_renamed, pdf=args.pdf)
     show.close()
     built = [(r.summary, Path(r.out)) for r in results if r.summary is not None]
     portal, portal_error = None, None
@@ -141,8 +147,12 @@ class _Progress:
         notices(s)
         for old, new in result.renamed:
             print(f"  已把您的文件 {display(old)} 改名为 {display(new)} 保留（它与本次生成的文件同名，且不是本工具所写或已被修改）")
+        if s.layout_note and s.layout_note != NO_OFFICE:  # no LibreOffice at all is said once, before the builds
+            print(f"  ⚠ {s.layout_note}", file=sys.stderr)
         if self.single:
             print(f"  DOCX 文件（{len(s.files)} 份）在 {shown(out)}{os.sep}：" + "、".join(s.files))
+            if s.pdfs:
+                print(f"  PDF 文件（{len(s.pdfs)} 份）在同一目录：" + "、".join(s.pdfs))
             if (out / "site" / "index.html").is_file():
                 print(f"  网站（用浏览器打开）：{shown(out / 'site' / 'index.html')}")
 

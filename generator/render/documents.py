@@ -28,7 +28,7 @@ import jinja2
 from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict
 
-from generator.text import clausetags
+from generator.text import clausetags, headings
 from generator.assess.certification import Plan as CertificationPlan
 from generator.assess.facts import Facts
 from generator.assess.score import Assessment
@@ -59,6 +59,7 @@ class DocumentSpec(BaseModel):
     filename: str | None  # None: a site page only
     toc: bool
     chapter_breaks: bool
+    numbered: bool = False  # its headings type their numbers (13.2), which Word's numbering shows in the DOCX
     controlled: bool  # a document of the service system: its cover carries the document number and version
     dated: bool  # its cover carries the issue and effective dates
 
@@ -191,6 +192,7 @@ def template_context(profile: Profile, catalogue: Catalogue, assessment: Assessm
         "cite_form": lambda form_id: f"{form_names(form_id)}（{form_id}）",  # -> 培训签到及考核表（R06）
         "procedures": [proc for proc in load_procedures() if proc.applies(facts.excluded)],
         "department": _by_id(departments, "部门角色", "content/standard/procedures.yaml 的 owner"),
+        "see": lambda number: Markdown(headings.see(number)),  # see("13.2"): a reference to a section
     }
     return {**named, **{short: named[name] for short, name in SHORT_NAMES.items()}}
 
@@ -210,6 +212,7 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
         markdown, noted = _render(env, spec, {**context, "download": _naming(named)}, content)
         document = Document.parse(spec, markdown, noted)
         _check_clause_tags(document, catalogue, content)
+        _check_numbers(document, content)
         site = _render(env, spec, {**context, "download": _download_link}, content)[0] if named else None
         customised = spec.key == "manual" and bool(profile.customisation)
         if customised:
@@ -281,12 +284,49 @@ def _check_clause_tags(document: Document, catalogue: Catalogue, content: FilePa
         raise CoverageError("文档模板的条款标记有误", problems)
 
 
+def _check_numbers(document: Document, content: FilePath | None) -> None:
+    """A numbered document's typed heading numbers run on as Word's numbering counts them, and every
+    `see()` reference names a section that the document numbers."""
+    spec = document.spec
+    where = content / spec.template if content and (content / spec.template).is_file() else DOCUMENTS / spec.template
+    try:
+        found = headings.labels(document.sections) if spec.numbered else [None] * len(document.sections)
+    except headings.NumberingError as exc:
+        hint = "改正模板中的标题编号，或在 documents.yaml 中把该文档的 numbered 设为 false"
+        raise CoverageError("文档模板的标题编号有误", [
+            Problem(str(exc), file, line, column, hint=hint)
+            for file, line, column in _found_in_templates(exc.heading, content, where)]) from None
+    known = headings.targets(document.sections, found)
+    wanted = [match[1] for token in document.tokens if token.type == "inline" for child in token.children or []
+              if child.type == "link_open" and (match := headings.REFERENCE.fullmatch(str(child.attrGet("href"))))]
+    problems = []
+    for key in headings.unresolved(wanted, known):
+        shown = f"附录 {key}" if key.isalpha() else key
+        hint = "章节号见手册的标题" if known else "只有编号的文档（documents.yaml 的 numbered: true）可以引用章节"
+        problems += [Problem(f"see(“{shown}”) 引用的章节在{spec.title}中不存在", file, line, column, hint=hint)
+                     for file, line, column in _found_in_templates(shown, content, where)]
+    if problems:
+        raise CoverageError("文档模板的章节引用有误", problems)
+
+
 def _tagged_lines(cid: str, title: str, content: FilePath | None) -> list[tuple[FilePath, int, int]]:
     """(file, line, column) of the template lines with a `{clauses=…}` tag naming `cid`: the
     consultant's templates, then ours that they do not override; those with the title too, if any."""
     tag = re.compile(r"\{clauses=([0-9.,\s]+)\}")
+    found = []
+    for path, row, line in _template_lines(content):
+        for match in tag.finditer(line):
+            if cid in (part.strip() for part in match.group(1).split(",")):
+                found.append((path, row, match.start() + 1, title in line))
+    titled = [f for f in found if f[3]]
+    return [f[:3] for f in (titled or found)]
+
+
+def _template_lines(content: FilePath | None):
+    """(file, line number, line) of every template line in use: the consultant's templates, then ours
+    that they do not override."""
     roots = [content] if content is not None else []
-    seen, found = set(), []
+    seen = set()
     for root in [*roots, DOCUMENTS]:
         for path in sorted(p for p in root.rglob("*.j2") if p.is_file()):
             name = path.relative_to(root).as_posix()
@@ -294,11 +334,13 @@ def _tagged_lines(cid: str, title: str, content: FilePath | None) -> list[tuple[
                 continue  # overridden by the consultant's template of that name
             seen.add(name)
             for row, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
-                for match in tag.finditer(line):
-                    if cid in (part.strip() for part in match.group(1).split(",")):
-                        found.append((path, row, match.start() + 1, title in line))
-    titled = [f for f in found if f[3]]
-    return [f[:3] for f in (titled or found)]
+                yield path, row, line
+
+
+def _found_in_templates(text: str, content: FilePath | None, fallback: FilePath) -> list[tuple[str, int | None, int | None]]:
+    """(file, line, column) of each template line holding `text`; the document's template if none does."""
+    found = [(display(path), row, line.index(text) + 1) for path, row, line in _template_lines(content) if text in line]
+    return found or [(display(fallback), None, None)]
 
 
 def _check_encoding(folder: FilePath) -> None:

@@ -5,7 +5,13 @@ for fails loudly. It knows nothing of the package: hyperlinks, pictures, charts 
 are asked of a `Relations` (the package answers with relationship and numbering ids).
 
 As on the site: a link with a scheme the site allows (http, https, mailto, tel) is a hyperlink to
-its address; any other link (within the site, or another scheme) is its text. Code, inline and in
+its address; a reference to a section (`[13.2](#sec-13.2)`, generator.text.headings) is a REF field
+to the heading's bookmark, which follows the numbering when it changes in Word; any other link
+(within the site, or another scheme) is its text.
+
+In a numbered document (the manual) each heading's typed number is left out of its text and shown by
+Word's list numbering instead (`numbering.add_heading_lists`); every heading is bookmarked, for the
+contents and for references. Code, inline and in
 blocks, is in a monospace Latin font on a light grey ground. Under each tagged heading comes an
 "对应条款" line naming its clauses.
 """
@@ -20,12 +26,16 @@ from typing import Protocol
 from markdown_it.token import Token
 
 from generator.output.docx.figures import chart_run, diagram_run
+from generator.output.docx.furniture import Heading
+from generator.output.docx.numbering import HeadingLists
 from generator.output.docx.tables import KEPT_TOGETHER, Cell, table
 from generator.output.docx.template import Template
 from generator.output.docx.wml import (CODE_FILL, EMU_PER_TWIP, LINE_BREAK, LIST_INDENT, PAGE_BREAK, QUOTE_BAR,
-                                       ParagraphProps, paragraph, picture_run, run, run_props)
+                                       FIELD_END, ParagraphProps, bookmark, paragraph, picture_run, run,
+                                       run_props)
+from generator.output.docx.wml import field as word_field
 from generator.render.figures import BarChart, Figure
-from generator.text import clausetags
+from generator.text import clausetags, headings
 from generator.text.html_safety import ALLOWED_SCHEMES
 from generator.text.wide_lines import joins_without_space
 
@@ -68,15 +78,19 @@ class BodyWriter:
     """The body's XML (`out`), token by token; also its headings (level, text), for the contents."""
 
     def __init__(self, template: Template, relations: Relations, *, clause_titles: dict[str, str],
-                 chapter_breaks: bool, images: dict[str, bytes], figures: dict[str, Figure]):
+                 chapter_breaks: bool, images: dict[str, bytes], figures: dict[str, Figure],
+                 numbered: HeadingLists | None = None):
         self.template = template
         self.relations = relations
         self.clause_titles = clause_titles
         self.chapter_breaks = chapter_breaks
         self.images = images
         self.figures = figures
+        self.numbered = numbered  # the lists that number the headings; None: headings are not numbered
         self.out: list[str] = []
-        self.headings: list[tuple[int, str]] = []
+        self.headings: list[Heading] = []
+        self.labels: list[headings.Label | None] = []  # each heading's number, in a numbered document
+        self.bookmarks: dict[str, str] = {}  # a section's number -> its heading's bookmark
         self.lists: list[int | None] = []  # stack: the numId of an ordered list, None for a bullet list
         self.quotes = 0  # depth of the open block quotes
         self.paragraph: _Paragraph | None = None
@@ -85,10 +99,14 @@ class BodyWriter:
         self.heading_text: list[str] = []
         self.bold = self.italic = False
         self.link: str | None = None  # the open hyperlink's relationship id ("" for a link kept as text)
+        self.reference = False  # a reference's REF field is open
         self.next_drawing_id = 1  # docPr and shape ids are unique in the document
         self.last: tuple[int, ParagraphProps, str] | None = None  # the last paragraph written: where, props, runs
 
-    def render(self, tokens: Iterable[Token]) -> None:
+    def render(self, tokens: Sequence[Token]) -> None:
+        sections = clausetags.sections_of(tokens)
+        self.labels = headings.labels(sections) if self.numbered else [None] * len(sections)
+        self.bookmarks = {key: _bookmark_name(index) for key, index in headings.targets(sections, self.labels).items()}
         for token in tokens:
             handler = getattr(self, "_" + token.type, None)
             if handler is None:
@@ -109,12 +127,26 @@ class BodyWriter:
     def _heading_open(self, token: Token) -> None:
         level = min(int(token.tag[1]), 4)
         keep_on_page = token.tag == "h1" and not self.chapter_breaks
-        self._open(ParagraphProps(self.template.style("heading", level),
+        number, ilvl = None, 0
+        found = self.labels[len(self.headings)]
+        if self.numbered and level <= headings.LEVELS:
+            if found is None:
+                number = self.numbered.unnumbered
+            elif found.appendix:
+                number = self.numbered.appendices
+            else:
+                number, ilvl = self.numbered.chapters, found.level - 1
+        self._open(ParagraphProps(self.template.style("heading", level), numbering=number, numbering_level=ilvl,
                                   page_break_before=False if keep_on_page else None))
+        self.paragraph.runs.append(bookmark(len(self.headings), _bookmark_name(len(self.headings)))[0])
         self.heading, self.heading_text = level, []
 
     def _heading_close(self, token: Token) -> None:
-        self.headings.append((self.heading, "".join(self.heading_text)))
+        index = len(self.headings)
+        found = self.labels[index]
+        self.paragraph.runs.append(bookmark(index, _bookmark_name(index))[1])
+        self.headings.append(Heading(self.heading, found.shown if found else "", "".join(self.heading_text),
+                                     _bookmark_name(index)))
         self._close()
         self.heading = 0
 
@@ -201,7 +233,7 @@ class BodyWriter:
     def _inline(self, token: Token) -> None:
         children = token.children or []
         if self.heading:
-            children = self._without_clause_tag(children)
+            children = self._without_number(self._without_clause_tag(children))
         for i, child in enumerate(children):
             if child.type == "softbreak":  # the one token that depends on its neighbours
                 if not (joins_without_space(_edge(reversed(children[:i]), -1)) and
@@ -224,6 +256,18 @@ class BodyWriter:
         self.paragraph.after.append(paragraph(self.template.style("clause"), run("对应条款：" + "；".join(names))))
         last = Token("text", "", 0, content=title.rstrip()) if title.strip() else None
         return children[:-1] + ([last] if last else [])
+
+    def _without_number(self, children: list[Token]) -> list[Token]:
+        """A numbered heading's inline tokens without its typed number, which Word's numbering shows."""
+        found = self.labels[len(self.headings)]
+        if found is None:
+            return children
+        first = children[0] if children else None
+        typed = headings.label(first.content, self.heading) if first is not None and first.type == "text" else None
+        if typed != found:
+            raise AssertionError(f"the heading's number {found.shown} is not at the start of its first text token")
+        rest = first.content[found.typed:]
+        return ([Token("text", "", 0, content=rest)] if rest else []) + children[1:]
 
     def _i_text(self, token: Token) -> None:
         self._text(token.content)
@@ -265,6 +309,10 @@ class BodyWriter:
         """An external link (a scheme the site allows) is a hyperlink to its address; any other link
         (within the site, or a scheme not allowed) has no meaning in the document and stays text."""
         url = str(token.attrGet("href") or "")
+        if (reference := headings.REFERENCE.fullmatch(url)) and reference[1] in self.bookmarks:
+            self.link, self.reference = "", True  # the section's number, which Word fills in from its heading
+            self._append("", word_field(f"REF {self.bookmarks[reference[1]]} \\w \\h", dirty=False)[0])
+            return
         scheme = _SCHEME.match(url)
         if scheme is None or scheme[1].lower() not in ALLOWED_SCHEMES:
             self.link = ""
@@ -275,7 +323,9 @@ class BodyWriter:
     def _i_link_close(self, token: Token) -> None:
         if self.link:
             self._append("", "</w:hyperlink>")
-        self.link = None
+        if self.reference:
+            self._append("", FIELD_END)
+        self.link, self.reference = None, False
 
     def _i_image(self, token: Token) -> None:
         """A figure (drawn natively) or a picture, centred in its paragraph, which keeps its place
@@ -310,6 +360,11 @@ class BodyWriter:
         xml = picture_run(self.relations.image(png), self.next_drawing_id, cx, cx * pixels_high // pixels_wide)
         self.next_drawing_id += 1
         return xml
+
+
+def _bookmark_name(index: int) -> str:
+    """The bookmark of the document's heading `index`: hidden in Word, as its own TOC's are."""
+    return f"_Toc{index + 1:06d}"
 
 
 def _edge(tokens: Iterable[Token], end: int) -> str:

@@ -1,11 +1,14 @@
 """What every document has around its body: a cover page, the table of contents (a TOC field
-pre-filled with the headings, so it reads before Word updates it), and the paragraphs of the
+whose result is written as Word writes it: entries linked to their headings, with page numbers when a
+layout pass gave them), and the paragraphs of the
 header (company, title, document number, version) and footer (page X of Y)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from generator.output.docx.tables import TABLE_LOOK
 from generator.output.docx.template import Template
-from generator.output.docx.wml import HEADER_RULE, PAGE_BREAK, ParagraphProps, field, paragraph, run
+from generator.output.docx.wml import HEADER_RULE, PAGE_BREAK, TAB, ParagraphProps, field, paragraph, run
 
 SUBTITLE = "依据 GB/T 27922-2011《商品售后服务评价体系》"
 
@@ -30,14 +33,38 @@ def cover(template: Template, company: str, title: str, rows: list[tuple[str, st
     return "".join(out)
 
 
-def contents(template: Template, headings: list[tuple[int, str]]) -> str:
-    """The contents page: a TOC field of heading levels 1–2, its entries cached as plain text."""
-    start, end = field('TOC \\o "1-2" \\h \\z \\u')
-    entries = [(template.style("plain"), start)] + [
-        (template.style("toc", level), run(text)) for level, text in headings if level <= 2]
+@dataclass(frozen=True)
+class Heading:
+    """A heading as the contents lists it: its level, number ("13.2", "附录 E" or ""), text and bookmark."""
+
+    level: int
+    number: str
+    text: str
+    bookmark: str
+
+
+TOC_LEVELS = 2  # the contents lists headings of levels 1 and 2
+
+
+def contents(template: Template, headings: list[Heading], pages: dict[str, int] | None) -> str:
+    """The contents page: a TOC field of heading levels 1–2. Its cached result is what Word's own
+    update writes: each entry links to its heading's bookmark and ends in a PAGEREF field for the
+    heading's page, after a dotted tab at the right margin. `pages` (bookmark -> page, from a layout
+    pass) gives the page numbers; without it the entries end in the tab, and the field is marked to
+    be updated."""
+    start, end = field('TOC \\o "1-2" \\h \\z \\u', dirty=pages is None)
+    entries = [heading for heading in headings if heading.level <= TOC_LEVELS]
     out = [paragraph(template.style("toc_heading"), run("目　录"))]
-    out += [paragraph(style, runs + (end + PAGE_BREAK if i == len(entries) - 1 else ""))
-            for i, (style, runs) in enumerate(entries)]
+    for i, heading in enumerate(entries):
+        page_start, page_end = field(f"PAGEREF {heading.bookmark} \\h", dirty=False)
+        page = str(pages[heading.bookmark]) if pages is not None else ""
+        shown = f"{heading.number} {heading.text}" if heading.number else heading.text
+        runs = (f'<w:hyperlink w:anchor="{heading.bookmark}" w:history="1">{run(shown)}{TAB}'
+                f"{page_start}{run(page) if page else ''}{page_end}</w:hyperlink>")
+        props = ParagraphProps(template.style("toc", heading.level), dotted_tab=template.text_width)
+        out.append(paragraph(props, (start if i == 0 else "") + runs + (end + PAGE_BREAK if i == len(entries) - 1 else "")))
+    if not entries:
+        out.append(paragraph(template.style("plain"), start + end + PAGE_BREAK))
     return "".join(out)
 
 

@@ -28,6 +28,7 @@ CODE_FILL, HEADER_FILL = "F2F2F2", "E7E6E6"  # code's light grey ground; a table
 LINK_COLOUR = "0563C1"  # a link as Word's own Hyperlink style shows it (the reference template has none)
 PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
 LINE_BREAK = "<w:r><w:br/></w:r>"
+TAB = "<w:r><w:tab/></w:r>"
 # The paragraph borders in use: a quote's bar at the left, as on the site; the header's rule below.
 QUOTE_BAR = '<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="BFBFBF"/></w:pBdr>'
 HEADER_RULE = '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="808080"/></w:pBdr>'
@@ -45,9 +46,11 @@ class ParagraphProps:
     style: str  # w:pStyle: a style id
     keep_next: bool = False  # w:keepNext: on the same page as the next paragraph (a small table's rows)
     page_break_before: bool | None = None  # w:pageBreakBefore; None: as the style says
-    numbering: int | None = None  # w:numPr: the numId of an ordered list (level 0)
+    numbering: int | None = None  # w:numPr: the numId of a list (0: none, whatever the style says)
+    numbering_level: int = 0  # w:numPr's w:ilvl
     border: str = ""  # w:pBdr: QUOTE_BAR or HEADER_RULE
     fill: str = ""  # w:shd
+    dotted_tab: int | None = None  # w:tabs: a right tab with a dotted leader at this position, twips
     indent_left: int | None = None  # w:ind w:left, twips
     first_line: int | None = None  # w:ind w:firstLine, twips
     centred: bool = False  # w:jc
@@ -60,10 +63,12 @@ class ParagraphProps:
         if self.page_break_before is not None:
             out.append(f'<w:pageBreakBefore w:val="{int(self.page_break_before)}"/>')
         if self.numbering is not None:
-            out.append(f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{self.numbering}"/></w:numPr>')
+            out.append(f'<w:numPr><w:ilvl w:val="{self.numbering_level}"/><w:numId w:val="{self.numbering}"/></w:numPr>')
         out.append(self.border)
         if self.fill:
             out.append(shading(self.fill))
+        if self.dotted_tab is not None:
+            out.append(f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{self.dotted_tab}"/></w:tabs>')
         if self.indent_left is not None or self.first_line is not None:
             left = f' w:left="{self.indent_left}"' if self.indent_left is not None else ""
             first = f' w:firstLine="{self.first_line}"' if self.first_line is not None else ""
@@ -129,12 +134,22 @@ def paragraph(props: ParagraphProps | str, runs: str = "") -> str:
     return f"<w:p>{props.xml}{runs}</w:p>"
 
 
-def field(instruction: str, cached: str = "") -> tuple[str, str]:
-    """A Word field (PAGE, NUMPAGES, TOC …) as (start, end) run XML; the cached result goes between."""
-    start = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+def field(instruction: str, cached: str = "", *, dirty: bool = True) -> tuple[str, str]:
+    """A Word field (PAGE, NUMPAGES, TOC …) as (start, end) run XML; the cached result goes between.
+    A field is marked dirty (Word updates it) unless its cached result is known to be right."""
+    mark = ' w:dirty="true"' if dirty else ""
+    start = (f'<w:r><w:fldChar w:fldCharType="begin"{mark}/></w:r>'
              f'<w:r><w:instrText xml:space="preserve"> {esc(instruction)} </w:instrText></w:r>'
              '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + (run(cached) if cached else ""))
-    return start, '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    return start, FIELD_END
+
+
+FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def bookmark(number: int, name: str) -> tuple[str, str]:
+    """A bookmark's start and end, around the runs it marks."""
+    return f'<w:bookmarkStart w:id="{number}" w:name="{name}"/>', f'<w:bookmarkEnd w:id="{number}"/>'
 
 
 def picture_run(relationship: str, drawing_id: int, cx: int, cy: int) -> str:

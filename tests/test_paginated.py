@@ -1,0 +1,286 @@
+"""Documents as a consultant hands them over (issue #17): Word-numbered headings, references that
+follow the numbering, a contents with the page numbers LibreOffice lays the manual out on, and a PDF
+beside each DOCX with an outline of the headings."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import subprocess
+import sys
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from conftest import HUALAN, QIHENG, ROOT, YUNXUAN, need_tool
+from generator.build import make_bundle
+from generator.text import clausetags, headings
+from wordnumbers import numbered_headings, shown_numbers
+
+MANUAL = "01-售后服务手册.docx"
+
+
+def run(*args, soffice: str | None = "none", cwd=ROOT):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if soffice is None:
+        env.pop("AFTERSALES_SOFFICE", None)  # found on the PATH, as a user's build finds it
+    else:
+        env["AFTERSALES_SOFFICE"] = soffice
+    return subprocess.run([sys.executable, "-m", "generator.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env)
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+# --- headings numbered by Word, no LibreOffice needed -------------------------------------------
+
+@pytest.fixture(scope="module", params=[HUALAN, YUNXUAN, QIHENG], ids=lambda p: p.stem)
+def example(request):
+    bundle = make_bundle(request.param)
+    manual = next(d for d in bundle.documents if d.key == "manual")
+    return bundle, manual, docx.Document(io.BytesIO(bundle.docx[MANUAL]))
+
+
+def test_headings_are_numbered_by_word_as_the_site_numbers_them(example):
+    """Word's count of the numPr-numbered headings gives exactly the headings the site shows (the
+    Markdown's), and no heading paragraph types its number."""
+    _, manual, document = example
+    shown = numbered_headings(document)
+    assert [text for _, text in shown] == [s.text for s in manual.sections]
+    assert [style for style, _ in shown] == [f"Heading {min(s.level, 4)}" for s in manual.sections]
+    for paragraph in document.paragraphs:
+        if paragraph.style.name in ("Heading 1", "Heading 2", "Heading 3"):
+            level = int(paragraph.style.name[-1])
+            assert headings.label(paragraph.text, level) is None, paragraph.text  # no typed number
+    assert ("Heading 1", "颁布令") in shown and ("Heading 1", "附录 A 服务网点清单") in shown
+    assert ("Heading 2", "R01 投诉登记处理表") in shown  # a form's own code, not a section number
+
+
+def test_heading_styles_are_linked_to_the_multilevel_list(example):
+    """Heading 1–3 carry the list in their style (a heading typed in Word is numbered), the list's
+    levels name their styles back, and the contents' heading, based on Heading 1, shows no number."""
+    _, _, document = example
+    styles = document.styles
+    numbering = document.part.numbering_part.element
+    ids = set()
+    for level in (1, 2, 3):
+        num_pr = styles[f"Heading {level}"].element.pPr.numPr
+        assert num_pr is not None and num_pr.ilvl.val == level - 1
+        ids.add(num_pr.numId.val)
+    assert len(ids) == 1
+    abstract_id = numbering.num_having_numId(ids.pop()).abstractNumId.val
+    abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == str(abstract_id))
+    texts = {int(l.get(qn("w:ilvl"))): (l.find(qn("w:lvlText")).get(qn("w:val")),
+                                        l.find(qn("w:pStyle")).get(qn("w:val")) if l.find(qn("w:pStyle")) is not None else None)
+             for l in abstract.findall(qn("w:lvl"))}
+    assert texts[0] == ("%1", "Heading1") and texts[1] == ("%1.%2", "Heading2") and texts[2] == ("%1.%2.%3", "Heading3")
+    toc_heading = [(p.text, number) for p, number in shown_numbers(document) if p.style.name == "TOC Heading"]
+    assert toc_heading == [("目　录", "")]
+
+
+def test_other_documents_keep_unnumbered_headings(example):
+    bundle, _, _ = example
+    for name in ("02-认证申请书.docx", "04-自评打分表.docx"):
+        document = docx.Document(io.BytesIO(bundle.docx[name]))
+        assert all(number == "" for _, number in shown_numbers(document)
+                   if _.style.name.startswith("Heading")), name
+        assert document.styles["Heading 1"].element.pPr.numPr is None
+
+
+def _fields(document, name: str) -> list[tuple[str, str]]:
+    """(instruction, cached result) of each complex field named `name` in the body, nested ones too
+    (the contents' PAGEREF fields sit inside its TOC field)."""
+    out, stack = [], []  # stack: [instruction, result, collecting] of each open field
+    for element in document.element.body.iter(qn("w:fldChar"), qn("w:instrText"), qn("w:t")):
+        if element.tag == qn("w:fldChar"):
+            kind = element.get(qn("w:fldCharType"))
+            if kind == "begin":
+                stack.append(["", "", False])
+            elif kind == "separate":
+                stack[-1][2] = True
+            elif kind == "end":
+                instruction, result, _ = stack.pop()
+                if instruction.split()[0] == name:
+                    out.append((instruction.strip(), result))
+        elif element.tag == qn("w:instrText") and stack:
+            stack[-1][0] += element.text or ""
+        elif element.tag == qn("w:t") and stack and stack[-1][2]:
+            stack[-1][1] += element.text or ""
+    return out
+
+
+def test_references_are_ref_fields_to_the_headings_bookmarks(example):
+    """Every "见 6.2", "第 9 章", "附录 E" of the manual is a REF field to the bookmark on that heading, its
+    cached result the number Word shows there; none is left as plain text in the DOCX."""
+    bundle, manual, document = example
+    marks = {}
+    for paragraph, number in shown_numbers(document):
+        for start in paragraph._p.iter(qn("w:bookmarkStart")):
+            marks[start.get(qn("w:name"))] = number
+    references = _fields(document, "REF")
+    wanted = re.findall(r"\]\(#sec-([^)]+)\)", manual.markdown)
+    assert len(references) == len(wanted) >= 10
+    for instruction, cached in references:
+        parts = instruction.split()
+        assert parts[0] == "REF" and "\\w" in parts and "\\h" in parts
+        assert marks[parts[1]] == cached, (instruction, cached)
+    assert {cached for _, cached in references} >= {"6.2", "8", "9", "附录 A", "附录 E"}
+
+
+def test_a_consultants_template_whose_numbers_do_not_run_on_is_refused(tmp_path):
+    house = tmp_path / "house"
+    (house / "manual").mkdir(parents=True)
+    source = (ROOT / "content" / "documents" / "manual" / "product.md.j2").read_text(encoding="utf-8")
+    (house / "manual" / "product.md.j2").write_text(source.replace("## 13.2 备件与收费", "## 13.3 备件与收费"), encoding="utf-8")
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--content", house)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "13.3 备件与收费" in result.stderr and "13.2" in result.stderr
+    assert f"{house / 'manual' / 'product.md.j2'}:" in result.stderr
+    assert not (tmp_path / "out").exists()
+    (house / "manual" / "product.md.j2").write_text(source.replace('see("附录 E")', 'see("附录 K")', 1), encoding="utf-8")
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--content", house)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "附录 K" in result.stderr
+    assert f"{house / 'manual' / 'product.md.j2'}:" in result.stderr  # the consultant's line that refers to it
+
+
+def test_labels_follow_words_count():
+    sections = clausetags.sections("# 前言\n\n# 1 甲\n\n## 1.1 乙\n\n## 1.2 丙\n\n# 2 丁\n\n## 2.1 戊\n\n"
+                                   "# 附录 A 己\n\n## R01 表\n\n# 附录 B 庚\n")
+    found = headings.labels(sections)
+    assert [f.shown if f else "" for f in found] == ["", "1", "1.1", "1.2", "2", "2.1", "附录 A", "", "附录 B"]
+    for wrong in ("# 1 甲\n\n## 1.2 乙\n", "# 2 甲\n", "# 1 甲\n\n## 2.1 乙\n", "# 附录 B 甲\n", "# 1 甲\n\n## 1 乙\n"):
+        with pytest.raises(headings.NumberingError):
+            headings.labels(clausetags.sections(wrong))
+    assert headings.see("13.2") == "[13.2](#sec-13.2)" and headings.see("附录 E") == "[附录 E](#sec-E)"
+    for bad in ("E", "附录 1", "13.x", "[1](x)"):
+        with pytest.raises(headings.NumberingError):
+            headings.see(bad)
+
+
+# --- without LibreOffice -------------------------------------------------------------------------
+
+def test_without_libreoffice_the_build_says_so_once_and_word_updates_the_contents(tmp_path):
+    result = run("build", HUALAN, YUNXUAN, "-o", tmp_path, "--no-site", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("目录页码未计算") == 1
+    document = docx.Document(tmp_path / "hualan-appliances" / MANUAL)
+    assert document.settings.element.find(qn("w:updateFields")) is not None  # Word fills the pages in on opening
+    entries = [p for p in document.paragraphs if p.style.name.startswith("toc ")]
+    assert entries and all(p.text.endswith("\t") for p in entries)  # no page number made up
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_pdf_without_libreoffice_exits_2_naming_the_package_and_writes_nothing(tmp_path):
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--pdf")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "LibreOffice" in result.stderr and "libreoffice-writer" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def _fake_office(folder, script: str):
+    path = folder / "soffice"
+    path.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+def test_a_failing_libreoffice_leaves_the_contents_to_word_or_stops_a_pdf_build(tmp_path):
+    broken = _fake_office(tmp_path, "echo 'javaldx: Could not find a Java Runtime Environment!' >&2; exit 1")
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", soffice=str(broken))
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "目录页码未计算" in result.stderr and "LibreOffice" in result.stderr
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()}
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--pdf", "--force", soffice=str(broken))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "PDF" in result.stderr
+    after = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()}
+    assert after == before  # the earlier build stays as it was
+
+
+# --- with LibreOffice: the contents' page numbers and the PDFs -----------------------------------
+
+@pytest.fixture(scope="module")
+def paginated(tmp_path_factory):
+    need_tool("soffice")
+    need_tool("pdftotext")
+    out = tmp_path_factory.mktemp("paginated")
+    result = run("build", HUALAN, "-o", out, "--no-site", "--pdf", soffice=None)
+    assert result.returncode == 0, result.stderr
+    assert "目录页码未计算" not in result.stderr
+    return out, result
+
+
+def _pdf_pages(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return text.split("\f")
+
+
+@pytest.mark.slow
+def test_pdf_writes_one_pdf_per_docx(paginated):
+    out, result = paginated
+    docx_files = sorted(p.stem for p in out.glob("*.docx"))
+    assert docx_files and sorted(p.stem for p in out.glob("*.pdf")) == docx_files
+    for pdf in out.glob("*.pdf"):
+        assert pdf.read_bytes().startswith(b"%PDF")
+    assert "PDF 文件（5 份）" in result.stdout
+    manifest = (out / "manifest.json").read_text(encoding="utf-8")
+    assert all(p.name in manifest for p in out.glob("*.pdf"))  # the tool's own files, replaced on a rebuild
+
+
+@pytest.mark.slow
+def test_every_contents_entry_ends_in_the_page_its_heading_is_on_in_the_pdf(paginated):
+    out, _ = paginated
+    document = docx.Document(out / MANUAL)
+    entries = [p for p in document.paragraphs if p.style.name.startswith("toc ")]
+    shown = [text for style, text in numbered_headings(document) if style in ("Heading 1", "Heading 2")]
+    assert len(entries) == len(shown) > 40
+    assert document.settings.element.find(qn("w:updateFields")) is None  # nothing for Word to ask
+    pages = _pdf_pages(out / "01-售后服务手册.pdf")
+    toc_pages = {i for i, page in enumerate(pages) if "目 录" in page or "目　录" in page}
+    for entry, heading in zip(entries, shown):
+        text, _, page = entry.text.rpartition("\t")
+        assert squash(text) == squash(heading)
+        assert re.fullmatch(r"\d+", page), entry.text  # every entry ends in a page number
+        number = int(page)
+        assert number - 1 not in toc_pages
+        lines = [squash(line) for line in pages[number - 1].splitlines()]
+        assert any(line.startswith(squash(heading)) for line in lines), (heading, number)  # on the page the entry names
+    fields = _fields(document, "PAGEREF")
+    assert len(fields) == len(entries) and all(cached.isdigit() for _, cached in fields)
+
+
+@pytest.mark.slow
+def test_the_pdf_has_an_outline_of_the_headings(paginated):
+    from pypdf import PdfReader
+
+    out, _ = paginated
+    reader = PdfReader(out / "01-售后服务手册.pdf")
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(squash(item.title))
+
+    walk(reader.outline)
+    document = docx.Document(out / MANUAL)
+    assert titles == [squash(text) for _, text in numbered_headings(document)]  # numbers as Word shows them
+
+
+@pytest.mark.slow
+def test_the_paginated_manual_passes_the_schema_checks(paginated):
+    from openxml_audit import OpenXmlValidator
+
+    out, _ = paginated
+    result = OpenXmlValidator().validate(out / MANUAL)
+    assert [e.description for e in result.errors if getattr(e.severity, "value", e.severity) == "error"] == []
+    with zipfile.ZipFile(out / MANUAL) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    toc = re.search(r'<w:fldChar w:fldCharType="begin"( w:dirty="true")?/></w:r><w:r><w:instrText[^>]*> TOC ', body)
+    assert toc is not None and toc[1] is None  # its result is right: not marked for Word to update
