@@ -39,10 +39,10 @@ class Bundle(Prepared):
 
 
 def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None,
-                content: FilePath | None = None, *, pdf: bool = False) -> Bundle:
+                content: FilePath | None = None, *, pdf: bool = False, paginate: bool = True) -> Bundle:
     """Everything for one company, in memory; `content` overrides document templates by name. Where
-    LibreOffice is at hand, the contents carry their page numbers (output/pdf.py); with `pdf`, a PDF
-    of each document too."""
+    LibreOffice is at hand, the contents carry their page numbers (output/pdf.py) unless `paginate` is
+    false (a live preview); with `pdf`, a PDF of each document too."""
     prepared = prepare(profile_path, catalogue, content)
     documents = {doc.spec.filename: doc for doc in prepared.documents if doc.spec.filename}
 
@@ -52,7 +52,7 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
                            pages=pages)
 
     laid = lay_out(render, list(documents), {name for name, doc in documents.items() if doc.spec.toc},
-                   pdf=pdf, program=office())
+                   pdf=pdf, program=office() if paginate or pdf else None)
     return Bundle(**vars(prepared), docx=laid.docx, layout_note=laid.note,
                   pdf={FilePath(name).with_suffix(".pdf").name: data for name, data in laid.pdf.items()})
 

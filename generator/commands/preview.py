@@ -224,7 +224,7 @@ def serve_profile(profile: Path, port: int) -> None:
     from generator.output.site.project import quiet_jieba, write_project
     from generator.output.site.pages import nav, site_pages
 
-    bundle = make_bundle(profile)  # a profile with mistakes is reported before serving
+    bundle = make_bundle(profile, paginate=False)  # a profile with mistakes is reported before serving
     check_port(port)
     with contextlib.suppress(_Stopped), _stopped_like_ctrl_c(), \
             tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:

@@ -21,7 +21,7 @@ def on_pre_build(config):
     docs = Path(config["docs_dir"])
     profile = config["extra"]["aftersales_profile"]
     try:
-        pages = site_pages(make_bundle(profile))
+        pages = site_pages(make_bundle(profile, paginate=False))
     except AftersalesError as exc:
         pages = {"index.md": render("profile_errors.md.j2", message=exc.message,
                                     problems=[problem.render() for problem in exc.problems])}

@@ -151,7 +151,7 @@ def lay_out(render: Callable[[str, dict[str, int] | None], Written], names: list
         for _ in range(PASSES):
             moved = []
             for name in wanted:
-                found = heading_pages(pdfs[name], written[name].headings)
+                found = heading_pages(pdfs[name], written[name].contents)
                 if found is None:
                     raise OfficeError(f"LibreOffice 排出的 {name} 中找不到全部标题", hint="目录页码留待打开时更新")
                 if found != pages.get(name):

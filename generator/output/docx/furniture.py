@@ -53,7 +53,7 @@ def contents(template: Template, headings: list[Heading], pages: dict[str, int] 
     pass) gives the page numbers; without it the entries end in the tab, and the field is marked to
     be updated."""
     start, end = field('TOC \\o "1-2" \\h \\z \\u', dirty=pages is None)
-    entries = [heading for heading in headings if heading.level <= TOC_LEVELS]
+    entries = [heading for heading in headings if heading.level <= TOC_LEVELS]  # as `Written.contents`
     out = [paragraph(template.style("toc_heading"), run("目　录"))]
     for i, heading in enumerate(entries):
         page_start, page_end = field(f"PAGEREF {heading.bookmark} \\h", dirty=False)

@@ -51,10 +51,10 @@ class DocxMeta:
 
 @dataclass(frozen=True)
 class Written:
-    """A DOCX package and the headings in it (for a layout pass to find their pages)."""
+    """A DOCX package and the headings its contents list (for a layout pass to find their pages)."""
 
     data: bytes
-    headings: list[Heading]
+    contents: list[Heading]
 
 
 def write_docx(markdown: str | Sequence[Token], meta: DocxMeta, images: dict[str, bytes] | None = None,
@@ -70,7 +70,7 @@ def write_docx(markdown: str | Sequence[Token], meta: DocxMeta, images: dict[str
 def render_docx(markdown: str | Sequence[Token], meta: DocxMeta, images: dict[str, bytes] | None = None,
                 figures: dict[str, Figure] | None = None, *, reference: Path = REFERENCE_DOCX,
                 pages: dict[str, int] | None = None) -> Written:
-    """`write_docx`, with the document's headings."""
+    """`write_docx`, with the headings its contents list."""
     template = reference_template(reference)
     package = Package(template, meta.issued or UNDATED)
     lists = add_heading_lists(package.document, template) if meta.numbered else None
@@ -86,4 +86,5 @@ def render_docx(markdown: str | Sequence[Token], meta: DocxMeta, images: dict[st
         if pages is None:  # page numbers unknown: Word fills them in
             package.update_fields_on_open()
     package.body(front + "".join(body.out))
-    return Written(package.finish(meta.title, meta.company), body.headings)
+    listed = [heading for heading in body.headings if heading.level <= furniture.TOC_LEVELS] if meta.toc else []
+    return Written(package.finish(meta.title, meta.company), listed)
