@@ -39,6 +39,7 @@ class Result:
     message: str = ""
     bug: bool = False  # failed by a defect of the tool (exit 1), not by the input or the environment
     renamed: list[tuple[str, str]] = field(default_factory=list)  # the user's files kept under a new name
+    dropped: list[str] = field(default_factory=list)  # PDFs of the last build this one (without --pdf) removed
 
 
 @functools.lru_cache(maxsize=4)
@@ -74,9 +75,10 @@ def input_hash(profile: Path, content: Path | None, site: bool, pdf: bool = Fals
 
 def read_manifest(out: Path) -> dict | None:
     try:
-        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None  # a manifest edited into something else: built again
 
 
 def _summary(data: object) -> Summary | None:
@@ -111,9 +113,15 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
         summary = summary_of(bundle)
         summary.pdfs, summary.layout_note = sorted(bundle.pdf), bundle.layout_note
         renamed: list[tuple[str, str]] = []
+        if bundle.layout_note:  # LibreOffice failed this time: the next build tries again rather than skip
+            key += ":unpaged"
+        listed = manifest.get("files") if isinstance(manifest, dict) else None
+        earlier = [name for name in (listed if isinstance(listed, dict) else {}) if isinstance(name, str)
+                   and name.endswith(".pdf") and "/" not in name and name not in bundle.pdf and (folder / name).is_file()]
         write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)},
                      keep_renamed=keep_renamed, renamed=renamed)
-        return Result(path, out, "built", summary, renamed=renamed)
+        return Result(path, out, "built", summary, renamed=renamed,
+                      dropped=sorted(name for name in earlier if not (folder / name).exists()))
     except Exception as exc:  # isolated: one profile's failure never stops the others
         error = from_environment(exc)
         if error is not None:

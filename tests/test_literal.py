@@ -65,7 +65,10 @@ def test_word_field_codes_stay_text(tmp_path):
     manual = docx.Document(str(tmp_path / "out" / "01-售后服务手册.docx"))
     assert field in all_text(manual)
     instructions = {t.text.split()[0] for t in manual.element.body.iter(qn("w:instrText"))}
-    assert instructions == {"TOC"}  # only our own table-of-contents field
+    assert instructions == {"TOC", "PAGEREF", "REF"}  # only our own: the contents, its pages, references
+    marks = {b.get(qn("w:name")) for b in manual.element.body.iter(qn("w:bookmarkStart"))}
+    targets = {t.text.split()[1] for t in manual.element.body.iter(qn("w:instrText")) if "REF" in t.text.split()[0]}
+    assert targets <= marks and all(name.startswith("_Toc") for name in targets)  # to our headings' bookmarks
 
 
 def test_score_prints_rich_markup_in_a_name_as_it_is(tmp_path, capsys):

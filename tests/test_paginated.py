@@ -23,8 +23,8 @@ from wordnumbers import numbered_headings, shown_numbers
 MANUAL = "01-售后服务手册.docx"
 
 
-def run(*args, soffice: str | None = "none", cwd=ROOT):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def run(*args, soffice: str | None = "none", cwd=ROOT, extra: dict | None = None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(extra or {})}
     if soffice is None:
         env.pop("AFTERSALES_SOFFICE", None)  # found on the PATH, as a user's build finds it
     else:
@@ -56,7 +56,7 @@ def test_headings_are_numbered_by_word_as_the_site_numbers_them(example):
     for paragraph in document.paragraphs:
         if paragraph.style.name in ("Heading 1", "Heading 2", "Heading 3"):
             level = int(paragraph.style.name[-1])
-            assert headings.label(paragraph.text, level) is None, paragraph.text  # no typed number
+            assert not re.match(r"(\d+(\.\d+)*|附录 [A-Z])\s", paragraph.text), paragraph.text  # no typed number
     assert ("Heading 1", "颁布令") in shown and ("Heading 1", "附录 A 服务网点清单") in shown
     assert ("Heading 2", "R01 投诉登记处理表") in shown  # a form's own code, not a section number
 
@@ -132,30 +132,60 @@ def test_references_are_ref_fields_to_the_headings_bookmarks(example):
     assert {cached for _, cached in references} >= {"6.2", "8", "9", "附录 A", "附录 E"}
 
 
-def test_a_consultants_template_whose_numbers_do_not_run_on_is_refused(tmp_path):
+def _house(tmp_path, name: str, edit):
+    """A consultant's template folder holding one of ours, edited."""
     house = tmp_path / "house"
-    (house / "manual").mkdir(parents=True)
-    source = (ROOT / "content" / "documents" / "manual" / "product.md.j2").read_text(encoding="utf-8")
-    (house / "manual" / "product.md.j2").write_text(source.replace("## 13.2 备件与收费", "## 13.3 备件与收费"), encoding="utf-8")
-    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--content", house)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "13.3 备件与收费" in result.stderr and "13.2" in result.stderr
-    assert f"{house / 'manual' / 'product.md.j2'}:" in result.stderr
-    assert not (tmp_path / "out").exists()
-    (house / "manual" / "product.md.j2").write_text(source.replace('see("附录 E")', 'see("附录 K")', 1), encoding="utf-8")
-    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--content", house)
-    assert result.returncode == 2 and "Traceback" not in result.stderr and "附录 K" in result.stderr
-    assert f"{house / 'manual' / 'product.md.j2'}:" in result.stderr  # the consultant's line that refers to it
+    (house / "manual").mkdir(parents=True, exist_ok=True)
+    source = (ROOT / "content" / "documents" / "manual" / name).read_text(encoding="utf-8")
+    (house / "manual" / name).write_text(edit(source), encoding="utf-8")
+    return house
 
 
-def test_labels_follow_words_count():
-    sections = clausetags.sections("# 前言\n\n# 1 甲\n\n## 1.1 乙\n\n## 1.2 丙\n\n# 2 丁\n\n## 2.1 戊\n\n"
-                                   "# 附录 A 己\n\n## R01 表\n\n# 附录 B 庚\n")
-    found = headings.labels(sections)
-    assert [f.shown if f else "" for f in found] == ["", "1", "1.1", "1.2", "2", "2.1", "附录 A", "", "附录 B"]
-    for wrong in ("# 1 甲\n\n## 1.2 乙\n", "# 2 甲\n", "# 1 甲\n\n## 2.1 乙\n", "# 附录 B 甲\n", "# 1 甲\n\n## 1 乙\n"):
+def test_a_consultants_template_is_numbered_as_word_counts_and_its_references_follow(tmp_path):
+    """A house template that drops chapter 1 and adds a section without a number: the site and Word
+    both count 1, 2 … from the first chapter left, the new section gets its number, and every
+    reference follows its section to its new number."""
+    house = _house(tmp_path, "front.md.j2", lambda text: text[:text.index("# 1 企业概况")] + text[text.index("# 2 引用文件"):])
+    _house(tmp_path, "product.md.j2", lambda text: text.replace(
+        "## 13.3 维修质量", '## 新节\n\n新节的正文，见 {{ see("13.2") }}。\n\n## 13.3 维修质量'))
+    bundle = make_bundle(HUALAN, content=house)
+    manual = next(d for d in bundle.documents if d.key == "manual")
+    titles = [s.text for s in manual.sections]
+    assert "1 引用文件、术语和定义" in titles and "12 维修服务" in titles and "12.2 备件与收费" in titles
+    assert titles.index("12.3 新节") + 1 == titles.index("12.4 维修质量")
+    assert "见 [12.2](#sec-12.2)" in manual.markdown and "培训（见 [5.2](#sec-5.2)）" in manual.markdown
+    assert "适用清单见 [1.1](#sec-1.1)" in manual.markdown
+    document = docx.Document(io.BytesIO(bundle.docx[MANUAL]))
+    assert [text for _, text in numbered_headings(document)] == titles  # Word counts as the site shows
+    references = {cached for _, cached in _fields(document, "REF")}
+    assert {"12.2", "5.2", "1.1", "7", "8", "附录 E"} <= references  # 见 6.2 is 见 5.2 now; 第 8 章 第 7 章
+
+
+def test_a_reference_to_no_section_is_told_at_the_consultants_line(tmp_path):
+    for wrong, told in (('see("附录 K")', "附录 K"), ('see("99.9")', "99.9")):
+        house = _house(tmp_path / told, "product.md.j2", lambda text: text.replace('see("附录 E")', wrong, 1))
+        result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--content", house)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert f"see(“{told}”) 引用的章节不存在" in result.stderr
+        assert f"{house / 'manual' / 'product.md.j2'}:" in result.stderr  # the consultant's line
+        assert "目录页码未计算" not in result.stderr  # nothing was built: no word of the contents
+        assert not (tmp_path / "out").exists()
+
+
+def test_renumbering_counts_as_word_does():
+    markdown = ("# 前言\n\n## 说明\n\n# 3 甲 {clauses=1}\n\n## 3.1 乙\n\n## 新节\n\n## 3.9新节\n\n### 小节\n\n"
+                "# 附录 C 己\n\n## R01 表\n\n# 附录B 庚\n\n# 后记\n\n## 后记的节\n\n"
+                "见 [3.9](#sec-3.9)、[附录 B](#sec-B)、[附录 C](#sec-C)、[第三章](#sec-3)。\n")
+    renumbered = headings.renumber(markdown, clausetags.sections(markdown))
+    sections = clausetags.sections(renumbered)
+    assert [s.text for s in sections] == ["前言", "说明", "1 甲", "1.1 乙", "1.2 新节", "1.3 新节", "1.3.1 小节",
+                                          "附录 A 己", "R01 表", "附录 B 庚", "后记", "后记的节"]
+    assert "# 1 甲 {clauses=1}" in renumbered  # the tag stays
+    assert renumbered.endswith("见 [1.3](#sec-1.3)、[附录 B](#sec-B)、[附录 A](#sec-A)、[第三章](#sec-1)。\n")
+    assert headings.renumber(renumbered, sections) == renumbered  # numbers as Word counts them stay
+    for wrong in ("# 1 甲\n\n见 [2](#sec-2)\n", "# 1 甲\n\n# 1 乙\n\n见 [1](#sec-1)\n"):
         with pytest.raises(headings.NumberingError):
-            headings.labels(clausetags.sections(wrong))
+            headings.renumber(wrong, clausetags.sections(wrong))
     assert headings.see("13.2") == "[13.2](#sec-13.2)" and headings.see("附录 E") == "[附录 E](#sec-E)"
     for bad in ("E", "附录 1", "13.x", "[1](x)"):
         with pytest.raises(headings.NumberingError):
@@ -176,9 +206,12 @@ def test_without_libreoffice_the_build_says_so_once_and_word_updates_the_content
 
 
 def test_pdf_without_libreoffice_exits_2_naming_the_package_and_writes_nothing(tmp_path):
-    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--pdf")
+    (tmp_path / "bin").mkdir()  # a machine with no soffice on its PATH, and no variable naming one
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--pdf", soffice=None,
+                 extra={"PATH": str(tmp_path / "bin")})
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "LibreOffice" in result.stderr and "libreoffice-writer" in result.stderr
+    assert "--pdf 需要 LibreOffice：未找到 LibreOffice；没有生成任何文件" in result.stderr
+    assert "sudo apt install libreoffice-writer" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -187,6 +220,43 @@ def _fake_office(folder, script: str):
     path.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IEXEC)
     return path
+
+
+# A stand-in for LibreOffice that writes, for each DOCX it is given, a file that starts like a PDF and is not one.
+DAMAGED = """out=""; prev=""
+for a in "$@"; do
+  if [ "$prev" = "--outdir" ]; then out="$a"; fi
+  case "$a" in *.docx) mkdir -p "$out"; b=$(basename "$a" .docx); printf '%%PDF-1.4 cut off' > "$out/$b.pdf";; esac
+  prev="$a"
+done"""
+
+
+def test_a_damaged_pdf_from_libreoffice_is_told_not_a_traceback(tmp_path):
+    """LibreOffice crashing midway, or a full temporary folder, leaves a cut-off PDF: a plain build goes
+    on without page numbers and tells why, and is not skipped next time; --pdf stops with exit 2."""
+    damaged = _fake_office(tmp_path, DAMAGED)
+    left = tmp_path / "temp" / "aftersales-pdf-999999999-abc"  # left by a conversion whose process was killed
+    left.mkdir(parents=True)
+    env = {"TMPDIR": str(tmp_path / "temp")}
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", soffice=str(damaged), extra=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "目录页码未计算：LibreOffice 写出的 PDF 已损坏" in result.stderr
+    assert not left.exists() and not list((tmp_path / "temp").iterdir())  # its own folder removed too
+    again = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", soffice=str(damaged), extra=env)
+    assert again.returncode == 0 and "跳过" not in again.stdout  # tried again, not skipped as unchanged
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--pdf", soffice=str(damaged), extra=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "PDF 已损坏" in result.stderr
+
+
+def test_the_variable_naming_libreoffice_is_told_when_it_is_wrong(tmp_path):
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--pdf", soffice=str(tmp_path / "nowhere"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"环境变量 AFTERSALES_SOFFICE 指向的 “{tmp_path / 'nowhere'}” 不是可运行的程序" in result.stderr
+    assert "去掉环境变量 AFTERSALES_SOFFICE" in result.stderr and not (tmp_path / "out").exists()
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site", "--pdf")  # AFTERSALES_SOFFICE=none
+    assert result.returncode == 2 and "已按环境变量 AFTERSALES_SOFFICE=none 不使用 LibreOffice" in result.stderr
+    result = run("build", HUALAN, "-o", tmp_path / "out", "--no-site")
+    assert result.returncode == 0 and "提示：目录页码未计算：已按环境变量 AFTERSALES_SOFFICE=none" in result.stderr
 
 
 def test_a_failing_libreoffice_leaves_the_contents_to_word_or_stops_a_pdf_build(tmp_path):
@@ -304,4 +374,5 @@ def test_a_single_build_names_its_pdfs_and_a_rebuild_replaces_them(tmp_path):
     assert (tmp_path / "01-售后服务手册.pdf").stat().st_mtime_ns != first
     result = run("build", QIHENG, "-o", tmp_path, "--no-site", soffice=None)  # without --pdf: built again
     assert result.returncode == 0 and "跳过" not in result.stdout
+    assert "已删除上次生成的 PDF（01-售后服务手册.pdf、02-认证申请书.pdf、" in result.stdout  # and told
     assert not list(tmp_path.glob("*.pdf"))  # the tool's own PDFs of the last build, which no longer match, go

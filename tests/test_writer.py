@@ -234,7 +234,7 @@ def test_writer_tables_are_tidy_on_the_page():
     """Issue #17's tidy pages: no row is split across pages, header rows repeat and stay with the first
     row, a small table stays whole and with the paragraph leading into it (the revision table stood on
     a page of its own with its header and blank rows; an outlet procedure's table left its lead-in
-    behind); a long table may run on over pages."""
+    behind); a long table may run on over pages, its lead-in kept with its first rows."""
     small = "| 版本 | 日期 |\n|---|---|\n| A/0 | 2026-06-01 |\n|  |  |\n|  |  |\n"
     long = "| 序号 | 网点 |\n|---|---|\n" + "".join(f"| {i} | 网点{i} |\n" for i in range(1, 40))
     document = _document(f"# 修订\n\n修订记录如下：\n\n{small}\n正文。\n\n网点如下：\n\n{long}")
@@ -245,4 +245,5 @@ def test_writer_tables_are_tidy_on_the_page():
     assert all(split and not header and not kept for split, header, kept in rows[1:])
     lead = {p.text: p._p.pPr.find(qn("w:keepNext")) is not None for p in document.paragraphs
             if p.text in ("修订记录如下：", "正文。", "网点如下：")}
-    assert lead == {"修订记录如下：": True, "正文。": False, "网点如下：": False}  # a heading keeps by its style
+    # the lead-in of a long table stays with its header and first row (a heading keeps by its style)
+    assert lead == {"修订记录如下：": True, "正文。": False, "网点如下：": True}

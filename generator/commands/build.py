@@ -15,7 +15,7 @@ from generator.commands.console import (EXIT_BUG, EXIT_INPUT, EXIT_OK, notices, 
                                         tell)
 from generator.commands.content import content_warnings
 from generator.errors import CLOSED_PIPE, AftersalesError, Problem, display, user_error
-from generator.output.pdf import INSTALL_HINT, NO_OFFICE, OfficeError, office
+from generator.output.pdf import absence, no_pdf_error, office, unpaged
 from generator.prepare import safe_name
 from generator.render.provisional import caveat
 from generator.standard.catalogue import load_catalogue
@@ -36,9 +36,7 @@ def run(args) -> int:
     workers = min(args.jobs or cpus, 4 * cpus, len(jobs))  # more would only share the same cores
     program = office()
     if args.pdf and program is None:
-        raise OfficeError("--pdf 需要 LibreOffice，但没有找到它；没有生成任何文件", hint=INSTALL_HINT)
-    if program is None:  # once for the whole build, not once per company
-        tell(f"提示：{NO_OFFICE}")
+        raise no_pdf_error()
     show = _Progress(len(jobs), single)
     results = build_many(jobs, site=not args.no_site, content=args.content, force=args.force,
                          workers=workers, progress=show, keep_renamed=args.keep_renamed, pdf=args.pdf)
@@ -51,6 +49,8 @@ def run(args) -> int:
         except Exception as exc:  # the companies are built: still print the summary
             portal_error = user_error(exc)
     failed = [r for r in results if r.status == "failed"]
+    if program is None and any(r.status == "built" for r in results):  # once for the whole build, after it
+        show.report(lambda: tell(f"提示：{unpaged(absence())}"))
     show.report(lambda: _batch_report(results, failed, portal, portal_error))
     bug = any(r.bug for r in results)
     if show.closed:  # the reader of the output left early: the builds went on, unreported
@@ -145,9 +145,11 @@ class _Progress:
         print(f"{mark} {s.legal_name} → {shown(out)}{os.sep}{note}")
         print(f"  自评 {s.score:g} 分*，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
         notices(s)
+        if result.dropped:
+            print(f"  已删除上次生成的 PDF（{'、'.join(result.dropped)}）：它们与本次生成的 DOCX 不再对应；需要时加 --pdf 重新生成")
         for old, new in result.renamed:
             print(f"  已把您的文件 {display(old)} 改名为 {display(new)} 保留（它与本次生成的文件同名，且不是本工具所写或已被修改）")
-        if s.layout_note and s.layout_note != NO_OFFICE:  # no LibreOffice at all is said once, before the builds
+        if s.layout_note:  # LibreOffice failed; no LibreOffice at all is said once, after the builds
             print(f"  ⚠ {s.layout_note}", file=sys.stderr)
         if self.single:
             print(f"  DOCX 文件（{len(s.files)} 份）在 {shown(out)}{os.sep}：" + "、".join(s.files))

@@ -7,8 +7,10 @@ own, so that builds running at once do not wait for one another's LibreOffice. A
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -27,9 +29,10 @@ PACKAGE = "libreoffice-writer"  # the Debian / Ubuntu package that gives soffice
 INSTALL_HINT = (f"安装 LibreOffice：Debian / Ubuntu 用 sudo apt install {PACKAGE}（无图形界面的机器用 "
                 f"{PACKAGE}-nogui），其他系统见 https://www.libreoffice.org/download/ ；"
                 f"或用环境变量 {ENVIRONMENT} 指明 soffice 的路径")
-TIMEOUT = 600  # seconds for one run of LibreOffice
+TIMEOUT = 120  # seconds for one run of LibreOffice, and one more for each 10 KB of the documents
 _EXPORT = ('pdf:writer_pdf_Export:{"ExportBookmarks":{"type":"boolean","value":"true"},'
            '"UseTaggedPDF":{"type":"boolean","value":"true"}}')
+_TEMP = "aftersales-pdf-"  # + the process id: a folder left by a process that was killed is removed by the next
 
 
 class OfficeError(AftersalesError):
@@ -39,54 +42,106 @@ class OfficeError(AftersalesError):
         super().__init__(f"{message}（{hint}）")
 
 
+def _find() -> tuple[str | None, str]:
+    """The LibreOffice program to run, or None and why there is none."""
+    named = os.environ.get(ENVIRONMENT, "").strip()
+    if named.lower() in ("none", "off", "0"):
+        return None, f"已按环境变量 {ENVIRONMENT}={named} 不使用 LibreOffice"
+    if named:
+        program = shutil.which(named)
+        if program is None:
+            return None, f"环境变量 {ENVIRONMENT} 指向的 “{named}” 不是可运行的程序"
+        return program, ""
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    return program, "" if program else "未找到 LibreOffice"
+
+
 def office() -> str | None:
-    """The LibreOffice program to run, or None if there is none (or AFTERSALES_SOFFICE=none)."""
-    named = os.environ.get(ENVIRONMENT)
-    if named is not None:
-        if named.strip().lower() in ("", "none", "0", "off"):
-            return None
-        return shutil.which(named) or (named if Path(named).is_file() else None)
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice program to run: AFTERSALES_SOFFICE (a path or a name on the PATH; `none` for
+    none), else soffice or libreoffice on the PATH; None if there is none."""
+    return _find()[0]
 
 
-def to_pdf(files: dict[str, bytes], program: str | None = None) -> dict[str, bytes]:
-    """The PDF of each DOCX (`files`: name -> bytes), converted in one run of LibreOffice."""
-    program = program or office()
-    if program is None:
-        raise OfficeError("未找到 LibreOffice，无法生成 PDF", hint=INSTALL_HINT)
-    with tempfile.TemporaryDirectory(prefix="aftersales-pdf-") as temp:
+def absence() -> str:
+    """Why there is no LibreOffice to run ("" if there is one)."""
+    return _find()[1]
+
+
+def no_pdf_error() -> OfficeError:
+    """`--pdf` asked for, with no LibreOffice to run."""
+    why = absence()
+    hint = (f"去掉环境变量 {ENVIRONMENT}，或把它设为 soffice 的路径" if ENVIRONMENT in why else INSTALL_HINT)
+    return OfficeError(f"--pdf 需要 LibreOffice：{why}；没有生成任何文件", hint=hint)
+
+
+def to_pdf(files: dict[str, bytes], program: str) -> dict[str, bytes]:
+    """The PDF of each DOCX (`files`: name -> bytes), converted in one run of LibreOffice, in its own
+    process group (stopped whole if the build is), with a profile folder of its own."""
+    _remove_left_behind()
+    with tempfile.TemporaryDirectory(prefix=f"{_TEMP}{os.getpid()}-") as temp:
         folder = Path(temp)
         sources = []
-        for i, (name, data) in enumerate(files.items()):  # plain names: LibreOffice's command line is not Unicode-safe everywhere
+        for i, data in enumerate(files.values()):  # plain names: LibreOffice's command line is not Unicode-safe everywhere
             source = folder / f"doc{i}.docx"
             source.write_bytes(data)
             sources.append(str(source))
-        profile = (folder / "profile").as_uri()
-        command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
-                   "--convert-to", _EXPORT, "--outdir", str(folder / "out"), *sources]
+        command = [program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+                   "--nologo", "--convert-to", _EXPORT, "--outdir", str(folder / "out"), *sources]
+        limit = TIMEOUT + sum(map(len, files.values())) // 10_000
         try:
-            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT, cwd=folder,
-                                  env={**os.environ, "HOME": str(folder)})
-        except subprocess.TimeoutExpired:
-            raise OfficeError(f"LibreOffice 在 {TIMEOUT} 秒内没有完成 PDF 转换", hint="再试一次；仍不行请检查 LibreOffice 的安装") from None
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=folder,
+                                       env={**os.environ, "HOME": str(folder)}, start_new_session=True)
         except OSError as exc:
             raise OfficeError(f"无法运行 LibreOffice（{program}）：{exc.strerror or exc}", hint=INSTALL_HINT) from None
+        try:
+            stdout, stderr = process.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            _stop(process)
+            raise OfficeError(f"LibreOffice 在 {limit} 秒内没有完成 PDF 转换", hint="再试一次；仍不行请检查 LibreOffice 的安装") from None
+        except BaseException:  # Ctrl+C, or the build stopped: LibreOffice stops with it
+            _stop(process)
+            raise
         out = {}
         for i, name in enumerate(files):
             pdf = folder / "out" / f"doc{i}.pdf"
-            if not pdf.is_file():
-                said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-                raise OfficeError(f"LibreOffice 没有把 {name} 转换为 PDF（退出码 {done.returncode}）"
+            data = pdf.read_bytes() if pdf.is_file() else b""
+            if not data.startswith(b"%PDF"):
+                said = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
+                raise OfficeError(f"LibreOffice 没有把 {name} 转换为 PDF（退出码 {process.returncode}）"
                                   + (f"：{said[-1][:200]}" if said else ""), hint="检查 LibreOffice 的安装（需要 Writer）")
-            out[name] = pdf.read_bytes()
+            out[name] = data
         return out
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop LibreOffice and what it started (soffice starts soffice.bin)."""
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _remove_left_behind() -> None:
+    """The folders of conversions whose process is gone (killed before it could remove its own)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_TEMP}*-*"):
+        pid = folder.name[len(_TEMP):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
 
 
 def outline(pdf: bytes) -> list[tuple[int, str, int]]:
     """The PDF's outline in reading order: (depth, title, page number from 1) of each entry."""
     from pypdf import PdfReader  # only a layout pass needs it
 
-    reader = PdfReader(io.BytesIO(pdf))
     out: list[tuple[int, str, int]] = []
 
     def walk(items, depth: int) -> None:
@@ -96,7 +151,12 @@ def outline(pdf: bytes) -> list[tuple[int, str, int]]:
             else:
                 out.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
 
-    walk(reader.outline, 0)
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        walk(reader.outline, 0)
+    except Exception as exc:  # pypdf's errors for a damaged file have no common base worth naming
+        raise OfficeError(f"LibreOffice 写出的 PDF 已损坏，读不出标题所在的页（{type(exc).__name__}）",
+                          hint="再试一次；仍不行请检查 LibreOffice 的安装和临时文件夹的剩余空间") from None
     return out
 
 
@@ -141,10 +201,12 @@ def lay_out(render: Callable[[str, dict[str, int] | None], Written], names: list
     written = {name: render(name, None) for name in names}
     docx = {name: w.data for name, w in written.items()}
     wanted = [name for name in names if name in contents]
-    if program is None or not (wanted or pdf):
+    if program is None:
         if pdf:
-            raise OfficeError("未找到 LibreOffice，无法生成 PDF", hint=INSTALL_HINT)
-        return Laid(docx, note=NO_OFFICE if wanted else "")
+            raise no_pdf_error()
+        return Laid(docx)  # the caller says once that there is no LibreOffice (`unpaged`)
+    if not (wanted or pdf):
+        return Laid(docx)
     try:
         pdfs = to_pdf({name: docx[name] for name in (names if pdf else wanted)}, program)
         pages: dict[str, dict[str, int]] = {}
@@ -153,7 +215,7 @@ def lay_out(render: Callable[[str, dict[str, int] | None], Written], names: list
             for name in wanted:
                 found = heading_pages(pdfs[name], written[name].contents)
                 if found is None:
-                    raise OfficeError(f"LibreOffice 排出的 {name} 中找不到全部标题", hint="目录页码留待打开时更新")
+                    raise OfficeError(f"LibreOffice 排出的 {name} 中找不到全部标题", hint="再试一次；仍不行请检查 LibreOffice 的安装")
                 if found != pages.get(name):
                     pages[name] = found
                     moved.append(name)
@@ -166,8 +228,10 @@ def lay_out(render: Callable[[str, dict[str, int] | None], Written], names: list
     except OfficeError as exc:
         if pdf:
             raise
-        return Laid({name: render(name, None).data for name in names}, note=f"目录页码未计算：{exc.message}")
+        return Laid({name: render(name, None).data for name in names}, note=unpaged(exc.message))
     return Laid(docx, pdfs if pdf else {})
 
 
-NO_OFFICE = "目录页码未计算：未找到 LibreOffice；Word 和 WPS 打开手册时更新目录即有页码"
+def unpaged(why: str) -> str:
+    """The note of contents left without page numbers."""
+    return f"目录页码未计算：{why}；Word 和 WPS 打开手册时更新目录即有页码"

@@ -212,8 +212,9 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
         markdown, noted = _render(env, spec, {**context, "download": _naming(named)}, content)
         document = Document.parse(spec, markdown, noted)
         _check_clause_tags(document, catalogue, content)
-        _check_numbers(document, content)
         site = _render(env, spec, {**context, "download": _download_link}, content)[0] if named else None
+        document, site = _numbered(document, content, site)
+        markdown = document.markdown
         customised = spec.key == "manual" and bool(profile.customisation)
         if customised:
             markdown = customise(markdown, profile.customisation, document.sections)
@@ -284,29 +285,28 @@ def _check_clause_tags(document: Document, catalogue: Catalogue, content: FilePa
         raise CoverageError("文档模板的条款标记有误", problems)
 
 
-def _check_numbers(document: Document, content: FilePath | None) -> None:
-    """A numbered document's typed heading numbers run on as Word's numbering counts them, and every
-    `see()` reference names a section that the document numbers."""
+def _numbered(document: Document, content: FilePath | None, site: str | None = None) -> tuple[Document, str | None]:
+    """A numbered document with the numbers Word will show written into its headings and references
+    (`headings.renumber`), and its site's rendering likewise; a reference that names no section is an
+    error at the template line that makes it. A document that is not numbered has no references."""
     spec = document.spec
-    where = content / spec.template if content and (content / spec.template).is_file() else DOCUMENTS / spec.template
     try:
-        found = headings.labels(document.sections) if spec.numbered else [None] * len(document.sections)
+        if not spec.numbered:
+            if any(child.type == "link_open" and headings.REFERENCE.fullmatch(str(child.attrGet("href")))
+                   for token in document.tokens if token.type == "inline" for child in token.children or []):
+                raise headings.NumberingError(f"see() 只能用在编号的文档中（{spec.title}的标题没有编号）")
+            return document, site
+        markdown = headings.renumber(document.markdown, document.sections)
+        if site is not None:
+            site = headings.renumber(site, clausetags.sections(site))
     except headings.NumberingError as exc:
-        hint = "改正模板中的标题编号，或在 documents.yaml 中把该文档的 numbered 设为 false"
-        raise CoverageError("文档模板的标题编号有误", [
-            Problem(str(exc), file, line, column, hint=hint)
-            for file, line, column in _found_in_templates(exc.heading, content, where)]) from None
-    known = headings.targets(document.sections, found)
-    wanted = [match[1] for token in document.tokens if token.type == "inline" for child in token.children or []
-              if child.type == "link_open" and (match := headings.REFERENCE.fullmatch(str(child.attrGet("href"))))]
-    problems = []
-    for key in headings.unresolved(wanted, known):
-        shown = f"附录 {key}" if key.isalpha() else key
-        hint = "章节号见手册的标题" if known else "只有编号的文档（documents.yaml 的 numbered: true）可以引用章节"
-        problems += [Problem(f"see(“{shown}”) 引用的章节在{spec.title}中不存在", file, line, column, hint=hint)
-                     for file, line, column in _found_in_templates(shown, content, where)]
-    if problems:
-        raise CoverageError("文档模板的章节引用有误", problems)
+        where = content / spec.template if content and (content / spec.template).is_file() else DOCUMENTS / spec.template
+        lines = [(display(path), row, line.index("see(") + 1) for path, row, line in _template_lines(content)
+                 if "see(" in line and (not exc.reference or exc.reference in line)]
+        raise CoverageError("文档模板的章节引用有误", [
+            Problem(str(exc), file, line, column, hint="章节号见手册的标题；引用写作 see(\"13.2\") 或 see(\"附录 E\")")
+            for file, line, column in lines or [(display(where), None, None)]]) from None
+    return (document if markdown == document.markdown else Document.parse(spec, markdown, document.blanks)), site
 
 
 def _tagged_lines(cid: str, title: str, content: FilePath | None) -> list[tuple[FilePath, int, int]]:
@@ -335,12 +335,6 @@ def _template_lines(content: FilePath | None):
             seen.add(name)
             for row, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
                 yield path, row, line
-
-
-def _found_in_templates(text: str, content: FilePath | None, fallback: FilePath) -> list[tuple[str, int | None, int | None]]:
-    """(file, line, column) of each template line holding `text`; the document's template if none does."""
-    found = [(display(path), row, line.index(text) + 1) for path, row, line in _template_lines(content) if text in line]
-    return found or [(display(fallback), None, None)]
 
 
 def _check_encoding(folder: FilePath) -> None:

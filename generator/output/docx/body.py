@@ -28,7 +28,7 @@ from markdown_it.token import Token
 from generator.output.docx.figures import chart_run, diagram_run
 from generator.output.docx.furniture import Heading
 from generator.output.docx.numbering import HeadingLists
-from generator.output.docx.tables import KEPT_TOGETHER, Cell, table
+from generator.output.docx.tables import Cell, table
 from generator.output.docx.template import Template
 from generator.output.docx.wml import (CODE_FILL, EMU_PER_TWIP, LINE_BREAK, LIST_INDENT, PAGE_BREAK, QUOTE_BAR,
                                        FIELD_END, ParagraphProps, bookmark, paragraph, picture_run, run,
@@ -106,7 +106,7 @@ class BodyWriter:
     def render(self, tokens: Sequence[Token]) -> None:
         sections = clausetags.sections_of(tokens)
         self.labels = headings.labels(sections) if self.numbered else [None] * len(sections)
-        self.bookmarks = {key: _bookmark_name(index) for key, index in headings.targets(sections, self.labels).items()}
+        self.bookmarks = {key: _bookmark_name(index) for key, index in headings.targets(self.labels).items()}
         for token in tokens:
             handler = getattr(self, "_" + token.type, None)
             if handler is None:
@@ -222,8 +222,8 @@ class BodyWriter:
     _th_open, _th_close = _td_open, _td_close
 
     def _table_close(self, token: Token) -> None:
-        if len(self.table.rows) <= KEPT_TOGETHER and self.last and self.last[0] == len(self.out) - 1:
-            index, props, runs = self.last  # the paragraph that leads into a small table stays on its page
+        if self.last and self.last[0] == len(self.out) - 1:
+            index, props, runs = self.last  # the paragraph that leads into a table stays with its first rows
             self.out[index] = paragraph(replace(props, keep_next=True), runs)
         self.out.append(table(self.template, self.table.rows, self.table.header_rows))
         self.last = None
@@ -263,10 +263,9 @@ class BodyWriter:
         if found is None:
             return children
         first = children[0] if children else None
-        typed = headings.label(first.content, self.heading) if first is not None and first.type == "text" else None
-        if typed != found:
-            raise AssertionError(f"the heading's number {found.shown} is not at the start of its first text token")
-        rest = first.content[found.typed:]
+        if first is None or first.type != "text" or not first.content.startswith(found.shown + " "):
+            return children  # Markdown not renumbered (headings.renumber): its text stays as it is
+        rest = first.content[len(found.shown):].lstrip(" \u3000")
         return ([Token("text", "", 0, content=rest)] if rest else []) + children[1:]
 
     def _i_text(self, token: Token) -> None:

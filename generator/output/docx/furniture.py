@@ -75,7 +75,7 @@ def header_paragraph(template: Template, short_name: str, title: str, number: st
 
 
 def footer_paragraph(template: Template) -> str:
-    page, page_end = field("PAGE", "1")
-    pages, pages_end = field("NUMPAGES", "1")
+    page, page_end = field("PAGE", "1", dirty=False)  # Word and LibreOffice count pages as they lay out:
+    pages, pages_end = field("NUMPAGES", "1", dirty=False)  # marked dirty, Word would ask to update on opening
     return paragraph(template.style("footer"),
                      run("第 ") + page + page_end + run(" 页 共 ") + pages + pages_end + run(" 页"))

@@ -1,8 +1,12 @@
 """A Markdown table as a w:tbl: gathered whole by the body writer, since each column's width
 depends on every row; header rows repeat on each page and stay with the first row, no row is split
 across pages, a small table stays whole and with what comes before it (a heading keeps with its
-next paragraph), and a row left blank to fill in by hand is tall enough to write in."""
+next paragraph; the body writer keeps a table's lead-in with it), a short number or code in a cell is
+not broken across lines where the table has room, and a row left blank to fill in by hand is tall
+enough to write in."""
 from __future__ import annotations
+
+import re
 
 from generator.output.docx.template import Template
 from generator.output.docx.wml import HEADER_FILL, ParagraphProps, paragraph, shading
@@ -65,4 +69,25 @@ def column_widths(rows: list[list[Cell]], columns: int, header_rows: int, availa
         widths = [left * desired[c] / share if c in long else desired[c] for c in range(columns)]
     else:  # nothing long, or too many columns: scale every column to the text width
         widths = [available * d / sum(desired) for d in desired]
-    return [int(w) for w in widths]
+    return [int(w) for w in _unbroken(widths, rows, columns, unit)]
+
+
+_WORD = re.compile(r"[^\s\u2e80-\U0010ffff]+")  # a run of Latin letters, digits and signs: broken only if it must be
+
+
+def _unbroken(widths: list[float], rows: list[list[Cell]], columns: int, unit: float) -> list[float]:
+    """Widths in which a short number or code (a telephone number, "0757-2666 8802", a date, an id)
+    stays on one line, and no word is broken, where the table has room: a column narrower than that
+    takes the room from the columns wider than theirs, in proportion to what they can give."""
+    def least(cell: Cell) -> float:
+        text = "".join(t for t, _ in cell).strip()
+        if text and len(text) <= 20 and not any(ord(ch) > 0x2E80 for ch in text):
+            return 1.25 * len(text)  # short and without Chinese: kept whole
+        return max((1.25 * len(word) for word in _WORD.findall(text)), default=0)
+
+    floors = [unit * (min(max([least(row[c]) for row in rows if c < len(row)] + [0]), 26) + 2) for c in range(columns)]
+    short = sum(max(f - w, 0) for f, w in zip(floors, widths))
+    spare = sum(max(w - f, 0) for f, w in zip(floors, widths))
+    if short <= 0 or spare < short:
+        return widths  # nothing to do, or no room to do it
+    return [f if w < f else w - (w - f) * short / spare for f, w in zip(floors, widths)]

@@ -56,7 +56,7 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
     only a figure becomes the figure's inline SVG, a reference to a section links to the section's
     page), or a section's heading with the clauses it serves."""
     starts = {s.line: (i, s) for i, s in enumerate(doc.sections)}
-    numbered = headings.targets(doc.sections, headings.labels(doc.sections)) if doc.spec.numbered else {}
+    numbered = headings.targets(headings.labels(doc.sections)) if doc.spec.numbered else {}
 
     def linked(match: re.Match, page: str) -> str:
         return f"]({rel(page, where.section(doc.key, numbered[match[1]]))})"
