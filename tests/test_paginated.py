@@ -55,7 +55,6 @@ def test_headings_are_numbered_by_word_as_the_site_numbers_them(example):
     assert [style for style, _ in shown] == [f"Heading {min(s.level, 4)}" for s in manual.sections]
     for paragraph in document.paragraphs:
         if paragraph.style.name in ("Heading 1", "Heading 2", "Heading 3"):
-            level = int(paragraph.style.name[-1])
             assert not re.match(r"(\d+(\.\d+)*|附录 [A-Z])\s", paragraph.text), paragraph.text  # no typed number
     assert ("Heading 1", "颁布令") in shown and ("Heading 1", "附录 A 服务网点清单") in shown
     assert ("Heading 2", "R01 投诉登记处理表") in shown  # a form's own code, not a section number
