@@ -14,9 +14,12 @@ import zipfile
 import docx
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import HUALAN, QIHENG, ROOT, YUNXUAN, need_tool
 from generator.build import make_bundle
+from generator.output.docx.writer import DocxMeta, write_docx
 from generator.text import clausetags, headings
 from wordnumbers import numbered_headings, shown_numbers
 
@@ -375,3 +378,66 @@ def test_a_single_build_names_its_pdfs_and_a_rebuild_replaces_them(tmp_path):
     assert result.returncode == 0 and "跳过" not in result.stdout
     assert "已删除上次生成的 PDF（01-售后服务手册.pdf、02-认证申请书.pdf、" in result.stdout  # and told
     assert not list(tmp_path.glob("*.pdf"))  # the tool's own PDFs of the last build, which no longer match, go
+
+
+def test_the_site_links_each_reference_to_its_sections_page(example):
+    from generator.output.site.layout import layout
+    from generator.output.site.pages import site_pages
+
+    bundle, manual, _ = example
+    where = layout(bundle.documents)
+    found = 0
+    for page, text in site_pages(bundle).items():
+        if not page.startswith("manual/") or not isinstance(text, str):
+            continue
+        assert "](#sec-" not in text  # no reference left as an anchor the site does not have
+        for shown, target, index in re.findall(r"\[((?:附录 )?[0-9A-Z.]+)\]\(([^)#\s]*)#s-(\d+)\)", text):
+            landed = os.path.normpath(os.path.join(os.path.dirname(page), target)).replace(os.sep, "/")
+            assert landed == where.pages[("manual", int(index))]
+            assert manual.sections[int(index)].text.startswith(shown + " ")
+            found += 1
+    assert found == len(re.findall(r"\]\(#sec-", manual.markdown)) >= 10
+
+
+_HEADINGS = st.lists(st.tuples(
+    st.integers(1, 4),  # level
+    st.sampled_from(["chapter", "appendix", "plain", "glued"]),  # how its number is typed
+    st.integers(1, 30), st.sampled_from("ABCDEFGHJK")), min_size=1, max_size=25)
+
+
+@settings(max_examples=150 if os.environ.get("CI") == "true" else 40, deadline=None)
+@given(_HEADINGS, st.data())
+def test_any_heading_structure_is_numbered_alike_in_word_and_on_the_site(heads, data):
+    """Whatever headings a template types (numbers out of order, missing, glued to the title, appendices
+    anywhere, levels skipped), Word's count of the DOCX's numPr gives exactly the site's headings, and
+    each reference lands on the heading that typed its number."""
+    lines, typed = [], []
+    for i, (level, how, number, letter) in enumerate(heads):
+        key = {"chapter": ".".join([str(number)] * (min(level, 3))), "appendix": letter,
+               "plain": None, "glued": f"{number}.{i}"}[how]
+        text = {"chapter": f"{key} 标题{i}", "appendix": f"附录 {letter} 标题{i}", "plain": f"标题{i}",
+                "glued": f"{key}标题{i}"}[how]
+        lines.append(f"{'#' * level} {text}\n\n正文{i}。\n")
+        typed.append(key)
+    markdown = "\n".join(lines)
+    sections = clausetags.sections(markdown)
+    found = headings.labels(sections)
+    typed_as = {}
+    for label in found:
+        if label is not None and label.typed is not None:
+            typed_as.setdefault(label.typed, []).append(label)
+    referable = sorted(key for key, labels in typed_as.items() if len(labels) == 1)
+    chosen = data.draw(st.lists(st.sampled_from(referable), max_size=5)) if referable else []
+    markdown += "\n" + "".join(f"见 {headings.see(headings.shown(key))}。\n" for key in chosen)
+    renumbered = headings.renumber(markdown, clausetags.sections(markdown))
+    after = clausetags.sections(renumbered)
+    meta = DocxMeta(title="t", company="c", short_name="c", number="", version="", numbered=True)
+    document = docx.Document(io.BytesIO(write_docx(renumbered, meta)))
+    assert [text for _, text in numbered_headings(document)] == [s.text for s in after]
+    marks = {}
+    for paragraph, number in shown_numbers(document):
+        for start in paragraph._p.iter(qn("w:bookmarkStart")):
+            marks[start.get(qn("w:name"))] = number
+    references = _fields(document, "REF")
+    assert [cached for _, cached in references] == [typed_as[key][0].shown for key in chosen]
+    assert all(marks[instruction.split()[1]] == cached for instruction, cached in references)
