@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
+import time
 import zipfile
 
 import docx
@@ -441,3 +443,32 @@ def test_any_heading_structure_is_numbered_alike_in_word_and_on_the_site(heads, 
     references = _fields(document, "REF")
     assert [cached for _, cached in references] == [typed_as[key][0].shown for key in chosen]
     assert all(marks[instruction.split()[1]] == cached for instruction, cached in references)
+
+
+def test_a_build_stopped_while_libreoffice_runs_stops_it_and_leaves_nothing(tmp_path):
+    """SIGTERM (kill, timeout) or Ctrl+C during the layout pass: LibreOffice, in a session of its own,
+    is stopped with the build, its folder removed, and the earlier output stays as it was."""
+    slow = _fake_office(tmp_path, f'echo $$ >> "{tmp_path}/pids"; sleep 60')
+    out = tmp_path / "out"
+    assert run("build", HUALAN, "-o", out, "--no-site").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    for number in (signal.SIGTERM, signal.SIGINT):
+        temp = tmp_path / f"temp{number}"
+        temp.mkdir()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "AFTERSALES_SOFFICE": str(slow), "TMPDIR": str(temp)}
+        process = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", str(HUALAN), "-o", str(out),
+                                    "--no-site", "--force"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        for _ in range(300):  # until the stand-in runs
+            if (tmp_path / "pids").exists() and len((tmp_path / "pids").read_text().split()) >= (2 if number == signal.SIGINT else 1):
+                break
+            time.sleep(0.1)
+        process.send_signal(number)
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr and process.returncode != 0
+        assert not list(temp.iterdir())  # no conversion folder left
+        pid = int((tmp_path / "pids").read_text().split()[-1])
+        time.sleep(0.2)
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # the stand-in for LibreOffice was stopped too
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before

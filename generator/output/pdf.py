@@ -14,6 +14,7 @@ import signal
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,11 +95,12 @@ def to_pdf(files: dict[str, bytes], program: str) -> dict[str, bytes]:
         except OSError as exc:
             raise OfficeError(f"无法运行 LibreOffice（{program}）：{exc.strerror or exc}", hint=INSTALL_HINT) from None
         try:
-            stdout, stderr = process.communicate(timeout=limit)
+            with _terminated_as_exit():
+                stdout, stderr = process.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             _stop(process)
             raise OfficeError(f"LibreOffice 在 {limit} 秒内没有完成 PDF 转换", hint="再试一次；仍不行请检查 LibreOffice 的安装") from None
-        except BaseException:  # Ctrl+C, or the build stopped: LibreOffice stops with it
+        except BaseException:  # Ctrl+C, or the build stopped (SIGTERM): LibreOffice stops with it
             _stop(process)
             raise
         out = {}
@@ -118,6 +120,24 @@ def _stop(process: subprocess.Popen) -> None:
     with contextlib.suppress(OSError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+@contextlib.contextmanager
+def _terminated_as_exit():
+    """While LibreOffice runs in its own session, SIGTERM (`kill`, `timeout`) ends this process as an
+    exception, so that LibreOffice is stopped and its folder removed, as on Ctrl+C."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def stop(number, frame):
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _remove_left_behind() -> None:
