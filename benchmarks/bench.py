@@ -8,7 +8,11 @@
 (b) one profile from a cold process: DOCX bundle only, and DOCX + site; Python start-up and imports;
 (c) 100 generated profiles, DOCX bundles, with 1 and 2 workers;
 (d) peak resident memory of (b) and (c);
-(e) how time grows from 10 to 100 to 300 profiles (2 workers).
+(e) how time grows from 10 to 100 to 300 profiles (2 workers);
+(f) where LibreOffice is installed, the layout pass that puts page numbers into the manual's
+    contents, and `--pdf`, beside the same build without them.
+Every row but (f) runs without LibreOffice (AFTERSALES_SOFFICE=none), as the rows of earlier
+versions did.
 """
 from __future__ import annotations
 
@@ -70,6 +74,8 @@ def main() -> None:
     args = parser.parse_args()
     runs = 3 if args.quick else 5
     rows: list[tuple[str, str]] = []
+    office = os.environ.get("AFTERSALES_SOFFICE") or shutil.which("soffice")
+    os.environ["AFTERSALES_SOFFICE"] = "none"  # the layout pass is measured on its own, in (f)
     work = Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
     try:
         from generator.build import make_bundle
@@ -129,6 +135,16 @@ def main() -> None:
             wall = run([PY, "-m", "generator.cli", "build", str(folder), "--no-site", "--force", "-j", "2",
                         "-o", str(work / f"scale-out{n}")])[0]
             rows.append((f"(e) {n} profiles, 2 workers", f"{wall:.1f} s ({wall / n:.2f} s each)"))
+
+        if office and office != "none":
+            with_office = {**os.environ, "AFTERSALES_SOFFICE": office}
+            laid = statistics.median(run(cli + ["--no-site"], env=with_office)[0] for _ in range(min(runs, 3)))
+            rows.append(("(f) one profile, DOCX with contents paginated", f"{laid:.2f} s "
+                         f"({laid / docx_only:.1f}× the DOCX bundle without LibreOffice)"))
+            pdf = statistics.median(run(cli + ["--no-site", "--pdf"], env=with_office)[0] for _ in range(min(runs, 3)))
+            rows.append(("(f) one profile, DOCX paginated + 5 PDFs", f"{pdf:.2f} s ({pdf / docx_only:.1f}×)"))
+        else:
+            rows.append(("(f) layout pass", "LibreOffice not installed"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
