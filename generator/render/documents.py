@@ -304,7 +304,8 @@ def _numbered(document: Document, content: FilePath | None, site: str | None = N
         lines = [(display(path), row, line.index("see(") + 1) for path, row, line in _template_lines(content)
                  if "see(" in line and (not exc.reference or exc.reference in line)]
         raise CoverageError("文档模板的章节引用有误", [
-            Problem(str(exc), file, line, column, hint="章节号见手册的标题；引用写作 see(\"13.2\") 或 see(\"附录 E\")")
+            Problem(str(exc), file, line, column, hint="按模板中标题所写的编号引用，写作 see(\"13.2\") 或 see(\"附录 E\")；"
+                    "被引用的一节若被您的模板删去了，请保留它，或连同引用它的句子一起改写（覆盖含这一行的模板）")
             for file, line, column in lines or [(display(where), None, None)]]) from None
     return (document if markdown == document.markdown else Document.parse(spec, markdown, document.blanks)), site
 
