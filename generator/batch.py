@@ -115,9 +115,7 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
         renamed: list[tuple[str, str]] = []
         if bundle.layout_note:  # LibreOffice failed this time: the next build tries again rather than skip
             key += ":unpaged"
-        listed = manifest.get("files") if isinstance(manifest, dict) else None
-        earlier = [name for name in (listed if isinstance(listed, dict) else {}) if isinstance(name, str)
-                   and name.endswith(".pdf") and "/" not in name and name not in bundle.pdf and (folder / name).is_file()]
+        earlier = _earlier_pdfs(manifest, folder, bundle)
         write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)},
                      keep_renamed=keep_renamed, renamed=renamed)
         return Result(path, out, "built", summary, renamed=renamed,
@@ -127,6 +125,28 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
         if error is not None:
             return Result(path, out, "failed", message=error.render())
         return Result(path, out, "failed", message=_bug_report(path, exc), bug=True)
+
+
+def _earlier_pdfs(manifest: dict | None, folder: Path, bundle) -> list[str]:
+    """The PDFs an earlier `--pdf` build wrote that this build (without it) does not: one whose DOCX
+    this build writes again byte for byte, and which is as the tool wrote it, is kept (put back into
+    `bundle.pdf`); the others are returned, to be told as removed."""
+    listed = manifest.get("files") if isinstance(manifest, dict) else None
+    gone = []
+    for name, digest in (listed if isinstance(listed, dict) else {}).items():
+        if not (isinstance(name, str) and name.endswith(".pdf") and "/" not in name and name not in bundle.pdf):
+            continue
+        pdf, source = folder / name, folder / (name[:-4] + ".docx")
+        try:
+            data = pdf.read_bytes()
+            same = hashlib.sha256(data).hexdigest() == digest and source.read_bytes() == bundle.docx.get(source.name)
+        except OSError:
+            continue
+        if same:
+            bundle.pdf[name] = data  # still the PDF of the DOCX written now
+        else:
+            gone.append(name)
+    return gone
 
 
 def _bug_report(path: str, exc: BaseException) -> str:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import HUALAN, QIHENG, ROOT, YUNXUAN, need_tool
 from generator.build import make_bundle
+from generator.errors import CoverageError
 from generator.output.docx.writer import DocxMeta, write_docx
 from generator.text import clausetags, headings
 from wordnumbers import numbered_headings, shown_numbers
@@ -146,23 +147,33 @@ def _house(tmp_path, name: str, edit):
 
 
 def test_a_consultants_template_is_numbered_as_word_counts_and_its_references_follow(tmp_path):
-    """A house template that drops chapter 1 and adds a section without a number: the site and Word
-    both count 1, 2 … from the first chapter left, the new section gets its number, and every
-    reference follows its section to its new number."""
-    house = _house(tmp_path, "front.md.j2", lambda text: text[:text.index("# 1 企业概况")] + text[text.index("# 2 引用文件"):])
+    """A house template that adds a chapter before chapter 1 and a section without a number: the site
+    and Word both count on, the new section gets its number, every reference follows its section to its
+    new number, and so does every section the materials checklist cites."""
+    house = _house(tmp_path, "front.md.j2", lambda text: text.replace("# 1 企业概况", "# 1 总则\n\n总则。\n\n# 2 企业概况", 1))
     _house(tmp_path, "product.md.j2", lambda text: text.replace(
         "## 13.3 维修质量", '## 新节\n\n新节的正文，见 {{ see("13.2") }}。\n\n## 13.3 维修质量'))
-    bundle = make_bundle(HUALAN, content=house)
+    bundle = make_bundle(YUNXUAN, content=house)  # no customisation naming 16.5
     manual = next(d for d in bundle.documents if d.key == "manual")
     titles = [s.text for s in manual.sections]
-    assert "1 引用文件、术语和定义" in titles and "12 维修服务" in titles and "12.2 备件与收费" in titles
-    assert titles.index("12.3 新节") + 1 == titles.index("12.4 维修质量")
-    assert "见 [12.2](#sec-12.2)" in manual.markdown and "培训（见 [5.2](#sec-5.2)）" in manual.markdown
-    assert "适用清单见 [1.1](#sec-1.1)" in manual.markdown
+    assert "1 总则" in titles and "14 维修服务" in titles and "14.2 备件与收费" in titles
+    assert titles.index("14.3 新节") + 1 == titles.index("14.4 维修质量")
+    assert "见 [14.2](#sec-14.2)" in manual.markdown and "培训（见 [7.2](#sec-7.2)）" in manual.markdown
+    assert "适用清单见 [3.1](#sec-3.1)" in manual.markdown
     document = docx.Document(io.BytesIO(bundle.docx[MANUAL]))
     assert [text for _, text in numbered_headings(document)] == titles  # Word counts as the site shows
     references = {cached for _, cached in _fields(document, "REF")}
-    assert {"12.2", "5.2", "1.1", "7", "8", "附录 E"} <= references  # 见 6.2 is 见 5.2 now; 第 8 章 第 7 章
+    assert {"14.2", "7.2", "3.1", "9", "10", "附录 E"} <= references  # 见 6.2 is 见 7.2 now; 第 8 章 第 9 章
+    checklist = next(d for d in bundle.documents if d.key == "checklist").markdown
+    assert "01-售后服务手册.docx　5.1 组织机构图" in checklist and "3.1 引用文件" in checklist
+    assert "4.1 组织机构图" not in checklist
+
+
+def test_a_section_the_checklist_cites_and_the_template_drops_is_told(tmp_path):
+    house = _house(tmp_path, "front.md.j2", lambda text: text.replace("# 1 企业概况与适用范围", "# 1 概况", 1))
+    with pytest.raises(CoverageError) as raised:
+        make_bundle(HUALAN, content=house)
+    assert "M05" in raised.value.render() and "“1 企业概况与适用范围” 不在售后服务手册中" in raised.value.render()
 
 
 def test_a_reference_to_no_section_is_told_at_the_consultants_line(tmp_path):
@@ -376,10 +387,14 @@ def test_a_single_build_names_its_pdfs_and_a_rebuild_replaces_them(tmp_path):
     result = run("build", QIHENG, "-o", tmp_path, "--no-site", "--pdf", "--force", soffice=None)
     assert result.returncode == 0 and "改名" not in result.stdout  # the tool's own PDFs, replaced
     assert (tmp_path / "01-售后服务手册.pdf").stat().st_mtime_ns != first
+    pdfs = {p.name: p.read_bytes() for p in tmp_path.glob("*.pdf")}
     result = run("build", QIHENG, "-o", tmp_path, "--no-site", soffice=None)  # without --pdf: built again
-    assert result.returncode == 0 and "跳过" not in result.stdout
-    assert "已删除上次生成的 PDF（01-售后服务手册.pdf、02-认证申请书.pdf、" in result.stdout  # and told
-    assert not list(tmp_path.glob("*.pdf"))  # the tool's own PDFs of the last build, which no longer match, go
+    assert result.returncode == 0 and "跳过" not in result.stdout and "已删除" not in result.stdout
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.pdf")} == pdfs  # the same DOCX: their PDFs stay
+    result = run("build", QIHENG, "-o", tmp_path, "--no-site")  # no layout pass: the manual's contents differ
+    assert result.returncode == 0
+    assert "已删除上次生成的 PDF（01-售后服务手册.pdf）：本次生成的 DOCX 已经不同" in result.stdout  # told
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(set(pdfs) - {"01-售后服务手册.pdf"})
 
 
 def test_the_site_links_each_reference_to_its_sections_page(example):
@@ -465,7 +480,7 @@ def test_a_build_stopped_while_libreoffice_runs_stops_it_and_leaves_nothing(tmp_
             time.sleep(0.1)
         process.send_signal(number)
         _, stderr = process.communicate(timeout=60)
-        assert "Traceback" not in stderr and process.returncode != 0
+        assert "Traceback" not in stderr and process.returncode == 130 and "已中断" in stderr
         assert not list(temp.iterdir())  # no conversion folder left
         pid = int((tmp_path / "pids").read_text().split()[-1])
         time.sleep(0.2)

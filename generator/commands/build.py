@@ -146,7 +146,7 @@ class _Progress:
         print(f"  自评 {s.score:g} 分*，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
         notices(s)
         if result.dropped:
-            print(f"  已删除上次生成的 PDF（{'、'.join(result.dropped)}）：它们与本次生成的 DOCX 不再对应；需要时加 --pdf 重新生成")
+            print(f"  已删除上次生成的 PDF（{'、'.join(result.dropped)}）：本次生成的 DOCX 已经不同，它们不再对应；需要时加 --pdf 重新生成")
         for old, new in result.renamed:
             print(f"  已把您的文件 {display(old)} 改名为 {display(new)} 保留（它与本次生成的文件同名，且不是本工具所写或已被修改）")
         if s.layout_note:  # LibreOffice failed; no LibreOffice at all is said once, after the builds

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import signal
 import shutil
@@ -109,7 +110,8 @@ def to_pdf(files: dict[str, bytes], program: str) -> dict[str, bytes]:
             data = pdf.read_bytes() if pdf.is_file() else b""
             if not data.startswith(b"%PDF"):
                 said = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
-                raise OfficeError(f"LibreOffice 没有把 {name} 转换为 PDF（退出码 {process.returncode}）"
+                what = f"写出的 {pdf.name} 不是 PDF" if data else f"没有把 {name} 转换为 PDF"
+                raise OfficeError(f"LibreOffice {what}（退出码 {process.returncode}）"
                                   + (f"：{said[-1][:200]}" if said else ""), hint="检查 LibreOffice 的安装（需要 Writer）")
             out[name] = data
         return out
@@ -131,7 +133,7 @@ def _terminated_as_exit():
         return
 
     def stop(number, frame):
-        raise SystemExit(128 + number)
+        raise KeyboardInterrupt  # told as Ctrl+C is: 已中断
 
     signal.signal(signal.SIGTERM, stop)
     try:
@@ -171,6 +173,7 @@ def outline(pdf: bytes) -> list[tuple[int, str, int]]:
             else:
                 out.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
 
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # a damaged file is told below, in Chinese, once
     try:
         reader = PdfReader(io.BytesIO(pdf))
         walk(reader.outline, 0)

@@ -37,7 +37,7 @@ from generator.standard.procedures import load_procedures
 from generator.errors import AftersalesError, CoverageError, Problem, display
 from generator.text.literal import Markdown, date, hours, literal, number
 from generator.assess.materials import MaterialLine, counts
-from generator.paths import DOCUMENTS
+from generator.paths import DOCUMENTS, STANDARD
 from generator.assess.gaps import Action, Route
 from generator.profile.model import Profile
 from generator.render.customise import customise
@@ -224,6 +224,41 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
         elif site is not None:  # the document's own tokens stand; only the site's rendering is new
             document = replace(document, site=Document.parse(spec, site, noted))
         out.append(document)
+        if any(line.document == spec.key for line in context["materials"]):
+            placed = _placed(context["materials"], document)
+            context = {**context, "materials": placed, SHORT_NAMES_OF["materials"]: placed}
+    return out
+
+
+SHORT_NAMES_OF = {name: short for short, name in SHORT_NAMES.items()}
+_NUMBER = re.compile(r"(?:附录[ \u3000]*[A-Z]|\d{1,3}(?:\.\d{1,3})*)[ \u3000]+")
+
+
+def _placed(materials: list, document: Document) -> list:
+    """The materials `document` holds, their sections ("4.1 组织机构图", materials.yaml) named as the
+    document now numbers them (a consultant's templates may renumber the manual), found by title; a
+    section the document no longer has is an error."""
+    found = headings.labels(document.sections) if document.spec.numbered else [None] * len(document.sections)
+    current: dict[str, str] = {}
+    for section, label in zip(document.sections, found):
+        title = section.text[len(label.shown):].strip() if label and section.text.startswith(label.shown) else section.text
+        current.setdefault(title, section.text)
+    out, problems = [], []
+    for line in materials:
+        where = line.generated
+        if where is None or where.document != document.key or not where.section:
+            out.append(line)
+            continue
+        parts = []
+        for part in where.section.split("、"):
+            title = _NUMBER.sub("", part.strip(), count=1) if _NUMBER.match(part.strip()) else part.strip()
+            if title not in current:
+                problems.append(Problem(f"申请材料 {line.material.id} {line.material.name} 所在的章节 “{part}” 不在{document.title}中",
+                                        display(STANDARD / "materials.yaml"), hint="在模板中保留这一节，或改写 materials.yaml 中该材料的 section"))
+            parts.append(current.get(title, part))
+        out.append(replace(line, generated=replace(where, section="、".join(parts))))
+    if problems:
+        raise CoverageError("申请材料所在的章节有误", problems)
     return out
 
 
