@@ -38,7 +38,8 @@ def test_an_override_chapter_may_use_the_short_names_the_manual_sets(tmp_path):
         "# 前言 {clauses=1,3,4,5.1,5.1.1.1,5.1.4.1,5.1.4.2,5.1.5.1,6.2.2}\n\n"
         "{{ c.legal_name }}：{{ o.aftersales_lead.name }}，{{ s.aftersales_staff }} 人，{{ r.hotline }}，"
         "{{ k.repair_days }} 天，{{ cu.follow_up.within_days }} 天，{{ ar.delivery.provided }}\n\n"
-        "# 1 引用文件\n\n## 2.1 法律法规\n\n清单。\n", encoding="utf-8")  # system.md.j2 refers to see("2.1")
+        "# 1 企业概况与适用范围\n\n概况。\n\n# 2 引用文件和术语\n\n## 2.1 引用文件\n\n清单。\n",
+        encoding="utf-8")  # the sections system.md.j2 refers to (see("2.1")) and the materials checklist cites
     manual = _document(make_bundle(HUALAN, content=house.parent), "manual").markdown
     assert "\n佛山市华澜电器有限公司：" in manual
 
