@@ -487,3 +487,21 @@ def test_a_build_stopped_while_libreoffice_runs_stops_it_and_leaves_nothing(tmp_
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)  # the stand-in for LibreOffice was stopped too
         assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_the_checklist_cites_only_the_sections_a_profile_keeps(tmp_path):
+    """Repair not provided (5.2.4 excluded): chapter 13 holds only the exclusion, so the flow chart of
+    13.1 is not in the manual; the checklist cites the complaint procedure alone for M13, not a section
+    the manual does not have."""
+    text = HUALAN.read_text(encoding="utf-8")
+    data = __import__("yaml").safe_load(text)
+    data["arrangements"]["repair"] = {"provided": False, "excluded_reason": "本公司商品不提供维修，质量问题一律换新"}
+    data.pop("customisation", None)
+    profile = tmp_path / "no-repair.yaml"
+    profile.write_text(__import__("yaml").safe_dump(data, allow_unicode=True), encoding="utf-8")
+    bundle = make_bundle(profile)
+    manual = next(d for d in bundle.documents if d.key == "manual")
+    assert "13.1 维修服务流程" not in [s.text for s in manual.sections]
+    checklist = next(d for d in bundle.documents if d.key == "checklist").markdown
+    row = next(line for line in checklist.splitlines() if line.startswith("| M13 "))
+    assert "17.2 处理程序与时限" in row and "13.1" not in row

@@ -231,32 +231,29 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
 
 
 SHORT_NAMES_OF = {name: short for short, name in SHORT_NAMES.items()}
-_NUMBER = re.compile(r"(?:附录[ \u3000]*[A-Z]|\d{1,3}(?:\.\d{1,3})*)[ \u3000]+")
+_NUMBER = re.compile(r"^(?:附录[ \u3000]*[A-Z]|\d{1,3}(?:\.\d{1,3})*)[ \u3000]+")  # a section's number
 
 
 def _placed(materials: list, document: Document) -> list:
-    """The materials `document` holds, their sections ("4.1 组织机构图", materials.yaml) named as the
-    document now numbers them (a consultant's templates may renumber the manual), found by title; a
-    section the document no longer has is an error."""
-    found = headings.labels(document.sections) if document.spec.numbered else [None] * len(document.sections)
+    """The materials `document` holds, their sections ("4.1 组织机构图、17.2 处理程序与时限", materials.yaml)
+    named as the document now numbers them (a consultant's templates, or a clause the profile leaves
+    out, may renumber the manual), found by title. A section the document does not have is left out
+    (the flow chart of 13.1 goes with repair excluded); a material none of whose sections it has is an error."""
     current: dict[str, str] = {}
-    for section, label in zip(document.sections, found):
-        title = section.text[len(label.shown):].strip() if label and section.text.startswith(label.shown) else section.text
-        current.setdefault(title, section.text)
+    for section in document.sections:
+        current.setdefault(_NUMBER.sub("", section.text, count=1), section.text)
     out, problems = [], []
     for line in materials:
         where = line.generated
         if where is None or where.document != document.key or not where.section:
             out.append(line)
             continue
-        parts = []
-        for part in where.section.split("、"):
-            title = _NUMBER.sub("", part.strip(), count=1) if _NUMBER.match(part.strip()) else part.strip()
-            if title not in current:
-                problems.append(Problem(f"申请材料 {line.material.id} {line.material.name} 所在的章节 “{part}” 不在{document.title}中",
-                                        display(STANDARD / "materials.yaml"), hint="在模板中保留这一节，或改写 materials.yaml 中该材料的 section"))
-            parts.append(current.get(title, part))
-        out.append(replace(line, generated=replace(where, section="、".join(parts))))
+        cited = [part.strip() for part in where.section.split("、")]
+        found = [current[title] for title in (_NUMBER.sub("", part, count=1) for part in cited) if title in current]
+        if not found:
+            problems.append(Problem(f"申请材料 {line.material.id} {line.material.name} 所在的章节 “{where.section}” 不在{document.title}中",
+                                    display(STANDARD / "materials.yaml"), hint="在模板中保留这一节，或改写 materials.yaml 中该材料的 section"))
+        out.append(replace(line, generated=replace(where, section="、".join(found))))
     if problems:
         raise CoverageError("申请材料所在的章节有误", problems)
     return out
