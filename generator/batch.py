@@ -110,12 +110,12 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
                 remove_leftovers(folder)  # a killed build's staging folder, which a rebuild would remove
                 return Result(path, out, "skipped", previous)
         bundle = make_bundle(profile, content=Path(content) if content else None, pdf=pdf)
+        earlier = _earlier_pdfs(manifest, folder, bundle)  # before the summary: the PDFs kept are listed
         summary = summary_of(bundle)
         summary.pdfs, summary.layout_note = sorted(bundle.pdf), bundle.layout_note
         renamed: list[tuple[str, str]] = []
         if bundle.layout_note:  # LibreOffice failed this time: the next build tries again rather than skip
             key += ":unpaged"
-        earlier = _earlier_pdfs(manifest, folder, bundle)
         write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)},
                      keep_renamed=keep_renamed, renamed=renamed)
         return Result(path, out, "built", summary, renamed=renamed,

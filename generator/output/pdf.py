@@ -222,7 +222,8 @@ def lay_out(render: Callable[[str, dict[str, int] | None], Written], names: list
     LibreOffice is missing or fails); without, a failing LibreOffice leaves the contents to be updated
     on opening, and `note` says why."""
     written = {name: render(name, None) for name in names}
-    docx = {name: w.data for name, w in written.items()}
+    unpaged_docx = {name: w.data for name, w in written.items()}
+    docx = dict(unpaged_docx)
     wanted = [name for name in names if name in contents]
     if program is None:
         if pdf:
@@ -251,7 +252,7 @@ def lay_out(render: Callable[[str, dict[str, int] | None], Written], names: list
     except OfficeError as exc:
         if pdf:
             raise
-        return Laid({name: render(name, None).data for name in names}, note=unpaged(exc.message))
+        return Laid(unpaged_docx, note=unpaged(exc.message))
     return Laid(docx, pdfs if pdf else {})
 
 

@@ -231,7 +231,6 @@ def render_documents(profile: Profile, catalogue: Catalogue, assessment: Assessm
 
 
 SHORT_NAMES_OF = {name: short for short, name in SHORT_NAMES.items()}
-_NUMBER = re.compile(r"^(?:附录[ \u3000]*[A-Z]|\d{1,3}(?:\.\d{1,3})*)[ \u3000]+")  # a section's number
 
 
 def _placed(materials: list, document: Document) -> list:
@@ -241,15 +240,15 @@ def _placed(materials: list, document: Document) -> list:
     (the flow chart of 13.1 goes with repair excluded); a material none of whose sections it has is an error."""
     current: dict[str, str] = {}
     for section in document.sections:
-        current.setdefault(_NUMBER.sub("", section.text, count=1), section.text)
+        current.setdefault(headings.title(section.text), section.text)
     out, problems = [], []
     for line in materials:
         where = line.generated
         if where is None or where.document != document.key or not where.section:
             out.append(line)
             continue
-        cited = [part.strip() for part in where.section.split("、")]
-        found = [current[title] for title in (_NUMBER.sub("", part, count=1) for part in cited) if title in current]
+        titles = [headings.title(part.strip()) for part in where.section.split("、")]
+        found = [current[title] for title in titles if title in current]
         if not found:
             problems.append(Problem(f"申请材料 {line.material.id} {line.material.name} 所在的章节 “{where.section}” 不在{document.title}中",
                                     display(STANDARD / "materials.yaml"), hint="在模板中保留这一节，或改写 materials.yaml 中该材料的 section"))

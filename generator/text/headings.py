@@ -19,7 +19,7 @@ to the heading's bookmark and the site as a link to the section's page.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from generator.text.clausetags import Section
@@ -44,7 +44,6 @@ class Label:
     key: str  # "13.2", or "E" for 附录 E
     appendix: bool
     typed: str | None = None  # the number typed in the heading's text ("13.4", "E"), None if it types none
-    typed_length: int = 0  # characters at the start of the heading's text that type it (and the spaces after)
 
     @property
     def level(self) -> int:
@@ -80,17 +79,17 @@ def labels(sections: Sequence[Section]) -> list[Label | None]:
         if level == 1:
             chapter = False
             if match := _APPENDIX.match(text):
-                found = Label(chr(ord("A") + appendices), True, match[1], match.end())
+                found = Label(chr(ord("A") + appendices), True, match[1])
                 appendices += 1
             elif match := _CHAPTER.match(text):
                 counters = [counters[0] + 1] + [0] * (LEVELS - 1)
-                found, chapter = Label(str(counters[0]), False, match[1], match.end()), True
+                found, chapter = Label(str(counters[0]), False, match[1]), True
         elif level <= LEVELS and chapter:
             counters[level - 1] += 1
             counters[level:] = [0] * (LEVELS - level)
             match = _SECTION.match(text)
             key = ".".join(str(max(n, 1)) for n in counters[:level])
-            found = Label(key, False, match[1] if match else None, match.end() if match else 0)
+            found = Label(key, False, match[1] if match else None)
         out.append(found)
     return out
 
@@ -128,6 +127,19 @@ def renumber(markdown: str, sections: Sequence[Section]) -> str:
         return f"[{shown(new) if text == shown(key) else text}](#sec-{new})"
 
     return _LINK.sub(linked, renumbered) if "](#sec-" in renumbered else renumbered
+
+
+def title(text: str) -> str:
+    """A heading's text without the number it types: "组织机构图" of "4.1 组织机构图" and of "附录 A 服务网点清单"."""
+    for pattern in (_APPENDIX, _SECTION, _CHAPTER):
+        if match := pattern.match(text):
+            return text[match.end():].strip()
+    return text
+
+
+def retarget(markdown: str, target: Callable[[str], str]) -> str:
+    """The Markdown with each reference's link pointing at `target(key)` (the site: the section's page)."""
+    return _LINK.sub(lambda match: f"[{match[1]}]({target(match[2])})", markdown) if "](#sec-" in markdown else markdown
 
 
 def targets(found: Sequence[Label | None]) -> dict[str, int]:

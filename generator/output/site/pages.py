@@ -9,7 +9,6 @@ hands the templates their data.
 from __future__ import annotations
 
 import html
-import re
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -27,7 +26,6 @@ from generator.output.site.trace_files import trace_csv, trace_xlsx
 
 __all__ = ["CSS", "nav", "portal_page", "project_nav", "site_pages"]
 
-_REFERENCE = re.compile(r"\]\(" + headings.REFERENCE.pattern + r"\)")  # see("13.2")'s link, as Markdown
 CSS = (PAGES / "extra.css").read_text(encoding="utf-8")  # the site's stylesheet: badges, clause tags, figures
 LEVEL_BADGES = {"五星": "level-5", "四星": "level-4", "三星": "level-3", "达标": "level-pass"}  # CSS classes
 
@@ -57,9 +55,6 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
     page), or a section's heading with the clauses it serves."""
     starts = {s.line: (i, s) for i, s in enumerate(doc.sections)}
     numbered = headings.targets(headings.labels(doc.sections)) if doc.spec.numbered else {}
-
-    def linked(match: re.Match, page: str) -> str:
-        return f"]({rel(page, where.section(doc.key, numbered[match[1]]))})"
     figure_lines = _figure_lines(doc, figures)
     out: dict[str, list[dict]] = {}
     page = where.pages.get((doc.key, 0), SINGLE_PAGES.get(doc.key))
@@ -73,8 +68,8 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
                 "anchor": section_anchor(index), "clauses": [catalogue.clauses[cid] for cid in section.clauses]})
             continue
         line = figure_lines.get(number, line)
-        if numbered and "](#sec-" in line:
-            line = _REFERENCE.sub(lambda match: linked(match, page), line)
+        if numbered:
+            line = headings.retarget(line, lambda key: rel(page, where.section(doc.key, numbered[key])))
         parts = out.setdefault(page, [])
         if parts and parts[-1]["line"] is not None:  # a run of lines is one part: the sandbox checks each part
             parts[-1]["line"] = Markdown(parts[-1]["line"] + "\n" + line)
