@@ -8,6 +8,7 @@ provided every file the manifest lists is still there as written.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import traceback
@@ -169,7 +170,8 @@ def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | Non
         for i, a in enumerate(args):
             done(i, build_one(*a))
         return results
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=gc.set_threshold,
+                             initargs=gc.get_threshold()) as pool:  # a spawned worker as this process
         futures = {pool.submit(build_one, *a): i for i, a in enumerate(args)}
         for future in as_completed(futures):
             i = futures[future]

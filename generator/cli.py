@@ -6,6 +6,7 @@ error boundary.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 
@@ -22,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     bug keeps its traceback (exit 1)."""
     if not standard_streams():
         return EXIT_INPUT
+    fewer_collections()
     name_standard_output()
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character never fails a build
         if hasattr(stream, "reconfigure"):
@@ -61,7 +63,16 @@ def _run(args: argparse.Namespace) -> int:
     """Run the command's module. It is imported only now, so that start-up (`--version`, a mistake on the
     command line) does not load what the other commands need (the renderer, mkdocs, openpyxl)."""
     command = importlib.import_module(f"generator.commands.{args.command}")
+    if not gc.get_freeze_count():  # what the imports made lives as long as the process: no collection
+        gc.freeze()  # looks at it again (once: a process calling main() again keeps its later garbage collectable)
     return command.run(args)
+
+
+def fewer_collections() -> None:
+    """A build makes millions of objects that live until it ends (a profile's nodes, tokens, XML text)
+    and hardly any cycles; with Python's default thresholds the collector walks them again and again
+    (a third of the time of a 10,000-outlet build, a fifth of the example's). It still runs, less often."""
+    gc.set_threshold(10_000, 20, 20)
 
 
 def _parser() -> argparse.ArgumentParser:

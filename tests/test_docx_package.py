@@ -8,6 +8,8 @@ import itertools
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from docx.oxml.ns import qn
 from lxml import etree
 from openxml_audit import OpenXmlValidator
@@ -110,3 +112,36 @@ def test_run_properties_are_in_schema_order(flags):
     xml = RunProps(monospace, bold, italic, "0563C1" if colour else "", underline, "F2F2F2" if fill else "").xml
     names = _children(xml) if xml else []
     assert names == sorted(names, key=RPR.index) and len(names) == sum(flags)
+
+
+# --- the body goes into the package as text, unparsed: it must be what lxml would write ---------------
+def _round_trip_holds(data: bytes) -> None:
+    """word/document.xml is as lxml writes it once parsed: the body's text (spliced in, not parsed;
+    package.py) is in lxml's form, so the bytes are those the earlier, parsing writer wrote."""
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    again = etree.tostring(etree.fromstring(xml), encoding="UTF-8", standalone=True)
+    assert again == xml
+
+
+_PIECES = ['"', "'", "&", "<", ">", "&amp;", "&#61;", "\\", "`", "*", "_", "\n", "\t", "  ", "\u3000", "“", "”", "甲",
+           "a", "1.", "- ", "| ", "**粗**", "[链接](https://x.example/a?b=1&c=\"2\")", "`代码 \" & <x>`",
+           "\U0001F600", "\u00a0", "\u200b", "\r", "\x0b"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=0, max_size=30), st.sampled_from(["{}", "# {}", "- {}", "> {}",
+       "| 甲 | 乙 |\n|---|---|\n| {} | x |", "```\n{}\n```", "1. {}\n2. 乙"]))
+def test_the_body_is_written_as_lxml_writes_it(pieces, shape):
+    text = "".join(pieces)
+    _round_trip_holds(write_docx(f"# 标题\n\n{shape.format(text)}\n", META))
+
+
+@pytest.mark.parametrize("name", ["hualan-appliances", "qiheng-software", "yunxuan-online"])
+def test_every_example_document_is_written_as_lxml_writes_it(name):
+    from generator.build import make_bundle
+    from generator.paths import ROOT
+
+    for data in make_bundle(ROOT / "company_profiles" / f"{name}.yaml").docx.values():
+        _round_trip_holds(data)

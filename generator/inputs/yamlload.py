@@ -12,7 +12,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
@@ -21,6 +21,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import AftersalesError, Problem, ProfileError
+from generator.inputs.fastyaml import compose
 from generator.inputs.inputfile import MAX_BYTES, read_input, wide_encoding
 from generator.text.wide_lines import joins_without_space
 
@@ -61,6 +62,10 @@ class Loaded:
     # a part of the data read from another file (outlets from a CSV): its key path -> what places the
     # values inside it, `at(path inside, key=)` giving the fields of a Problem (generator/intake/lists.py)
     elsewhere: dict[Path_, Any] = field(default_factory=dict)
+    # where libyaml composed the text: the paths whose marks ruamel would place elsewhere (empty values:
+    # libyaml marks the colon, ruamel the next token), and how to get ruamel's marks when one is asked for
+    rough: set[Path_] = field(default_factory=set)
+    exact: Callable[[], dict[Path_, Mark]] | None = field(default=None, repr=False)
 
     def at(self, path: Path_, *, key: bool = False) -> dict:
         """Where the value (or with `key`, the key) at `path` is: `file`, `line`, `column` of a Problem
@@ -78,6 +83,8 @@ class Loaded:
         path = tuple(path)
         while path not in self.marks and path:
             path = path[:-1]
+        if path in self.rough and self.exact is not None:
+            self.marks, self.rough, self.exact = self.exact(), set(), None
         m = self.marks.get(path)
         if m is None:
             return 1, 1  # the document itself
@@ -104,7 +111,9 @@ def load_yaml_file(path: str | Path, error: type[AftersalesError] = ProfileError
         raise error(exc.message, exc.problems) from None
 
 
-def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
+def load_yaml_bytes(raw: bytes, name: str, *, fast: bool = True) -> Loaded:
+    """The document in `raw` (a file's bytes) as data with positions; `fast` lets libyaml compose the
+    plain case (generator/inputs/fastyaml.py), `fast=False` is ruamel alone (what the tests compare)."""
     def fail(message: str, line: int | None = None, column: int | None = None, hint: str = ""):
         raise ProfileError("无法读取配置文件", [Problem(message, name, line, column, hint=hint)])
 
@@ -127,6 +136,23 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
     if separators:
         raise ProfileError("无法读取配置文件", separators)
 
+    root = compose(text) if fast else None
+    if root is None:
+        marks: dict[Path_, Mark] = {}
+        return Loaded(name, _convert(_composed(text, name, fail)[0], (), marks, [0], name, 0), marks)
+    marks, rough = {}, set()
+    data = _convert(root, (), marks, [0], name, 0, rough)
+
+    def exact() -> dict[Path_, Mark]:
+        again: dict[Path_, Mark] = {}
+        _convert(_composed(text, name, fail)[0], (), again, [0], name, 0)
+        return again
+
+    return Loaded(name, data, marks, rough=rough, exact=exact)
+
+
+def _composed(text: str, name: str, fail) -> list:
+    """The document's root node by ruamel, every problem of the text as a ProfileError."""
     yaml = YAML(typ="rt")
     try:
         yaml.Composer = _Composer
@@ -154,13 +180,13 @@ def load_yaml_bytes(raw: bytes, name: str) -> Loaded:
              "通常来自从其他软件复制的文字，请删除后重新输入")
     except YAMLError as exc:  # other unmarked scanner errors
         fail(f"YAML 语法错误：{_translate(exc)}")
+    except AssertionError:  # ruamel's own check of where a comment goes, failing on odd texts (tests/test_fastyaml.py)
+        fail("YAML 语法错误：无法确定注释所属的位置", hint="检查文件开头和多行文字（| 或 >）前后以 # 开头的注释，"
+             "删去或移到单独的一行；也请检查缩进")
     nodes = [n for n in nodes if n is not None]
     if len(nodes) != 1:
         fail("文件应当只包含一个 YAML 文档" if nodes else "文件里没有内容（只有注释）")
-    marks: dict[Path_, Mark] = {}
-    counter = [0]
-    data = _convert(nodes[0], (), marks, counter, name, 0)
-    return Loaded(name, data, marks)
+    return nodes
 
 
 _SEPARATORS = {"\u2028": "行分隔符（LINE SEPARATOR）", "\u2029": "段落分隔符（PARAGRAPH SEPARATOR）",
@@ -263,9 +289,11 @@ def _translate(exc: YAMLError) -> str:
     return "格式不正确（检查这一行及上一行的缩进、引号、括号和冒号）"
 
 
-def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str, depth: int) -> Any:
+def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str, depth: int,
+             rough: set | None = None) -> Any:
     """Plain data from a composed node. The composer bounded the text's nesting; an alias of one of
-    its own ancestors makes a cycle, which only this depth check ends."""
+    its own ancestors makes a cycle, which only this depth check ends. Given `rough` (libyaml composed
+    the nodes), the paths of empty values and keys go there: their marks are not ruamel's."""
     counter[0] += 1
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -279,10 +307,10 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
         fail(f"嵌套层级超过 {MAX_DEPTH} 层（可能是别名引用了自己所在的结构）")
     if node.tag not in _PLAIN_TAGS:
         fail(f"不支持 YAML 标签 {node.tag}", "企业档案只能包含文字、数字、日期、列表和键值")
-    if isinstance(node, MappingNode):
+    if node.id == MappingNode.id:  # ruamel's node or fastyaml's
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if key_node.id != ScalarNode.id:
                 fail("键必须是简单文字")
             key = str(key_node.value)
             bad = _ILLEGAL.search(key) or _BREAKS.search(key) or _INVISIBLE.search(key)
@@ -299,15 +327,23 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
             child = path + (key,)
             marks[child] = Mark(value_node.start_mark.line + 1, value_node.start_mark.column + 1,
                                 key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _convert(value_node, child, marks, counter, name, depth + 1)
+            if rough is not None and (_empty(key_node) or _empty(value_node)):
+                rough.add(child)
+            out[key] = _convert(value_node, child, marks, counter, name, depth + 1, rough)
         return out
-    if isinstance(node, SequenceNode):
+    if node.id == SequenceNode.id:
         items = []
         for i, item in enumerate(node.value):
             marks[path + (i,)] = Mark(item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_convert(item, path + (i,), marks, counter, name, depth + 1))
+            if rough is not None and _empty(item):
+                rough.add(path + (i,))
+            items.append(_convert(item, path + (i,), marks, counter, name, depth + 1, rough))
         return items
     return _scalar(node, fail)
+
+
+def _empty(node: Node) -> bool:
+    return node.id == ScalarNode.id and node.value == "" and node.style is None
 
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # not in XML (DOCX)

@@ -16,6 +16,13 @@ CODE_LATIN = "Consolas"  # code (Latin only: Chinese in code keeps the body font
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def esc_text(text: str) -> str:
+    """Text as XML character data, written as lxml writes it (a quotation mark as it is): a body
+    written as text goes into the package without being parsed (generator/output/docx/package.py)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
+
+
 def esc(text: str) -> str:
     """Text as XML character data (and attribute values): escaped, characters XML cannot hold dropped."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

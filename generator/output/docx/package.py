@@ -2,7 +2,7 @@
 
 `Package` answers the body writer's requests (`body.Relations`): external hyperlinks, image parts,
 chart parts with their embedded workbooks, and a numbering instance per ordered list. It then takes
-the body's XML (parsed once and put in place of the template's body, before its final w:sectPr),
+the body's XML (put in place of the template's body, before its final w:sectPr, as text),
 sets the section's header and footer (on every page but the cover), core properties dated from
 the document's issue date, and Word's "update fields on opening" for the contents; and gives the
 package's bytes, the same for the same input.
@@ -47,6 +47,7 @@ class Package:
         self.document = template.new_document()
         self.part = self.document.part
         self.charts = 0
+        self._body = b""  # the body's blocks as XML (`body`)
         self._drop_thumbnail()
 
     # --- body.Relations --------------------------------------------------------------------
@@ -92,12 +93,14 @@ class Package:
 
     def body(self, xml: str) -> None:
         """The body: `xml` (a sequence of block elements) in place of the template's, followed
-        by the template's final section properties."""
-        old = self.document.element.body
-        new = _fragment(xml)
-        if old.sectPr is not None:
-            new.append(old.sectPr)
-        old.getparent().replace(old, new)
+        by the template's final section properties. The text goes into the document part's bytes as it
+        is (`_parts`): a 10,000-row table is not parsed into a tree only to be written out again. It is
+        written as lxml writes what it parses (tests/test_docx_package.py holds it to that)."""
+        body = self.document.element.body
+        for child in list(body):
+            if child is not body.sectPr:
+                body.remove(child)
+        self._body = xml.encode("utf-8")
 
     def update_fields_on_open(self) -> None:
         """Word asks to update the fields (the contents) when it opens the document."""
@@ -127,12 +130,19 @@ class Package:
         # python-docx's own [Content_Types].xml: a Default per known extension, an Override per other part
         out = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob, "_rels/.rels": package.rels.xml}
         for part in parts:
-            out[part.partname.membername] = part.blob
+            out[part.partname.membername] = self._with_body(part.blob) if part is self.part else part.blob
             if len(part.rels):
                 out[part.partname.rels_uri.membername] = part.rels.xml
         # The application's properties name this tool, not the template's word processor and statistics.
         out["docProps/app.xml"] = APP_XML
         return out
+
+    def _with_body(self, blob: bytes) -> bytes:
+        """The document part's bytes with the body's blocks in front of its section properties."""
+        head, found, tail = blob.partition(b"<w:body>")
+        if not found or b"<w:body>" in tail:
+            raise AssertionError("the reference template's document part has no plain <w:body> to fill")
+        return head + found + self._body + tail
 
     def _drop_thumbnail(self) -> None:
         """The template's thumbnail is a picture of the template, not of the document."""

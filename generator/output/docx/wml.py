@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from generator.output.ooxml import CODE_LATIN, esc
+from generator.output.ooxml import CODE_LATIN, esc_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -116,14 +116,19 @@ def run_props(bold: bool = False, italic: bool = False, code: bool = False, link
 
 
 PLAIN = RunProps()
+# An empty element is written as lxml writes it (<x/>): the body's text is the package's, unparsed.
+EMPTY_TEXT, _EMPTY_TEXT = '<w:t xml:space="preserve"/>', '<w:t xml:space="preserve"></w:t>'
 
 
 def run(text: str, props: RunProps = PLAIN) -> str:
     """A run of text; line breaks and tabs (code blocks) become elements within it."""
-    body = esc(text)
+    body = esc_text(text)
     if "\n" in body or "\t" in body:
         body = body.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">').replace(
             "\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+        return f'<w:r>{props.xml}<w:t xml:space="preserve">{body}</w:t></w:r>'.replace(_EMPTY_TEXT, EMPTY_TEXT)
+    if not body:
+        return f"<w:r>{props.xml}{EMPTY_TEXT}</w:r>"
     return f'<w:r>{props.xml}<w:t xml:space="preserve">{body}</w:t></w:r>'
 
 
@@ -139,7 +144,7 @@ def field(instruction: str, cached: str = "", *, dirty: bool = True) -> tuple[st
     A field is marked dirty (Word updates it) unless its cached result is known to be right."""
     mark = ' w:dirty="true"' if dirty else ""
     start = (f'<w:r><w:fldChar w:fldCharType="begin"{mark}/></w:r>'
-             f'<w:r><w:instrText xml:space="preserve"> {esc(instruction)} </w:instrText></w:r>'
+             f'<w:r><w:instrText xml:space="preserve"> {esc_text(instruction)} </w:instrText></w:r>'
              '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + (run(cached) if cached else ""))
     return start, FIELD_END
 

@@ -1,0 +1,148 @@
+"""The common YAML document composed by libyaml (PyYAML's C parser), into the same nodes as ruamel's.
+
+ruamel.yaml's round-trip composer is pure Python: a profile with 10,000 outlets (1.5 MB) took about 7 s
+to compose. libyaml parses the same text into events in C; the nodes are built here from the events,
+without recursion, and each plain scalar's tag is resolved by ruamel's own YAML 1.2 resolver, so the
+nodes are those ruamel would give. Only the plain case is taken: a document with anything whose
+meaning could differ between the two libraries, or that is an error, is left to ruamel (`None`),
+which then reads it or words the error as before: directives (%YAML, %TAG), tags, anchors and
+aliases, tabs, odd block headers, document markers after the first line, folded scalars (whose line joins ruamel marks for Chinese text), more or fewer than one
+document, deep nesting, and every text libyaml refuses. tests/test_fastyaml.py compares the two on
+generated and mutated profiles.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+
+try:  # the wheels on PyPI carry libyaml; without it every document is ruamel's (slower, the same)
+    from yaml import YAMLError
+    from yaml._yaml import CParser
+    from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent,
+                             MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
+                             StreamEndEvent, StreamStartEvent)
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    CParser = None
+
+DEEPEST = 20  # a profile is 5 levels deep; deeper documents are ruamel's, which bounds and words them
+
+_MAP, _SEQ, _STR = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+
+
+class _Other(Exception):
+    """The document is not the plain case: ruamel reads it."""
+
+
+class _Node:
+    """A node as `yamlload._convert` reads it (ruamel's nodes, built without their cost)."""
+
+    __slots__ = ("tag", "value", "start_mark", "end_mark", "style", "flow_style")
+    id = ""
+
+    def __init__(self, tag: str, value, start_mark, end_mark=None, style=None, flow_style=None):
+        self.tag, self.value, self.start_mark, self.end_mark = tag, value, start_mark, end_mark
+        self.style, self.flow_style = style, flow_style
+
+
+class _Scalar(_Node):
+    id = ScalarNode.id
+
+
+class _Sequence(_Node):
+    id = SequenceNode.id
+
+
+class _Mapping(_Node):
+    id = MappingNode.id
+
+
+_RESOLVER = VersionedResolver(version=None)
+_FIRST = frozenset(_RESOLVER.versioned_resolver)  # the first characters of the texts a resolver may take
+
+
+def _tag(value: str) -> str:
+    """A plain scalar's tag by YAML 1.2, as ruamel resolves it (the same resolver, the same table)."""
+    if value[:1] not in _FIRST and None not in _FIRST:  # a name, an address: text
+        return _STR
+    return _resolved(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(value: str) -> str:
+    return str(_RESOLVER.resolve(ScalarNode, value, (True, False)))
+
+
+# ruamel refuses some tabs libyaml takes as spaces ("key:\t") and a byte order mark inside the text,
+# which libyaml skips; it reads a "..." line inside a block scalar as text, libyaml as the document's end
+_MARKER = re.compile(r"[\r\n](?:---|\.\.\.)")
+_LITERAL_HEADER = re.compile(r"\|[-+1-9]{0,2}(?: +(?:#[^\r\n]*)?)?(?:\r\n?|\n|$)")  # "|-  # note"
+
+
+def compose(text: str):
+    """The document's root node, or None when ruamel must read the text."""
+    if CParser is None or "\t" in text or "\ufeff" in text or _MARKER.search(text):
+        return None
+    try:
+        return _compose(CParser(text), text)
+    except (_Other, YAMLError):
+        return None
+
+
+def _compose(parser, text: str):
+    root = None
+    open_: list[list] = []  # [node, pending key] of each collection being filled
+    documents = 0
+
+    def place(node) -> None:
+        nonlocal root
+        if not open_:
+            if root is not None:
+                raise _Other
+            root = node
+            return
+        top = open_[-1]
+        if top[0].__class__ is _Sequence:
+            top[0].value.append(node)
+        elif top[1] is None:
+            top[1] = node
+        else:
+            top[0].value.append((top[1], node))
+            top[1] = None
+
+    get = parser.get_event
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is ScalarEvent:
+            if event.anchor is not None or event.tag is not None or event.style == ">":
+                raise _Other
+            if event.style == "|" and not _LITERAL_HEADER.match(text, event.start_mark.index):
+                raise _Other  # libyaml takes "|#…", which ruamel refuses
+            value = event.value
+            place(_Scalar(_tag(value) if event.implicit[0] else _STR, value, event.start_mark, event.end_mark,
+                          event.style or None))
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None or len(open_) >= DEEPEST:
+                raise _Other
+            node = (_Mapping(_MAP, [], event.start_mark, flow_style=event.flow_style) if kind is MappingStartEvent
+                    else _Sequence(_SEQ, [], event.start_mark, flow_style=event.flow_style))
+            place(node)
+            open_.append([node, None])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            open_.pop()[0].end_mark = event.end_mark
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:
+                raise _Other
+        elif kind is StreamEndEvent:
+            break
+        elif kind is AliasEvent:
+            raise _Other
+        elif kind is not StreamStartEvent and kind is not DocumentEndEvent:
+            raise _Other
+    if root is None:
+        raise _Other
+    return root
