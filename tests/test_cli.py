@@ -318,9 +318,9 @@ def test_jobs_are_never_more_than_the_profiles(tmp_path, monkeypatch):
     seen = []
     real = batch.ProcessPoolExecutor
 
-    def pool(max_workers):
+    def pool(max_workers, **options):
         seen.append(max_workers)
-        return real(max_workers=max_workers)
+        return real(max_workers=max_workers, **options)
 
     monkeypatch.setattr(batch, "ProcessPoolExecutor", pool)
     folder = tmp_path / "in"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import HUALAN, all_text, manual_html
 from generator.build import make_bundle, write_bundle
@@ -116,3 +118,14 @@ def test_names_starting_with_equals_or_tilde_show_as_typed_on_the_site(punctuate
     assert stray == []
     text = all_text(docx.Document(str(punctuated_built / "01-售后服务手册.docx")))
     assert "=佛山市华澜电器有限公司" in text and "\\=" not in text and "&#" not in text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(
+    list("甲 \t\n\r\x0b\x85\u2028=~&<>\\`*_[]{}#|!-+.)1a0:\u3000") + ["href", "1.", "src"])).map("".join)))
+def test_text_left_as_it_is_is_text_the_escapes_would_leave_as_it_is(text):
+    """literal() returns most values untouched without running its escapes (a long list's names and
+    addresses): only where every escape would leave the text as it is."""
+    from generator.text.literal import _escaped
+
+    assert literal(text) == _escaped(text)

@@ -12,7 +12,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
@@ -37,9 +37,9 @@ _PLAIN_TAGS = {
 }
 
 
-@dataclass(frozen=True)
-class Mark:
-    """1-based line and column of a key (where there is one) and of its value."""
+class Mark(NamedTuple):
+    """1-based line and column of a key (where there is one) and of its value (a tuple: a profile with
+    10,000 outlets has 70,000 of them, made twice as fast as a frozen dataclass's)."""
 
     line: int
     column: int

@@ -68,19 +68,22 @@ class DocumentSpec(BaseModel):
 class Document:
     spec: DocumentSpec
     markdown: str
-    tokens: tuple[Token, ...]  # `markdown` parsed once (clausetags.parser()): for the DOCX writer and the site
-    sections: tuple[clausetags.Section, ...]  # its headings, read from `tokens`
+    sections: tuple[clausetags.Section, ...]  # its headings (clausetags.sections: found without parsing the rest)
     blanks: tuple[str, ...] = ()  # fields of a form the profile does not hold, to fill in by hand
     site: Document | None = None  # as rendered for the site, when it names generated files (`download`)
 
     @classmethod
     def parse(cls, spec: DocumentSpec, markdown: str, blanks: tuple[str, ...] = (),
               site_markdown: str | None = None) -> Document:
-        """The document with its Markdown parsed: the one parse every later stage reads; with its
-        site's rendering, parsed too, when there is one."""
-        tokens = tuple(clausetags.parser().parse(markdown))
+        """The document with its headings read; with its site's rendering, when there is one."""
         site = cls.parse(spec, site_markdown, blanks) if site_markdown is not None else None
-        return cls(spec, markdown, tokens, clausetags.sections_of(tokens), blanks, site)
+        return cls(spec, markdown, clausetags.sections(markdown), blanks, site)
+
+    @functools.cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        """`markdown` parsed (clausetags.parser()), once, when the DOCX writer or the site first asks:
+        `check`, and the renderings a document goes through before its last, never parse it."""
+        return tuple(clausetags.parser().parse(self.markdown))
 
     @property
     def key(self) -> str:
@@ -323,8 +326,9 @@ def _numbered(document: Document, content: FilePath | None, site: str | None = N
     spec = document.spec
     try:
         if not spec.numbered:
-            if any(child.type == "link_open" and headings.REFERENCE.fullmatch(str(child.attrGet("href")))
-                   for token in document.tokens if token.type == "inline" for child in token.children or []):
+            if "](#sec-" in document.markdown and any(  # as a reference is written (headings.see)
+                    child.type == "link_open" and headings.REFERENCE.fullmatch(str(child.attrGet("href")))
+                    for token in document.tokens if token.type == "inline" for child in token.children or []):
                 raise headings.NumberingError(f"see() 只能用在编号的文档中（{spec.title}的标题没有编号）")
             return document, site
         markdown = headings.renumber(document.markdown, document.sections)

@@ -34,6 +34,9 @@ _SETEXT = re.compile(r"\s*=+\s*")  # a line of only "=" underlines the line befo
 _TILDE_FENCE = re.compile(r"^(\s*)~(?=~~)")  # "~~~" opens a code block
 _INDENT = re.compile(r"^[ \t]+")  # four columns of it open a code block
 _ATTRIBUTE_EQUALS = re.compile(rf"(?i)((?:{'|'.join(map(re.escape, URL_ATTRIBUTES))})\s*)=")
+# Text none of the escapes below touches: no line break, nothing html.escape, _INLINE, the attribute's
+# "=" or the fence's "~" act on (the start of the text is tested on its own).
+_UNTOUCHED = re.compile("[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029&<>\\\\`*_\\[\\]{}#|!=~]*")
 _BREAK = re.compile("\\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]\\s*")  # every line terminator a reader honours
 
 
@@ -85,7 +88,14 @@ def literal(value: object) -> str:
         return number(value)
     if isinstance(value, dt.date):
         return date(value)
-    text = _BREAK.sub(" ", str(value))
+    text = str(value)
+    if _UNTOUCHED.fullmatch(text) and not text[:1].isspace() and not _LEADING.match(text):
+        return text  # nothing below would change it (most names, addresses, numbers of a long list)
+    return _escaped(text)
+
+
+def _escaped(text: str) -> str:
+    text = _BREAK.sub(" ", text)
     text = html.escape(text, quote=False)
     text = _INLINE.sub(r"\\\1", text)
     text = _LEADING.sub(lambda m: m.group(1) + _escape_lead(m.group(2)), text)

@@ -52,7 +52,9 @@ def table(template: Template, rows: list[list[Cell]], header_rows: int) -> str:
 def column_widths(rows: list[list[Cell]], columns: int, header_rows: int, available: int) -> list[int]:
     """Short columns get their content's width; long ones share what is left (twips)."""
     def width(cell: Cell) -> float:  # in half-em units: a CJK character is 2, a Latin one about 1.25
-        return sum(2 if ord(ch) > 0x2E80 else 1.25 for text, _ in cell for ch in text)
+        text = cell[0][0] if len(cell) == 1 else "".join(text for text, _ in cell)
+        wide = len(_WIDE.findall(text))  # quarter units: the sum is exact, whatever the order
+        return wide * 2 + (len(text) - wide) * 1.25
 
     unit = TABLE_TEXT_PT / 2 * 20
     measured = [[width(cell) for cell in row] for row in rows]
@@ -72,6 +74,7 @@ def column_widths(rows: list[list[Cell]], columns: int, header_rows: int, availa
     return [int(w) for w in _unbroken(widths, rows, columns, unit)]
 
 
+_WIDE = re.compile("[\u2e81-\U0010ffff]")  # a character wider than a Latin one (ord > 0x2E80)
 _WORD = re.compile(r"[^\s\u2e80-\U0010ffff]+")  # a run of Latin letters, digits and signs: broken only if it must be
 
 
@@ -80,8 +83,8 @@ def _unbroken(widths: list[float], rows: list[list[Cell]], columns: int, unit: f
     stays on one line, and no word is broken, where the table has room: a column narrower than that
     takes the room from the columns wider than theirs, in proportion to what they can give."""
     def least(cell: Cell) -> float:
-        text = "".join(t for t, _ in cell).strip()
-        if text and len(text) <= 20 and not any(ord(ch) > 0x2E80 for ch in text):
+        text = (cell[0][0] if len(cell) == 1 else "".join(t for t, _ in cell)).strip()
+        if text and len(text) <= 20 and not _WIDE.search(text):
             return 1.25 * len(text)  # short and without Chinese: kept whole
         return max((1.25 * len(word) for word in _WORD.findall(text)), default=0)
 

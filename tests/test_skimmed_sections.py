@@ -1,0 +1,87 @@
+"""A document's headings are found without parsing the rest (clausetags.sections: tables make no
+tokens, no inline text is parsed). They must be exactly the headings of the full parse, whatever the
+Markdown: proved on every document of the examples and on random Markdown built from the pieces that
+decide where blocks start and end (tables, setext underlines, fences, lists, quotes, indented code)."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from generator.text import clausetags
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _full(markdown: str):
+    return clausetags.sections_of(clausetags.parser().parse(markdown))
+
+
+@pytest.mark.parametrize("name", ["hualan-appliances", "qiheng-software", "yunxuan-online"])
+def test_the_examples_documents_have_the_same_headings(name):
+    from generator.prepare import prepare
+
+    for document in prepare(ROOT / "company_profiles" / f"{name}.yaml").documents:
+        assert document.sections == _full(document.markdown)
+        assert clausetags.sections(document.markdown) == _full(document.markdown), document.key
+
+
+_LINES = ["# 甲 {clauses=5.1.1}", "## 乙", "### 丙 {clauses=5.2}", "#", "#甲", "   # 缩进", "    # 代码", "正文", "正文 | 续",
+          "| 甲 | 乙 |", "|---|---|", "| --- | :-: |", "---", "===", "- - -", "***", "| a \\| b | c |", "a | b", "-- | --",
+          ":-- | --:", "|", "||", "| x |", "- 项", "1. 项", "  - 缩进项", "> 引用", "> # 引用标题", "```", "~~~", "```` x",
+          "    代码", "", "", "", "[ref]: /x", "<div>", "\\# 转义", "甲 {clauses=1}", "| # 表中 |", "\t| 制表 |", "- | - |"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_markdown_has_the_same_headings(seed):
+    rng = random.Random(seed)
+    for _ in range(200):
+        markdown = "\n".join(rng.choice(_LINES) for _ in range(rng.randint(1, 30)))
+        assert clausetags.sections(markdown) == _full(markdown), markdown
+
+
+def test_a_table_cut_short_by_its_autocompleted_cells_ends_where_the_parser_ends_it():
+    """After 65,536 cells left empty the parser ends the table: the rows after it are a paragraph, which
+    the line of dashes makes a heading (inside the table it would be a rule)."""
+    rows = "\n".join("|" for _ in range(20_000))
+    markdown = "| " + " | ".join("甲" * 5 for _ in range(5)) + " |\n|" + "---|" * 5 + f"\n{rows}\n---\n"
+    assert _full(markdown)  # the heading the cut makes
+    assert clausetags.sections(markdown) == _full(markdown)
+
+
+# --- the full parse's shortcuts: plain cells' text, rows split without a backslash -------------------
+def _stock(markdown: str):
+    from markdown_it import MarkdownIt
+
+    return [t.as_dict() for t in MarkdownIt("commonmark", {"html": False}).enable("table").parse(markdown)]
+
+
+def _ours(markdown: str):
+    return [t.as_dict() for t in clausetags.parser().parse(markdown)]
+
+
+@pytest.mark.parametrize("name", ["hualan-appliances", "qiheng-software", "yunxuan-online"])
+def test_the_parser_gives_markdown_its_own_tokens_for_the_examples(name):
+    from generator.prepare import prepare
+
+    for document in prepare(ROOT / "company_profiles" / f"{name}.yaml").documents:
+        assert _ours(document.markdown) == _stock(document.markdown), document.key
+
+
+_INLINE = ["甲", "华澜 1 号", "a", " ", "  ", "*", "**粗**", "_", "`码`", "\\|", "\\", "[链接](https://x.example/)", "<b>", "&amp;",
+           "&", "!", "![图](x.png)", "~~", "|", ":", "-", "1.", "#", "{clauses=5.1}", "\u3000", "0757-2666 8802", "<https://x.y>"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_parser_gives_random_markdown_its_own_tokens(seed):
+    rng = random.Random(seed)
+    for _ in range(150):
+        lines = []
+        for _ in range(rng.randint(1, 25)):
+            line = rng.choice(_LINES)
+            if rng.random() < 0.6:
+                line += "".join(rng.choice(_INLINE) for _ in range(rng.randint(0, 6)))
+            lines.append(line)
+        markdown = "\n".join(lines)
+        assert _ours(markdown) == _stock(markdown), markdown
