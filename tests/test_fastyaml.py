@@ -54,8 +54,12 @@ def test_every_bundled_file_reads_the_same(path):
 
 
 def test_the_examples_take_the_fast_path():
+    from generator.inputs import yamlload
+
     for path in sorted((ROOT / "company_profiles").glob("*.yaml")):
-        assert fastyaml.compose(path.read_text(encoding="utf-8")) is not None, path.name
+        text = path.read_text(encoding="utf-8")
+        assert fastyaml.compose(text) is not None, path.name
+        assert fastyaml.read(text, yamlload.Mark, yamlload._value_of, yamlload._key_refused, 10**6) is not None
 
 
 @pytest.mark.parametrize("block", range(8))

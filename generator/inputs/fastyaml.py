@@ -146,3 +146,98 @@ def _compose(parser, text: str):
     if root is None:
         raise _Other
     return root
+
+
+def read(text: str, mark, value_of, key_refused, most: int):
+    """The plain case read straight from libyaml's events into (data, marks, rough), as
+    `yamlload._convert(compose(text))` gives it without building the nodes; None where anything is
+    not plain or not right: a duplicate or refused key, a value `value_of` refuses (it raises `Other`),
+    more than `most` nodes. The caller then composes the nodes, and ruamel tells what is wrong."""
+    if CParser is None or "\t" in text or "\ufeff" in text or _MARKER.search(text):
+        return None
+    try:
+        return _read(CParser(text), text, mark, value_of, key_refused, most)
+    except (Other, YAMLError):
+        return None
+
+
+Other = _Other
+
+
+def _read(parser, text: str, mark, value_of, key_refused, most: int):
+    marks: dict = {}
+    rough: set = set()
+    stack: list = []  # [container, its path, the key waiting for its value (a mapping's), where that key is]
+    root = _NOTHING
+    documents = nodes = 0
+    get = parser.get_event
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _Other
+            nodes += 1
+            if nodes > most:
+                raise _Other
+            start = event.start_mark
+            scalar = kind is ScalarEvent
+            if scalar:
+                value, style = event.value, event.style or None
+                if style == ">" or (style == "|" and not _LITERAL_HEADER.match(text, start.index)):
+                    raise _Other
+            empty = scalar and value == "" and style is None  # ruamel marks an empty value elsewhere
+            if not stack:  # the document itself
+                if root is not _NOTHING:
+                    raise _Other
+                where, parent = (), None
+            else:
+                top = stack[-1]
+                parent = top[0]
+                if parent.__class__ is dict:
+                    if top[2] is None:  # a key
+                        if not scalar or key_refused(value) or value in parent:
+                            raise _Other
+                        top[2], top[3] = value, (start, empty)
+                        continue
+                    key, (key_start, key_empty) = top[2], top[3]
+                    top[2] = None
+                    where = top[1] + (key,)
+                    marks[where] = mark(start.line + 1, start.column + 1, key_start.line + 1, key_start.column + 1)
+                    if key_empty or empty:
+                        rough.add(where)
+                else:
+                    where = top[1] + (len(parent),)
+                    marks[where] = mark(start.line + 1, start.column + 1)
+                    if empty:
+                        rough.add(where)
+            if scalar:
+                made = value_of(value, _tag(value) if event.implicit[0] else _STR, style)
+            else:
+                if len(stack) >= DEEPEST:
+                    raise _Other
+                made = {} if kind is MappingStartEvent else []
+            if parent is None:
+                root = made
+            elif parent.__class__ is dict:
+                parent[where[-1]] = made
+            else:
+                parent.append(made)
+            if not scalar:
+                stack.append([made, where, None, None])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            stack.pop()
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:
+                raise _Other
+        elif kind is StreamEndEvent:
+            break
+        elif kind is not StreamStartEvent and kind is not DocumentEndEvent:
+            raise _Other  # an alias
+    if root is _NOTHING:
+        raise _Other
+    return root, marks, rough
+
+
+_NOTHING = object()

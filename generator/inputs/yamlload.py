@@ -21,7 +21,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import AftersalesError, Problem, ProfileError
-from generator.inputs.fastyaml import compose
+from generator.inputs.fastyaml import Other, compose, read
 from generator.inputs.inputfile import MAX_BYTES, read_input, wide_encoding
 from generator.text.wide_lines import joins_without_space
 
@@ -136,18 +136,21 @@ def load_yaml_bytes(raw: bytes, name: str, *, fast: bool = True) -> Loaded:
     if separators:
         raise ProfileError("无法读取配置文件", separators)
 
+    def exact() -> dict[Path_, Mark]:
+        again: dict[Path_, Mark] = {}
+        _convert(_composed(text, name, fail)[0], (), again, [0], name, 0)
+        return again
+
+    plain = read(text, Mark, _value_of, _key_refused, MAX_NODES) if fast else None
+    if plain is not None:  # the common case, read straight from libyaml's events
+        data, marks, rough = plain
+        return Loaded(name, data, marks, rough=rough, exact=exact)
     root = compose(text) if fast else None
     if root is None:
         marks: dict[Path_, Mark] = {}
         return Loaded(name, _convert(_composed(text, name, fail)[0], (), marks, [0], name, 0), marks)
     marks, rough = {}, set()
     data = _convert(root, (), marks, [0], name, 0, rough)
-
-    def exact() -> dict[Path_, Mark]:
-        again: dict[Path_, Mark] = {}
-        _convert(_composed(text, name, fail)[0], (), again, [0], name, 0)
-        return again
-
     return Loaded(name, data, marks, rough=rough, exact=exact)
 
 
@@ -395,8 +398,26 @@ def _unfold(value: str) -> str:
 def _scalar(node: ScalarNode, fail) -> Any:
     """A scalar's value by its tag. Every value is checked for control characters, whatever its tag
     (`!!int "\\0"` must not slip one through), and an explicit tag must fit its value."""
-    value, tag = node.value, node.tag
-    if node.style == ">":  # ruamel marks where a folded scalar's lines were joined with "\a" (a raw one is refused by its reader)
+    return _scalar_of(node.value, node.tag, node.style, fail)
+
+
+def _value_of(value: str, tag: str, style: str | None) -> Any:
+    """A plain document's scalar (fastyaml.read), or `Other` for anything _convert would refuse."""
+    if tag not in _PLAIN_TAGS:
+        raise Other
+    return _scalar_of(value, tag, style, _other)
+
+
+def _other(*_) -> None:
+    raise Other
+
+
+def _key_refused(key: str) -> bool:
+    return key == "<<" or bool(_ILLEGAL.search(key) or _BREAKS.search(key) or _INVISIBLE.search(key))
+
+
+def _scalar_of(value: str, tag, style: str | None, fail) -> Any:
+    if style == ">":  # ruamel marks where a folded scalar's lines were joined with "\a" (a raw one is refused by its reader)
         value = _unfold(value)
     refused = refused_character(value)
     if refused:

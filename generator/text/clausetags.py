@@ -107,8 +107,14 @@ def _skim_table(state, start: int, end: int, silent: bool) -> bool:
     terminators = state.md.block.ruler.getRules("blockquote")
     parent, state.parentType = state.parentType, "table"
     autocompleted, line = 0, start + 2
+    src = state.src
     while line < end:
-        if state.sCount[line] < state.blkIndent or any(rule(state, line, end, True) for rule in terminators):
+        if state.sCount[line] < state.blkIndent:
+            break
+        # a row that starts with "|" starts no block (each terminator wants its own first character)
+        first = state.bMarks[line] + state.tShift[line]
+        if src[first:first + 1] != "|" and any(
+                rule(state, line, end, True) for rule in terminators):
             break
         text = _trim(state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]])
         if not text or state.is_code_block(line):
