@@ -10,7 +10,9 @@
 (d) peak resident memory of (b) and (c);
 (e) how time grows from 10 to 100 to 300 profiles (2 workers);
 (f) where LibreOffice is installed, the layout pass that puts page numbers into the manual's
-    contents, and `--pdf`, beside the same build without them.
+    contents, and `--pdf`, beside the same build without them;
+(g) a national brand's profile: the example with 10,000 and 30,000 service outlets, `check` and the
+    DOCX bundle, each beside the example's in the same rounds (ratios), and peak memory.
 Every row but (f) runs without LibreOffice (AFTERSALES_SOFFICE=none), as the rows of earlier
 versions did.
 """
@@ -136,6 +138,8 @@ def main() -> None:
                         "-o", str(work / f"scale-out{n}")])[0]
             rows.append((f"(e) {n} profiles, 2 workers", f"{wall:.1f} s ({wall / n:.2f} s each)"))
 
+        big_profiles(work, rows, runs)
+
         if office and office != "none":
             with_office = {**os.environ, "AFTERSALES_SOFFICE": office}
             laid = statistics.median(run(cli + ["--no-site"], env=with_office)[0] for _ in range(min(runs, 3)))
@@ -153,6 +157,48 @@ def main() -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+
+
+def outlets(path: Path, count: int) -> Path:
+    """The example with `count` service outlets (a national brand's list), written to `path`."""
+    provinces = [("广东省", "佛山市"), ("广西壮族自治区", "南宁市"), ("湖南省", "长沙市"), ("江西省", "南昌市"),
+                 ("福建省", "福州市"), ("浙江省", "杭州市"), ("四川省", "成都市")]
+    lines = []
+    for i in range(count):
+        province, city = provinces[i % len(provinces)]
+        phone = f", phone: 0{i % 900 + 100}-{i % 9000 + 1000} {i % 9000 + 1000}" if i % 3 == 0 else ""
+        lines.append(f"    - {{name: 华澜电器第{i + 1}服务网点, province: {province}, city: {city}, "
+                     f"address: 某区某路 {i + 1} 号, mode: {'自营' if i % 5 == 0 else '委托'}, staff: {i % 30 + 1}{phone}}}")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start = text.index("  outlets:\n") + len("  outlets:\n")
+    end = text.index("  hotline:", start)
+    path.write_text(text[:start] + "\n".join(lines) + "\n" + text[end:], encoding="utf-8")
+    return path
+
+
+def big_profiles(work: Path, rows: list, runs: int) -> None:
+    """(g): check and DOCX bundle of 10,000 and 30,000 outlets, each run in turn with the example's
+    (the same rounds, so that the machine's drift falls on both), medians of the rounds."""
+    sizes = {n: outlets(work / f"outlets{n}.yaml", n) for n in (10_000, 30_000)}
+    for command, goal in (("check", 2), ("build", 3)):
+        def cmd(path: Path) -> list[str]:
+            return [PY, "-m", "generator.cli", command, str(path)] + (
+                ["--no-site", "--force", "-o", str(work / "big-out")] if command == "build" else [])
+
+        times: dict[str, list[float]] = {"example": [], **{str(n): [] for n in sizes}}
+        for _ in range(runs):
+            times["example"].append(run(cmd(EXAMPLE))[0])
+            for n, path in sizes.items():
+                times[str(n)].append(run(cmd(path))[0])
+        base = statistics.median(times["example"])
+        rows.append((f"(g) {command}, the example", f"{base:.2f} s"))
+        for n in sizes:
+            spent = statistics.median(times[str(n)])
+            rows.append((f"(g) {command}, {n:,} outlets", f"{spent:.2f} s ({spent / base:.1f}× the example's"
+                         + (f", goal ≤ {goal}×)" if n == 10_000 else f"; {spent / statistics.median(times['10000']):.1f}× "
+                            "10,000 outlets', linear 3.0×)")))
+        rows.append((f"(d) peak RSS, {command}, 10,000 / 30,000 outlets",
+                     f"{rss_of(cmd(sizes[10_000])):.0f} / {rss_of(cmd(sizes[30_000])):.0f} MB (goal ≤ 500 at 10,000)"))
 
 
 def _timed(fn) -> float:

@@ -276,11 +276,11 @@ def test_a_workbook_whose_properties_were_dropped_is_still_known_by_its_sheets(t
 
 
 def test_a_workbook_may_be_larger_than_a_yaml_profile(tmp_path):
-    """A build's input hash reads a workbook up to the workbook reader's limit, a YAML profile to 2 MB."""
+    """A build's input hash reads a workbook up to the workbook reader's limit (32 MB), a YAML profile to 16 MB."""
     from generator.batch import input_hash
     from generator.errors import ProfileError
 
-    big = b"PK" + b"\x00" * (3 << 20)
+    big = b"PK" + b"\x00" * (17 << 20)
     (tmp_path / "big.xlsx").write_bytes(big)
     (tmp_path / "big.yaml").write_bytes(big)
     assert len(input_hash(tmp_path / "big.xlsx", None, False)) == 64

@@ -26,7 +26,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup
 from pydantic import BaseModel
 
-MAX_TEXT = 2_000_000  # characters of one value (a profile is at most 2 MB)
+MAX_TEXT = 2_000_000  # characters of one value (a profile's longest text is a few thousand)
 MAX_OUTPUT = 20_000_000  # characters one template, macro or block writes (the manual is ~30,000)
 MAX_ITEMS = 2_000_000  # items of one list or tuple
 MAX_DIGITS = 4_000  # decimal digits of a whole number (Python itself refuses to print more than 4,300)
