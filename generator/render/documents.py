@@ -81,9 +81,9 @@ class Document:
 
     @functools.cached_property
     def tokens(self) -> tuple[Token, ...]:
-        """`markdown` parsed (clausetags.parser()), once, when the DOCX writer or the site first asks:
+        """`markdown` parsed (clausetags.document_parser()), once, when the DOCX writer or the site first asks:
         `check`, and the renderings a document goes through before its last, never parse it."""
-        return tuple(clausetags.parser().parse(self.markdown))
+        return tuple(clausetags.document_parser().parse(self.markdown))
 
     @property
     def key(self) -> str:

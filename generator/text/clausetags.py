@@ -130,6 +130,123 @@ def _skim_table(state, start: int, end: int, silent: bool) -> bool:
     return True
 
 
+def document_parser() -> MarkdownIt:
+    """`parser()` for a whole document: a body row of a table whose cells are all plain text (no
+    character an inline rule acts on: names, addresses, telephone numbers of a long list of outlets) is
+    one token, `table_row_text` (meta["cells"], meta["aligns"]), instead of markdown-it's 3 + 4 per cell.
+    `stock()` gives back markdown-it's own tokens; tests/test_skimmed_sections.py holds the two equal.
+    The DOCX writer reads both forms."""
+    return _document_parser()
+
+
+@functools.lru_cache(maxsize=1)
+def _document_parser() -> MarkdownIt:
+    md = parser().__class__("commonmark", {"html": False}).enable("table")
+    md.block.ruler.at("table", _table_with_text_rows, {"alt": ["paragraph", "reference"]})
+    plain = md.inline.terminator_re
+    md.core.ruler.at("inline", lambda state: _inline(state, plain))
+    return md
+
+
+ROW_OF_TEXT = "table_row_text"
+# Cell text in which no inline rule of the parser (commonmark, no HTML) starts: each of these characters
+# starts one (line break, escape, code, emphasis, link, image, autolink, entity); without them the text
+# is one text token, as it is.
+_PLAIN_CELL = re.compile(r"[^\n\\`*_\[\]!<&]*")
+
+
+def _table_with_text_rows(state, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule (rules_block/table.py), step for step, with a body row of plain cells
+    made one `table_row_text` token."""
+    if not _TABLE(state, start, end, True):
+        return False
+    if silent:
+        return True
+    aligns = []
+    columns = _trim(state.src[state.bMarks[start + 1] + state.tShift[start + 1]:state.eMarks[start + 1]]).split("|")
+    for i, column in enumerate(columns):
+        column = _trim(column)
+        if not column and (i == 0 or i == len(columns) - 1):
+            continue
+        aligns.append(("center" if column[0] == ":" else "right") if column[-1] == ":" else
+                      "left" if column[0] == ":" else "")
+    header = _cells(_trim(state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]))
+    count = len(header)
+    styles = [{"style": "text-align:" + align} if align else {} for align in aligns]
+    parent, state.parentType = state.parentType, "table"
+    terminators = state.md.block.ruler.getRules("blockquote")
+    table = state.push("table_open", "table", 1)
+    table.map = [start, 0]
+    state.push("thead_open", "thead", 1).map = [start, start + 1]
+    state.push("tr_open", "tr", 1).map = [start, start + 1]
+    for i in range(count):
+        state.push("th_open", "th", 1).attrs = dict(styles[i])
+        inline = state.push("inline", "", 0)
+        inline.map, inline.content, inline.children = [start, start + 1], _trim(header[i]), []
+        state.push("th_close", "th", -1)
+    state.push("tr_close", "tr", -1)
+    state.push("thead_close", "thead", -1)
+    src, autocompleted, line, body = state.src, 0, start + 2, None
+    while line < end:
+        if state.sCount[line] < state.blkIndent:
+            break
+        first = state.bMarks[line] + state.tShift[line]
+        if src[first:first + 1] != "|" and any(rule(state, line, end, True) for rule in terminators):
+            break
+        text = _trim(src[first:state.eMarks[line]])
+        if not text or state.is_code_block(line):
+            break
+        cells = _cells(text)
+        autocompleted += count - len(cells)
+        if autocompleted > _MAX_AUTOCOMPLETED:
+            break
+        if body is None:
+            body = state.push("tbody_open", "tbody", 1)
+            body.map = [start + 2, 0]
+        texts = [_trim(cells[i]) if i < len(cells) and cells[i] else "" for i in range(count)]
+        if all(_PLAIN_CELL.fullmatch(cell) for cell in texts):
+            row = state.push(ROW_OF_TEXT, "tr", 0)
+            row.map, row.meta = [line, line + 1], {"cells": texts, "aligns": aligns}
+        else:
+            state.push("tr_open", "tr", 1).map = [line, line + 1]
+            for i in range(count):
+                state.push("td_open", "td", 1).attrs = dict(styles[i])
+                inline = state.push("inline", "", 0)
+                inline.map, inline.content, inline.children = [line, line + 1], texts[i], []
+                state.push("td_close", "td", -1)
+            state.push("tr_close", "tr", -1)
+        line += 1
+    if body is not None:
+        state.push("tbody_close", "tbody", -1)
+        body.map[1] = line
+    state.push("table_close", "table", -1)
+    table.map[1] = line
+    state.parentType = parent
+    state.line = line
+    return True
+
+
+def stock(tokens: Sequence[Token]) -> list[Token]:
+    """The tokens with each `table_row_text` written out as markdown-it's own row tokens."""
+    out = []
+    for token in tokens:
+        if token.type != ROW_OF_TEXT:
+            out.append(token)
+            continue
+        level, line = token.level, token.map
+        row = Token("tr_open", "tr", 1, map=list(line), level=level, block=True)
+        out.append(row)
+        for text, align in zip(token.meta["cells"], token.meta["aligns"]):
+            out.append(Token("td_open", "td", 1, attrs={"style": "text-align:" + align} if align else {},
+                             level=level + 1, block=True))
+            children = [Token("text", "", 0, content=text)] if text else []
+            out.append(Token("inline", "", 0, map=list(line), level=level + 2, content=text, children=children,
+                             block=True))
+            out.append(Token("td_close", "td", -1, level=level + 1, block=True))
+        out.append(Token("tr_close", "tr", -1, level=level, block=True))
+    return out
+
+
 def _cells_of(text: str) -> list[str]:
     return _SPLIT(text) if "\\" in text else text.split("|")
 

@@ -102,16 +102,26 @@ class BodyWriter:
         self.reference = False  # a reference's REF field is open
         self.next_drawing_id = 1  # docPr and shape ids are unique in the document
         self.last: tuple[int, ParagraphProps, str] | None = None  # the last paragraph written: where, props, runs
+        self._handlers: dict[str, object] = {}  # token type -> method (`_handler`)
+        self._inline_handlers: dict[str, object] = {}
 
     def render(self, tokens: Sequence[Token]) -> None:
         sections = clausetags.sections_of(tokens)
         self.labels = headings.labels(sections) if self.numbered else [None] * len(sections)
         self.bookmarks = {key: _bookmark_name(index) for key, index in headings.targets(self.labels).items()}
+        handlers = self._handlers
         for token in tokens:
-            handler = getattr(self, "_" + token.type, None)
-            if handler is None:
-                raise NotImplementedError(f"DOCX writer has no rule for Markdown token {token.type!r}")
+            handler = handlers.get(token.type) or self._handler("_", token.type)
             handler(token)
+
+    def _handler(self, prefix: str, kind: str):
+        """The method for a token (`_table_open`) or inline token (`_i_text`), looked up once per kind."""
+        handler = getattr(self, prefix + kind, None)
+        if handler is None:
+            raise NotImplementedError(f"DOCX writer has no rule for {'inline ' if prefix == '_i_' else 'Markdown '}"
+                                      f"token {kind!r}")
+        (self._inline_handlers if prefix == "_i_" else self._handlers)[kind] = handler
+        return handler
 
     def _open(self, props: ParagraphProps) -> None:
         self.paragraph = _Paragraph(props)
@@ -219,6 +229,10 @@ class BodyWriter:
     def _td_close(self, token: Token) -> None:
         self.table.cell = None
 
+    def _table_row_text(self, token: Token) -> None:
+        """A body row of plain text (clausetags.ROW_OF_TEXT): its cells as the tokens of each would make them."""
+        self.table.rows.append([[(text, run(text, _CELL_TEXT))] if text else [] for text in token.meta["cells"]])
+
     _th_open, _th_close = _td_open, _td_close
 
     def _table_close(self, token: Token) -> None:
@@ -240,10 +254,7 @@ class BodyWriter:
                         joins_without_space(_edge(children[i + 1:], 0))):
                     self._text(" ")
                 continue
-            handler = getattr(self, "_i_" + child.type, None)
-            if handler is None:
-                raise NotImplementedError(f"DOCX writer has no rule for inline token {child.type!r}")
-            handler(child)
+            (self._inline_handlers.get(child.type) or self._handler("_i_", child.type))(child)
 
     def _without_clause_tag(self, children: list[Token]) -> list[Token]:
         """A heading's inline tokens without its trailing clause tag, whose clauses go on a line of
@@ -366,6 +377,9 @@ def _bookmark_name(index: int) -> str:
     return f"_Toc{index + 1:06d}"
 
 
+_CELL_TEXT = run_props()  # a body cell's text: not bold (a header cell's is), not in emphasis, not a link
+
+
 def _edge(tokens: Iterable[Token], end: int) -> str:
     """The character of the text next to a line break: the first (`end` 0) or last (-1) character of
     the nearest token that shows text, skipping markup such as `**`; "" if a break or picture is nearer."""
@@ -378,5 +392,5 @@ def _edge(tokens: Iterable[Token], end: int) -> str:
 
 
 def parse(markdown: str) -> Sequence[Token]:
-    """The token stream of a document's Markdown, from the one parser every stage shares."""
-    return clausetags.parser().parse(markdown)
+    """The token stream of a document's Markdown, as a document's is parsed (clausetags.document_parser)."""
+    return clausetags.document_parser().parse(markdown)

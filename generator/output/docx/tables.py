@@ -23,36 +23,39 @@ def table(template: Template, rows: list[list[Cell]], header_rows: int) -> str:
     """The table (full text width, fixed layout, in the Table Grid style) and an empty paragraph
     after it, which keeps consecutive tables apart."""
     columns = max(len(r) for r in rows)
-    widths = column_widths(rows, columns, header_rows, template.text_width)
+    texts = [[cell[0][0] if len(cell) == 1 else "".join(text for text, _ in cell) for cell in row] for row in rows]
+    widths = column_widths(texts, columns, header_rows, template.text_width)
     text_style = template.style("table_text")
     out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{template.style("table")}"/>'
            f'<w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
            f'{TABLE_LOOK}</w:tblPr><w:tblGrid>' + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
     together = len(rows) <= KEPT_TOGETHER  # a small table: on one page, with the heading or text before it
+    cells = {fill: [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{fill}</w:tcPr>' for w in widths]
+             for fill in ("", shading(HEADER_FILL))}  # each column's cell properties, made once
+    kept, free = (ParagraphProps(text_style, keep_next=keep).xml for keep in (True, False))
     for r, row in enumerate(rows):
         header = r < header_rows
         if header:  # a row is never split across pages; the header rows repeat on each page
             out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
-        elif any(not "".join(text for text, _ in cell).strip() for cell in row):
+        elif any(not text.strip() for text in texts[r]):
             out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{WRITING_ROW}" w:hRule="atLeast"/></w:trPr>')
         else:
             out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        fill = shading(HEADER_FILL) if header else ""
-        props = ParagraphProps(text_style, keep_next=header or (together and r < len(rows) - 1))
+        starts = cells[shading(HEADER_FILL) if header else ""]
+        props = kept if header or (together and r < len(rows) - 1) else free
         for c in range(columns):
-            runs = "".join(xml for _, xml in (row[c] if c < len(row) else []))
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{fill}</w:tcPr>'
-                       f"{paragraph(props, runs)}</w:tc>")
+            runs = "".join(xml for _, xml in row[c]) if c < len(row) else ""
+            out.append(f"{starts[c]}<w:p>{props}{runs}</w:p></w:tc>")
         out.append("</w:tr>")
     out.append("</w:tbl>")
     out.append(paragraph(template.style("plain")))
     return "".join(out)
 
 
-def column_widths(rows: list[list[Cell]], columns: int, header_rows: int, available: int) -> list[int]:
-    """Short columns get their content's width; long ones share what is left (twips)."""
-    def width(cell: Cell) -> float:  # in half-em units: a CJK character is 2, a Latin one about 1.25
-        text = cell[0][0] if len(cell) == 1 else "".join(text for text, _ in cell)
+def column_widths(rows: list[list[str]], columns: int, header_rows: int, available: int) -> list[int]:
+    """Short columns get their content's width; long ones share what is left (twips). `rows` are the
+    cells' texts."""
+    def width(text: str) -> float:  # in half-em units: a CJK character is 2, a Latin one about 1.25
         wide = len(_WIDE.findall(text))  # quarter units: the sum is exact, whatever the order
         return wide * 2 + (len(text) - wide) * 1.25
 
@@ -78,12 +81,12 @@ _WIDE = re.compile("[\u2e81-\U0010ffff]")  # a character wider than a Latin one 
 _WORD = re.compile(r"[^\s\u2e80-\U0010ffff]+")  # a run of Latin letters, digits and signs: broken only if it must be
 
 
-def _unbroken(widths: list[float], rows: list[list[Cell]], columns: int, unit: float) -> list[float]:
+def _unbroken(widths: list[float], rows: list[list[str]], columns: int, unit: float) -> list[float]:
     """Widths in which a short number or code (a telephone number, "0757-2666 8802", a date, an id)
     stays on one line, and no word is broken, where the table has room: a column narrower than that
     takes the room from the columns wider than theirs, in proportion to what they can give."""
-    def least(cell: Cell) -> float:
-        text = (cell[0][0] if len(cell) == 1 else "".join(t for t, _ in cell)).strip()
+    def least(text: str) -> float:
+        text = text.strip()
         if text and len(text) <= 20 and not _WIDE.search(text):
             return 1.25 * len(text)  # short and without Chinese: kept whole
         return max((1.25 * len(word) for word in _WORD.findall(text)), default=0)
