@@ -126,6 +126,28 @@ def test_names_starting_with_equals_or_tilde_show_as_typed_on_the_site(punctuate
 def test_text_left_as_it_is_is_text_the_escapes_would_leave_as_it_is(text):
     """literal() returns most values untouched without running its escapes (a long list's names and
     addresses): only where every escape would leave the text as it is."""
-    from generator.text.literal import _escaped
+    from generator.text.literal import _escaped, unchanged
 
     assert literal(text) == _escaped(text)
+    if unchanged(text):  # what the template sandbox prints as it is, without calling literal()
+        assert _escaped(text) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.integers(), st.integers(min_value=-10**16, max_value=10**16), st.text(), st.booleans()))
+def test_the_templates_print_a_value_as_literal_writes_it(value):
+    """The template sandbox prints plain text and ordinary whole numbers without calling literal()
+    (sandbox.py): what it prints is what literal() writes."""
+    from generator.render.documents import environment
+
+    try:
+        expected = literal(value)
+    except Exception as exc:  # noqa: BLE001 - the same refusal either way
+        with pytest.raises(type(exc)):
+            environment().finalize(value)
+        return
+    from generator.render.template_limits import CONTROL
+
+    if isinstance(value, str) and CONTROL.search(value):
+        return  # refused by the sandbox, whichever way
+    assert environment().finalize(value) == expected

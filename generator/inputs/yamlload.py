@@ -360,6 +360,9 @@ _INVISIBLE_NAMES = {**dict.fromkeys("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
                     **dict.fromkeys("\u200e\u200f\u061c", "文字方向标记"),  # LRM, RLM, ALM: they move neighbours too
                     "\ufeff": "字节顺序标记（零宽不换行空格）"}
 _BREAKS = re.compile("\r\n?|[\n\x85\u2028\u2029]")  # every line terminator a reader may honour
+# any character of _ILLEGAL, _INVISIBLE or _BREAKS: text without one is taken as it is
+_SPECIAL = re.compile("[" + _ILLEGAL.pattern[1:-1] + _INVISIBLE.pattern[1:-1] + "\r\n\x85\u2028\u2029]")
+_STR = "tag:yaml.org,2002:str"
 
 
 def refused_character(text: str) -> tuple[str, str] | None:
@@ -405,6 +408,8 @@ def _scalar(node: ScalarNode, fail) -> Any:
 
 def _value_of(value: str, tag: str, style: str | None) -> Any:
     """A plain document's scalar (fastyaml.read), or `Other` for anything _convert would refuse."""
+    if tag == _STR and style != ">" and not _SPECIAL.search(value):
+        return value  # text with nothing to refuse and no line break to make one: as _scalar_of gives it
     if tag not in _PLAIN_TAGS:
         raise Other
     return _scalar_of(value, tag, style, _other)
@@ -415,7 +420,7 @@ def _other(*_) -> None:
 
 
 def _key_refused(key: str) -> bool:
-    return key == "<<" or bool(_ILLEGAL.search(key) or _BREAKS.search(key) or _INVISIBLE.search(key))
+    return key == "<<" or _SPECIAL.search(key) is not None
 
 
 def _scalar_of(value: str, tag, style: str | None, fail) -> Any:

@@ -35,7 +35,7 @@ from generator.assess.score import Assessment
 from generator.standard.bundled import load_data
 from generator.standard.procedures import load_procedures
 from generator.errors import AftersalesError, CoverageError, Problem, display
-from generator.text.literal import Markdown, date, hours, literal, number
+from generator.text.literal import Markdown, date, hours, literal, number, unchanged
 from generator.assess.materials import MaterialLine, counts
 from generator.paths import DOCUMENTS, STANDARD
 from generator.assess.gaps import Action, Route
@@ -126,6 +126,7 @@ def environment(folder: FilePath = DOCUMENTS, override: FilePath | None = None) 
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         finalize=literal,
+        unchanged=unchanged,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,

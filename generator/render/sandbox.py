@@ -15,6 +15,7 @@ What a template's error means to the consultant is `template_errors.explain()`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gc
 import types
@@ -26,7 +27,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from generator.render.filter_limits import guarded_filter, lipsum
-from generator.render.template_limits import (MAX_OUTPUT, MAX_TEXT, EscapeFormatter, Formatter, LimitError,
+from generator.render.template_limits import (CONTROL, MAX_OUTPUT, MAX_TEXT, EscapeFormatter, Formatter, LimitError,
                                               check_binop, check_method, check_printable, check_text,
                                               control_error, size, too_long)
 
@@ -95,6 +96,10 @@ def _collect(parts) -> list:
     return out
 
 
+_DATA = frozenset({str, int, float, bool, type(None), dt.date})  # values no attribute of which is reached here
+_PLAIN_INT = 10 ** 15  # whole numbers well within every bound, printed as digits
+
+
 class _Template(jinja2.Template):
     """A template whose text is bounded when it is imported or included without context too (jinja
     collects a module's text with list(), not with `concat`)."""
@@ -134,12 +139,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
     template_class = _Template
     intercepted_binops = frozenset({"*", "**", "+", "-", "%"})  # "+" and "-": a number's digits, checked after
 
-    def __init__(self, *args, finalize=None, **kwargs):
+    def __init__(self, *args, finalize=None, unchanged=None, **kwargs):
+        """`unchanged(text)`: whether `finalize` returns a text as it is (most values of a long list are
+        plain names and numbers): such a text without a control character is printed as it is."""
         if finalize is not None:
             inner = finalize
 
             @functools.wraps(inner)
             def finalize(value):
+                if value.__class__ is str and unchanged is not None and unchanged(value) and not CONTROL.search(value):
+                    return value
+                if value.__class__ is int and -_PLAIN_INT < value < _PLAIN_INT and unchanged is not None:
+                    return str(value)  # a count, a number of staff: as `finalize` writes a whole number
                 text = inner(check_printable(value, "要输出的值"))
                 error = control_error(text, "要输出的值") if isinstance(text, str) else None
                 if error is not None:
@@ -183,6 +194,19 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if safe is None:
             safe = self._safe[key] = self._decide(obj, attr, value)
         return safe
+
+    def getattr(self, obj, attribute):
+        """jinja's, taking the short way for a value that is data (text, a number, a date, None) of an
+        attribute already found safe: no str.format to wrap, the same answer."""
+        if self._safe.get((type(obj), attribute)):
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                pass
+            else:
+                if value.__class__ in _DATA:
+                    return value
+        return super().getattr(obj, attribute)
 
     def _decide(self, obj, attr, value) -> bool:
         if attr in _PYDANTIC_METHODS and isinstance(obj, BaseModel) and attr not in type(obj).model_fields:

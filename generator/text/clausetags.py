@@ -119,7 +119,7 @@ def _skim_table(state, start: int, end: int, silent: bool) -> bool:
         text = _trim(state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]])
         if not text or state.is_code_block(line):
             break
-        autocompleted += count - len(_cells(text))
+        autocompleted += count - _cell_count(text)
         if autocompleted > _MAX_AUTOCOMPLETED:
             break
         line += 1
@@ -245,6 +245,16 @@ def stock(tokens: Sequence[Token]) -> list[Token]:
             out.append(Token("td_close", "td", -1, level=level + 1, block=True))
         out.append(Token("tr_close", "tr", -1, level=level, block=True))
     return out
+
+
+def _cell_count(text: str) -> int:
+    """len(_cells(text)), without making the cells where no backslash escapes a pipe."""
+    if "\\" in text:
+        return len(_cells(text))
+    if not text:
+        return 0
+    count = text.count("|") + 1 - text.startswith("|")
+    return count - (count > 0 and text.endswith("|"))
 
 
 def _cells_of(text: str) -> list[str]:

@@ -89,9 +89,13 @@ def literal(value: object) -> str:
     if isinstance(value, dt.date):
         return date(value)
     text = str(value)
-    if _UNTOUCHED.fullmatch(text) and not text[:1].isspace() and not _LEADING.match(text):
-        return text  # nothing below would change it (most names, addresses, numbers of a long list)
-    return _escaped(text)
+    return text if unchanged(text) else _escaped(text)
+
+
+def unchanged(text: str) -> bool:
+    """Whether `literal` leaves `text` as it is: nothing its escapes act on (most names, addresses and
+    numbers of a long list), tested without running them."""
+    return _UNTOUCHED.fullmatch(text) is not None and not text[:1].isspace() and _LEADING.match(text) is None
 
 
 def _escaped(text: str) -> str:
