@@ -505,3 +505,30 @@ def test_the_checklist_cites_only_the_sections_a_profile_keeps(tmp_path):
     checklist = next(d for d in bundle.documents if d.key == "checklist").markdown
     row = next(line for line in checklist.splitlines() if line.startswith("| M13 "))
     assert "17.2 处理程序与时限" in row and "13.1" not in row
+
+
+def test_a_document_too_long_to_lay_out_keeps_contents_word_fills_in(tmp_path, monkeypatch):
+    """A national brand's manual (10,000 outlets: 10,300 table rows) takes LibreOffice about 9 minutes
+    and 1.6 GB to lay out once: a document with more rows than LAID_OUT_ROWS is not laid out, and the
+    note says why; LibreOffice is not even started when no other document wants it."""
+    from generator.output import pdf
+
+    called = tmp_path / "called"
+    monkeypatch.setenv("AFTERSALES_SOFFICE", str(_fake_office(tmp_path, f"touch {called}; exit 1")))
+    monkeypatch.setattr(pdf, "LAID_OUT_ROWS", 50)  # the example's manual has a few hundred rows
+    bundle = make_bundle(HUALAN)
+    assert not called.exists()
+    assert bundle.layout_note.startswith("目录页码未计算：01-售后服务手册.docx 的表格有 ")
+    assert "行，LibreOffice 排版要很久" in bundle.layout_note
+    document = docx.Document(io.BytesIO(bundle.docx[MANUAL]))
+    assert document.settings.element.find(qn("w:updateFields")) is not None  # Word fills the pages in on opening
+
+
+def test_the_time_allowed_to_libreoffice_grows_with_the_rows_of_the_tables():
+    from generator.output import pdf
+
+    manual = make_bundle(HUALAN).docx[MANUAL]
+    rows = pdf.table_rows(manual)
+    assert rows > 200 and pdf.table_rows(b"not a docx") == 0
+    assert pdf.time_allowed({"a": manual}) == pytest.approx(pdf.TIMEOUT + len(manual) // 10_000 + rows * pdf.ROW_SECONDS)
+    assert pdf.time_allowed({"a": manual, "b": manual}) - pdf.time_allowed({"a": manual}) >= rows * pdf.ROW_SECONDS

@@ -14,6 +14,7 @@ import os
 import signal
 import shutil
 import subprocess
+import zipfile
 import tempfile
 import threading
 from collections.abc import Callable
@@ -32,6 +33,9 @@ INSTALL_HINT = (f"安装 LibreOffice：Debian / Ubuntu 用 sudo apt install {PAC
                 f"{PACKAGE}-nogui），其他系统见 https://www.libreoffice.org/download/ ；"
                 f"或用环境变量 {ENVIRONMENT} 指明 soffice 的路径")
 TIMEOUT = 120  # seconds for one run of LibreOffice, and one more for each 10 KB of the documents
+ROW_SECONDS = 0.1  # and this for each row of their tables: LibreOffice lays a long table out slowly
+# (a manual with 10,000 outlets, 10,300 rows: 520 s and 1.6 GB for one conversion on a 2-core machine)
+LAID_OUT_ROWS = 3_000  # a document with more rows is not laid out for its contents' page numbers
 _EXPORT = ('pdf:writer_pdf_Export:{"ExportBookmarks":{"type":"boolean","value":"true"},'
            '"UseTaggedPDF":{"type":"boolean","value":"true"}}')
 _TEMP = "aftersales-pdf-"  # + the process id: a folder left by a process that was killed is removed by the next
@@ -89,7 +93,7 @@ def to_pdf(files: dict[str, bytes], program: str) -> dict[str, bytes]:
             sources.append(str(source))
         command = [program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
                    "--nologo", "--convert-to", _EXPORT, "--outdir", str(folder / "out"), *sources]
-        limit = TIMEOUT + sum(map(len, files.values())) // 10_000
+        limit = time_allowed(files)
         try:
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=folder,
                                        env={**os.environ, "HOME": str(folder)}, start_new_session=True)
@@ -225,12 +229,15 @@ def lay_out(render: Callable[[str, dict[str, int] | None], Written], names: list
     unpaged_docx = {name: w.data for name, w in written.items()}
     docx = dict(unpaged_docx)
     wanted = [name for name in names if name in contents]
+    long = {name: rows for name in wanted if (rows := table_rows(docx[name])) > LAID_OUT_ROWS}
+    wanted = [name for name in wanted if name not in long]
+    note = unpaged("、".join(f"{name} 的表格有 {rows:,} 行，LibreOffice 排版要很久" for name, rows in long.items())) if long else ""
     if program is None:
         if pdf:
             raise no_pdf_error()
         return Laid(docx)  # the caller says once that there is no LibreOffice (`unpaged`)
     if not (wanted or pdf):
-        return Laid(docx)
+        return Laid(docx, note=note)
     try:
         pdfs = to_pdf({name: docx[name] for name in (names if pdf else wanted)}, program)
         pages: dict[str, dict[str, int]] = {}
@@ -253,7 +260,22 @@ def lay_out(render: Callable[[str, dict[str, int] | None], Written], names: list
         if pdf:
             raise
         return Laid(unpaged_docx, note=unpaged(exc.message))
-    return Laid(docx, pdfs if pdf else {})
+    return Laid(docx, pdfs if pdf else {}, note=note)
+
+
+def time_allowed(files: dict[str, bytes]) -> float:
+    """Seconds LibreOffice has to convert `files` (DOCX bytes) in one run, by their size and the rows of
+    their tables."""
+    return TIMEOUT + sum(map(len, files.values())) // 10_000 + ROW_SECONDS * sum(map(table_rows, files.values()))
+
+
+def table_rows(docx: bytes) -> int:
+    """The rows of a DOCX's tables (what makes LibreOffice slow), 0 for what is not a DOCX."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            return package.read("word/document.xml").count(b"<w:tr>")
+    except (zipfile.BadZipFile, KeyError):
+        return 0
 
 
 def unpaged(why: str) -> str:
