@@ -81,3 +81,13 @@ def test_random_texts_read_the_same(seed):
     for _ in range(300):
         text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40)))
         _same(text.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("text", [" #.NaN\n  \n  > #0x1F1e3>+*a&a -\\ #'",
+                                  "...}1_0001_000@:  #]@.5*a，2024-01-01 10:00:\n  😀@ 1_000- >\r\n\n\n- @`"])
+def test_a_text_ruamel_fails_on_is_told_as_a_yaml_error(text):
+    """Found by the comparison: ruamel's comment handling fails its own assertion or raises
+    NotImplementedError on some odd texts; the user reads a YAML error, not a traceback."""
+    with pytest.raises(ProfileError) as info:
+        load_yaml_bytes(text.encode("utf-8"), "p.yaml")
+    assert "无法确定注释所属的位置" in info.value.render()

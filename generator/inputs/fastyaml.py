@@ -21,7 +21,7 @@ from ruamel.yaml.resolver import VersionedResolver
 try:  # the wheels on PyPI carry libyaml; without it every document is ruamel's (slower, the same)
     from yaml import YAMLError
     from yaml._yaml import CParser
-    from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent,
+    from yaml.events import (DocumentEndEvent, DocumentStartEvent, MappingEndEvent,
                              MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
                              StreamEndEvent, StreamStartEvent)
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -83,7 +83,7 @@ _LITERAL_HEADER = re.compile(r"\|[-+1-9]{0,2}(?: +(?:#[^\r\n]*)?)?(?:\r\n?|\n|$)
 
 def compose(text: str):
     """The document's root node, or None when ruamel must read the text."""
-    if CParser is None or "\t" in text or "\ufeff" in text or _MARKER.search(text):
+    if not _taken(text):
         return None
     try:
         return _compose(CParser(text), text)
@@ -91,10 +91,42 @@ def compose(text: str):
         return None
 
 
+def _taken(text: str) -> bool:
+    """Whether libyaml may read the text at all (its characters and lines ruamel reads otherwise)."""
+    return CParser is not None and "\t" not in text and "\ufeff" not in text and not _MARKER.search(text)
+
+
+def _node_events(parser, text: str):
+    """The events of the one document's nodes and their ends, each as plain as the fast paths take
+    (no anchor, no tag, no folded scalar, a literal one's header as ruamel reads it); `_Other` for
+    anything else: an alias, a second document, a directive."""
+    documents = 0
+    get = parser.get_event
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _Other
+            if kind is ScalarEvent and (event.style == ">" or (
+                    event.style == "|" and not _LITERAL_HEADER.match(text, event.start_mark.index))):
+                raise _Other  # ruamel marks a folded scalar's joins; libyaml takes "|#…", which ruamel refuses
+            yield event
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            yield event
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:
+                raise _Other
+        elif kind is StreamEndEvent:
+            return
+        elif kind is not StreamStartEvent and kind is not DocumentEndEvent:
+            raise _Other  # an alias
+
+
 def _compose(parser, text: str):
     root = None
     open_: list[list] = []  # [node, pending key] of each collection being filled
-    documents = 0
 
     def place(node) -> None:
         nonlocal root
@@ -112,37 +144,21 @@ def _compose(parser, text: str):
             top[0].value.append((top[1], node))
             top[1] = None
 
-    get = parser.get_event
-    while True:
-        event = get()
+    for event in _node_events(parser, text):
         kind = event.__class__
         if kind is ScalarEvent:
-            if event.anchor is not None or event.tag is not None or event.style == ">":
-                raise _Other
-            if event.style == "|" and not _LITERAL_HEADER.match(text, event.start_mark.index):
-                raise _Other  # libyaml takes "|#…", which ruamel refuses
             value = event.value
             place(_Scalar(_tag(value) if event.implicit[0] else _STR, value, event.start_mark, event.end_mark,
                           event.style or None))
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if event.anchor is not None or event.tag is not None or len(open_) >= DEEPEST:
+            if len(open_) >= DEEPEST:
                 raise _Other
             node = (_Mapping(_MAP, [], event.start_mark, flow_style=event.flow_style) if kind is MappingStartEvent
                     else _Sequence(_SEQ, [], event.start_mark, flow_style=event.flow_style))
             place(node)
             open_.append([node, None])
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+        else:  # the end of a collection
             open_.pop()[0].end_mark = event.end_mark
-        elif kind is DocumentStartEvent:
-            documents += 1
-            if documents > 1 or event.version is not None or event.tags:
-                raise _Other
-        elif kind is StreamEndEvent:
-            break
-        elif kind is AliasEvent:
-            raise _Other
-        elif kind is not StreamStartEvent and kind is not DocumentEndEvent:
-            raise _Other
     if root is None:
         raise _Other
     return root
@@ -153,7 +169,7 @@ def read(text: str, mark, value_of, key_refused, most: int):
     `yamlload._convert(compose(text))` gives it without building the nodes; None where anything is
     not plain or not right: a duplicate or refused key, a value `value_of` refuses (it raises `Other`),
     more than `most` nodes. The caller then composes the nodes, and ruamel tells what is wrong."""
-    if CParser is None or "\t" in text or "\ufeff" in text or _MARKER.search(text):
+    if not _taken(text):
         return None
     try:
         return _read(CParser(text), text, mark, value_of, key_refused, most)
@@ -169,14 +185,10 @@ def _read(parser, text: str, mark, value_of, key_refused, most: int):
     rough: set = set()
     stack: list = []  # [container, its path, the key waiting for its value (a mapping's), where that key is]
     root = _NOTHING
-    documents = nodes = 0
-    get = parser.get_event
-    while True:
-        event = get()
+    nodes = 0
+    for event in _node_events(parser, text):
         kind = event.__class__
-        if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
-            if event.anchor is not None or event.tag is not None:
-                raise _Other
+        if kind is not MappingEndEvent and kind is not SequenceEndEvent:
             nodes += 1
             if nodes > most:
                 raise _Other
@@ -184,8 +196,6 @@ def _read(parser, text: str, mark, value_of, key_refused, most: int):
             scalar = kind is ScalarEvent
             if scalar:
                 value, style = event.value, event.style or None
-                if style == ">" or (style == "|" and not _LITERAL_HEADER.match(text, start.index)):
-                    raise _Other
             empty = scalar and value == "" and style is None  # ruamel marks an empty value elsewhere
             if not stack:  # the document itself
                 if root is not _NOTHING:
@@ -225,16 +235,8 @@ def _read(parser, text: str, mark, value_of, key_refused, most: int):
                 parent.append(made)
             if not scalar:
                 stack.append([made, where, None, None])
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+        else:  # the end of a collection
             stack.pop()
-        elif kind is DocumentStartEvent:
-            documents += 1
-            if documents > 1 or event.version is not None or event.tags:
-                raise _Other
-        elif kind is StreamEndEvent:
-            break
-        elif kind is not StreamStartEvent and kind is not DocumentEndEvent:
-            raise _Other  # an alias
     if root is _NOTHING:
         raise _Other
     return root, marks, rough

@@ -185,7 +185,8 @@ def _composed(text: str, name: str, fail) -> list:
              "通常来自从其他软件复制的文字，请删除后重新输入")
     except YAMLError as exc:  # other unmarked scanner errors
         fail(f"YAML 语法错误：{_translate(exc)}")
-    except AssertionError:  # ruamel's own check of where a comment goes, failing on odd texts (tests/test_fastyaml.py)
+    except (AssertionError, NotImplementedError):  # ruamel's own handling of where a comment goes, failing
+        # on odd texts ("overlap in comment"; tests/test_fastyaml.py)
         fail("YAML 语法错误：无法确定注释所属的位置", hint="检查文件开头和多行文字（| 或 >）前后以 # 开头的注释，"
              "删去或移到单独的一行；也请检查缩进")
     nodes = [n for n in nodes if n is not None]
