@@ -91,3 +91,13 @@ def test_a_text_ruamel_fails_on_is_told_as_a_yaml_error(text):
     with pytest.raises(ProfileError) as info:
         load_yaml_bytes(text.encode("utf-8"), "p.yaml")
     assert "无法确定注释所属的位置" in info.value.render()
+
+
+@pytest.mark.parametrize("text", [
+    "key:\t\n  a: 1\n", "|-#x\n", "|-\r\n...", "\r\n|-\n#<<: 12:30'1_000 #2024~“{{:\n  ",
+    ' #"\r\n|- #  #:-.inf  0o17]{? &a \n    ? *a2024-01-01 10:00', "|-\n \n  {-null", "a: |-\n \n  {-null",
+    "- |\n#x\n- |-\n \n  {-null", "| #<<: 键|-\r\n#---true", "a: \nb: 1\n", "? x\n: \n", "a: {b: , c: }\n"])
+def test_texts_where_the_two_parsers_once_parted_read_the_same(text):
+    """Each found by the random comparison (a tab after a colon, odd literal headers, a document marker
+    inside a literal, a literal document, a line of spaces before a literal's text, empty values)."""
+    _same(text.encode("utf-8"))

@@ -78,6 +78,7 @@ def _resolved(value: str) -> str:
 # ruamel refuses some tabs libyaml takes as spaces ("key:\t") and a byte order mark inside the text,
 # which libyaml skips; it reads a "..." line inside a block scalar as text, libyaml as the document's end
 _MARKER = re.compile(r"[\r\n](?:---|\.\.\.)")
+_BLANK_LINE = re.compile(r"[\r\n][ ]+(?=[\r\n])")  # a line of spaces only, inside a literal scalar
 _LITERAL_HEADER = re.compile(r"\|[-+1-9]{0,2}(?: +(?:#[^\r\n]*)?)?(?:\r\n?|\n|$)")  # "|-  # note"
 
 
@@ -98,19 +99,23 @@ def _taken(text: str) -> bool:
 
 def _node_events(parser, text: str):
     """The events of the one document's nodes and their ends, each as plain as the fast paths take
-    (no anchor, no tag, no folded scalar, a literal one's header as ruamel reads it); `_Other` for
-    anything else: an alias, a second document, a directive."""
+    (a collection at the root, no anchor, no tag, no folded scalar, a literal one's header as ruamel
+    reads it); `_Other` for anything else: an alias, a second document, a directive."""
     documents = 0
+    root = True
     get = parser.get_event
     while True:
         event = get()
         kind = event.__class__
         if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
-            if event.anchor is not None or event.tag is not None:
-                raise _Other
-            if kind is ScalarEvent and (event.style == ">" or (
-                    event.style == "|" and not _LITERAL_HEADER.match(text, event.start_mark.index))):
-                raise _Other  # ruamel marks a folded scalar's joins; libyaml takes "|#…", which ruamel refuses
+            if event.anchor is not None or event.tag is not None or (root and kind is ScalarEvent):
+                raise _Other  # a document that is one scalar is no profile: ruamel reads (and words) it
+            root = False
+            if kind is ScalarEvent and (event.style == ">" or (event.style == "|" and (
+                    not _LITERAL_HEADER.match(text, event.start_mark.index)
+                    or _BLANK_LINE.search(text, event.start_mark.index, event.end_mark.index)))):
+                raise _Other  # ruamel marks a folded scalar's joins; libyaml takes "|#…" and a line of spaces
+                # shorter than the text's indentation before it, which ruamel refuses
             yield event
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             yield event
