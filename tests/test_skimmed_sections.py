@@ -50,7 +50,7 @@ def test_a_table_cut_short_by_its_autocompleted_cells_ends_where_the_parser_ends
     assert clausetags.sections(markdown) == _full(markdown)
 
 
-# --- the full parse's shortcuts: plain cells' text, rows split without a backslash -------------------
+# --- the parser short texts go through (a user's customisation, probes) is markdown-it's own -------------
 def _stock(markdown: str):
     from markdown_it import MarkdownIt
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-import types
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,9 +46,6 @@ def parser(every_link: bool = False) -> MarkdownIt:
     `every_link`, links of every scheme are read as links (markdown-it drops javascript: and the
     like), so that a caller judging a user's links sees them all."""
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    md.block.ruler.at("table", _TABLE_FAST_SPLIT, {"alt": ["paragraph", "reference"]})
-    plain = md.inline.terminator_re
-    md.core.ruler.at("inline", lambda state: _inline(state, plain))
     if every_link:
         md.validateLink = lambda url: True
     return md
@@ -104,28 +100,9 @@ def _skim_table(state, start: int, end: int, silent: bool) -> bool:
     if silent:
         return True
     count = len(_cells(_trim(state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]])))
-    terminators = state.md.block.ruler.getRules("blockquote")
-    parent, state.parentType = state.parentType, "table"
-    autocompleted, line = 0, start + 2
-    src = state.src
-    while line < end:
-        if state.sCount[line] < state.blkIndent:
-            break
-        # a row that starts with "|" starts no block (each terminator wants its own first character)
-        first = state.bMarks[line] + state.tShift[line]
-        if src[first:first + 1] != "|" and any(
-                rule(state, line, end, True) for rule in terminators):
-            break
-        text = _trim(state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]])
-        if not text or state.is_code_block(line):
-            break
-        autocompleted += count - _cell_count(text)
-        if autocompleted > _MAX_AUTOCOMPLETED:
-            break
-        line += 1
-    state.parentType = parent
-    state.line = line
-    state.push("table_open", "table", 1).map = [start, line]
+    for _ in _body_rows(state, start, end, count, _cell_count):
+        pass
+    state.push("table_open", "table", 1).map = [start, state.line]
     state.push("table_close", "table", -1)
     return True
 
@@ -173,8 +150,6 @@ def _table_with_text_rows(state, start: int, end: int, silent: bool) -> bool:
     header = _cells(_trim(state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]))
     count = len(header)
     styles = [{"style": "text-align:" + align} if align else {} for align in aligns]
-    parent, state.parentType = state.parentType, "table"
-    terminators = state.md.block.ruler.getRules("blockquote")
     table = state.push("table_open", "table", 1)
     table.map = [start, 0]
     state.push("thead_open", "thead", 1).map = [start, start + 1]
@@ -186,20 +161,8 @@ def _table_with_text_rows(state, start: int, end: int, silent: bool) -> bool:
         state.push("th_close", "th", -1)
     state.push("tr_close", "tr", -1)
     state.push("thead_close", "thead", -1)
-    src, autocompleted, line, body = state.src, 0, start + 2, None
-    while line < end:
-        if state.sCount[line] < state.blkIndent:
-            break
-        first = state.bMarks[line] + state.tShift[line]
-        if src[first:first + 1] != "|" and any(rule(state, line, end, True) for rule in terminators):
-            break
-        text = _trim(src[first:state.eMarks[line]])
-        if not text or state.is_code_block(line):
-            break
-        cells = _cells(text)
-        autocompleted += count - len(cells)
-        if autocompleted > _MAX_AUTOCOMPLETED:
-            break
+    body = None
+    for line, cells in _body_rows(state, start, end, count, _cells):
         if body is None:
             body = state.push("tbody_open", "tbody", 1)
             body.map = [start + 2, 0]
@@ -215,15 +178,39 @@ def _table_with_text_rows(state, start: int, end: int, silent: bool) -> bool:
                 inline.map, inline.content, inline.children = [line, line + 1], texts[i], []
                 state.push("td_close", "td", -1)
             state.push("tr_close", "tr", -1)
-        line += 1
     if body is not None:
         state.push("tbody_close", "tbody", -1)
-        body.map[1] = line
+        body.map[1] = state.line
     state.push("table_close", "table", -1)
-    table.map[1] = line
+    table.map[1] = state.line
+    return True
+
+
+def _body_rows(state, start: int, end: int, count: int, split):
+    """(line, split(row)) of each body row of the table whose header is line `start` of `count` cells,
+    ending where markdown-it's table rule ends it (a blank line, a block that starts, a line indented
+    less or as code, too many cells left empty), by its own tests; `state.line` is then the line after
+    the table. A row that starts with "|" starts no block (each block rule wants its own first character)."""
+    terminators = state.md.block.ruler.getRules("blockquote")
+    parent, state.parentType = state.parentType, "table"
+    src, autocompleted, line = state.src, 0, start + 2
+    while line < end:
+        if state.sCount[line] < state.blkIndent:
+            break
+        first = state.bMarks[line] + state.tShift[line]
+        if src[first:first + 1] != "|" and any(rule(state, line, end, True) for rule in terminators):
+            break
+        text = _trim(src[first:state.eMarks[line]])
+        if not text or state.is_code_block(line):
+            break
+        cells = split(text)
+        autocompleted += count - (cells if isinstance(cells, int) else len(cells))
+        if autocompleted > _MAX_AUTOCOMPLETED:
+            break
+        yield line, cells
+        line += 1
     state.parentType = parent
     state.line = line
-    return True
 
 
 def stock(tokens: Sequence[Token]) -> list[Token]:
@@ -257,12 +244,10 @@ def _cell_count(text: str) -> int:
     return count - (count > 0 and text.endswith("|"))
 
 
-def _cells_of(text: str) -> list[str]:
-    return _SPLIT(text) if "\\" in text else text.split("|")
-
-
 def _cells(text: str) -> list[str]:
-    cells = _cells_of(text)
+    """A row's cells, as markdown-it splits it (its splitter reads a character at a time, for the escaped
+    pipes only a backslash makes), without the empty ones at the ends."""
+    cells = _SPLIT(text) if "\\" in text else text.split("|")
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
@@ -273,6 +258,3 @@ def _cells(text: str) -> list[str]:
 _TABLE_MODULE = importlib.import_module("markdown_it.rules_block.table")  # the package exports the function by that name
 _TABLE, _SPLIT, _trim = _TABLE_MODULE.table, _TABLE_MODULE.escapedSplit, _TABLE_MODULE.mdTrim
 _MAX_AUTOCOMPLETED = _TABLE_MODULE.MAX_AUTOCOMPLETED_CELLS
-# markdown-it's own table rule, splitting a row without a backslash with str.split (its splitter reads
-# the row a character at a time, for the escaped pipes only a backslash makes)
-_TABLE_FAST_SPLIT = types.FunctionType(_TABLE.__code__, {**_TABLE.__globals__, "escapedSplit": _cells_of}, "table")
