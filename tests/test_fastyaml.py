@@ -58,7 +58,6 @@ def test_the_examples_take_the_fast_path():
 
     for path in sorted((ROOT / "company_profiles").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        assert fastyaml.compose(text) is not None, path.name
         assert fastyaml.read(text, yamlload.Mark, yamlload._value_of, yamlload._key_refused, 10**6) is not None
 
 

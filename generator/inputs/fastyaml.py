@@ -1,9 +1,9 @@
-"""The common YAML document composed by libyaml (PyYAML's C parser), into the same nodes as ruamel's.
+"""The common YAML document read by libyaml (PyYAML's C parser) into the data and marks ruamel gives.
 
 ruamel.yaml's round-trip composer is pure Python: a profile with 10,000 outlets (1.5 MB) took about 7 s
-to compose. libyaml parses the same text into events in C; the nodes are built here from the events,
+to compose. libyaml parses the same text into events in C; the data is built here from the events,
 without recursion, and each plain scalar's tag is resolved by ruamel's own YAML 1.2 resolver, so the
-nodes are those ruamel would give. Only the plain case is taken: a document with anything whose
+values are those ruamel would give. Only the plain case is taken: a document with anything whose
 meaning could differ between the two libraries, or that is an error, is left to ruamel (`None`),
 which then reads it or words the error as before: directives (%YAML, %TAG), tags, anchors and
 aliases, tabs, odd block headers, document markers after the first line, folded scalars (whose line joins ruamel marks for Chinese text), more or fewer than one
@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
 try:  # the wheels on PyPI carry libyaml; without it every document is ruamel's (slower, the same)
@@ -29,34 +29,11 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 DEEPEST = 20  # a profile is 5 levels deep; deeper documents are ruamel's, which bounds and words them
 
-_MAP, _SEQ, _STR = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+_STR = "tag:yaml.org,2002:str"
 
 
-class _Other(Exception):
+class Other(Exception):
     """The document is not the plain case: ruamel reads it."""
-
-
-class _Node:
-    """A node as `yamlload._convert` reads it (ruamel's nodes, built without their cost)."""
-
-    __slots__ = ("tag", "value", "start_mark", "end_mark", "style", "flow_style")
-    id = ""
-
-    def __init__(self, tag: str, value, start_mark, end_mark=None, style=None, flow_style=None):
-        self.tag, self.value, self.start_mark, self.end_mark = tag, value, start_mark, end_mark
-        self.style, self.flow_style = style, flow_style
-
-
-class _Scalar(_Node):
-    id = ScalarNode.id
-
-
-class _Sequence(_Node):
-    id = SequenceNode.id
-
-
-class _Mapping(_Node):
-    id = MappingNode.id
 
 
 _RESOLVER = VersionedResolver(version=None)
@@ -82,16 +59,6 @@ _BLANK_LINE = re.compile(r"[\r\n][ ]+(?=[\r\n])")  # a line of spaces only, insi
 _LITERAL_HEADER = re.compile(r"\|[-+1-9]{0,2}(?: +(?:#[^\r\n]*)?)?(?:\r\n?|\n|$)")  # "|-  # note"
 
 
-def compose(text: str):
-    """The document's root node, or None when ruamel must read the text."""
-    if not _taken(text):
-        return None
-    try:
-        return _compose(CParser(text), text)
-    except (_Other, YAMLError):
-        return None
-
-
 def _taken(text: str) -> bool:
     """Whether libyaml may read the text at all (its characters and lines ruamel reads otherwise)."""
     return CParser is not None and "\t" not in text and "\ufeff" not in text and not _MARKER.search(text)
@@ -100,7 +67,7 @@ def _taken(text: str) -> bool:
 def _node_events(parser, text: str):
     """The events of the one document's nodes and their ends, each as plain as the fast paths take
     (a collection at the root, no anchor, no tag, no folded scalar, a literal one's header as ruamel
-    reads it); `_Other` for anything else: an alias, a second document, a directive."""
+    reads it); `Other` for anything else: an alias, a second document, a directive."""
     documents = 0
     root = True
     get = parser.get_event
@@ -109,12 +76,12 @@ def _node_events(parser, text: str):
         kind = event.__class__
         if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or event.tag is not None or (root and kind is ScalarEvent):
-                raise _Other  # a document that is one scalar is no profile: ruamel reads (and words) it
+                raise Other  # a document that is one scalar is no profile: ruamel reads (and words) it
             root = False
             if kind is ScalarEvent and (event.style == ">" or (event.style == "|" and (
                     not _LITERAL_HEADER.match(text, event.start_mark.index)
                     or _BLANK_LINE.search(text, event.start_mark.index, event.end_mark.index)))):
-                raise _Other  # ruamel marks a folded scalar's joins; libyaml takes "|#…" and a line of spaces
+                raise Other  # ruamel marks a folded scalar's joins; libyaml takes "|#…" and a line of spaces
                 # shorter than the text's indentation before it, which ruamel refuses
             yield event
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
@@ -122,58 +89,18 @@ def _node_events(parser, text: str):
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1 or event.version is not None or event.tags:
-                raise _Other
+                raise Other
         elif kind is StreamEndEvent:
             return
         elif kind is not StreamStartEvent and kind is not DocumentEndEvent:
-            raise _Other  # an alias
-
-
-def _compose(parser, text: str):
-    root = None
-    open_: list[list] = []  # [node, pending key] of each collection being filled
-
-    def place(node) -> None:
-        nonlocal root
-        if not open_:
-            if root is not None:
-                raise _Other
-            root = node
-            return
-        top = open_[-1]
-        if top[0].__class__ is _Sequence:
-            top[0].value.append(node)
-        elif top[1] is None:
-            top[1] = node
-        else:
-            top[0].value.append((top[1], node))
-            top[1] = None
-
-    for event in _node_events(parser, text):
-        kind = event.__class__
-        if kind is ScalarEvent:
-            value = event.value
-            place(_Scalar(_tag(value) if event.implicit[0] else _STR, value, event.start_mark, event.end_mark,
-                          event.style or None))
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if len(open_) >= DEEPEST:
-                raise _Other
-            node = (_Mapping(_MAP, [], event.start_mark, flow_style=event.flow_style) if kind is MappingStartEvent
-                    else _Sequence(_SEQ, [], event.start_mark, flow_style=event.flow_style))
-            place(node)
-            open_.append([node, None])
-        else:  # the end of a collection
-            open_.pop()[0].end_mark = event.end_mark
-    if root is None:
-        raise _Other
-    return root
+            raise Other  # an alias
 
 
 def read(text: str, mark, value_of, key_refused, most: int):
-    """The plain case read straight from libyaml's events into (data, marks, rough), as
-    `yamlload._convert(compose(text))` gives it without building the nodes; None where anything is
-    not plain or not right: a duplicate or refused key, a value `value_of` refuses (it raises `Other`),
-    more than `most` nodes. The caller then composes the nodes, and ruamel tells what is wrong."""
+    """The plain case read straight from libyaml's events into (data, marks, rough), as ruamel's nodes
+    converted by `yamlload._convert` give it; None where anything is not plain or not right: a duplicate
+    or refused key, a value `value_of` refuses (it raises `Other`), more than `most` nodes. ruamel then
+    reads the text, and tells what is wrong."""
     if not _taken(text):
         return None
     try:
@@ -181,8 +108,6 @@ def read(text: str, mark, value_of, key_refused, most: int):
     except (Other, YAMLError):
         return None
 
-
-Other = _Other
 
 
 def _read(parser, text: str, mark, value_of, key_refused, most: int):
@@ -196,7 +121,7 @@ def _read(parser, text: str, mark, value_of, key_refused, most: int):
         if kind is not MappingEndEvent and kind is not SequenceEndEvent:
             nodes += 1
             if nodes > most:
-                raise _Other
+                raise Other
             start = event.start_mark
             scalar = kind is ScalarEvent
             if scalar:
@@ -204,7 +129,7 @@ def _read(parser, text: str, mark, value_of, key_refused, most: int):
             empty = scalar and value == "" and style is None  # ruamel marks an empty value elsewhere
             if not stack:  # the document itself
                 if root is not _NOTHING:
-                    raise _Other
+                    raise Other
                 where, parent = (), None
             else:
                 top = stack[-1]
@@ -212,7 +137,7 @@ def _read(parser, text: str, mark, value_of, key_refused, most: int):
                 if parent.__class__ is dict:
                     if top[2] is None:  # a key
                         if not scalar or key_refused(value) or value in parent:
-                            raise _Other
+                            raise Other
                         top[2], top[3] = value, (start, empty)
                         continue
                     key, (key_start, key_empty) = top[2], top[3]
@@ -230,7 +155,7 @@ def _read(parser, text: str, mark, value_of, key_refused, most: int):
                 made = value_of(value, _tag(value) if event.implicit[0] else _STR, style)
             else:
                 if len(stack) >= DEEPEST:
-                    raise _Other
+                    raise Other
                 made = {} if kind is MappingStartEvent else []
             if parent is None:
                 root = made
@@ -243,7 +168,7 @@ def _read(parser, text: str, mark, value_of, key_refused, most: int):
         else:  # the end of a collection
             stack.pop()
     if root is _NOTHING:
-        raise _Other
+        raise Other
     return root, marks, rough
 
 

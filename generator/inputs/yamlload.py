@@ -21,7 +21,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import AftersalesError, Problem, ProfileError
-from generator.inputs.fastyaml import Other, compose, read
+from generator.inputs.fastyaml import Other, read
 from generator.inputs.inputfile import MAX_BYTES, read_input, wide_encoding
 from generator.text.wide_lines import joins_without_space
 
@@ -147,13 +147,8 @@ def load_yaml_bytes(raw: bytes, name: str, *, fast: bool = True) -> Loaded:
     if plain is not None:  # the common case, read straight from libyaml's events
         data, marks, rough = plain
         return Loaded(name, data, marks, rough=rough, exact=exact)
-    root = compose(text) if fast else None
-    if root is None:
-        marks: dict[Path_, Mark] = {}
-        return Loaded(name, _convert(_composed(text, name, fail)[0], (), marks, [0, most], name, 0), marks)
-    marks, rough = {}, set()
-    data = _convert(root, (), marks, [0, most], name, 0, rough)
-    return Loaded(name, data, marks, rough=rough, exact=exact)
+    marks: dict[Path_, Mark] = {}  # anything else, a mistake included, ruamel reads and words
+    return Loaded(name, _convert(_composed(text, name, fail)[0], (), marks, [0, most], name, 0), marks)
 
 
 def _composed(text: str, name: str, fail) -> list:
@@ -295,11 +290,9 @@ def _translate(exc: YAMLError) -> str:
     return "格式不正确（检查这一行及上一行的缩进、引号、括号和冒号）"
 
 
-def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str, depth: int,
-             rough: set | None = None) -> Any:
+def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str, depth: int) -> Any:
     """Plain data from a composed node. The composer bounded the text's nesting; an alias of one of
-    its own ancestors makes a cycle, which only this depth check ends. Given `rough` (libyaml composed
-    the nodes), the paths of empty values and keys go there: their marks are not ruamel's."""
+    its own ancestors makes a cycle, which only this depth check ends."""
     counter[0] += 1
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -313,10 +306,10 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
         fail(f"嵌套层级超过 {MAX_DEPTH} 层（可能是别名引用了自己所在的结构）")
     if node.tag not in _PLAIN_TAGS:
         fail(f"不支持 YAML 标签 {node.tag}", "企业档案只能包含文字、数字、日期、列表和键值")
-    if node.id == MappingNode.id:  # ruamel's node or fastyaml's
+    if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.id != ScalarNode.id:
+            if not isinstance(key_node, ScalarNode):
                 fail("键必须是简单文字")
             key = str(key_node.value)
             bad = _ILLEGAL.search(key) or _BREAKS.search(key) or _INVISIBLE.search(key)
@@ -333,23 +326,16 @@ def _convert(node: Node, path: Path_, marks: dict, counter: list[int], name: str
             child = path + (key,)
             marks[child] = Mark(value_node.start_mark.line + 1, value_node.start_mark.column + 1,
                                 key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if rough is not None and (_empty(key_node) or _empty(value_node)):
-                rough.add(child)
-            out[key] = _convert(value_node, child, marks, counter, name, depth + 1, rough)
+            out[key] = _convert(value_node, child, marks, counter, name, depth + 1)
         return out
-    if node.id == SequenceNode.id:
+    if isinstance(node, SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             marks[path + (i,)] = Mark(item.start_mark.line + 1, item.start_mark.column + 1)
-            if rough is not None and _empty(item):
-                rough.add(path + (i,))
-            items.append(_convert(item, path + (i,), marks, counter, name, depth + 1, rough))
+            items.append(_convert(item, path + (i,), marks, counter, name, depth + 1))
         return items
     return _scalar(node, fail)
 
-
-def _empty(node: Node) -> bool:
-    return node.id == ScalarNode.id and node.value == "" and node.style is None
 
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # not in XML (DOCX)
