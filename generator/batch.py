@@ -166,6 +166,9 @@ def build_many(jobs: list[tuple[Path, Path]], *, site: bool, content: Path | Non
         if progress:
             progress(result)
 
+    if site:
+        from generator.output.site.shared import warm
+        warm()
     if workers <= 1 or len(jobs) <= 1:
         for i, a in enumerate(args):
             done(i, build_one(*a))

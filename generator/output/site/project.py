@@ -109,6 +109,7 @@ def build_site(config_file: Path, site_dir: Path, date=None) -> None:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from generator.errors import AftersalesError, Problem
+    from generator.output.site.shared import SharedWork
 
     quiet_jieba()
     logger = logging.getLogger("mkdocs")
@@ -124,6 +125,7 @@ def build_site(config_file: Path, site_dir: Path, date=None) -> None:
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(date.timetuple()))
     try:
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+        config.plugins["aftersales/shared"] = SharedWork()  # what the previous build in this process did
         build(config)
     except (Abort, ConfigurationError) as exc:
         raise AftersalesError(f"站点构建失败（mkdocs --strict）：{exc}",
