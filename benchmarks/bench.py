@@ -12,7 +12,9 @@
 (f) where LibreOffice is installed, the layout pass that puts page numbers into the manual's
     contents, and `--pdf`, beside the same build without them;
 (g) a national brand's profile: the example with 10,000 and 30,000 service outlets, `check` and the
-    DOCX bundle, each beside the example's in the same rounds (ratios), and peak memory.
+    DOCX bundle, each beside the example's in the same rounds (ratios), and peak memory;
+(h) a batch of 20 profiles with their sites beside the same batch without sites;
+(i) `aftersales serve`: from saving the profile to the refreshed home page, beside (b)'s cold DOCX bundle.
 Every row but (f) runs without LibreOffice (AFTERSALES_SOFFICE=none), as the rows of earlier
 versions did.
 """
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -139,6 +142,8 @@ def main() -> None:
             rows.append((f"(e) {n} profiles, 2 workers", f"{wall:.1f} s ({wall / n:.2f} s each)"))
 
         big_profiles(work, rows, runs)
+        batch_sites(work, rows, runs)
+        serve_latency(work, rows, runs, docx_only)
 
         if office and office != "none":
             with_office = {**os.environ, "AFTERSALES_SOFFICE": office}
@@ -199,6 +204,76 @@ def big_profiles(work: Path, rows: list, runs: int) -> None:
                             "10,000 outlets', linear 3.0×)")))
         rows.append((f"(d) peak RSS, {command}, 10,000 / 30,000 outlets",
                      f"{rss_of(cmd(sizes[10_000])):.0f} / {rss_of(cmd(sizes[30_000])):.0f} MB (goal ≤ 500 at 10,000)"))
+
+
+def batch_sites(work: Path, rows: list, runs: int) -> None:
+    """(h): 20 profiles with their sites beside the same 20 without, 2 workers, in alternating rounds."""
+    folder = profiles(work / "p20", 20)
+    times: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(runs):
+        for site in (False, True):
+            times[site].append(run([PY, "-m", "generator.cli", "build", str(folder), "--force", "-j", "2",
+                                    "-o", str(work / "p20-out")] + ([] if site else ["--no-site"]))[0])
+    without, with_sites = statistics.median(times[False]), statistics.median(times[True])
+    rows.append(("(h) 20 profiles, DOCX, 2 workers", f"{without:.1f} s"))
+    rows.append(("(h) 20 profiles, DOCX + sites, 2 workers", f"{with_sites:.1f} s "
+                 f"({with_sites / without:.1f}× without sites, goal ≤ 1.6×)"))
+
+
+def serve_latency(work: Path, rows: list, runs: int, cold_docx: float) -> None:
+    """(i): `aftersales serve` on a copy of the example; the profile is saved with a new hotline and
+    the page reloaded as its live-reload script does (it asks the server for the next version, which
+    answers when the rebuild is done): seconds from the save to the refreshed page."""
+    import socket
+    import urllib.request
+
+    folder = work / "serve"
+    folder.mkdir()
+    profile = folder / "profile.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    profile.write_text(text, encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([PY, "-m", "generator.cli", "serve", str(profile), "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def get(path: str, timeout: float = 70) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as answer:
+            return answer.read().decode("utf-8")
+
+    start = time.perf_counter()
+    while True:  # the first build
+        try:
+            home = get("/index.html", 5)
+            break
+        except OSError:
+            if time.perf_counter() - start > 120:
+                raise
+            time.sleep(0.1)
+    spent = []
+    try:
+        for i in range(max(runs, 5)):
+            # as the page's live-reload script does: ask the server for the next version (it answers
+            # when a rebuild is done), then load the page again
+            epoch = re.search(r"livereload\((\d+),", home)[1]
+            hotline = f"400-830-{7000 + i}"
+            start = time.perf_counter()
+            profile.write_text(text.replace("400-830-6688", hotline), encoding="utf-8")
+            while True:
+                newer = get(f"/livereload/{epoch}/{i}")
+                home = get("/index.html")
+                if hotline in home:
+                    break
+                epoch = newer
+            spent.append(time.perf_counter() - start)
+            time.sleep(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latency = statistics.median(spent)
+    rows.append(("(i) serve: save → refreshed page", f"{latency:.2f} s ({latency / cold_docx:.2f}× the cold DOCX "
+                 "bundle of (b), goal ≤ 0.5×)"))
 
 
 def _timed(fn) -> float:

@@ -8,6 +8,7 @@ output untouched.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from generator.output.folder import absolute, write_owned
 from generator.output.site.pages import CSS, nav, portal_page, site_pages
 from generator.output.site.project import build_site, write_project
 from generator.output.site.svg import to_svg
-from generator.prepare import Prepared, prepare
+from generator.prepare import Prepared, docx_names, prepare
 from generator.profile.model import Profile
 from generator.render.documents import Document
 from generator.render.figures import as_data
@@ -44,14 +45,8 @@ def make_bundle(profile_path: str | FilePath, catalogue: Catalogue | None = None
     LibreOffice is at hand, the contents carry their page numbers (output/pdf.py) unless `paginate` is
     false (a live preview); with `pdf`, a PDF of each document too."""
     prepared = prepare(profile_path, catalogue, content)
-    documents = {doc.spec.filename: doc for doc in prepared.documents if doc.spec.filename}
-
-    def render(name: str, pages: dict[str, int] | None) -> Written:
-        doc = documents[name]
-        return render_docx(doc.tokens, _meta(doc, prepared.profile, prepared.catalogue), figures=prepared.figures,
-                           pages=pages)
-
-    laid = lay_out(render, list(documents), {name for name, doc in documents.items() if doc.spec.toc},
+    laid = lay_out(functools.partial(render_one, prepared), docx_names(prepared),
+                   {doc.spec.filename for doc in prepared.documents if doc.spec.filename and doc.spec.toc},
                    pdf=pdf, program=office() if paginate or pdf else None)
     return Bundle(**vars(prepared), docx=laid.docx, layout_note=laid.note,
                   pdf={FilePath(name).with_suffix(".pdf").name: data for name, data in laid.pdf.items()})
@@ -74,6 +69,13 @@ def _meta(doc: Document, profile: Profile, catalogue: Catalogue) -> DocxMeta:
         date_text=f"{date(d.issue_date)}发布　{date(d.effective_date)}实施" if doc.spec.dated else "",
         issued=d.issue_date,
     )
+
+
+def render_one(prepared: Prepared, name: str, pages: dict[str, int] | None = None) -> Written:
+    """The DOCX file `name` (one of `docx_names`), its contents carrying `pages` if given."""
+    doc = next(doc for doc in prepared.documents if doc.spec.filename == name)
+    return render_docx(doc.tokens, _meta(doc, prepared.profile, prepared.catalogue), figures=prepared.figures,
+                       pages=pages)
 
 
 def write_bundle(bundle: Bundle, out_dir: str | FilePath, *, site: bool = True,

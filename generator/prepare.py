@@ -28,7 +28,7 @@ from generator.render.trace import Trace, check_coverage, trace
 from generator.standard.catalogue import Catalogue, load_catalogue
 from generator.summary import Summary
 
-__all__ = ["Prepared", "prepare", "safe_name", "summary_of"]
+__all__ = ["Prepared", "docx_names", "prepare", "safe_name", "summary_of"]
 
 
 @dataclass
@@ -126,3 +126,8 @@ def safe_name(name: str) -> str:
     if clean.lower() in _RESERVED:
         clean = f"_{clean}"
     return clean[:80]
+
+
+def docx_names(prepared: Prepared) -> list[str]:
+    """The DOCX files of a company, in the order a build writes and its site lists them."""
+    return [doc.spec.filename for doc in prepared.documents if doc.spec.filename]

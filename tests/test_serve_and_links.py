@@ -84,6 +84,15 @@ class Preview:
         finally:
             connection.close()
 
+    def fetch(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        try:
+            connection.request(method, path, headers={"Host": f"127.0.0.1:{self.port}"})
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
     def stop(self) -> int:
         """Ctrl+C, as a user stops it; killed if it does not end."""
         if self.process.poll() is None:
@@ -171,6 +180,73 @@ def _home_until(preview: Preview, wanted: str) -> str:
             return text
         time.sleep(0.5)
     pytest.fail(f"the home page never showed {wanted!r} within {START_TIMEOUT} s:\n{preview.output()}")
+
+
+def _saved(profile: Path, text: str) -> None:
+    """Saved as many editors save: a new file renamed over the old one (one change, told at once)."""
+    partial = profile.with_name(profile.name + ".saving")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, profile)
+
+
+@pytest.mark.slow
+def test_preview_makes_each_download_from_the_company_shown(tmp_path):
+    """The preview makes a download when it is asked for (not at every save): every file the pages
+    link to answers, with its type, and shows the profile as last saved; a save rebuilds once."""
+    import io
+    import urllib.parse
+
+    import docx
+    import openpyxl
+
+    profile = tmp_path / "company.yaml"
+    text = HUALAN.read_text(encoding="utf-8")
+    assert "400-830-6688" in text  # the hotline
+    profile.write_text(text, encoding="utf-8")
+    server = Preview(profile, tmp_path)
+    try:
+        server.wait_until_serving()
+        _home_until(server, "400-830-6688")
+        links = set()
+        for page in ("/index.html", "/manual/index.html"):
+            status, body = server.get(page)
+            links |= {urllib.parse.urljoin(page, html.unescape(href))
+                      for href in re.findall(r'href="((?:\.\./)?downloads/[^"#]+)"', body)}
+        assert {link.rsplit(".", 1)[1] for link in links} == {"docx", "csv", "xlsx"}, links
+        assert len(links) >= 7  # five documents, the trace matrix twice
+
+        def manual_text() -> str:
+            status, headers, data = server.fetch(urllib.parse.quote("/downloads/01-售后服务手册.docx"))
+            assert status == 200 and headers["Content-Type"].endswith("wordprocessingml.document")
+            return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+
+        for link in sorted(links):
+            status, headers, data = server.fetch(urllib.parse.quote(link))
+            assert status == 200, link
+            assert int(headers["Content-Length"]) == len(data) > 0
+            if link.endswith(".xlsx"):
+                assert openpyxl.load_workbook(io.BytesIO(data)).active.max_row > 10
+            elif link.endswith(".csv"):
+                assert headers["Content-Type"] == "text/csv; charset=utf-8" and "5.3.2" in data.decode("utf-8-sig")
+            else:
+                assert docx.Document(io.BytesIO(data)).paragraphs
+        status, headers, data = server.fetch(urllib.parse.quote(sorted(links)[0]), "HEAD")
+        assert status == 200 and data == b"" and int(headers["Content-Length"]) > 0
+        assert server.fetch(urllib.parse.quote("/downloads/99-不存在.docx"))[0] == 404
+        assert "400-830-6688" in manual_text()
+
+        builds = server.output().count("Building documentation")
+        _saved(profile, text.replace("400-830-6688", "400-830-7777"))
+        _home_until(server, "400-830-7777")
+        assert "400-830-7777" in manual_text() and "400-830-6688" not in manual_text()
+        time.sleep(1.5)  # MkDocs' polling has seen the save too by now
+        assert server.output().count("Building documentation") == builds + 1, server.output()
+
+        _saved(profile, "company: [\n")
+        _home_until(server, "企业档案有误")
+        assert server.fetch(urllib.parse.quote("/downloads/01-售后服务手册.docx"))[0] == 404
+    finally:
+        server.stop()
 
 
 @pytest.mark.slow

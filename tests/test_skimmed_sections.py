@@ -140,3 +140,46 @@ def test_a_docx_is_the_same_from_rows_of_text_as_from_markdown_its_tokens(seed):
     ours = clausetags.document_parser().parse(markdown)
     assert any(t.type == clausetags.ROW_OF_TEXT for t in ours)
     assert write_docx(ours, meta) == write_docx(clausetags.parser().parse(markdown), meta)
+
+
+def _lone_images_parsed(markdown: str) -> dict[int, tuple[str, str]]:
+    """The paragraphs of one image alone, read from the whole document's tokens (as the site once did)."""
+    out = {}
+    for token in clausetags.parser().parse(markdown):
+        children = token.children or []
+        if (token.type == "inline" and token.level == 1 and token.map and token.map[1] - token.map[0] == 1
+                and len(children) == 1 and children[0].type == "image"):
+            out[token.map[0]] = (children[0].attrGet("src"), children[0].content)
+    return out
+
+
+_IMAGE_LINES = ["![图 1 指标](figures/a.svg)", "![图](figures/a.svg \"题\")", "  ![缩进](figures/a.svg)",
+                "    ![代码](figures/a.svg)", "- ![列表中](figures/a.svg)", "> ![引用中](figures/a.svg)",
+                "![图][ref]", "[ref]: figures/a.svg", "![甲](figures/a.svg) ![乙](figures/a.svg)", "文字 ![图](figures/a.svg)",
+                "![**粗**](figures/a.svg)", "\\![转义](figures/a.svg)", "| ![表中](figures/a.svg) |", "![图](figures/a.svg",
+                "![图](<figures/a.svg>)"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_lone_images_are_found_as_the_whole_parse_finds_them(seed):
+    rng = random.Random(seed)
+    for _ in range(200):
+        markdown = "\n".join(rng.choice(_IMAGE_LINES + _LINES) for _ in range(rng.randint(1, 20)))
+        assert clausetags.lone_images(markdown, lambda text: "figures/" in text or "][" in text) == \
+            _lone_images_parsed(markdown), markdown
+
+
+@pytest.mark.parametrize("name", ["hualan-appliances", "qiheng-software", "yunxuan-online"])
+def test_the_examples_figures_are_found_as_the_whole_parse_finds_them(name):
+    from generator.prepare import prepare
+
+    prepared = prepare(ROOT / "company_profiles" / f"{name}.yaml")
+    found = 0
+    for document in prepared.documents:
+        for doc in filter(None, (document, document.site)):
+            whole = {line: image for line, image in _lone_images_parsed(doc.markdown).items()
+                     if image[0] in prepared.figures}
+            assert clausetags.lone_images(doc.markdown, lambda text: any(p in text for p in prepared.figures)) \
+                == whole, doc.key
+            found += len(whole)
+    assert found >= 2

@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import html
 import logging
+import mimetypes
 import os
 import re
 import signal
 import socket
+import threading
 from pathlib import Path
 
 from generator.errors import AftersalesError, display
@@ -66,19 +69,46 @@ def local_only(app):
     return guarded
 
 
-def guard(server):
-    """Put `local_only` in front of an MkDocs LiveReloadServer's application and make its rebuilds
-    never leave it waiting (`keep_answering`); inside `serve`, also watch the profile (`_Served.watch`).
-    Once each; returns the server."""
+def guard(server, downloads=None):
+    """Put `local_only` in front of an MkDocs LiveReloadServer's application (and `with_downloads`,
+    given the function that makes them) and make its rebuilds never leave it waiting (`keep_answering`);
+    inside `serve`, also watch the profile (`_Served.watch`). Once each; returns the server."""
     app = server.get_app()
     if not getattr(app, "local_only", False):
-        server.set_app(local_only(app))
+        server.set_app(local_only(app if downloads is None else with_downloads(app, downloads)))
     if not getattr(server.builder, "keeps_answering", False):
         server.builder = keep_answering(server.builder, Path(server.root), _served)
     if _served is not None and not getattr(server, "aftersales_watching", False):
         _served.watch(server)
         server.aftersales_watching = True
     return server
+
+
+def with_downloads(app, made):
+    """The WSGI application `app`, answering a GET or HEAD of /downloads/NAME with `made(path)`'s bytes
+    (path "downloads/NAME"; None: not a download, `app` answers). A download that cannot be made
+    answers 500 with the reason, in Chinese."""
+    def served(environ, start_response):
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace").lstrip("/")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if not path.startswith("downloads/") or method not in ("GET", "HEAD"):
+            return app(environ, start_response)
+        try:
+            data = made(path)
+        except AftersalesError as exc:
+            reason = f"无法生成 {path}：{exc.message}\n".encode()
+            start_response("500 Internal Server Error", [("Content-Type", "text/plain; charset=utf-8"),
+                                                         ("Content-Length", str(len(reason)))])
+            return [reason]
+        if data is None:
+            return app(environ, start_response)
+        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if kind.startswith("text/"):
+            kind += "; charset=utf-8"
+        start_response("200 OK", [("Content-Type", kind), ("Content-Length", str(len(data)))])
+        return [b""] if method == "HEAD" else [data]
+
+    return served
 
 
 def keep_answering(build, site: Path, served: _Served | None = None):
@@ -120,18 +150,45 @@ class _Served:
         self.docs = folder / settings.get("docs_dir", "docs")
         self.stamp = folder / STAMP
         self.stamp.write_bytes(b"")
+        self._lock = threading.Lock()
+        self._seen: tuple | None = None
+        self._native = None
 
     def watch(self, server) -> None:
         """Rebuild when the profile or a list file it names (`outlets_file: 网点清单.csv`) changes, is
-        saved by renaming, removed, replaced or comes back; not when the generated pages do."""
+        saved by renaming, removed, replaced or comes back; not when the generated pages do.
+
+        The folders are watched twice: by the system's own notification (inotify, FSEvents,
+        ReadDirectoryChangesW: at once), where it works, and by MkDocs' polling (every half second:
+        on any file system). A change is told once, however many see it (`_changed`), and MkDocs is
+        told at once (`_tell`) rather than at its next look at the stamp file."""
         try:
             server.unwatch(str(self.docs))
         except KeyError:  # not watched
             pass
         server.watch(str(self.stamp))
-        self._observer = server.observer
+        server.build_delay = 0.05  # MkDocs waits that long for more changes (0.1 s): a save is built once
+        self._server = server
+        self._observers = [server.observer]
+        try:
+            from watchdog.observers import Observer
+
+            native = Observer()
+            native.start()
+        except Exception as exc:  # noqa: BLE001 -- no notification here (a limit reached): polling alone
+            _log.debug(f"no file notification: {exc}")
+        else:
+            self._native = native
+            self._observers.append(native)
         self._folders: set[str] = set()
         self._follow()
+        self._seen = self._state()
+
+    def stop(self) -> None:
+        if self._native is not None:
+            self._native.stop()
+            self._native.join(timeout=5)
+            self._native = None
 
     def _follow(self) -> None:
         """Watch the folders of the profile and of the list files it names now (a folder, not a file,
@@ -146,27 +203,99 @@ class _Served:
                 continue  # a list file's folder that is not there: told by the build
             handler = FileSystemEventHandler()
             handler.on_any_event = self._changed
-            self._observer.schedule(handler, folder, recursive=False)
+            for observer in self._observers:
+                try:
+                    observer.schedule(handler, folder, recursive=False)
+                except Exception as exc:  # noqa: BLE001 -- the notification refused it: polling still watches
+                    if observer is self._observers[0]:
+                        raise
+                    _log.debug(f"no file notification for {folder}: {exc}")
             self._folders.add(folder)
 
+    def _state(self) -> tuple:
+        """The watched files' contents (the error's number where one cannot be read): a change seen by both watches, or
+        an event that changed nothing (a file opened and closed), is told once or not at all."""
+        state = []
+        for name in sorted(getattr(self, "files", ()) or {os.path.normcase(str(self.profile))}):
+            try:
+                with open(name, "rb") as file:
+                    state.append((name, hashlib.sha256(file.read()).digest()))
+            except OSError as exc:  # gone, a folder, unreadable: each a different page
+                state.append((name, exc.errno))
+        return tuple(state)
+
     def _changed(self, event) -> None:
+        if event.event_type in ("opened", "closed_no_write"):  # read, not changed (the build reads it too)
+            return
         named = {os.path.normcase(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
         if not named & self.files:
             return
-        if os.path.normcase(str(self.profile)) in named:
-            try:
-                self._follow()  # the profile may name other list files now
-            except Exception as exc:  # never stop watching the profile itself
-                _log.error(f"无法读取企业档案中的表格文件（{exc}）")
+        with self._lock:  # the two watches' threads
+            state = self._state()
+            if state == self._seen:
+                return
+            self._seen = state
+            if os.path.normcase(str(self.profile)) in named:
+                try:
+                    self._follow()  # the profile may name other list files now
+                except Exception as exc:  # never stop watching the profile itself
+                    _log.error(f"无法读取企业档案中的表格文件（{exc}）")
+                self._seen = self._state()
+            self._tell()
+
+    def _tell(self) -> None:
+        """Tell MkDocs' server to rebuild: an event for the stamp file, as its polling would find
+        (watchdog's emitter of that file); where that cannot be done, a byte added to the stamp, which
+        its polling finds within half a second."""
+        stamp = os.path.abspath(self.stamp)
         try:
-            with open(self.stamp, "ab") as stamp:  # longer each time: seen however coarse the clock
-                stamp.write(b".")
+            from watchdog.events import FileModifiedEvent
+
+            for emitter in list(self._server.observer.emitters):
+                if os.path.abspath(emitter.watch.path) == stamp:
+                    emitter.queue_event(FileModifiedEvent(stamp))
+                    return
+        except Exception as exc:  # noqa: BLE001 -- the stamp file tells it then
+            _log.debug(f"stamp event not queued: {exc}")
+        try:
+            with open(self.stamp, "ab") as file:  # longer each time: seen however coarse the clock
+                file.write(b".")
         except OSError as exc:
             _log.error(f"无法记录企业档案的修改（{display(self.stamp)}：{exc.strerror or exc}），"
                        "预览不会再自动更新：请按 Ctrl+C 退出后重新运行 aftersales serve")
 
 
 _served: _Served | None = None  # set by `serve` while it runs
+
+
+class _Shown:
+    """The company the preview's pages were last made from (None: its profile has mistakes), and the
+    downloads of it made so far: MkDocs loads the project's hook afresh for each rebuild, this module once."""
+
+    def __init__(self):
+        self._prepared = None
+        self._made: dict[str, bytes] = {}
+        self._lock = threading.Lock()  # the server answers each request in a thread of its own
+
+    def show(self, prepared) -> None:
+        with self._lock:
+            self._prepared, self._made = prepared, {}
+
+    def download(self, name: str) -> bytes | None:
+        """The download `name` ("downloads/01-售后服务手册.docx") of the company shown, made now if
+        not yet; None if it offers none such."""
+        from generator.output.site.pages import download, download_names
+
+        with self._lock:
+            prepared = self._prepared
+            if prepared is None or name not in download_names(prepared):
+                return None
+            if name not in self._made:
+                self._made[name] = download(prepared, name)
+            return self._made[name]
+
+
+SHOWN = _Shown()
 
 
 def check_port(port: int) -> None:
@@ -210,6 +339,7 @@ def serve(config_file: Path, port: int) -> None:
             raise port_error(port, exc) from None
         raise
     finally:
+        _served.stop()
         _served = None
 
 
@@ -220,18 +350,20 @@ def serve_profile(profile: Path, port: int) -> None:
     the temporary project is removed on exit."""
     import tempfile
 
-    from generator.build import make_bundle
+    from generator.prepare import prepare
     from generator.output.site.project import quiet_jieba, write_project
     from generator.output.site.pages import nav, site_pages
 
-    bundle = make_bundle(profile, paginate=False)  # a profile with mistakes is reported before serving
+    prepared = prepare(profile)  # a profile with mistakes is reported before serving
     check_port(port)
     with contextlib.suppress(_Stopped), _stopped_like_ctrl_c(), \
             tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:
-        config = write_project(site_pages(bundle), Path(folder), bundle.profile.company.short_name, nav(bundle),
+        config = write_project(site_pages(prepared, downloads=False), Path(folder), prepared.profile.company.short_name,
+                               nav(prepared),
                                serve_profile=profile.resolve(), serve_hook=Path(__file__).with_name("serve_hook.py"))
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         logging.getLogger("mkdocs.structure.nav").addFilter(_no_missing_pages)
+        logging.getLogger("mkdocs.structure.pages").addFilter(_no_missing_downloads)
         quiet_jieba()
         print(f"预览：http://{HOST}:{port}/ （修改 {profile} 后自动更新，Ctrl+C 退出）", flush=True)
         serve(config, port)
@@ -272,6 +404,15 @@ def _no_missing_pages(record: logging.LogRecord) -> bool:
     """MkDocs' English line for each page of the menu that a profile with mistakes has not made (its
     home page lists the mistakes instead): dozens of them, saying nothing to do."""
     return "which is not found in the documentation files" not in record.getMessage()
+
+
+def _no_missing_downloads(record: logging.LogRecord) -> bool:
+    """MkDocs' line for each link to a download: the preview makes a download when it is asked for
+    (`with_downloads`), so the files are not among the pages MkDocs knows."""
+    return not _DOWNLOAD_LINK.search(record.getMessage())
+
+
+_DOWNLOAD_LINK = re.compile(r"contains a link '(\.\./)*downloads/[^']*', but the target\b")
 
 
 def _try_bind(port: int) -> None:

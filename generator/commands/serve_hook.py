@@ -3,31 +3,44 @@
 MkDocs watches the profile file; when it changes, this hook rebuilds the company's pages. A profile
 with mistakes shows them on the home page instead of stopping the preview. Before the server starts,
 it is made to answer this computer's browser only (`preview.guard`).
+
+A save is shown quickly: the pages are made from the prepared company (`prepare`, not the DOCX
+bundle), the builds share their unchanged work (`site.shared.SharedWork`, which this hook also is),
+and a download (the DOCX files, the trace matrix) is made when the browser asks for it, from the
+company the pages show (`preview.with_downloads`, `preview.SHOWN`), so it is never older than the page linking to it.
 """
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from generator.build import make_bundle
+from generator.commands.preview import SHOWN, guard
 from generator.errors import AftersalesError
-from generator.commands.preview import guard
-from generator.output.site.project import write_pages
 from generator.output.site.pages import site_pages
+from generator.output.site.project import write_pages
+from generator.output.site.shared import SharedWork
 from generator.output.site.templates import render
+from generator.prepare import prepare
+
+_shared = SharedWork()  # MkDocs loads this hook again for each rebuild: what lasts is kept elsewhere
+on_config, on_files = _shared.on_config, _shared.on_files
+on_page_markdown, on_page_context = _shared.on_page_markdown, _shared.on_page_context
 
 
 def on_pre_build(config):
     docs = Path(config["docs_dir"])
     profile = config["extra"]["aftersales_profile"]
     try:
-        pages = site_pages(make_bundle(profile, paginate=False))
+        prepared = prepare(profile)
+        pages = site_pages(prepared, downloads=False)
     except AftersalesError as exc:
+        prepared = None
         pages = {"index.md": render("profile_errors.md.j2", message=exc.message,
                                     problems=[problem.render() for problem in exc.problems])}
     shutil.rmtree(docs, ignore_errors=True)
     write_pages(pages, docs)
+    SHOWN.show(prepared)
 
 
 def on_serve(server, config, builder):
-    return guard(server)
+    return guard(server, SHOWN.download)

@@ -19,10 +19,11 @@ from generator.standard.bundled import Data, load_data
 from generator.standard.catalogue import Catalogue
 from generator.text.literal import Markdown
 from generator.output.site.layout import SINGLE_PAGES, Layout, guide_page, layout, rel, section_anchor
-from generator.text import headings
+from generator.text import clausetags, headings
 from generator.output.site.svg import to_svg
 from generator.output.site.templates import PAGES, render_page
 from generator.output.site.trace_files import trace_csv, trace_xlsx
+from generator.prepare import docx_names
 
 __all__ = ["CSS", "nav", "portal_page", "project_nav", "site_pages"]
 
@@ -37,16 +38,13 @@ def figure_html(caption: str, figure) -> str:
 
 
 def _figure_lines(doc, figures: dict) -> dict[int, str]:
-    """The lines of `doc` that are a figure alone (a paragraph that is one image of `figures`), read
-    from its tokens: line number -> the figure as an HTML block."""
-    out = {}
-    for token in doc.tokens:
-        children = token.children or []
-        if (token.type == "inline" and token.level == 1 and token.map and token.map[1] - token.map[0] == 1
-                and len(children) == 1 and children[0].type == "image"
-                and (source := children[0].attrGet("src")) in figures):
-            out[token.map[0]] = figure_html(children[0].content, figures[source])
-    return out
+    """The lines of `doc` that are a figure alone (a paragraph that is one image of `figures`):
+    line number -> the figure as an HTML block. Only a paragraph naming a figure is parsed."""
+    if not figures:
+        return {}
+    images = clausetags.lone_images(doc.markdown, lambda text: any(path in text for path in figures))
+    return {line: figure_html(caption, figures[source]) for line, (source, caption) in images.items()
+            if source in figures}
 
 
 def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, list[dict]]:
@@ -78,8 +76,9 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
     return out
 
 
-def site_pages(bundle) -> dict[str, str | bytes]:
-    """Every page of the company's site by its path in the docs folder: Markdown, or a download's bytes."""
+def site_pages(bundle, downloads: bool = True) -> dict[str, str | bytes]:
+    """Every page of the company's site by its path in the docs folder: Markdown, or a download's bytes
+    (without `downloads`, pages only: `bundle` may then be a Prepared company, without its DOCX files)."""
     catalogue = bundle.catalogue
     where = layout(bundle.documents)
     pages: dict[str, str | bytes] = {}
@@ -91,13 +90,32 @@ def site_pages(bundle) -> dict[str, str | bytes]:
     pages["manual/index.md"] = _manual_index(bundle, where)
     pages.update(_guide(bundle, where))
     pages["trace.md"] = render_page("trace.md.j2", "trace.md", catalogue, where, traces=bundle.traces)
-    pages["downloads/trace.csv"] = trace_csv(bundle)
-    pages["downloads/trace.xlsx"] = trace_xlsx(bundle)
     pages["index.md"] = _home(bundle)
-    for name, data in bundle.docx.items():
-        pages[f"downloads/{name}"] = data
     pages["stylesheets/extra.css"] = CSS
+    if downloads:
+        pages.update({name: download(bundle, name) for name in download_names(bundle)})
     return pages
+
+
+def download_names(prepared) -> list[str]:
+    """The files a company's site offers for download, by their path in the docs folder."""
+    return ["downloads/trace.csv", "downloads/trace.xlsx", *(f"downloads/{name}" for name in docx_names(prepared))]
+
+
+def download(prepared, name: str) -> bytes:
+    """The download `name` (one of `download_names`): a built bundle's DOCX bytes, or rendered now
+    (the preview renders a download when it is asked for, not at every save)."""
+    if name == "downloads/trace.csv":
+        return trace_csv(prepared)
+    if name == "downloads/trace.xlsx":
+        return trace_xlsx(prepared)
+    filename = name.removeprefix("downloads/")
+    built = getattr(prepared, "docx", None)
+    if built is not None:
+        return built[filename]
+    from generator.build import render_one
+
+    return render_one(prepared, filename).data
 
 
 One = Field(min_length=1, max_length=1)  # a title and its page, or a title and the entries under it
@@ -185,7 +203,8 @@ def _home(bundle) -> str:
     return render_page("home.md.j2", "index.md", bundle.catalogue, profile=bundle.profile, assessment=a,
                        provisional=rests_on(bundle.catalogue.clauses.values()),
                        badge=LEVEL_BADGES.get(a.level, "level-fail"), material_counts=bundle.material_counts,
-                       warnings=bundle.warnings, downloads=list(bundle.docx), figure=figure)
+                       warnings=bundle.warnings, downloads=[n.removeprefix("downloads/") for n in download_names(bundle)
+                                                                      if n.endswith(".docx")], figure=figure)
 
 
 def portal_page(companies, catalogue: Catalogue) -> str:
