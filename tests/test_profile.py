@@ -206,3 +206,27 @@ def test_folded_text_is_read_as_written_and_chinese_lines_join_without_a_space(t
     path.write_text(text.replace(old, "  warranty: >-\n    严格执行国家\n    三包规定，\n    ISO 9001\n    认证，"), encoding="utf-8")
     warranty = load_profile(path, catalogue).commitments.warranty
     assert warranty.startswith("严格执行国家三包规定， ISO 9001 认证，并在三包之外")  # a space only beside Latin
+
+
+@pytest.mark.parametrize("written", ["075726668802", "0757266688", "+8675726668802", "0x1F", "0o17", "1.50", "1e3",
+                                     ".5", "007"])
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_number_written_for_text_is_kept_as_written(tmp_path, written, fast):
+    """Found by a stranger: an unquoted telephone number with a leading zero (YAML reads it as the
+    integer 75726668802) lost its zero in every document. A field of text takes it as written."""
+    text = HUALAN.read_text(encoding="utf-8").replace("phone: 0757-2666 8802}", f"phone: {written}}}")
+    assert f"phone: {written}}}" in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_yaml_bytes(path.read_bytes(), str(path), fast=fast)
+    outlet = loaded.data["resources"]["outlets"][0]
+    assert str(outlet["phone"]) == written
+    profile = load_profile(path)
+    assert profile.resources.outlets[0].phone == written
+    assert profile.company.employees == 860 and type(profile.company.employees) is int  # a count stays a number
+
+
+def test_a_count_written_with_leading_zeros_is_its_number(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(HUALAN.read_text(encoding="utf-8").replace("employees: 860", "employees: 0860"), encoding="utf-8")
+    assert load_profile(path).company.employees == 860

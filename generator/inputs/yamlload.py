@@ -406,6 +406,38 @@ def _other(*_) -> None:
     raise Other
 
 
+class WrittenInt(int):
+    """An integer as written, where its value prints otherwise (075726668802, 0x10, +5): a field of text
+    (a telephone number, a code) takes it as written (pydantic makes text of a number by `str`)."""
+
+    def __new__(cls, value: int, written: str):
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+
+class WrittenFloat(float):
+    """A number with a fraction as written, where its value prints otherwise (1.50, 1e3, .5)."""
+
+    def __new__(cls, value: float, written: str):
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+
+def _as_written(number: int | float, written: str) -> int | float:
+    """`number`, keeping how it was written if that is not how it prints."""
+    if str(number) == written:
+        return number
+    return (WrittenInt if isinstance(number, int) else WrittenFloat)(number, written)
+
+
 def _key_refused(key: str) -> bool:
     return key == "<<" or _SPECIAL.search(key) is not None
 
@@ -430,14 +462,14 @@ def _scalar_of(value: str, tag, style: str | None, fail) -> Any:
             fail(f"数字 “{value[:20]}…” 过长", "企业档案中的数字都远小于 30 位")
         for base in (0, 10):
             try:
-                return int(text, base)
+                return _as_written(int(text, base), value)
             except ValueError:
                 pass
         fail(f"“{value}” 不是整数")
     elif tag == "tag:yaml.org,2002:float":
         text = value.replace("_", "").lower()
         try:
-            return float(text.replace(".inf", "inf").replace(".nan", "nan"))
+            return _as_written(float(text.replace(".inf", "inf").replace(".nan", "nan")), value)
         except ValueError:
             fail(f"“{value}” 不是数字")
     elif tag == "tag:yaml.org,2002:timestamp":
