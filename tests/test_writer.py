@@ -90,6 +90,26 @@ def test_writer_images_keep_their_aspect_ratio_and_are_stored_once():
     assert "docProps/thumbnail.jpeg" not in names
 
 
+def test_a_picture_in_a_table_cell_fits_its_column_with_its_caption_below():
+    """Found by a stranger: an image in a table's cell stopped the writer (it looked for a paragraph)."""
+    png = io.BytesIO()
+    Image.new("RGB", (300, 200), "white").save(png, format="PNG")
+    meta = DocxMeta(title="图", company="公司", short_name="", number="", version="")
+    markdown = ("| 图片 | 说明 |\n|---|---|\n| ![示意图](images/a.png) | " + "一段很长的说明文字" * 12 + " |\n"
+                "| 无图 | 短 |\n")
+    document = docx.Document(io.BytesIO(write_docx(markdown, meta, {"images/a.png": png.getvalue()})))
+    [table] = document.tables
+    cell = table.rows[1].cells[0]
+    extents = cell._tc.xpath(".//wp:extent")
+    assert len(extents) == 1
+    cx, cy = int(extents[0].get("cx")), int(extents[0].get("cy"))
+    assert cx == 2000 * 635 and abs(cx * 2 - cy * 3) <= 3  # its own proportions, 3.5 cm wide
+    assert cell.text == "\n示意图"  # the caption on the line below the picture
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert grid[0] >= 2000  # the column is as wide as the picture
+    assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == []
+
+
 LINKS = """# 联系 [官网](https://x.example/) 与 `aftersales`
 
 见 [官网](https://x.example/)、[客服](mailto:kf@x.example)、[热线](tel:4008306688)、[价目表][p]。

@@ -341,32 +341,42 @@ class BodyWriter:
         """A figure (drawn natively) or a picture, centred in its paragraph, which keeps its place
         in a list or quote; its alt text is the caption below."""
         source = str(token.attrGet("src"))
+        caption = "".join(child.content for child in token.children or [])
+        width = self.template.text_width if self.table is None else _CELL_IMAGE_TWIPS
         if source in self.figures:
-            self.paragraph.runs.append(self._figure(self.figures[source]))
+            xml = self._figure(self.figures[source], width)
         elif source in self.images:
-            self.paragraph.runs.append(self._picture(self.images[source]))
+            xml = self._picture(self.images[source], width)
         else:
             raise KeyError(f"image {source!r} is referenced but was not produced")
+        if self.table is not None:  # in its cell, the caption on the line below
+            self._append(_CELL_IMAGE_ROOM, xml)
+            if caption:
+                self._append("", "<w:r><w:br/></w:r>")
+                self._text(caption)
+            return
+        self.paragraph.runs.append(xml)
         self.paragraph.props = replace(self.paragraph.props, first_line=0, centred=True)
-        caption = "".join(child.content for child in token.children or [])
         if caption:
             self.paragraph.after.append(paragraph(ParagraphProps(self.template.style("caption"), centred=True), run(caption)))
 
-    def _figure(self, figure: Figure) -> str:
+    def _figure(self, figure: Figure, width: int) -> str:
+        """A chart `width` twips wide (its height in proportion) or a diagram at its own size."""
         if isinstance(figure, BarChart):
+            scale = width / self.template.text_width
             xml = chart_run(self.relations.chart(figure), self.next_drawing_id, figure.title,
-                            self.template.text_width / 20, figure.height)
+                            width / 20, figure.height * scale)
             self.next_drawing_id += 1
             return xml
         xml, self.next_drawing_id = diagram_run(figure, self.next_drawing_id, self.template.style("plain"))
         return xml
 
-    def _picture(self, png: bytes) -> str:
-        """The picture at the text width, in its own aspect ratio."""
+    def _picture(self, png: bytes, width: int) -> str:
+        """The picture `width` twips wide, in its own aspect ratio."""
         if png[:8] != b"\x89PNG\r\n\x1a\n":
             raise ValueError("images must be PNG")
         pixels_wide, pixels_high = struct.unpack(">II", png[16:24])
-        cx = self.template.text_width * EMU_PER_TWIP
+        cx = width * EMU_PER_TWIP
         xml = picture_run(self.relations.image(png), self.next_drawing_id, cx, cx * pixels_high // pixels_wide)
         self.next_drawing_id += 1
         return xml
@@ -377,6 +387,10 @@ def _bookmark_name(index: int) -> str:
     return f"_Toc{index + 1:06d}"
 
 
+# A picture or chart in a table's cell: about 3.5 cm wide, and the text the column is measured by
+# (tables.column_widths keeps a short run of digits on one line: the column is at least as wide)
+_CELL_IMAGE_TWIPS = 2000
+_CELL_IMAGE_ROOM = "0" * 14
 _CELL_TEXT = run_props()  # a body cell's text: not bold (a header cell's is), not in emphasis, not a link
 
 
