@@ -167,7 +167,7 @@ class _Served:
         except KeyError:  # not watched
             pass
         server.watch(str(self.stamp))
-        server.build_delay = 0.05  # MkDocs waits that long for more changes (0.1 s): a save is built once
+        server.build_delay = 0.03  # MkDocs waits that long for more changes (0.1 s): a save is built once
         self._server = server
         self._observers = [server.observer]
         try:
@@ -252,7 +252,8 @@ class _Served:
             from watchdog.events import FileModifiedEvent
 
             for emitter in list(self._server.observer.emitters):
-                if os.path.abspath(emitter.watch.path) == stamp:
+                watch = emitter.watch  # a file's watch: its folder is `path` since watchdog 5, the file `raw_path`
+                if stamp in {os.path.abspath(p) for p in (watch.path, getattr(watch, "raw_path", None)) if p}:
                     emitter.queue_event(FileModifiedEvent(stamp))
                     return
         except Exception as exc:  # noqa: BLE001 -- the stamp file tells it then

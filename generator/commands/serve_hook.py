@@ -11,7 +11,6 @@ company the pages show (`preview.with_downloads`, `preview.SHOWN`), so it is nev
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from generator.commands.preview import SHOWN, guard
@@ -37,9 +36,30 @@ def on_pre_build(config):
         prepared = None
         pages = {"index.md": render("profile_errors.md.j2", message=exc.message,
                                     problems=[problem.render() for problem in exc.problems])}
-    shutil.rmtree(docs, ignore_errors=True)
-    write_pages(pages, docs)
+    _replace_pages(docs, pages)
     SHOWN.show(prepared)
+
+
+def _replace_pages(docs: Path, pages: dict[str, str | bytes]) -> None:
+    """The docs folder (the preview's own, in its temporary project) holding `pages` and nothing else;
+    a page as it already is is not written again."""
+    wanted = {docs / rel for rel in pages}
+    for path in sorted(docs.rglob("*"), reverse=True) if docs.is_dir() else ():
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path not in wanted:
+            path.unlink()
+    changed = {}
+    for rel, content in pages.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        try:
+            if (docs / rel).read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        changed[rel] = content
+    write_pages(changed, docs)
 
 
 def on_serve(server, config, builder):

@@ -40,7 +40,7 @@ def figure_html(caption: str, figure) -> str:
 def _figure_lines(doc, figures: dict) -> dict[int, str]:
     """The lines of `doc` that are a figure alone (a paragraph that is one image of `figures`):
     line number -> the figure as an HTML block. Only a paragraph naming a figure is parsed."""
-    if not figures:
+    if not any(path in doc.markdown for path in figures):
         return {}
     images = clausetags.lone_images(doc.markdown, lambda text: any(path in text for path in figures))
     return {line: figure_html(caption, figures[source]) for line, (source, caption) in images.items()
