@@ -103,7 +103,10 @@ def test_a_documents_rows_of_text_are_markdown_its_own_rows(name):
 
 _CELLS = ["甲", "华澜 1 号", "0757-2666 8802", "", " ", "a:b", "+1", "=", "#", "{x}", "~", "$", "%", "^", "@", "]", "*粗*", "_",
           "`码`", "\\|", "\\", "[链接](https://x.example/)", "<b>", "&amp;", "&", "!", "![图](x.png)", ":--", "-", "1.", ">", "'\"",
-          "https://x.example/", "\u3000", "a  b", "---"]
+          "https://x.example/", "\u3000", "a  b", "---",
+          # user text as `literal` escapes it, and escapes next to what they must not join
+          "3\\#楼", "R&amp;D", "a\\_b &lt; c &gt; d", "x&#61;y", "a&#126;", "\\\\", "\\*不是粗体\\*", "\\[甲\\]", "&amp",
+          "&copy;", "&#60;", "\\a", "\\\\*", "\\!\\[图\\](x.png)", "a\\", "&amp;lt;", "\\&amp;"]
 
 
 def _table(rng: random.Random) -> str:

@@ -126,8 +126,10 @@ def _skim_table(state, start: int, end: int, silent: bool) -> bool:
 
 def document_parser() -> MarkdownIt:
     """`parser()` for a whole document: a body row of a table whose cells are all plain text (no
-    character an inline rule acts on: names, addresses, telephone numbers of a long list of outlets) is
-    one token, `table_row_text` (meta["cells"], meta["aligns"]), instead of markdown-it's 3 + 4 per cell.
+    character an inline rule acts on: names, addresses, telephone numbers of a long list of outlets; or
+    none but escapes, as `literal` escapes user text) is one token, `table_row_text` (meta["cells"], the
+    texts; meta["aligns"]; meta["sources"], the cells as written, where they hold escapes), instead of
+    markdown-it's 3 + 4 per cell.
     `stock()` gives back markdown-it's own tokens; tests/test_skimmed_sections.py holds the two equal.
     The DOCX writer reads both forms."""
     return _document_parser()
@@ -147,6 +149,17 @@ ROW_OF_TEXT = "table_row_text"
 # starts one (line break, escape, code, emphasis, link, image, autolink, entity); without them the text
 # is one text token, as it is.
 _PLAIN_CELL = re.compile(r"[^\n\\`*_\[\]!<&]*")
+# Cell text that is plain once its escapes are read: user text as `literal` escapes it ("3\\#楼",
+# "R&amp;D"): a backslash before ASCII punctuation, or one of the entities `literal` writes, and no
+# other character an inline rule acts on. Each escape is one character of the text, as markdown-it reads it.
+_ESCAPED_CELL = re.compile(r"(?:[^\n\\`*_\[\]!<&]|\\[!-/:-@\[-`{-~]|&(?:amp|lt|gt|#61|#126);)*")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|&(amp|lt|gt|#61|#126);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "#61": "=", "#126": "~"}
+
+
+def _shown(cell: str) -> str:
+    """The text of a cell that `_ESCAPED_CELL` matches, its escapes read."""
+    return _ESCAPE.sub(lambda m: m[1] or _ENTITIES[m[2]], cell)
 
 
 def _table_with_text_rows(state, start: int, end: int, silent: bool) -> bool:
@@ -187,6 +200,10 @@ def _table_with_text_rows(state, start: int, end: int, silent: bool) -> bool:
         if all(_PLAIN_CELL.fullmatch(cell) for cell in texts):
             row = state.push(ROW_OF_TEXT, "tr", 0)
             row.map, row.meta = [line, line + 1], {"cells": texts, "aligns": aligns}
+        elif all(_ESCAPED_CELL.fullmatch(cell) for cell in texts):
+            row = state.push(ROW_OF_TEXT, "tr", 0)
+            row.map, row.meta = [line, line + 1], {"cells": [_shown(cell) for cell in texts], "aligns": aligns,
+                                                   "sources": texts}
         else:
             state.push("tr_open", "tr", 1).map = [line, line + 1]
             for i in range(count):
@@ -240,11 +257,14 @@ def stock(tokens: Sequence[Token]) -> list[Token]:
         level, line = token.level, token.map
         row = Token("tr_open", "tr", 1, map=list(line), level=level, block=True)
         out.append(row)
-        for text, align in zip(token.meta["cells"], token.meta["aligns"]):
+        sources = token.meta.get("sources", token.meta["cells"])
+        for text, source, align in zip(token.meta["cells"], sources, token.meta["aligns"]):
             out.append(Token("td_open", "td", 1, attrs={"style": "text-align:" + align} if align else {},
                              level=level + 1, block=True))
             children = [Token("text", "", 0, content=text)] if text else []
-            out.append(Token("inline", "", 0, map=list(line), level=level + 2, content=text, children=children,
+            if source is not text and (first := _ESCAPE.match(source)):  # markdown-it's text_join keeps
+                children[0].markup, children[0].info = first[0], "escape" if first[1] else "entity"  # the first's
+            out.append(Token("inline", "", 0, map=list(line), level=level + 2, content=source, children=children,
                              block=True))
             out.append(Token("td_close", "td", -1, level=level + 1, block=True))
         out.append(Token("tr_close", "tr", -1, level=level, block=True))
