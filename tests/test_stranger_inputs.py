@@ -232,3 +232,16 @@ def test_bidi_controls_and_a_bom_inside_a_value_are_refused(ch, line, at, style)
 def test_a_bidi_override_in_the_cli(tmp_path, capsys):
     err = check(tmp_path, capsys, TEXT.replace("short_name: 华澜", "short_name: 华\u202e澜", 1).encode())
     assert "[company.short_name]: 文字中含有不可见的双向文字控制字符 U+202E" in err and "顺序" in err, err
+
+
+@pytest.mark.parametrize("lines, hinted", [
+    (["slogan: it's ours", 'address: "3 #楼', "staff: 1"], 2),  # an apostrophe in plain text opens nothing
+    (['note: "见 #3 号"', "size: 3\" 屏", "name: 'a''b", "x: 1"], 3),  # '#' inside quotes is no comment; '' is a quote
+    (['list: [a, "b]', "x: 1"], 1),
+])
+def test_the_unclosed_quote_hint_names_the_line_that_opens_one(lines, hinted):
+    """Found by a stranger: the hint cut lines at " #" even inside quotes and counted apostrophes in
+    plain text, so it named the wrong line."""
+    with pytest.raises(ProfileError) as caught:
+        load_yaml_bytes("\n".join(lines).encode("utf-8") + b"\n", "p.yaml")
+    assert f"第 {hinted} 行的引号似乎没有闭合" in caught.value.render()

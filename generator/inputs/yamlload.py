@@ -242,12 +242,46 @@ class _TooDeep(Exception):
 
 
 def _unclosed_quote(text: str, before: int | None) -> str:
-    """A hint naming the first line above the error whose quotes do not pair up."""
+    """A hint naming the first line above the error where a quoted value opens and does not close on
+    that line. A quote inside a plain value (it's, 3" 屏) is a character like any other, and so is a
+    "#" inside quotes: only a quote where a value starts opens one."""
     for number, line in enumerate(text.splitlines()[: before or 0], 1):
-        content = line.split(" #")[0]
-        if content.count('"') % 2 or content.count("'") % 2:
+        if _opens_unclosed(line):
             return f"第 {number} 行的引号似乎没有闭合"
     return ""
+
+
+def _opens_unclosed(line: str) -> bool:
+    """Whether `line` starts a quoted value (after indentation, "- ", "key: ", "[", "{" or ",") that
+    does not end on it; a comment (" #" outside quotes) ends the line."""
+    i, n, starts = 0, len(line), True
+    while i < n:
+        c = line[i]
+        if c in " \t":
+            i += 1
+            continue
+        if c == "#" and (i == 0 or line[i - 1] in " \t"):
+            return False
+        if c in "\"'" and starts:
+            j = i + 1
+            while j < n:
+                if c == '"' and line[j] == "\\":
+                    j += 2
+                    continue
+                if line[j] == c:
+                    if c == "'" and line[j + 1:j + 2] == "'":  # '' is a quote inside single quotes
+                        j += 2
+                        continue
+                    break
+                j += 1
+            else:
+                return True
+            i, starts = j + 1, False
+            continue
+        follows_space = i + 1 == n or line[i + 1] in " \t"
+        starts = c in "[{," or (c in ":-?" and follows_space)
+        i += 1
+    return False
 
 
 _KNOWN = (  # the YAML parser's problems, as a user reads them (prefix or pattern -> Chinese)
