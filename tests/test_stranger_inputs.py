@@ -245,3 +245,18 @@ def test_the_unclosed_quote_hint_names_the_line_that_opens_one(lines, hinted):
     with pytest.raises(ProfileError) as caught:
         load_yaml_bytes("\n".join(lines).encode("utf-8") + b"\n", "p.yaml")
     assert f"第 {hinted} 行的引号似乎没有闭合" in caught.value.render()
+
+
+def test_a_stray_nul_in_a_text_profile_is_located(tmp_path, capsys):
+    """Found by a stranger: one NUL character in a profile was "a binary file", with no place to look."""
+    text = HUALAN.read_text(encoding="utf-8")
+    line = text[: text.index("顺德区北滘镇")].count("\n") + 1
+    column = text[: text.index("顺德区北滘镇")].rsplit("\n", 1)[-1].__len__() + 4
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace("顺德区北滘镇", "顺德区\x00北滘镇", 1), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"p.yaml:{line}:{column}: 这里有一个空字符（NUL" in err and "二进制" not in err
+    path.write_bytes(b"\x00\x01\x02" * 400)  # a binary file is still one
+    assert main(["check", str(path)]) == 2
+    assert "这是二进制文件" in capsys.readouterr().err

@@ -123,6 +123,13 @@ def load_yaml_bytes(raw: bytes, name: str, *, fast: bool = True) -> Loaded:
     if wide:
         fail(f"文件是 {wide} 编码，不是 UTF-8", hint="请在编辑器中另存为 UTF-8 编码，例如在记事本的“另存为”中把“编码”选为 UTF-8")
     if b"\x00" in raw:
+        nul = raw.index(b"\x00")
+        if (raw.count(b"\x00") <= max(10, len(raw) // 1000) and not _CONTROL.search(raw)
+                and _decodes(raw)):  # text with a stray NUL, no other control character
+            line_start = raw.rfind(b"\n", 0, nul) + 1
+            column = len(raw[line_start:nul].decode("utf-8-sig")) + 1
+            fail("这里有一个空字符（NUL，\\x00），YAML 文本中不能有", raw[:nul].count(b"\n") + 1, column,
+                 "在编辑器中删除这个看不见的字符（常因复制粘贴或文件损坏而来）；文件中如果还有，再次检查时会指出下一个")
         fail("这是二进制文件，不是 YAML 文本", hint="请提供 UTF-8 编码的 .yaml 文件")
     try:
         text = raw.decode("utf-8-sig")
@@ -149,6 +156,17 @@ def load_yaml_bytes(raw: bytes, name: str, *, fast: bool = True) -> Loaded:
         return Loaded(name, data, marks, rough=rough, exact=exact)
     marks: dict[Path_, Mark] = {}  # anything else, a mistake included, ruamel reads and words
     return Loaded(name, _convert(_composed(text, name, fail)[0], (), marks, [0, most], name, 0), marks)
+
+
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _decodes(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _composed(text: str, name: str, fail) -> list:
