@@ -260,3 +260,15 @@ def test_a_stray_nul_in_a_text_profile_is_located(tmp_path, capsys):
     path.write_bytes(b"\x00\x01\x02" * 400)  # a binary file is still one
     assert main(["check", str(path)]) == 2
     assert "这是二进制文件" in capsys.readouterr().err
+
+
+def test_a_tab_inside_braces_is_named(tmp_path, capsys):
+    """Found by a stranger: a Tab inside a value in { } was reported as a missing comma only."""
+    text = HUALAN.read_text(encoding="utf-8")
+    old = "address: 顺德区北滘镇兴业路 18 号, mode"
+    line = text[: text.index(old)].count("\n") + 1
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(old, old.replace("兴业路 ", "兴业路\t"), 1), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"第 {line} 行第" in err and "有 Tab 字符：花括号或方括号中的值不能含 Tab，请改为空格" in err

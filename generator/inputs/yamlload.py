@@ -190,7 +190,7 @@ def _composed(text: str, name: str, fail) -> list:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        fail(f"YAML 语法错误：{_translate(exc)}", line, column, _unclosed_quote(text, line))
+        fail(f"YAML 语法错误：{_translate(exc)}", line, column, _tab_in_braces(text, line) or _unclosed_quote(text, line))
     except ReaderError as exc:  # a character YAML does not allow in a file (control characters)
         line = text[: exc.position].count("\n") + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -257,6 +257,18 @@ class _TooDeep(Exception):
     def __init__(self, path: tuple, mark):
         super().__init__(path)
         self.path, self.mark = path, mark
+
+
+def _tab_in_braces(text: str, line: int | None) -> str:
+    """The hint for a Tab in a value inside { } or [ ] on the line of the error: the parser then asks
+    for a comma or a closing bracket, which is not what is wrong."""
+    lines = text.splitlines()
+    if line is None or not 0 < line <= len(lines):
+        return ""
+    row = lines[line - 1]
+    if "\t" in row and ("{" in row or "[" in row):
+        return f"第 {line} 行第 {row.index(chr(9)) + 1} 列有 Tab 字符：花括号或方括号中的值不能含 Tab，请改为空格"
+    return ""
 
 
 def _unclosed_quote(text: str, before: int | None) -> str:
