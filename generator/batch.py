@@ -41,6 +41,7 @@ class Result:
     bug: bool = False  # failed by a defect of the tool (exit 1), not by the input or the environment
     renamed: list[tuple[str, str]] = field(default_factory=list)  # the user's files kept under a new name
     dropped: list[str] = field(default_factory=list)  # PDFs of the last build this one (without --pdf) removed
+    site_dropped: bool = False  # the last build's site, which this one (--no-site) removed
 
 
 @functools.lru_cache(maxsize=4)
@@ -110,6 +111,7 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
             if previous is not None:  # else a manifest edited by hand: built again
                 remove_leftovers(folder)  # a killed build's staging folder, which a rebuild would remove
                 return Result(path, out, "skipped", previous)
+        had_site = not site and (folder / "site" / "index.html").is_file()
         bundle = make_bundle(profile, content=Path(content) if content else None, pdf=pdf)
         earlier = _earlier_pdfs(manifest, folder, bundle)  # before the summary: the PDFs kept are listed
         summary = summary_of(bundle)
@@ -120,7 +122,8 @@ def build_one(path: str, out: str, site: bool = True, content: str | None = None
         write_bundle(bundle, folder, site=site, manifest={"input_hash": key, "summary": asdict(summary)},
                      keep_renamed=keep_renamed, renamed=renamed)
         return Result(path, out, "built", summary, renamed=renamed,
-                      dropped=sorted(name for name in earlier if not (folder / name).exists()))
+                      dropped=sorted(name for name in earlier if not (folder / name).exists()),
+                      site_dropped=had_site and not (folder / "site").exists())
     except Exception as exc:  # isolated: one profile's failure never stops the others
         error = from_environment(exc)
         if error is not None:

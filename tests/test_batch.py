@@ -85,3 +85,19 @@ def test_a_skipped_build_removes_what_a_killed_build_left(tmp_path, capsys):
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_a_build_without_the_site_says_it_removed_the_last_one(tmp_path, capsys):
+    """Found by a stranger: `--no-site` after a build with the site removed the old site without a word."""
+    from conftest import QIHENG
+
+    out = tmp_path / "out"
+    assert main(["build", str(QIHENG), "-o", str(out)]) == 0
+    assert (out / "site" / "index.html").is_file()
+    capsys.readouterr()
+    assert main(["build", str(QIHENG), "-o", str(out), "--no-site"]) == 0
+    said = capsys.readouterr().out
+    assert "已删除上次生成的网站（site/ 和 mkdocs/）：本次用了 --no-site" in said
+    assert not (out / "site").exists() and (out / "01-售后服务手册.docx").is_file()
+    assert main(["build", str(QIHENG), "-o", str(out), "--no-site", "--force"]) == 0
+    assert "已删除上次生成的网站" not in capsys.readouterr().out  # nothing removed this time

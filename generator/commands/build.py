@@ -145,6 +145,8 @@ class _Progress:
         print(f"{mark} {s.legal_name} → {shown(out)}{os.sep}{note}")
         print(f"  自评 {s.score:g} 分*，{s.level}；材料：" + "，".join(f"{k} {v}" for k, v in s.material_counts.items() if v))
         notices(s)
+        if result.site_dropped:
+            print("  已删除上次生成的网站（site/ 和 mkdocs/）：本次用了 --no-site，旧网站与本次的文件不再对应；需要时去掉 --no-site 重新生成")
         if result.dropped:
             print(f"  已删除上次生成的 PDF（{'、'.join(result.dropped)}）：本次生成的 DOCX 已经不同，它们不再对应；需要时加 --pdf 重新生成")
         for old, new in result.renamed:
