@@ -245,6 +245,21 @@ def test_preview_makes_each_download_from_the_company_shown(tmp_path):
         _saved(profile, "company: [\n")
         _home_until(server, "企业档案有误")
         assert server.fetch(urllib.parse.quote("/downloads/01-售后服务手册.docx"))[0] == 404
+        for page in ("/manual/index.html", "/manual/05.html", "/guide/5-3-2.html", "/application.html"):
+            status, body = server.get(page)  # the page a reader was on says what is wrong, not "404"
+            assert status == 200 and "企业档案有误" in body and "本页在档案改正并保存后自动恢复" in body, page
+            assert "YAML 语法错误" in body, page
+
+        _saved(profile, text)
+        _home_until(server, "400-830-6688")
+        status, body = server.get("/manual/05.html")
+        assert status == 200 and "企业档案有误" not in body
+
+        short = re.search(r"short_name: (\S+)", text)[1]  # renamed: the site's title follows
+        _saved(profile, text.replace(f"short_name: {short}", "short_name: 澜庭家电"))
+        _home_until(server, "澜庭家电")
+        status, body = server.get("/manual/05.html")
+        assert "<title>" in body and "- 澜庭家电</title>" in body, body[:500]
     finally:
         server.stop()
 

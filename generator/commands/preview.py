@@ -277,10 +277,13 @@ class _Shown:
         self._prepared = None
         self._made: dict[str, bytes] = {}
         self._lock = threading.Lock()  # the server answers each request in a thread of its own
+        self.pages: list[str] = []  # the pages of the last company shown: while the profile has mistakes, each says so
 
-    def show(self, prepared) -> None:
+    def show(self, prepared, pages: list[str] | None = None) -> None:
         with self._lock:
             self._prepared, self._made = prepared, {}
+            if pages is not None:
+                self.pages = pages
 
     def download(self, name: str) -> bytes | None:
         """The download `name` ("downloads/01-售后服务手册.docx") of the company shown, made now if

@@ -15,29 +15,43 @@ from pathlib import Path
 
 from generator.commands.preview import SHOWN, guard
 from generator.errors import AftersalesError
-from generator.output.site.pages import site_pages
-from generator.output.site.project import write_pages
+from generator.output.site.pages import nav, site_pages
+from generator.output.site.project import site_name, write_pages
 from generator.output.site.shared import SharedWork
 from generator.output.site.templates import render
 from generator.prepare import prepare
 
 _shared = SharedWork()  # MkDocs loads this hook again for each rebuild: what lasts is kept elsewhere
-on_config, on_files = _shared.on_config, _shared.on_files
+on_files = _shared.on_files
 on_page_markdown, on_page_context = _shared.on_page_markdown, _shared.on_page_context
+_made: dict = {}  # this build's company and pages, from on_config to on_pre_build
+
+
+def on_config(config):
+    """The company read again: the site's title and menu follow a renamed company or a changed manual."""
+    config = _shared.on_config(config)
+    _made.clear()
+    try:
+        _made["prepared"] = prepared = prepare(config["extra"]["aftersales_profile"])
+        _made["pages"] = site_pages(prepared, downloads=False)
+    except AftersalesError as exc:
+        _made["error"] = exc
+        return config
+    config["site_name"] = site_name(prepared.profile.company.short_name)
+    config["nav"] = nav(prepared)
+    return config
 
 
 def on_pre_build(config):
-    docs = Path(config["docs_dir"])
-    profile = config["extra"]["aftersales_profile"]
-    try:
-        prepared = prepare(profile)
-        pages = site_pages(prepared, downloads=False)
-    except AftersalesError as exc:
-        prepared = None
-        pages = {"index.md": render("profile_errors.md.j2", message=exc.message,
-                                    problems=[problem.render() for problem in exc.problems])}
-    _replace_pages(docs, pages)
-    SHOWN.show(prepared)
+    prepared, pages = _made.get("prepared"), _made.get("pages")
+    if prepared is None:
+        exc = _made["error"]
+        home, elsewhere = (render("profile_errors.md.j2", message=exc.message, elsewhere=other,
+                                  problems=[p.render() for p in exc.problems]) for other in (False, True))
+        # every page the browser may be showing says so (it reloads after the rebuild), not "404"
+        pages = {rel: home if rel == "index.md" else elsewhere for rel in {"index.md", *SHOWN.pages}}
+    _replace_pages(Path(config["docs_dir"]), pages)
+    SHOWN.show(prepared, None if prepared is None else [rel for rel in pages if rel.endswith(".md")])
 
 
 def _replace_pages(docs: Path, pages: dict[str, str | bytes]) -> None:
