@@ -20,6 +20,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import HUALAN, ROOT
+from generator.cli import main
 from generator.errors import AftersalesError
 from generator.text.html_safety import ALLOWED_SCHEMES, URL_ATTRIBUTES, safe_links
 from generator.commands.preview import check_port, is_local
@@ -265,6 +266,32 @@ def test_preview_makes_each_download_from_the_company_shown(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_profile_with_mistakes_is_previewed_to_be_fixed(tmp_path):
+    """Found by a stranger: `serve` refused to start on a profile with mistakes, though it shows them
+    when they come later; one may start the preview precisely to fix them."""
+    profile = tmp_path / "company.yaml"
+    text = HUALAN.read_text(encoding="utf-8")
+    profile.write_text(text.replace("employees: 860", "employees: 很多"), encoding="utf-8")
+    server = Preview(profile, tmp_path)
+    try:
+        server.wait_until_serving()
+        page = _home_until(server, "企业档案有误")
+        assert "company.employees" in page and "很多" in page
+        assert "预览照常启动" in server.output() and "company.employees" in server.output()  # said in the terminal too
+        _saved(profile, text)
+        _home_until(server, "佛山市华澜电器有限公司")
+        status, body = server.get("/manual/05.html")
+        assert status == 200 and "- 华澜电器</title>" in body  # the title and menu of the fixed profile
+    finally:
+        server.stop()
+
+
+def test_serve_on_a_profile_that_is_not_there_exits_2(tmp_path, capsys):
+    assert main(["serve", str(tmp_path / "没有.yaml"), "--port", str(_free_port())]) == 2
+    assert "找不到文件" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_preview_keeps_answering_whatever_happens_to_the_profile(tmp_path):
     """Found by a stranger: the profile deleted, every request waited for ever (MkDocs checked the profile
     as a watched path of its configuration and stopped rebuilding). Gone, unreadable or a folder, it is
@@ -443,8 +470,6 @@ def test_preview_refuses_a_project_without_its_guard(tmp_path):
 
 @pytest.mark.slow
 def test_cli_serve_on_a_busy_port_exits_2_without_traceback(capsys):
-    from generator.cli import main
-
     holder, port = _busy_port()
     with holder:
         code = main(["serve", str(HUALAN), "--port", str(port)])

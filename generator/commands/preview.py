@@ -37,6 +37,7 @@ import os
 import re
 import signal
 import socket
+import sys
 import threading
 from pathlib import Path
 
@@ -350,20 +351,31 @@ def serve(config_file: Path, port: int) -> None:
 def serve_profile(profile: Path, port: int) -> None:
     """`aftersales serve PROFILE --port N`: preview the company's site, rebuilt whenever `profile` changes.
 
-    A profile with mistakes, or a port that cannot be used, is reported before anything is served;
-    the temporary project is removed on exit."""
+    A profile that is not there, or a port that cannot be used, is reported before anything is served;
+    a profile with mistakes is previewed all the same (they are printed, and listed on the home page
+    until it is fixed: one may start the preview to fix them). The temporary project is removed on exit."""
     import tempfile
 
     from generator.prepare import prepare
     from generator.output.site.project import quiet_jieba, write_project
     from generator.output.site.pages import nav, site_pages
 
-    prepared = prepare(profile)  # a profile with mistakes is reported before serving
+    if not Path(profile).is_file():
+        prepare(profile)  # not there, or a folder: said as every command says it
+    try:
+        prepared = prepare(profile)
+    except AftersalesError as exc:
+        prepared = None
+        print(exc.render(), file=sys.stderr)
+        print("预览照常启动：首页列出这些问题，改正并保存后自动更新", file=sys.stderr, flush=True)
     check_port(port)
     with contextlib.suppress(_Stopped), _stopped_like_ctrl_c(), \
             tempfile.TemporaryDirectory(prefix="aftersales-serve-") as folder:
-        config = write_project(site_pages(prepared, downloads=False), Path(folder), prepared.profile.company.short_name,
-                               nav(prepared),
+        if prepared is None:  # the hook writes the page of mistakes; the title and menu follow the fixed profile
+            pages, title, menu = {"index.md": "# 企业档案有误\n"}, Path(profile).stem, [{"企业档案有误": "index.md"}]
+        else:
+            pages, title, menu = site_pages(prepared, downloads=False), prepared.profile.company.short_name, nav(prepared)
+        config = write_project(pages, Path(folder), title, menu,
                                serve_profile=profile.resolve(), serve_hook=Path(__file__).with_name("serve_hook.py"))
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         logging.getLogger("mkdocs.structure.nav").addFilter(_no_missing_pages)
