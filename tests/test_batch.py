@@ -101,3 +101,18 @@ def test_a_build_without_the_site_says_it_removed_the_last_one(tmp_path, capsys)
     assert not (out / "site").exists() and (out / "01-售后服务手册.docx").is_file()
     assert main(["build", str(QIHENG), "-o", str(out), "--no-site", "--force"]) == 0
     assert "已删除上次生成的网站" not in capsys.readouterr().out  # nothing removed this time
+
+
+def test_the_portal_tells_companies_of_one_legal_name_apart_by_their_profiles(catalogue):
+    """Found by a stranger: variants of one company were identical rows of the portal."""
+    from generator.output.site.pages import portal_page
+    from generator.summary import Summary
+
+    def summary(slug: str, name: str) -> Summary:
+        return Summary(slug=slug, legal_name=name, enterprise_type="生产型", score=90.0, level="四星",
+                       target_level="五星", missing=0, material_counts={}, warnings=[], findings=[], blanks=[])
+
+    page = portal_page([(summary("hualan-a", "华澜"), "a/index.html"), (summary("hualan_b", "华澜"), "b/index.html"),
+                        (summary("qiheng", "启衡"), "c/index.html")], catalogue)
+    assert "华澜</a>（档案 hualan-a）" in page and "华澜</a>（档案 hualan\\_b）" in page  # user text, escaped
+    assert "启衡</a> |" in page

@@ -8,6 +8,8 @@ hands the templates their data.
 """
 from __future__ import annotations
 
+import collections
+
 import html
 from typing import Annotated, Literal
 from urllib.parse import quote
@@ -210,8 +212,10 @@ def _home(bundle) -> str:
 def portal_page(companies, catalogue: Catalogue) -> str:
     """The overview of several companies: (Summary, link to the company's site) pairs, their scores
     from `catalogue`."""
+    names = collections.Counter(summary.legal_name for summary, _ in companies)
     rows = [{"summary": summary, "href": Markdown(html_attr(site)),
-             "issues": [w.split("：")[0] for w in summary.warnings]}  # the check that failed, not its detail
+             "issues": [w.split("：")[0] for w in summary.warnings],  # the check that failed, not its detail
+             "profile": summary.slug if names[summary.legal_name] > 1 else ""}  # told apart by their profiles
             for summary, site in companies]
     return render_page("portal.md.j2", "index.md", catalogue, companies=rows,
                        provisional=rests_on(catalogue.clauses.values()))
