@@ -250,6 +250,7 @@ def test_preview_makes_each_download_from_the_company_shown(tmp_path):
             status, body = server.get(page)  # the page a reader was on says what is wrong, not "404"
             assert status == 200 and "企业档案有误" in body and "本页在档案改正并保存后自动恢复" in body, page
             assert "YAML 语法错误" in body, page
+            assert "- 华澜电器</title>" in body  # under the title of the company last shown
 
         _saved(profile, text)
         _home_until(server, "400-830-6688")

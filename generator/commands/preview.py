@@ -279,6 +279,8 @@ class _Shown:
         self._made: dict[str, bytes] = {}
         self._lock = threading.Lock()  # the server answers each request in a thread of its own
         self.pages: list[str] = []  # the pages of the last company shown: while the profile has mistakes, each says so
+        self.title: str | None = None  # and its site's title and menu, kept meanwhile
+        self.menu: list = []
 
     def show(self, prepared, pages: list[str] | None = None) -> None:
         with self._lock:

@@ -36,9 +36,11 @@ def on_config(config):
         _made["pages"] = site_pages(prepared, downloads=False)
     except AftersalesError as exc:
         _made["error"] = exc
+        if SHOWN.title is not None:  # the title and menu of the company last shown, whose pages say what is wrong
+            config["site_name"], config["nav"] = SHOWN.title, SHOWN.menu
         return config
-    config["site_name"] = site_name(prepared.profile.company.short_name)
-    config["nav"] = nav(prepared)
+    config["site_name"] = SHOWN.title = site_name(prepared.profile.company.short_name)
+    config["nav"] = SHOWN.menu = nav(prepared)
     return config
 
 
