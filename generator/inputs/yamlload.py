@@ -470,11 +470,12 @@ def _other(*_) -> None:
     raise Other
 
 
-class WrittenInt(int):
-    """An integer as written, where its value prints otherwise (075726668802, 0x10, +5): a field of text
-    (a telephone number, a code) takes it as written (pydantic makes text of a number by `str`)."""
+class _AsWritten:
+    """A number that prints as it was written, where its value prints otherwise (075726668802, 0x10,
+    +5, 1.50, 1e3): a field of text (a telephone number, a code) takes it as written (pydantic makes
+    text of a number by `str`); a field of a number takes its value."""
 
-    def __new__(cls, value: int, written: str):
+    def __new__(cls, value, written: str):
         number = super().__new__(cls, value)
         number.written = written
         return number
@@ -483,16 +484,12 @@ class WrittenInt(int):
         return self.written
 
 
-class WrittenFloat(float):
-    """A number with a fraction as written, where its value prints otherwise (1.50, 1e3, .5)."""
+class WrittenInt(_AsWritten, int):
+    pass
 
-    def __new__(cls, value: float, written: str):
-        number = super().__new__(cls, value)
-        number.written = written
-        return number
 
-    def __str__(self) -> str:
-        return self.written
+class WrittenFloat(_AsWritten, float):
+    pass
 
 
 def _as_written(number: int | float, written: str) -> int | float:
