@@ -10,7 +10,7 @@ from mkdocs.structure.files import File
 from generator.build import make_bundle
 from generator.prepare import summary_of
 from generator.paths import ROOT
-from generator.output.site.project import quiet_jieba
+from generator.output.site.shared import quiet_jieba
 from generator.output.site.pages import CSS, nav, portal_page, project_nav, site_pages
 from generator.standard.catalogue import load_catalogue
 

@@ -291,6 +291,7 @@ class _Shown:
     def download(self, name: str) -> bytes | None:
         """The download `name` ("downloads/01-售后服务手册.docx") of the company shown, made now if
         not yet; None if it offers none such."""
+        from generator.build import render_one
         from generator.output.site.pages import download, download_names
 
         with self._lock:
@@ -298,7 +299,8 @@ class _Shown:
             if prepared is None or name not in download_names(prepared):
                 return None
             if name not in self._made:
-                self._made[name] = download(prepared, name)
+                self._made[name] = (render_one(prepared, name.removeprefix("downloads/")).data
+                                    if name.endswith(".docx") else download(prepared, name))
             return self._made[name]
 
 
@@ -359,7 +361,8 @@ def serve_profile(profile: Path, port: int) -> None:
     import tempfile
 
     from generator.prepare import prepare
-    from generator.output.site.project import quiet_jieba, write_project
+    from generator.output.site.project import write_project
+    from generator.output.site.shared import quiet_jieba
     from generator.output.site.pages import nav, site_pages
 
     if not Path(profile).is_file():

@@ -104,20 +104,14 @@ def download_names(prepared) -> list[str]:
     return ["downloads/trace.csv", "downloads/trace.xlsx", *(f"downloads/{name}" for name in docx_names(prepared))]
 
 
-def download(prepared, name: str) -> bytes:
-    """The download `name` (one of `download_names`): a built bundle's DOCX bytes, or rendered now
-    (the preview renders a download when it is asked for, not at every save)."""
+def download(bundle, name: str) -> bytes:
+    """The download `name` (one of `download_names`): the trace matrix made now, or the bundle's DOCX
+    file (a Prepared company has none: the preview renders one when it is asked for)."""
     if name == "downloads/trace.csv":
-        return trace_csv(prepared)
+        return trace_csv(bundle)
     if name == "downloads/trace.xlsx":
-        return trace_xlsx(prepared)
-    filename = name.removeprefix("downloads/")
-    built = getattr(prepared, "docx", None)
-    if built is not None:
-        return built[filename]
-    from generator.build import render_one
-
-    return render_one(prepared, filename).data
+        return trace_xlsx(bundle)
+    return bundle.docx[name.removeprefix("downloads/")]
 
 
 One = Field(min_length=1, max_length=1)  # a title and its page, or a title and the entries under it

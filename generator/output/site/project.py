@@ -68,15 +68,6 @@ def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: l
     return config
 
 
-def quiet_jieba() -> None:
-    """mkdocs-material segments Chinese with jieba, which announces every dictionary load."""
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)
-
-
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -109,7 +100,7 @@ def build_site(config_file: Path, site_dir: Path, date=None) -> None:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from generator.errors import AftersalesError, Problem
-    from generator.output.site.shared import SharedWork
+    from generator.output.site.shared import SharedWork, quiet_jieba
 
     quiet_jieba()
     logger = logging.getLogger("mkdocs")

@@ -200,12 +200,20 @@ def _indexed(search, add):
     return add_entry_from_context
 
 
+def quiet_jieba() -> None:
+    """mkdocs-material segments Chinese with jieba, which announces every dictionary load."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
 def warm() -> None:
     """Load what every site build needs before a batch's workers start: forked from this process,
     they share it rather than each loading jieba's dictionary (most of a first build's second),
     and the batch's portal, built here afterwards, finds it loaded."""
     import mkdocs.commands.build  # noqa: F401 - imported to be inherited
-    from generator.output.site.project import quiet_jieba
 
     quiet_jieba()
     try:
