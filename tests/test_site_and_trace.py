@@ -221,8 +221,10 @@ def test_the_project_sites_navigation_takes_its_labels_from_nav_yaml():
     from generator.output.site.pages import project_nav
 
     company = [{"首页": "companies/a/index.md"}]
-    assert project_nav([("甲", company)]) == [
-        {"首页": "index.md"}, {"示例企业": [{"企业一览": "companies/index.md"}, {"甲": company}]}]
+    standard = [{"标准概览": "standard/index.md"}]
+    assert project_nav([("甲", company)], standard) == [
+        {"首页": "index.md"}, {"标准指南": standard},
+        {"示例企业": [{"企业一览": "companies/index.md"}, {"甲": company}]}]
 
 
 def test_the_site_links_every_generated_file_the_checklist_names_and_the_docx_does_not():

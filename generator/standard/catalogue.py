@@ -33,6 +33,7 @@ class Clause(Data):
     excludable: bool = False
     sampled: bool = False
     evidence: list[str] = []
+    findings: list[str] = []  # typical nonconformities (this project's summary of the requirement, I)
     action: str | None = None
     arrangements: list[str] = []
     effort: float | None = None  # person-days to recover the clause's points (estimate)

@@ -78,9 +78,11 @@ def _document_parts(doc, where: Layout, catalogue, figures: dict) -> dict[str, l
     return out
 
 
-def site_pages(bundle, downloads: bool = True) -> dict[str, str | bytes]:
+def site_pages(bundle, downloads: bool = True, standard: str | None = None) -> dict[str, str | bytes]:
     """Every page of the company's site by its path in the docs folder: Markdown, or a download's bytes
-    (without `downloads`, pages only: `bundle` may then be a Prepared company, without its DOCX files)."""
+    (without `downloads`, pages only: `bundle` may then be a Prepared company, without its DOCX files).
+    With `standard`, the folder of the published guide to the standard, relative to this site's docs
+    folder (in the published site, "../../standard/"), each guide page links to its indicator's page there."""
     catalogue = bundle.catalogue
     where = layout(bundle.documents)
     pages: dict[str, str | bytes] = {}
@@ -90,7 +92,7 @@ def site_pages(bundle, downloads: bool = True) -> dict[str, str | bytes]:
         for page, parts in _document_parts(shown, where, catalogue, bundle.figures).items():
             pages[page] = render_page("document.md.j2", page, catalogue, where, title=title, parts=parts)
     pages["manual/index.md"] = _manual_index(bundle, where)
-    pages.update(_guide(bundle, where))
+    pages.update(_guide(bundle, where, standard))
     pages["trace.md"] = render_page("trace.md.j2", "trace.md", catalogue, where, traces=bundle.traces)
     pages["index.md"] = _home(bundle)
     pages["stylesheets/extra.css"] = CSS
@@ -124,7 +126,7 @@ def _entries_of(listed: object) -> object:
 
 
 CompanyEntries = _entries_of(Literal["chapters", "indicators"])  # the manual's chapters, the guide's indicators
-ProjectEntries = _entries_of(Literal["companies"])  # every example company's site
+ProjectEntries = _entries_of(Literal["standard", "companies"])  # the guide to the standard, every example company's site
 
 
 class Navigation(Data):
@@ -160,10 +162,12 @@ def nav(bundle, prefix: str = "") -> list:
     return _filled(_navigation().company, pages, prefix)
 
 
-def project_nav(companies: list[tuple[str, list]]) -> list:
+def project_nav(companies: list[tuple[str, list]], standard: list[dict]) -> list:
     """The published project site's navigation (nav.yaml's `project`): `companies` are each example
-    company's name and its site's navigation (`nav`), in order."""
-    return _filled(_navigation().project, {"companies": [{name: entries} for name, entries in companies]})
+    company's name and its site's navigation (`nav`), in order; `standard` the guide's pages
+    (`reference.reference_nav`)."""
+    return _filled(_navigation().project, {"companies": [{name: entries} for name, entries in companies],
+                                           "standard": standard})
 
 
 def _manual_index(bundle, where: Layout) -> str:
@@ -176,7 +180,7 @@ def _manual_index(bundle, where: Layout) -> str:
                        filename=manual.spec.filename)
 
 
-def _guide(bundle, where: Layout) -> dict[str, str]:
+def _guide(bundle, where: Layout, standard: str | None = None) -> dict[str, str]:
     catalogue = bundle.catalogue
     traces = {t.clause.id: t for t in bundle.traces}
     pages = {"guide/index.md": render_page("guide_index.md.j2", "guide/index.md", catalogue, where,
@@ -184,8 +188,10 @@ def _guide(bundle, where: Layout) -> dict[str, str]:
     for indicator in catalogue.indicators(3):
         page = guide_page(indicator.id)
         children = catalogue.children(indicator.id)
+        general = standard + page.removeprefix("guide/") if standard else None  # the same name there
         pages[page] = render_page("guide.md.j2", page, catalogue, where, indicator=indicator,
-                                  clauses=children or [indicator], heading=bool(children), traces=traces)
+                                  clauses=children or [indicator], heading=bool(children), traces=traces,
+                                  general=general)
     return pages
 
 

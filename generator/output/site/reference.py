@@ -1,0 +1,108 @@
+"""The published site's guide to GB/T 27922 for any reader, not one company: a page per second-level
+indicator, the chapters outside the indicators, and the certification process with its person-days and fees.
+
+Built from the same data as the documents (content/standard/, content/industries/), so the guide, a
+company's files and `aftersales score` never disagree; every number comes from the engine that
+prices a company's application (`assess.fees`). Each clause's page links to where the example
+companies cover it. The pages live under standard/ of the top-level mkdocs.yml's site.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.assess.numbers import exact
+from generator.assess.fees import audits, band_for, bands, stage_costs
+from generator.output.site.layout import clause_anchor, guide_page, rel
+from generator.output.site.templates import render
+from generator.render.provisional import caveat, star
+from generator.standard.catalogue import EVIDENCE_LABELS, Catalogue
+from generator.standard.industry import load_packs
+from generator.standard.scheme import load_scheme, load_tariffs
+from generator.standard.wording import Reason, say, yuan
+from generator.text.literal import Markdown
+
+INDEX, PROCESS = "standard/index.md", "standard/process.md"
+
+
+def standard_page(clause_id: str) -> str:
+    """The reference page of a clause: its second-level indicator's page, or the index."""
+    return "standard/" + guide_page(clause_id).removeprefix("guide/")
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example company on the published site: its name, where its site lives, how it meets each clause."""
+    name: str
+    prefix: str  # its pages' folder in the docs, e.g. companies/hualan-appliances/
+    traces: dict  # clause id -> Trace
+
+
+def reference_nav(catalogue: Catalogue) -> list[dict]:
+    """The guide's entries for the navigation: the index, every indicator's page, the process."""
+    return [{"标准概览": INDEX}, *({c.label: standard_page(c.id)} for c in catalogue.indicators(3)),
+            {"认证流程与费用": PROCESS}]
+
+
+def reference_pages(catalogue: Catalogue, examples: list[Example]) -> dict[str, str]:
+    """Every page of the guide by its path in the docs folder."""
+    pages = {INDEX: _page("standard_index.md.j2", INDEX, catalogue)}
+    for indicator in catalogue.indicators(3):
+        page = standard_page(indicator.id)
+        children = catalogue.children(indicator.id)
+        pages[page] = _page("standard_indicator.md.j2", page, catalogue, indicator=indicator,
+                            clauses=children or [indicator], heading=bool(children), examples=examples,
+                            forms={c.id: [f for f in catalogue.forms if f.clause == c.id] for c in children or [indicator]},
+                            materials={c.id: [m for m in catalogue.materials if c.id in m.clauses]
+                                       for c in children or [indicator]},
+                            packs=list(load_packs().values()))
+    pages[PROCESS] = _page("standard_process.md.j2", PROCESS, catalogue, **_process(catalogue))
+    return pages
+
+
+def _page(template: str, page: str, catalogue: Catalogue, **data) -> str:
+    def to(target: str) -> Markdown:
+        return Markdown(rel(page, target))
+
+    def example_link(example: Example, clause_id: str) -> Markdown:
+        return to(f"{example.prefix}{guide_page(clause_id)}#{clause_anchor(clause_id)}")
+
+    helpers = {
+        "to": to,
+        "to_ref": lambda clause_id: to(f"{standard_page(clause_id)}#{clause_anchor(clause_id)}"),
+        "to_page": lambda clause_id: to(standard_page(clause_id)),
+        "anchor": lambda clause_id: Markdown(clause_anchor(clause_id)),
+        "example_link": example_link,
+        "evidence": lambda level: EVIDENCE_LABELS[level],
+        "catalogue": catalogue,
+        "star": star,
+        "caveat": caveat(catalogue),
+    }
+    return render(template, **helpers, **data)
+
+
+def _process(catalogue: Catalogue) -> dict:
+    """The certification process's data: conditions, steps, surveillance, materials, person-days and fees."""
+    scheme, tariffs = load_scheme(), load_tariffs()
+    tariff = next(t for t in tariffs if t.default)
+    months = {"months": scheme.minimum_running_months}
+    conditions = [
+        (say(Reason("eligibility.legal_entity.item")), say(Reason("eligibility.legal_entity.rule"))),
+        (say(Reason("eligibility.running.item", months)), say(Reason("eligibility.running.rule", months))),
+        *((say(item), say(Reason("eligibility.clause_rule", {"standard": catalogue.info.id,
+                                                            "clause": catalogue.with_fact(fact).label})))
+          for item, fact in ((Reason("eligibility.managers.item"), "managers"),
+                             (Reason("eligibility.fund.item"), "budget"))),
+        (say(Reason("eligibility.no_accidents.item")), say(Reason("eligibility.no_accidents.rule"))),
+        (say(Reason("eligibility.licence.item")), say(Reason("eligibility.licence.rule"))),
+    ]
+    top = bands(tariff)[-1]
+    rows = []
+    for band in bands(tariff):
+        stages = audits(tariff, band.high, 0)
+        costs = {stage: stage_costs(audit, tariff, band_for(band.high, tariff), top)[0]
+                 for stage, audit in stages.items()}
+        rows.append({"range": band.range, "uncertain": bool(band.row.uncertain),
+                     **{stage: (cost.days_text, cost.amount_text) for stage, cost in costs.items()}})
+    fees = {key: yuan(exact(getattr(tariff.fees, key))) for key in ("application", "registration", "annual", "day_rate")}
+    return {"scheme": scheme, "tariff": tariff, "fees": fees, "others": [t for t in tariffs if not t.default],
+            "conditions": conditions, "rows": rows}
