@@ -44,9 +44,11 @@ def test_a_page_per_second_level_indicator_and_the_navigation_lists_them(catalog
     seconds = [c.id for c in catalogue.indicators(3)]
     assert seconds == ["5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.1.5", "5.1.6", "5.1.7", "5.2.1", "5.2.2", "5.2.3",
                        "5.2.4", "5.2.5", "5.2.6", "5.3.1", "5.3.2"]
-    assert set(pages) == {"standard/index.md", "standard/process.md", *(standard_page(i) for i in seconds)}
+    assert set(pages) == {"standard/index.md", "standard/process.md", "standard/selfcheck.md",
+                          "javascripts/selfcheck-data.js", *(standard_page(i) for i in seconds)}
     listed = [next(iter(entry.values())) for entry in reference_nav(catalogue)]
-    assert listed == ["standard/index.md", *(standard_page(i) for i in seconds), "standard/process.md"]
+    assert listed == ["standard/index.md", *(standard_page(i) for i in seconds), "standard/process.md",
+                      "standard/selfcheck.md"]
 
 
 def test_every_scored_clause_says_what_it_asks_how_it_is_checked_and_how_to_improve(catalogue, pages):
@@ -199,7 +201,7 @@ def test_published_guide_links_land_on_real_pages_and_anchors_both_ways(tmp_path
                    cwd=ROOT, check=True, capture_output=True)
     site = tmp_path / "site"
     pages = sorted((site / "standard").glob("*.html"))
-    assert len(pages) == 17
+    assert len(pages) == 18
     checked = 0
     back = set()
     for page in [*pages, *sorted(site.glob("companies/*/guide/*.html"))]:

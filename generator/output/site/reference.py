@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from generator.assess.numbers import exact
 from generator.assess.fees import audits, band_for, bands, stage_costs
 from generator.output.site.layout import clause_anchor, guide_page, rel
+from generator.output.site.selfcheck import DATA, data_script
 from generator.output.site.templates import render
 from generator.render.provisional import caveat, star
 from generator.standard.catalogue import EVIDENCE_LABELS, Catalogue
@@ -21,7 +22,7 @@ from generator.standard.scheme import load_scheme, load_tariffs
 from generator.standard.wording import Reason, say, yuan
 from generator.text.literal import Markdown
 
-INDEX, PROCESS = "standard/index.md", "standard/process.md"
+INDEX, PROCESS, SELFCHECK = "standard/index.md", "standard/process.md", "standard/selfcheck.md"
 
 
 def standard_page(clause_id: str) -> str:
@@ -40,11 +41,11 @@ class Example:
 def reference_nav(catalogue: Catalogue) -> list[dict]:
     """The guide's entries for the navigation: the index, every indicator's page, the process."""
     return [{"标准概览": INDEX}, *({c.label: standard_page(c.id)} for c in catalogue.indicators(3)),
-            {"认证流程与费用": PROCESS}]
+            {"认证流程与费用": PROCESS}, {"即时自评": SELFCHECK}]
 
 
 def reference_pages(catalogue: Catalogue, examples: list[Example]) -> dict[str, str]:
-    """Every page of the guide by its path in the docs folder."""
+    """Every page of the guide by its path in the docs folder, with the self-check's rules as a script."""
     pages = {INDEX: _page("standard_index.md.j2", INDEX, catalogue)}
     for indicator in catalogue.indicators(3):
         page = standard_page(indicator.id)
@@ -56,6 +57,8 @@ def reference_pages(catalogue: Catalogue, examples: list[Example]) -> dict[str, 
                                        for c in children or [indicator]},
                             packs=list(load_packs().values()))
     pages[PROCESS] = _page("standard_process.md.j2", PROCESS, catalogue, **_process(catalogue))
+    pages[SELFCHECK] = _page("standard_selfcheck.md.j2", SELFCHECK, catalogue)
+    pages[DATA] = data_script(catalogue)
     return pages
 
 

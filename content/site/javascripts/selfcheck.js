@@ -1,0 +1,337 @@
+// 标准指南的即时自评：读者逐条回答，页面按 GB/T 27922-2011 的评分方法算出得分、等级和到下一等级最省力的整改路径。
+// 规则和分值来自 javascripts/selfcheck-data.js（由 content/standard/ 生成）；算法与 generator/assess/score.py、
+// gaps.py 相同，全部用精确分数计算（BigInt），只在显示时取到 0.01。不联网，不向任何服务器发送数据。
+// tests/test_selfcheck.py 在 Chromium 中用上千组生成的回答与 Python 引擎逐一比较。
+(function () {
+  "use strict";
+
+  // ---- exact fractions ----------------------------------------------------------------------
+  function gcd(a, b) { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b) { [a, b] = [b, a % b]; } return a; }
+  function Q(n, d) {
+    n = BigInt(n); d = d === undefined ? 1n : BigInt(d);
+    if (d < 0n) { n = -n; d = -d; }
+    const g = gcd(n, d) || 1n;
+    return { n: n / g, d: d / g };
+  }
+  function parse(text) { const [n, d] = String(text).split("/"); return Q(n, d === undefined ? 1 : d); }
+  const add = (a, b) => Q(a.n * b.d + b.n * a.d, a.d * b.d);
+  const sub = (a, b) => Q(a.n * b.d - b.n * a.d, a.d * b.d);
+  const mul = (a, b) => Q(a.n * b.n, a.d * b.d);
+  const div = (a, b) => Q(a.n * b.d, a.d * b.n);
+  const cmp = (a, b) => { const x = a.n * b.d, y = b.n * a.d; return x < y ? -1 : x > y ? 1 : 0; };
+  const min = (a, b) => (cmp(a, b) <= 0 ? a : b);
+  const max = (a, b) => (cmp(a, b) >= 0 ? a : b);
+  const ZERO = Q(0), ONE = Q(1);
+  function floorDiv(n, d) { const q = n / d; return (n % d !== 0n && (n < 0n) !== (d < 0n)) ? q - 1n : q; }
+  function ceilDiv(n, d) { return -floorDiv(-n, d); }
+  const text = (q) => (q.d === 1n ? String(q.n) : q.n + "/" + q.d);
+
+  // shown(): to 0.01, half up, but never across a threshold the exact value misses (numbers.py)
+  function shown(value, thresholds) {
+    let hundredths = floorDiv(value.n * 200n + value.d, 2n * value.d);  // floor(v*100 + 1/2)
+    const rounded = Q(hundredths, 100);
+    if ((thresholds || []).some((t) => cmp(value, t) < 0 && cmp(t, rounded) <= 0)) {
+      hundredths = floorDiv(value.n * 100n, value.d);
+    }
+    return hundredths;  // in hundredths
+  }
+  function hundredthsText(h) {
+    const sign = h < 0n ? "-" : "", a = h < 0n ? -h : h;
+    const whole = a / 100n, part = a % 100n;
+    return sign + whole + (part ? "." + String(part).padStart(2, "0").replace(/0$/, "") : "");
+  }
+  const upToHundredth = (q) => ceilDiv(q.n * 100n, q.d);  // in hundredths
+  function roundHalfEven(q) {  // Python's round() of a Fraction
+    const floor = floorDiv(q.n, q.d), rest = sub(q, Q(floor));
+    const c = cmp(rest, Q(1, 2));
+    if (c < 0) return floor;
+    if (c > 0) return floor + 1n;
+    return floor % 2n === 0n ? floor : floor + 1n;
+  }
+
+  // ---- the score (assess/score.py, assess/credit.py) --------------------------------------
+  function levelFor(rules, score, deductions) {
+    if (deductions >= rules.deduction.fail_at) return rules.fail_name;
+    for (const level of rules.levels) { if (cmp(score, parse(level.min)) >= 0) return level.name; }
+    return rules.fail_name;
+  }
+
+  function assess(rules, answers) {
+    const total = parse(rules.total), thresholds = rules.levels.map((l) => parse(l.min));
+    const lines = rules.clauses.map((clause) => {
+      const a = answers.clauses[clause.id] || { status: "missing" };
+      const points = parse(clause.points);
+      if (a.status === "na") return { clause, points, excluded: true, credit: ZERO };
+      let credit;
+      if (clause.sampled && a.checked) credit = sub(ONE, Q(a.nonconforming || 0, a.checked));
+      else credit = parse(rules.credit[a.status]);
+      credit = max(ZERO, min(ONE, credit));
+      return { clause, points, excluded: false, credit };
+    });
+    let applicable = ZERO, earned = ZERO;
+    for (const l of lines) {
+      if (l.excluded) continue;
+      applicable = add(applicable, l.points);
+      earned = add(earned, mul(l.points, l.credit));
+    }
+    const some = applicable.n !== 0n;
+    const normalised = some ? mul(div(earned, applicable), total) : ZERO;
+    const deductions = answers.deductions || 0, claimed = answers.bonuses || 0;
+    const counted = rules.bonus.counted ? Math.min(claimed, rules.bonus.max) : 0;
+    const bonus = mul(Q(counted), parse(rules.bonus.points));
+    const final = (adjust) => {
+      const value = rules.adjust_after_normalisation ? add(normalised, adjust)
+        : (some ? mul(div(add(earned, adjust), applicable), total) : ZERO);
+      return max(ZERO, min(total, value));
+    };
+    const penalty = mul(Q(deductions), parse(rules.deduction.points));
+    const score = final(sub(bonus, penalty));
+    const stars = rules.levels.slice(0, -1).map((l) => l.name);
+    const capped = (level) => (rules.year_rule && !answers.year_at_dabiao && stars.includes(level)
+      ? rules.levels[rules.levels.length - 1].name : level);
+    const level = capped(levelFor(rules, score, deductions));
+    const scale = some ? div(total, applicable) : ZERO;
+    const adjustScale = rules.adjust_after_normalisation ? ONE : scale;
+    const bare = bonus.n !== 0n ? final(Q(0n - penalty.n, penalty.d)) : null;
+    const higher = rules.levels.slice().reverse().find((l) => cmp(parse(l.min), score) > 0);
+    return {
+      lines, applicable, earned, normalised, score, level, deductions, bonus, bare, scale, adjustScale, total, thresholds,
+      bareLevel: bare === null ? null : capped(levelFor(rules, bare, deductions)),
+      mustFix: Math.max(0, deductions - rules.deduction.fail_at + 1),
+      next: higher ? { name: higher.name, min: parse(higher.min), needed: upToHundredth(sub(parse(higher.min), score)) } : null,
+    };
+  }
+
+  // ---- the least-effort path (assess/gaps.py) ---------------------------------------------
+  function actions(rules, a) {
+    const out = [];
+    for (const l of a.lines) {
+      if (l.excluded) continue;
+      const lost = sub(l.points, mul(l.points, l.credit));
+      if (cmp(lost, ZERO) <= 0) continue;
+      const gain = mul(lost, a.scale);
+      out.push({ key: l.clause.id, title: l.clause.title, action: l.clause.action, effort: l.clause.effort,
+        gain, points: shown(gain), deduction: false });
+    }
+    for (let i = 1; i <= a.deductions; i++) {
+      const gain = mul(parse(rules.deduction.points), a.adjustScale);
+      out.push({ key: rules.deduction.key.replace("0", String(i)), title: "", action: "", effort: rules.deduction.effort,
+        gain, points: shown(gain), deduction: true });
+    }
+    return out.sort((x, y) => (x.points !== y.points ? (x.points > y.points ? -1 : 1)
+      : x.effort !== y.effort ? x.effort - y.effort : (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)));
+  }
+
+  function knapsack(items, target) {
+    const gains = items.map((it) => Number(roundHalfEven(mul(it.gain, Q(100)))));
+    if (gains.reduce((s, g) => s + g, 0) < target) return null;
+    const cost = [[0, 0]], choice = [[]];
+    for (let x = 1; x <= target; x++) { cost.push([Infinity, 0]); choice.push([]); }
+    const less = (p, q) => p[0] < q[0] || (p[0] === q[0] && p[1] < q[1]);
+    items.forEach((item, i) => {
+      const gain = gains[i];
+      if (gain <= 0) return;
+      for (let x = target; x >= 0; x--) {
+        if (cost[x][0] === Infinity) continue;
+        const y = Math.min(target, x + gain), candidate = [cost[x][0] + item.effort, cost[x][1] + 1];
+        if (less(candidate, cost[y])) { cost[y] = candidate; choice[y] = choice[x].concat([i]); }
+      }
+    });
+    return cost[target][0] !== Infinity ? choice[target] : null;
+  }
+
+  function leastEffort(items, needed) {
+    if (cmp(needed, ZERO) <= 0) return [];
+    const sum = items.reduce((s, it) => add(s, it.gain), ZERO);
+    if (cmp(sum, needed) < 0) return null;
+    let target = Number(ceilDiv(needed.n * 100n, needed.d));
+    for (;;) {
+      const chosen = knapsack(items, target);
+      if (chosen === null) return null;
+      if (cmp(chosen.reduce((s, i) => add(s, items[i].gain), ZERO), needed) >= 0) return chosen.map((i) => items[i]);
+      target += 1;
+    }
+  }
+
+  function cheapest(short, mustFix, todo) {
+    const deductions = todo.filter((t) => t.deduction), clauses = todo.filter((t) => !t.deduction);
+    let best = null;
+    for (let k = mustFix; k <= deductions.length; k++) {
+      const fixed = deductions.slice(0, k);
+      const chosen = leastEffort(clauses, sub(short, fixed.reduce((s, t) => add(s, t.gain), ZERO)));
+      if (chosen === null) continue;
+      const plan = fixed.concat(chosen);
+      const cost = [plan.reduce((s, t) => s + t.effort, 0), plan.length];
+      if (best === null || cost[0] < best[0] || (cost[0] === best[0] && cost[1] < best[1])) best = [cost[0], cost[1], plan];
+    }
+    if (best === null) return null;
+    return best[2].slice().sort((x, y) => (x.points !== y.points ? (x.points > y.points ? -1 : 1)
+      : (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)));
+  }
+
+  function pathTo(rules, a, name) {
+    const todo = actions(rules, a);
+    const threshold = parse(rules.levels.find((l) => l.name === name).min);
+    const short = sub(threshold, a.score);
+    if (cmp(short, ZERO) <= 0 && a.mustFix === 0) {
+      if (a.bare === null || cmp(a.bare, threshold) >= 0) return { reached: true, reachable: true, actions: [] };
+      const plan = cheapest(sub(threshold, a.bare), a.mustFix, todo);
+      return { reached: true, reachable: true, bonusOnly: true, actions: plan || [] };
+    }
+    const plan = cheapest(short, a.mustFix, todo);
+    if (plan === null) return { reached: false, reachable: false, actions: [] };
+    const gained = plan.reduce((s, t) => add(s, t.gain), ZERO);
+    const after = min(a.total, add(a.score, gained));
+    const left = a.deductions - plan.filter((t) => t.deduction).length;
+    return { reached: false, reachable: true, actions: plan, after, afterLevel: levelFor(rules, after, left),
+      effort: plan.reduce((s, t) => s + t.effort, 0) };
+  }
+
+  // What a test compares with the Python engine: exact values as text.
+  function compute(answers, rules) {
+    rules = rules || window.AFTERSALES_SELFCHECK;
+    const a = assess(rules, answers);
+    const route = a.next ? pathTo(rules, a, a.next.name) : null;
+    return {
+      score: text(a.score), shown: hundredthsText(shown(a.score, a.thresholds)), level: a.level,
+      bare: a.bare === null ? null : text(a.bare), bare_level: a.bareLevel, must_fix: a.mustFix,
+      next: a.next ? { name: a.next.name, needed: hundredthsText(a.next.needed) } : null,
+      path: route ? { reachable: route.reachable, keys: route.actions.map((t) => t.key) } : null,
+    };
+  }
+
+  // ---- the page ---------------------------------------------------------------------------
+  const STATUSES = [["implemented", "已落实"], ["partial", "部分落实"], ["missing", "未落实"], ["na", "不适用（删减）"]];
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") node.textContent = v; else node.setAttribute(k, v);
+    }
+    for (const child of children || []) node.appendChild(child);
+    return node;
+  }
+
+  function readAnswers(rules, root) {
+    const answers = { clauses: {}, deductions: 0, bonuses: 0 };
+    for (const clause of rules.clauses) {
+      const picked = root.querySelector(`input[name="s-${clause.id}"]:checked`);
+      const entry = { status: picked ? picked.value : "implemented" };
+      if (clause.sampled) {
+        const checked = parseInt(root.querySelector(`[data-checked="${clause.id}"]`).value, 10);
+        const bad = parseInt(root.querySelector(`[data-bad="${clause.id}"]`).value, 10);
+        if (checked > 0 && entry.status !== "na") { entry.checked = checked; entry.nonconforming = Math.max(0, bad || 0); }
+      }
+      answers.clauses[clause.id] = entry;
+    }
+    answers.deductions = Math.max(0, parseInt(root.querySelector("[data-deductions]").value, 10) || 0);
+    answers.bonuses = Math.max(0, parseInt(root.querySelector("[data-bonuses]").value, 10) || 0);
+    const year = root.querySelector("[data-year]");
+    answers.year_at_dabiao = year ? year.checked : false;
+    return answers;
+  }
+
+  // The same checks as the profile (readiness.py): samples agree with the status.
+  function problems(rules, answers) {
+    const out = [];
+    for (const clause of rules.clauses) {
+      const a = answers.clauses[clause.id];
+      if (!a.checked) continue;
+      if (a.nonconforming > a.checked) out.push(`${clause.id}：不符合样本数 ${a.nonconforming} 多于抽查样本数 ${a.checked}`);
+      else if (a.status === "partial" && a.nonconforming === 0) out.push(`${clause.id}：自评为部分落实，但抽查的 ${a.checked} 个样本均符合；请填写不符合的样本数，或改为已落实`);
+      else if (a.status === "missing" && a.nonconforming < a.checked) out.push(`${clause.id}：自评为未落实，但抽查的样本中有符合的；请核对样本数，或改为部分落实`);
+    }
+    return out;
+  }
+
+  function yamlOf(rules, answers) {
+    const lines = ["readiness:", "  self_assessment:"];
+    for (const clause of rules.clauses) {
+      const a = answers.clauses[clause.id];
+      if (a.status === "na") continue;
+      lines.push(`    "${clause.id}":`, `      status: ${a.status}`);
+      if (a.checked) lines.push("      samples:", `        checked: ${a.checked}`, `        nonconforming: ${a.nonconforming}`);
+    }
+    const na = rules.clauses.filter((c) => answers.clauses[c.id].status === "na").map((c) => c.id);
+    if (na.length) lines.push(`  # 不适用：${na.join("、")}——请在 arrangements 中把对应服务写为 provided: false 并写明 excluded_reason`);
+    lines.push("  special_deductions:" + (answers.deductions ? "" : " []"));
+    for (let i = 0; i < answers.deductions; i++) lines.push("    - kind: 体系运行   # 法律法规 / 企业制度 / 行业要求 / 体系运行", "      finding: 请写明事实");
+    lines.push("  bonuses:" + (answers.bonuses ? "" : " []"));
+    for (let i = 0; i < answers.bonuses; i++) lines.push("    - strength: 请写明领先的做法", "      evidence: 请写明证据");
+    return lines.join("\n") + "\n";
+  }
+
+  function render(rules, root, out) {
+    const answers = readAnswers(rules, root);
+    out.replaceChildren();
+    const wrong = problems(rules, answers);
+    if (wrong.length) {
+      out.appendChild(el("p", { class: "selfcheck-problem", text: "请先核对：" }));
+      out.appendChild(el("ul", {}, wrong.map((w) => el("li", { text: w }))));
+      return;
+    }
+    const a = assess(rules, answers);
+    const score = hundredthsText(shown(a.score, a.thresholds));
+    out.appendChild(el("p", { class: "selfcheck-score" }, [
+      el("strong", { text: `自评得分 ${score} 分` }), document.createTextNode("　等级："), el("strong", { text: a.level })]));
+    if (a.mustFix) out.appendChild(el("p", { text: `特别扣分 ${a.deductions} 项，${rules.deduction.fail_at} 项及以上不通过：须先整改至少 ${a.mustFix} 项。` }));
+    if (a.bare !== null && a.bareLevel !== a.level) {
+      out.appendChild(el("p", { text: `其中含特别加分 ${hundredthsText(shown(a.bonus, []))} 分；${rules.bonus.disputed || ""}不计加分时为 ${hundredthsText(shown(a.bare, a.thresholds))} 分、${a.bareLevel}。` }));
+    }
+    if (!a.next) { out.appendChild(el("p", { text: "已达到最高等级。" })); }
+    else {
+      const route = pathTo(rules, a, a.next.name);
+      if (!route.reachable) {
+        out.appendChild(el("p", { text: `离${a.next.name}还差 ${hundredthsText(a.next.needed)} 分：整改全部失分项也达不到。` }));
+      } else {
+        out.appendChild(el("p", { text: `离${a.next.name}还差 ${hundredthsText(a.next.needed)} 分。最省力的整改（按估计工作量）：` }));
+        out.appendChild(el("ol", {}, route.actions.map((t) => el("li", {
+          text: t.deduction ? `${t.key}：整改并保留记录（+${hundredthsText(t.points)} 分，约 ${t.effort} 人日）`
+            : `${t.key} ${t.title}：${t.action}（+${hundredthsText(t.points)} 分，约 ${t.effort} 人日）` }))));
+        if (route.after) out.appendChild(el("p", { text: `完成后约 ${hundredthsText(shown(route.after, a.thresholds))} 分、${route.afterLevel}，合计约 ${route.effort} 人日。` }));
+      }
+    }
+    const yaml = yamlOf(rules, answers);
+    const link = el("a", { href: "#", download: "readiness.yaml", text: "下载为企业档案的 readiness 部分（YAML）" });
+    link.addEventListener("click", () => { link.href = URL.createObjectURL(new Blob([yaml], { type: "text/yaml" })); });
+    out.appendChild(el("p", {}, [link]));
+  }
+
+  function build(rules, root) {
+    const form = el("form", { class: "selfcheck-form" });
+    for (const group of rules.groups) {
+      form.appendChild(el("h3", { text: `${group.id} ${group.title}` }));
+      for (const clause of rules.clauses.filter((c) => c.id.startsWith(group.id + "."))) {
+        const options = STATUSES.filter(([value]) => value !== "na" || clause.excludable).map(([value, label]) =>
+          el("label", {}, [el("input", Object.assign({ type: "radio", name: `s-${clause.id}`, value },
+            value === "implemented" ? { checked: "checked" } : {})), document.createTextNode(label)]));
+        const row = el("fieldset", { class: "selfcheck-clause", "data-clause": clause.id }, [
+          el("legend", { text: `${clause.id} ${clause.title}（${clause.points.replace("/", "÷")} 分${clause.provisional ? "*" : ""}）` }),
+          ...options]);
+        if (clause.sampled) {
+          row.appendChild(el("label", {}, [document.createTextNode("抽查样本数"),
+            el("input", { type: "number", min: "0", value: "", "data-checked": clause.id })]));
+          row.appendChild(el("label", {}, [document.createTextNode("其中不符合"),
+            el("input", { type: "number", min: "0", value: "", "data-bad": clause.id })]));
+        }
+        form.appendChild(row);
+      }
+    }
+    form.appendChild(el("fieldset", { class: "selfcheck-clause" }, [
+      el("legend", { text: "特别扣分与加分" }),
+      el("label", {}, [document.createTextNode("特别扣分项"), el("input", { type: "number", min: "0", value: "0", "data-deductions": "" })]),
+      el("label", {}, [document.createTextNode("特别加分项"), el("input", { type: "number", min: "0", value: "0", "data-bonuses": "" })])]));
+    if (rules.year_rule) {
+      form.appendChild(el("label", {}, [el("input", { type: "checkbox", "data-year": "" }), document.createTextNode("已获达标证书满一年")]));
+    }
+    const out = el("div", { class: "selfcheck-result", "aria-live": "polite" });
+    root.replaceChildren(out, form);
+    form.addEventListener("input", () => render(rules, root, out));
+    form.addEventListener("change", () => render(rules, root, out));
+    render(rules, root, out);
+  }
+
+  window.AftersalesSelfCheck = { compute };
+  const root = document.getElementById("selfcheck");
+  if (root && window.AFTERSALES_SELFCHECK) build(window.AFTERSALES_SELFCHECK, root);
+})();

@@ -1,0 +1,157 @@
+"""The published guide's instant self-check (content/site/javascripts/selfcheck.js) agrees with the
+Python engine: on hundreds of generated answer sets, driven in Chromium, the page's script gives the
+same exact score, level, score without the disputed bonus, next level with the points still needed,
+and least-effort path as `assess.score` and `assess.gaps` give for the same answers as a profile
+(`selfcheck.answers_profile`). A few answer sets go through the form itself, as a reader clicks."""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import HUALAN, ROOT, need_tool
+from generator.assess import gaps
+from generator.assess.facts import facts_of
+from generator.assess.score import assess
+from generator.output.site.selfcheck import answers_profile, rules
+from generator.profile.validation import load_profile
+from generator.standard.catalogue import load_catalogue
+
+CASES = 600
+
+
+def _exact(value) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def _answer(clause, rng: random.Random) -> dict:
+    statuses = ["implemented", "partial", "missing"] + (["na"] if clause.excludable else [])
+    status = rng.choice(statuses)
+    entry = {"status": status}
+    if clause.sampled and status != "na" and rng.random() < 0.6:
+        checked = rng.choice([1, 2, 3, 5, 7, 10, 12, 30, 97])
+        bad = {"implemented": rng.randint(0, checked) if rng.random() < 0.3 else 0,
+               "partial": rng.randint(1, checked), "missing": checked}[status]
+        entry.update(checked=checked, nonconforming=bad)
+    return entry
+
+
+def answer_sets(catalogue, count: int, seed: int = 27922) -> list[dict]:
+    """Generated answers, the corners first: all in place, all missing, the excludable excluded."""
+    rng = random.Random(seed)
+    leaves = catalogue.leaves()
+    out = [{"clauses": {c.id: {"status": s} for c in leaves}, "deductions": 0, "bonuses": 0}
+           for s in ("implemented", "missing", "partial")]
+    out.append({"clauses": {c.id: {"status": "na" if c.excludable else "implemented"} for c in leaves},
+                "deductions": 1, "bonuses": 1})
+    while len(out) < count:
+        mostly = rng.random()
+        answers = {c.id: ({"status": "implemented"} if rng.random() < mostly else _answer(c, rng)) for c in leaves}
+        out.append({"clauses": answers, "deductions": rng.choice([0, 0, 0, 1, 2, 4, 5, 6]),
+                    "bonuses": rng.choice([0, 0, 1, 2])})
+    return out
+
+
+def python_results(catalogue, cases: list[dict], folder) -> list[dict]:
+    base = yaml.safe_load(HUALAN.read_text(encoding="utf-8"))
+    out = []
+    for i, answers in enumerate(cases):
+        path = folder / f"case{i}.yaml"
+        path.write_text(yaml.safe_dump(answers_profile(base, answers, catalogue), allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        profile = load_profile(path, catalogue)
+        facts = facts_of(profile, catalogue)
+        a = assess(profile, catalogue, facts)
+        route = None
+        if a.next_level:
+            todo = gaps.actions(profile, catalogue, facts, a)
+            found = gaps.path_to(a.next_level[0], catalogue, a, todo)
+            route = {"reachable": found.reachable, "keys": [act.key for act in found.actions] if found.reachable else None}
+        out.append({"score": _exact(a.score_exact), "shown": f"{a.score:g}", "level": a.level,
+                    "bare": _exact(a.bare_exact) if a.bare_exact is not None else None,
+                    "bare_level": a.without_bonus.level if a.without_bonus else None, "must_fix": a.must_fix,
+                    "next": {"name": a.next_level[0], "needed": f"{a.next_level[1]:g}"} if a.next_level else None,
+                    "path": route})
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("published")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(folder / "site")],
+                   cwd=ROOT, check=True, capture_output=True)
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    from test_browser import ARGS, serve
+
+    chromium = need_tool("chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p, serve(site) as base:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/standard/selfcheck.html")
+        page.errors = errors
+        yield page
+        browser.close()
+
+
+def test_the_page_reads_the_rules_as_the_python_engine_has_them(page):
+    assert page.evaluate("window.AFTERSALES_SELFCHECK") == json.loads(json.dumps(rules(load_catalogue())))
+
+
+@pytest.mark.slow
+def test_page_and_python_engine_agree_on_generated_answers(page, tmp_path):
+    catalogue = load_catalogue()
+    cases = answer_sets(catalogue, CASES)
+    expected = python_results(catalogue, cases, tmp_path)
+    got = page.evaluate("cases => cases.map(c => window.AftersalesSelfCheck.compute(c))", cases)
+    levels = {e["level"] for e in expected}
+    assert {"五星", "四星", "三星", "达标", "不通过"} <= levels  # the sets reach every level
+    assert sum(1 for e in expected if e["path"] and e["path"]["keys"]) > 100
+    for answers, mine, theirs in zip(cases, got, expected):
+        if theirs["path"] and not theirs["path"]["reachable"]:
+            theirs["path"]["keys"] = mine["path"]["keys"] = None  # the Python route then lists every action
+        assert mine == theirs, json.dumps(answers, ensure_ascii=False)
+    assert not page.errors
+
+
+@pytest.mark.slow
+def test_a_reader_clicking_the_form_sees_the_python_engines_score_and_level(page, tmp_path):
+    catalogue = load_catalogue()
+    cases = answer_sets(catalogue, 12, seed=7)[4:]
+    expected = python_results(catalogue, cases, tmp_path)
+    for answers, theirs in zip(cases, expected):
+        page.reload()
+        for clause_id, entry in answers["clauses"].items():
+            page.locator(f'input[name="s-{clause_id}"][value="{entry["status"]}"]').check()
+            if "checked" in entry:
+                page.locator(f'[data-checked="{clause_id}"]').fill(str(entry["checked"]))
+                page.locator(f'[data-bad="{clause_id}"]').fill(str(entry["nonconforming"]))
+        page.locator("[data-deductions]").fill(str(answers["deductions"]))
+        page.locator("[data-bonuses]").fill(str(answers["bonuses"]))
+        shown = page.locator(".selfcheck-score").inner_text()
+        assert f"自评得分 {theirs['shown']} 分" in shown and theirs["level"] in shown, (shown, theirs)
+        result = page.locator(".selfcheck-result").inner_text()
+        if theirs["next"]:
+            assert f"离{theirs['next']['name']}还差 {theirs['next']['needed']} 分" in result
+    page.screenshot(path=str(tmp_path / "selfcheck.png"), full_page=True)
+    assert not page.errors
+
+
+@pytest.mark.slow
+def test_samples_that_contradict_the_status_are_told_as_the_profile_tells_them(page):
+    page.reload()
+    page.locator('input[name="s-5.3.2"][value="partial"]').check()
+    page.locator('[data-checked="5.3.2"]').fill("10")
+    page.locator('[data-bad="5.3.2"]').fill("0")
+    assert "自评为部分落实，但抽查的 10 个样本均符合" in page.locator(".selfcheck-result").inner_text()
