@@ -2,9 +2,10 @@
 Python engine: on hundreds of generated answer sets, driven in Chromium, the page's script gives the
 same exact score, level, score without the disputed bonus, next level with the points still needed,
 and least-effort path as `assess.score` and `assess.gaps` give for the same answers as a profile
-(`selfcheck.answers_profile`). A few answer sets go through the form itself, as a reader clicks."""
+(`answers_profile` below). A few answer sets go through the form itself, as a reader clicks."""
 from __future__ import annotations
 
+import copy
 import json
 import random
 import subprocess
@@ -17,11 +18,49 @@ from conftest import HUALAN, ROOT, need_tool
 from generator.assess import gaps
 from generator.assess.facts import facts_of
 from generator.assess.score import assess
-from generator.output.site.selfcheck import answers_profile, rules
+from generator.output.site.selfcheck import rules
 from generator.profile.validation import load_profile
 from generator.standard.catalogue import load_catalogue
 
 CASES = 600
+
+
+def answers_profile(base: dict, answers: dict, catalogue) -> dict:
+    """Profile data for `answers` (as the page keeps them: {"clauses": {id: {"status", "checked",
+    "nonconforming"}}, "deductions": n, "bonuses": n}) on the `base` profile's data, whose facts are
+    made neutral: enough certified managers, every technician qualified, sold nationwide, so the
+    self-assessment alone decides each clause, as on the page. A clause answered "na" is excluded
+    the profile's way: every service it names (arrangements) not provided."""
+    data = copy.deepcopy(base)
+    staff = data["staff"]
+    staff["qualified_technicians"] = staff["technicians"]
+    staff["service_management_staff"] = max(1, min(staff["service_management_staff"],
+                                                   10 * len(staff["certified_managers"])))
+    data["company"]["sales_regions"] = ["全国"]  # the outlets then explain 5.1.1.2; the answer decides it
+    arrangements = data["arrangements"]
+    assessed = {}
+    for clause in catalogue.leaves():
+        answer = answers["clauses"][clause.id]
+        names = clause.arrangements
+        for name in names:
+            if answer["status"] == "na":
+                arrangements[name] = {"provided": False, "excluded_reason": "本企业不提供此项服务"}
+            elif not arrangements[name]["provided"]:
+                arrangements[name] = {"provided": True, "description": "按服务规范提供"}
+        if answer["status"] == "na":
+            continue
+        entry = {"status": answer["status"]}
+        if clause.sampled and answer.get("checked"):
+            entry["samples"] = {"checked": answer["checked"], "nonconforming": answer.get("nonconforming", 0)}
+        assessed[clause.id] = entry
+    readiness = data.setdefault("readiness", {})
+    readiness["self_assessment"] = assessed
+    readiness["exclusions"] = {}
+    readiness["special_deductions"] = [{"kind": "体系运行", "finding": f"自查发现的第 {i + 1} 项问题"}
+                                       for i in range(answers.get("deductions", 0))]
+    readiness["bonuses"] = [{"strength": f"领先做法 {i + 1}", "evidence": "说明材料"}
+                            for i in range(answers.get("bonuses", 0))]
+    return data
 
 
 def _exact(value) -> str:

@@ -45,7 +45,8 @@ def test_a_page_per_second_level_indicator_and_the_navigation_lists_them(catalog
     assert seconds == ["5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.1.5", "5.1.6", "5.1.7", "5.2.1", "5.2.2", "5.2.3",
                        "5.2.4", "5.2.5", "5.2.6", "5.3.1", "5.3.2"]
     assert set(pages) == {"standard/index.md", "standard/process.md", "standard/selfcheck.md",
-                          "javascripts/selfcheck-data.js", *(standard_page(i) for i in seconds)}
+                          "javascripts/selfcheck-data.js", "javascripts/tariff-data.js",
+                          *(standard_page(i) for i in seconds)}
     listed = [next(iter(entry.values())) for entry in reference_nav(catalogue)]
     assert listed == ["standard/index.md", *(standard_page(i) for i in seconds), "standard/process.md",
                       "standard/selfcheck.md"]

@@ -8,21 +8,23 @@ companies cover it. The pages live under standard/ of the top-level mkdocs.yml's
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from generator.assess.numbers import exact
-from generator.assess.fees import audits, band_for, bands, stage_costs
+from generator.assess.fees import STAGES, audits, band_for, bands, stage_costs
 from generator.output.site.layout import clause_anchor, guide_page, rel
-from generator.output.site.selfcheck import DATA, data_script
+from generator.output.site.selfcheck import DATA, data_script, exact_text
 from generator.output.site.templates import render
 from generator.render.provisional import caveat, star
 from generator.standard.catalogue import EVIDENCE_LABELS, Catalogue
 from generator.standard.industry import load_packs
 from generator.standard.scheme import load_scheme, load_tariffs
 from generator.standard.wording import Reason, say, yuan
-from generator.text.literal import Markdown
+from generator.text.literal import Markdown, date
 
 INDEX, PROCESS, SELFCHECK = "standard/index.md", "standard/process.md", "standard/selfcheck.md"
+TARIFF_DATA = "javascripts/tariff-data.js"  # the fee calculator's tariff (content/site/javascripts/fees.js reads it)
 
 
 def standard_page(clause_id: str) -> str:
@@ -59,7 +61,28 @@ def reference_pages(catalogue: Catalogue, examples: list[Example]) -> dict[str, 
     pages[PROCESS] = _page("standard_process.md.j2", PROCESS, catalogue, **_process(catalogue))
     pages[SELFCHECK] = _page("standard_selfcheck.md.j2", SELFCHECK, catalogue)
     pages[DATA] = data_script(catalogue)
+    pages[TARIFF_DATA] = tariff_script()
     return pages
+
+
+def tariff_script() -> str:
+    """The default tariff as a script that sets `window.AFTERSALES_TARIFF`, for the fee calculator:
+    exact numbers as text, each stage with what it is called and the fees charged with its days."""
+    tariff = next(t for t in load_tariffs() if t.default)
+    optional = lambda value: None if value is None else exact_text(value)  # noqa: E731 - a missing day
+    data = {
+        "cited": tariff.cited, "retrieved": date(tariff.retrieved),
+        "fees": {key: exact_text(getattr(tariff.fees, key)) for key in ("application", "registration", "annual", "day_rate")},
+        "multi_site": {"days_per_outlet": exact_text(tariff.multi_site.days_per_outlet),
+                       "factors": {key: exact_text(getattr(tariff.multi_site.factors, key))
+                                   for key in ("initial", "surveillance", "recert")}},
+        "rows": [{"max": row.max, **{key: optional(getattr(row, key)) for key in ("initial", "surveillance", "recert")}}
+                 for row in tariff.person_days],
+        "stages": [{"key": key, "name": say(name), "charges": [{"name": say(fee), "key": fee_key} for fee, fee_key in charges]}
+                   for key, _, name, charges in STAGES],
+    }
+    return ("// written by generator/output/site/reference.py from content/standard/tariffs.yaml: do not edit\n"
+            f"window.AFTERSALES_TARIFF = {json.dumps(data, ensure_ascii=True, sort_keys=True)};\n")
 
 
 def _page(template: str, page: str, catalogue: Catalogue, **data) -> str:
