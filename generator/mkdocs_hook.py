@@ -12,7 +12,7 @@ from generator.build import make_bundle
 from generator.prepare import summary_of
 from generator.paths import ROOT
 from generator.output.site.shared import quiet_jieba
-from generator.output.site.pages import CSS, nav, portal_page, project_nav, site_pages
+from generator.output.site.pages import CSS, SHIM, SHIM_PATH, nav, portal_page, project_nav, site_pages
 from generator.output.site.reference import Example, reference_nav, reference_pages
 from generator.standard.catalogue import load_catalogue
 
@@ -33,11 +33,13 @@ def on_files(files, config):
         for rel, content in site_pages(bundle, standard="../../standard/").items():
             files.append(File.generated(config, f"companies/{bundle.slug}/{rel}", content=content))
     examples = [Example(bundle.profile.company.short_name, f"companies/{bundle.slug}/",
-                        {t.clause.id: t for t in bundle.traces}) for bundle in _bundles]
+                        {t.clause.id: t for t in bundle.traces}, bundle.profile, bundle.assessment)
+                for bundle in _bundles]
     for rel, content in reference_pages(load_catalogue(), examples).items():
         files.append(File.generated(config, rel, content=content))
     portal = portal_page([(summary_of(bundle), f"{bundle.slug}/index.html") for bundle in _bundles],
                          load_catalogue())  # the catalogue every example was built with
     files.append(File.generated(config, "companies/index.md", content=portal))
     files.append(File.generated(config, "stylesheets/extra.css", content=CSS))
+    files.append(File.generated(config, SHIM_PATH, content=SHIM))
     return files

@@ -100,6 +100,26 @@ def test_browse_follow_clause_links_search_and_download(browser, hualan_built, t
         print(f"screenshots: {tmp_path}")
 
 
+def test_a_company_site_opened_from_disk_still_searches(browser, hualan_built):
+    """A consultant hands the site over as a folder: opened as files (file://), the search (its worker
+    run by the site's own shim, its index read from search_index.js) still finds Chinese text, and no
+    page asks another host for anything."""
+    _, out = hualan_built
+    page, errors, _ = open_page(browser)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((out / "site" / "index.html").as_uri())
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill("投诉")
+    search.press("End")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert "投诉处理" in " ".join(results.all_inner_texts()).replace("\u200b", "")
+    assert errors == []
+    assert all(url.startswith(("file:", "data:", "blob:", "about:")) for url in requests), requests
+
+
 def test_hostile_company_name_is_shown_literally(browser, tmp_path):
     text = HUALAN.read_text(encoding="utf-8").replace("legal_name: 佛山市华澜电器有限公司", f"legal_name: '{EVIL}'")
     path = tmp_path / "evil.yaml"

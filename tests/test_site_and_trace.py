@@ -107,7 +107,7 @@ def test_published_site_has_the_company_sites_settings():
 
     published = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     company = yaml.load(yaml.safe_dump(mkdocs_config("x", [])), Loader=yaml.BaseLoader)  # both as text values
-    for key in ("use_directory_urls", "strict", "theme", "plugins", "markdown_extensions", "extra_css"):
+    for key in ("use_directory_urls", "strict", "theme", "plugins", "markdown_extensions", "extra_css", "extra"):
         assert published[key] == company[key], key
 
 

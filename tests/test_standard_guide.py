@@ -31,7 +31,7 @@ def examples():
     for path in sorted((ROOT / "company_profiles").glob("*.yaml")):
         bundle = make_bundle(path)
         out.append(Example(bundle.profile.company.short_name, f"companies/{bundle.slug}/",
-                           {t.clause.id: t for t in bundle.traces}))
+                           {t.clause.id: t for t in bundle.traces}, bundle.profile, bundle.assessment))
     return out
 
 
@@ -44,12 +44,13 @@ def test_a_page_per_second_level_indicator_and_the_navigation_lists_them(catalog
     seconds = [c.id for c in catalogue.indicators(3)]
     assert seconds == ["5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.1.5", "5.1.6", "5.1.7", "5.2.1", "5.2.2", "5.2.3",
                        "5.2.4", "5.2.5", "5.2.6", "5.3.1", "5.3.2"]
-    assert set(pages) == {"standard/index.md", "standard/process.md", "standard/selfcheck.md",
+    assert set(pages) == {"standard/index.md", "standard/process.md", "standard/selfcheck.md", "standard/faq.md",
+                          "standard/examples.md",
                           "javascripts/selfcheck-data.js", "javascripts/tariff-data.js",
                           *(standard_page(i) for i in seconds)}
     listed = [next(iter(entry.values())) for entry in reference_nav(catalogue)]
     assert listed == ["standard/index.md", *(standard_page(i) for i in seconds), "standard/process.md",
-                      "standard/selfcheck.md"]
+                      "standard/selfcheck.md", "standard/faq.md", "standard/examples.md"]
 
 
 def test_every_scored_clause_says_what_it_asks_how_it_is_checked_and_how_to_improve(catalogue, pages):
@@ -202,7 +203,7 @@ def test_published_guide_links_land_on_real_pages_and_anchors_both_ways(tmp_path
                    cwd=ROOT, check=True, capture_output=True)
     site = tmp_path / "site"
     pages = sorted((site / "standard").glob("*.html"))
-    assert len(pages) == 18
+    assert len(pages) == 20
     checked = 0
     back = set()
     for page in [*pages, *sorted(site.glob("companies/*/guide/*.html"))]:
@@ -260,4 +261,91 @@ def test_guide_navigation_and_search_in_a_browser(tmp_path):
         hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__link").all()]
         assert any("standard/5-2-6.html" in h for h in hrefs), hrefs
         assert not errors and not dialogs
+        browser.close()
+
+
+def test_faq_answers_are_sourced_and_their_numbers_come_from_the_data(pages, catalogue):
+    faq = yaml.safe_load((ROOT / "content/pages/faq.yaml").read_text(encoding="utf-8"))["faq"]
+    page = pages["standard/faq.md"]
+    assert len(faq) >= 10
+    for i, entry in enumerate(faq, 1):
+        assert f"## {entry['question']} {{ #q-{i} }}" in page
+        assert entry["source"] and "seed" not in entry["source"]  # a reader's words, not a file name
+    assert "{" not in page.split("{ #q-")[0] and not re.search(r"\{[a-z_]+\}", page)  # every placeholder filled
+    levels = "；".join(f"{level.min:g} 分及以上为{level.name}" for level in reversed(catalogue.scoring.levels))
+    assert levels in page
+    assert f"至少 {catalogue.scoring.managers.minimum} 名" in page
+
+
+def test_a_wrong_faq_placeholder_is_told_with_the_file(tmp_path, monkeypatch, catalogue):
+    import generator.output.site.reference as reference
+    from generator.errors import CatalogueError
+
+    (tmp_path / "faq.yaml").write_text("faq:\n  - {question: 问, answer: '{levle} 分', source: 某问答, evidence: S, see: process}\n",
+                                       encoding="utf-8")
+    monkeypatch.setattr(reference, "PAGES", tmp_path)
+    with pytest.raises(CatalogueError) as caught:
+        reference.faq(catalogue)
+    assert "levle" in caught.value.problems[0].message and "faq.yaml" in caught.value.problems[0].file
+
+
+def test_examples_side_by_side_show_each_clause_for_each_company(pages, examples, catalogue):
+    page = pages["standard/examples.md"]
+    for example in examples:
+        assert f"[{example.name}](../{example.prefix}index.md)" in page
+        assert "| 预测等级 |" in page and example.assessment.level in page
+    for leaf in catalogue.leaves():
+        row = next(line for line in page.splitlines() if line.startswith(f"| [{leaf.id} {leaf.title}]"))
+        cells = row.strip("|").split("|")[2:]
+        assert len([c for c in cells if c.strip()]) == len(examples)
+        for example, cell in zip(examples, cells):
+            t = example.traces[leaf.id]
+            assert ("删减" in cell) == bool(t.excluded_reason)
+            assert f"#c-{leaf.id.replace('.', '-')})" in cell
+
+
+@pytest.mark.slow
+def test_published_site_works_from_disk_without_any_outside_address(tmp_path):
+    """Opened as files (file://), as a consultant hands a site over: search finds a clause title and a
+    FAQ answer, the self-check and the calculator run, nothing is loaded from another host (no CDN,
+    no web font), and the console stays clean."""
+    import subprocess
+    import sys
+
+    from test_browser import ARGS
+    from conftest import need_tool
+
+    chromium = need_tool("chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+                   cwd=ROOT, check=True, capture_output=True)
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", text), page
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors, requests = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((site / "standard" / "index.html").as_uri())
+        for query, target in (("废弃商品回收", "standard/5-2-6.html"), ("真伪", "standard/faq.html"), ("年审", "standard/faq.html")):
+            search = page.locator("input.md-search__input")
+            search.click()
+            search.fill(query)
+            search.press("End")
+            page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+            hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__link").all()]
+            assert any(target in h for h in hrefs), (query, hrefs)
+            page.keyboard.press("Escape")
+        page.goto((site / "standard" / "selfcheck.html").as_uri())
+        assert "自评得分 100 分" in page.locator(".selfcheck-score").inner_text()
+        page.goto((site / "standard" / "process.html").as_uri())
+        page.locator("[data-employees]").fill("1200")
+        assert "53,000 元" in page.locator('tr[data-stage="initial"]').inner_text()
+        assert not errors
+        assert all(url.startswith(("file:", "data:", "blob:", "about:")) for url in requests), \
+            [u for u in requests if not u.startswith(("file:", "data:", "blob:", "about:"))]
         browser.close()

@@ -30,6 +30,8 @@ from generator.prepare import docx_names
 __all__ = ["CSS", "nav", "portal_page", "project_nav", "site_pages"]
 
 CSS = (PAGES / "extra.css").read_text(encoding="utf-8")  # the site's stylesheet: badges, clause tags, figures
+SHIM_PATH = "javascripts/iframe-worker-shim.js"  # search from disk (file://): mkdocs_config's polyfill, our own
+SHIM = (PAGES / "iframe-worker-shim.js").read_text(encoding="utf-8")
 LEVEL_BADGES = {"五星": "level-5", "四星": "level-4", "三星": "level-3", "达标": "level-pass"}  # CSS classes
 
 
@@ -96,6 +98,7 @@ def site_pages(bundle, downloads: bool = True, standard: str | None = None) -> d
     pages["trace.md"] = render_page("trace.md.j2", "trace.md", catalogue, where, traces=bundle.traces)
     pages["index.md"] = _home(bundle)
     pages["stylesheets/extra.css"] = CSS
+    pages[SHIM_PATH] = SHIM
     if downloads:
         pages.update({name: download(bundle, name) for name in download_names(bundle)})
     return pages

@@ -39,10 +39,13 @@ def mkdocs_config(name: str, nav: list, docs_dir: str = "docs", site_dir: str = 
                                "search.highlight", "search.suggest", "toc.follow"]},
         # Chinese is segmented at build time by jieba, joined with U+200B; the separator splits on it
         # (and on CJK punctuation). lunr's own "zh" pipeline needs a Node segmenter, so it is not used.
-        "plugins": [{"search": {"lang": "en", "separator": SEARCH_SEPARATOR}}],
+        # offline: the search index also as a script, so the site searches when opened from disk (file://);
+        # its worker shim is the site's own file (pages.SHIM_PATH), not the plugin's default CDN
+        "plugins": [{"search": {"lang": "en", "separator": SEARCH_SEPARATOR}}, "offline"],
         "markdown_extensions": ["tables", "attr_list", "md_in_html", {"toc": {"permalink": True}}, "fenced_code",
                                 "sane_lists"],
         "extra_css": ["stylesheets/extra.css"],
+        "extra": {"polyfills": ["javascripts/iframe-worker-shim.js"]},
         "hooks": [hook.name for hook in HOOKS],
         "nav": nav,
     }
@@ -62,7 +65,7 @@ def write_project(pages: dict[str, str | bytes], folder: Path, name: str, nav: l
             raise ValueError("a served project needs the hook that regenerates its pages")
         settings.update({"strict": False, "watch": [str(serve_profile)],
                          "hooks": [*settings["hooks"], str(serve_hook)],
-                         "extra": {"aftersales_profile": str(serve_profile)}})
+                         "extra": {**settings["extra"], "aftersales_profile": str(serve_profile)}})
     config.write_text(pyyaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
                       encoding="utf-8")
     return config

@@ -17,13 +17,17 @@ from generator.output.site.layout import clause_anchor, guide_page, rel
 from generator.output.site.selfcheck import DATA, data_script, exact_text
 from generator.output.site.templates import render
 from generator.render.provisional import caveat, star
+from generator.errors import CatalogueError, Problem
+from generator.paths import PAGES
+from generator.standard.bundled import Data, Evidence, load_data
 from generator.standard.catalogue import EVIDENCE_LABELS, Catalogue
 from generator.standard.industry import load_packs
 from generator.standard.scheme import load_scheme, load_tariffs
 from generator.standard.wording import Reason, say, yuan
 from generator.text.literal import Markdown, date
 
-INDEX, PROCESS, SELFCHECK = "standard/index.md", "standard/process.md", "standard/selfcheck.md"
+INDEX, PROCESS, SELFCHECK, FAQ = "standard/index.md", "standard/process.md", "standard/selfcheck.md", "standard/faq.md"
+EXAMPLES = "standard/examples.md"
 TARIFF_DATA = "javascripts/tariff-data.js"  # the fee calculator's tariff (content/site/javascripts/fees.js reads it)
 
 
@@ -38,12 +42,15 @@ class Example:
     name: str
     prefix: str  # its pages' folder in the docs, e.g. companies/hualan-appliances/
     traces: dict  # clause id -> Trace
+    profile: object = None  # its Profile, for the side-by-side page
+    assessment: object = None  # its Assessment
 
 
 def reference_nav(catalogue: Catalogue) -> list[dict]:
     """The guide's entries for the navigation: the index, every indicator's page, the process."""
     return [{"标准概览": INDEX}, *({c.label: standard_page(c.id)} for c in catalogue.indicators(3)),
-            {"认证流程与费用": PROCESS}, {"即时自评": SELFCHECK}]
+            {"认证流程与费用": PROCESS}, {"即时自评": SELFCHECK}, {"常见问题": FAQ},
+            {"示例企业对照": EXAMPLES}]
 
 
 def reference_pages(catalogue: Catalogue, examples: list[Example]) -> dict[str, str]:
@@ -60,6 +67,11 @@ def reference_pages(catalogue: Catalogue, examples: list[Example]) -> dict[str, 
                             packs=list(load_packs().values()))
     pages[PROCESS] = _page("standard_process.md.j2", PROCESS, catalogue, **_process(catalogue))
     pages[SELFCHECK] = _page("standard_selfcheck.md.j2", SELFCHECK, catalogue)
+    pages[EXAMPLES] = _page("standard_examples.md.j2", EXAMPLES, catalogue,
+                            examples=[e for e in examples if e.profile is not None])
+    pages[FAQ] = _page("standard_faq.md.j2", FAQ, catalogue, questions=faq(catalogue),
+                       pages={"index": (INDEX, "标准概览"), "process": (PROCESS, "认证流程与费用"),
+                              "selfcheck": (SELFCHECK, "即时自评")})
     pages[DATA] = data_script(catalogue)
     pages[TARIFF_DATA] = tariff_script()
     return pages
@@ -83,6 +95,44 @@ def tariff_script() -> str:
     }
     return ("// written by generator/output/site/reference.py from content/standard/tariffs.yaml: do not edit\n"
             f"window.AFTERSALES_TARIFF = {json.dumps(data, ensure_ascii=True, sort_keys=True)};\n")
+
+
+class Question(Data):
+    question: str
+    answer: str
+    source: str
+    evidence: Evidence
+    see: str  # a clause id, or index / process / selfcheck
+
+
+class Questions(Data):
+    faq: list[Question]
+
+
+def faq(catalogue: Catalogue) -> list[Question]:
+    """content/pages/faq.yaml, each answer's {placeholders} filled from the standard's data: the numbers
+    the FAQ states have one source."""
+    path = PAGES / "faq.yaml"
+    questions = load_data(path, Questions, what="常见问题数据文件").faq
+    s, scheme = catalogue.scoring, load_scheme()
+    managers = catalogue.with_fact("managers")
+    values = {"levels": "；".join(f"{level.min:g} 分及以上为{level.name}" for level in reversed(s.levels)),
+              "fail_at": s.special_deduction.fail_at, "deduction": f"{s.special_deduction.points_each:g}",
+              "bonus_max": s.special_bonus.max_count, "manager_ratio": f"{s.managers.ratio * 100:g}",
+              "manager_minimum": s.managers.minimum, "manager_points": f"{managers.points:g}",
+              "running_months": scheme.minimum_running_months, "certificate_years": scheme.certificate_years}
+    out = []
+    for i, q in enumerate(questions):
+        try:
+            answer = q.answer.format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise CatalogueError(f"常见问题数据文件 {path.name} 有误", [Problem(
+                f"第 {i + 1} 问的答案中有未知的占位符或花括号：{exc}（可用：{'、'.join(values)}）", str(path))]) from None
+        if q.see not in ("index", "process", "selfcheck") and q.see not in catalogue.clauses:
+            raise CatalogueError(f"常见问题数据文件 {path.name} 有误",
+                                 [Problem(f"第 {i + 1} 问的 see 应为条款号或 index / process / selfcheck：{q.see}", str(path))])
+        out.append(q.model_copy(update={"answer": answer}))
+    return out
 
 
 def _page(template: str, page: str, catalogue: Catalogue, **data) -> str:
