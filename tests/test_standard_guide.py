@@ -111,7 +111,9 @@ def test_each_clause_shows_how_every_example_meets_it(pages, examples, catalogue
         for example in examples:
             t = example.traces[leaf.id]
             target = f"../{example.prefix}guide/{standard_page(leaf.id).removeprefix('standard/')}#c-{leaf.id.replace('.', '-')}"
-            [shown] = re.findall(rf"^\| \[{re.escape(example.name)}\]\({re.escape(target)}\) \| (.+) \|$", section, re.M)
+            [(shown, basis)] = re.findall(rf"^\| \[{re.escape(example.name)}\]\({re.escape(target)}\) \| (.+?) \| (.*) \|$",
+                                          section, re.M)
+            assert (basis == "") == bool(t.excluded_reason)  # why it scores so, as the scorecard says
             if t.excluded_reason:
                 assert shown == f"已删减：{t.excluded_reason}"
             else:
@@ -349,3 +351,32 @@ def test_published_site_works_from_disk_without_any_outside_address(tmp_path):
         assert all(url.startswith(("file:", "data:", "blob:", "about:")) for url in requests), \
             [u for u in requests if not u.startswith(("file:", "data:", "blob:", "about:"))]
         browser.close()
+
+
+@pytest.mark.slow
+def test_every_guide_page_loads_without_console_errors(tmp_path):
+    import subprocess
+    import sys
+
+    from test_browser import ARGS, serve
+    from conftest import need_tool
+
+    chromium = need_tool("chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+                   cwd=ROOT, check=True, capture_output=True)
+    pages = [*sorted(site.glob("standard/*.html")), site / "index.html", site / "companies" / "index.html",
+             *sorted(site.glob("companies/*/index.html")), *sorted(site.glob("companies/*/guide/*.html"))[:6]]
+    with sync_api.sync_playwright() as p, serve(site) as base:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("console", lambda m: errors.append((page.url, m.text)) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: errors.append((page.url, str(e))))
+        for path in pages:
+            page.goto(f"{base}/{path.relative_to(site).as_posix()}")
+            page.wait_for_load_state("load")
+        browser.close()
+    assert len(pages) > 25
+    assert errors == []
