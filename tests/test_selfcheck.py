@@ -194,3 +194,37 @@ def test_samples_that_contradict_the_status_are_told_as_the_profile_tells_them(p
     page.locator('[data-checked="5.3.2"]').fill("10")
     page.locator('[data-bad="5.3.2"]').fill("0")
     assert "自评为部分落实，但抽查的 10 个样本均符合" in page.locator(".selfcheck-result").inner_text()
+
+
+@pytest.mark.slow
+def test_the_downloaded_starter_profile_holds_the_answers_and_passes_check(page, tmp_path):
+    """The page's download is `aftersales init`'s starter with the reader's answers as its readiness:
+    it loads as a profile, its self-assessment, samples, special deductions and bonuses are the answers,
+    the clauses answered 不适用 are excluded, and `aftersales check` accepts it."""
+    catalogue = load_catalogue()
+    cases = answer_sets(catalogue, 40, seed=11)
+    texts = page.evaluate("cases => cases.map(c => window.AftersalesSelfCheck.starter(c))", cases)
+    for i, (answers, text) in enumerate(zip(cases, texts)):
+        path = tmp_path / f"starter{i}.yaml"
+        path.write_text(text, encoding="utf-8")
+        profile = load_profile(path, catalogue)
+        readiness = profile.readiness
+        for clause_id, entry in answers["clauses"].items():
+            if entry["status"] == "na":
+                assert clause_id not in readiness.self_assessment
+                continue
+            got = readiness.self_assessment[clause_id]
+            assert got.status == entry["status"]
+            if "checked" in entry:
+                assert (got.samples.checked, got.samples.nonconforming) == (entry["checked"], entry["nonconforming"])
+            else:
+                assert got.samples is None
+        assert len(readiness.special_deductions) == answers["deductions"]
+        assert len(readiness.bonuses) == answers["bonuses"]
+        excluded = set(facts_of(profile, catalogue).excluded)
+        assert excluded == {cid for cid, entry in answers["clauses"].items() if entry["status"] == "na"}
+        assert readiness.materials  # the starter's other readiness parts are kept
+    for i in range(3):
+        done = subprocess.run([sys.executable, "-m", "generator.cli", "check", str(tmp_path / f"starter{i}.yaml")],
+                              cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr

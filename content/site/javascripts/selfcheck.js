@@ -183,8 +183,9 @@
       }
       answers.clauses[clause.id] = entry;
     }
-    answers.deductions = Math.max(0, parseInt(root.querySelector("[data-deductions]").value, 10) || 0);
-    answers.bonuses = Math.max(0, parseInt(root.querySelector("[data-bonuses]").value, 10) || 0);
+    const count = (selector) => Math.min(99, Math.max(0, parseInt(root.querySelector(selector).value, 10) || 0));
+    answers.deductions = count("[data-deductions]");  // each is an item of the profile: at most 99 here
+    answers.bonuses = count("[data-bonuses]");
     const year = root.querySelector("[data-year]");
     answers.year_at_dabiao = year ? year.checked : false;
     return answers;
@@ -203,21 +204,50 @@
     return out;
   }
 
-  function yamlOf(rules, answers) {
-    const lines = ["readiness:", "  self_assessment:"];
-    for (const clause of rules.clauses) {
+  // The starter profile (`aftersales init`'s, AFTERSALES_STARTER) with the reader's answers in its
+  // readiness section; a clause answered 不适用 is excluded the profile's way (its services not provided).
+  const quoted = (value) => JSON.stringify(String(value));  // a YAML double-quoted scalar
+  function starterOf(rules, starter, answers) {
+    const na = new Set(rules.clauses.filter((c) => answers.clauses[c.id].status === "na").flatMap((c) => c.arrangements));
+    const out = ["# 其中 readiness 的自评、特别扣分和加分来自标准指南的“即时自评”；其余是示例企业的数据，请逐项替换为贵企业的情况。\n"];
+    for (const [key, body] of starter.blocks) {
+      if (key === "readiness") out.push(readinessOf(rules, starter, answers));
+      else if (key === "arrangements" && na.size) out.push(arrangementsOf(body, starter, na));
+      else out.push(body);
+    }
+    return out.join("");
+  }
+
+  function readinessOf(rules, starter, answers) {
+    const lines = ["readiness:"];
+    const assessed = rules.clauses.filter((c) => answers.clauses[c.id].status !== "na");
+    lines.push("  self_assessment:" + (assessed.length ? "" : " {}"));
+    for (const clause of assessed) {
       const a = answers.clauses[clause.id];
-      if (a.status === "na") continue;
-      lines.push(`    "${clause.id}":`, `      status: ${a.status}`);
+      lines.push(`    ${quoted(clause.id)}:`, `      status: ${a.status}`);
       if (a.checked) lines.push("      samples:", `        checked: ${a.checked}`, `        nonconforming: ${a.nonconforming}`);
     }
-    const na = rules.clauses.filter((c) => answers.clauses[c.id].status === "na").map((c) => c.id);
-    if (na.length) lines.push(`  # 不适用：${na.join("、")}——请在 arrangements 中把对应服务写为 provided: false 并写明 excluded_reason`);
     lines.push("  special_deductions:" + (answers.deductions ? "" : " []"));
-    for (let i = 0; i < answers.deductions; i++) lines.push("    - kind: 体系运行   # 法律法规 / 企业制度 / 行业要求 / 体系运行", "      finding: 请写明事实");
+    for (let i = 1; i <= answers.deductions; i++) {
+      lines.push("    - kind: 体系运行   # 法律法规 / 企业制度 / 行业要求 / 体系运行", `      finding: ${quoted(`请写明第 ${i} 项的事实`)}`);
+    }
     lines.push("  bonuses:" + (answers.bonuses ? "" : " []"));
-    for (let i = 0; i < answers.bonuses; i++) lines.push("    - strength: 请写明领先的做法", "      evidence: 请写明证据");
-    return lines.join("\n") + "\n";
+    for (let i = 1; i <= answers.bonuses; i++) {
+      lines.push(`    - strength: ${quoted(`请写明第 ${i} 项领先的做法`)}`, `      evidence: ${quoted("请写明证据")}`);
+    }
+    return lines.join("\n") + "\n" + starter.readiness_kept;
+  }
+
+  function arrangementsOf(body, starter, na) {
+    const lead = body.slice(0, body.indexOf("arrangements:"));
+    const lines = ["arrangements:"];
+    for (const [name, service] of Object.entries(starter.arrangements)) {
+      lines.push(`  ${name}:`);
+      if (na.has(name)) lines.push("    provided: false", `    excluded_reason: ${quoted("本企业不提供此项服务（请写明理由）")}`);
+      else if (service.provided) lines.push("    provided: true", `    description: ${quoted(service.description)}`);
+      else lines.push("    provided: false", `    excluded_reason: ${quoted(service.excluded_reason)}`);
+    }
+    return lead + lines.join("\n") + "\n";
   }
 
   function render(rules, root, out) {
@@ -250,10 +280,12 @@
         if (route.after) out.appendChild(el("p", { text: `完成后约 ${hundredthsText(shown(route.after, a.thresholds))} 分、${route.afterLevel}，合计约 ${route.effort} 人日。` }));
       }
     }
-    const yaml = yamlOf(rules, answers);
-    const link = el("a", { href: "#", download: "readiness.yaml", text: "下载为企业档案的 readiness 部分（YAML）" });
-    link.addEventListener("click", () => { link.href = URL.createObjectURL(new Blob([yaml], { type: "text/yaml" })); });
-    out.appendChild(el("p", {}, [link]));
+    if (window.AFTERSALES_STARTER) {
+      const yaml = starterOf(rules, window.AFTERSALES_STARTER, answers);
+      const link = el("a", { href: "#", download: "企业档案.yaml", text: "下载为起步企业档案（YAML，自评即以上回答）" });
+      link.addEventListener("click", () => { link.href = URL.createObjectURL(new Blob([yaml], { type: "text/yaml" })); });
+      out.appendChild(el("p", {}, [link]));
+    }
   }
 
   function build(rules, root) {
@@ -290,7 +322,7 @@
     render(rules, root, out);
   }
 
-  window.AftersalesSelfCheck = { compute };
+  window.AftersalesSelfCheck = { compute, starter: (answers) => starterOf(window.AFTERSALES_SELFCHECK, window.AFTERSALES_STARTER, answers) };
   const root = document.getElementById("selfcheck");
   if (root && window.AFTERSALES_SELFCHECK) build(window.AFTERSALES_SELFCHECK, root);
 })();

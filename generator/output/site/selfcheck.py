@@ -45,12 +45,53 @@ def rules(catalogue: Catalogue) -> dict:
         "year_rule": s.year_at_dabiao.star_requires_year_at_dabiao,
         "clauses": [{"id": c.id, "title": c.title, "points": exact_text(c.points), "provisional": c.provisional,
                      "sampled": c.sampled, "excludable": c.excludable, "effort": c.effort or 1,
-                     "action": c.action or ""} for c in catalogue.leaves()],
+                     "action": c.action or "", "arrangements": list(c.arrangements)} for c in catalogue.leaves()],
         "groups": [{"id": g.id, "title": g.title} for g in catalogue.indicators(2)],
     }
+
+
+def _blocks(text: str, indent: str) -> list[list[str]]:
+    """YAML text cut into its keys at `indent`: [key, the key's lines with the comments just above them]."""
+    import re
+
+    blocks: list[list[str]] = []
+    pending: list[str] = []
+    for line in text.splitlines(keepends=True):
+        key = re.match(rf"^{indent}([a-z_]+):", line)
+        if key:
+            blocks.append([key.group(1), "".join(pending) + line])
+            pending = []
+        elif line.startswith(indent + "#") or not blocks:
+            pending.append(line)
+        else:
+            blocks[-1][1] += "".join(pending) + line
+            pending = []
+    if pending:
+        blocks[-1][1] += "".join(pending)
+    return blocks
+
+
+def starter(catalogue: Catalogue) -> dict:
+    """`aftersales init`'s starter profile, cut so that the page can put the reader's answers in it:
+    its top-level keys in order, the parts of `readiness` the answers do not replace (materials …),
+    and the services of `arrangements` (a clause answered 不适用 is excluded the profile's way)."""
+    from ruamel.yaml import YAML
+
+    from generator.profile.starter import starter_text
+
+    text = starter_text()
+    blocks = _blocks(text, "")
+    readiness = next(body for key, body in blocks if key == "readiness")
+    kept = [body for key, body in _blocks(readiness.split("\n", 1)[1], "  ")
+            if key not in ("self_assessment", "exclusions", "special_deductions", "bonuses")]
+    data = YAML(typ="safe").load(text)
+    return {"blocks": blocks, "readiness_kept": "".join(kept),
+            "arrangements": {name: {k: v for k, v in service.items() if v is not None}
+                             for name, service in data["arrangements"].items()}}
 
 
 def data_script(catalogue: Catalogue) -> str:
     """The rules as a script that sets `window.AFTERSALES_SELFCHECK` (a file, so it works offline and from file://)."""
     return ("// written by generator/output/site/selfcheck.py from content/standard/: do not edit\n"
-            f"window.AFTERSALES_SELFCHECK = {json.dumps(rules(catalogue), ensure_ascii=True, sort_keys=True)};\n")
+            f"window.AFTERSALES_SELFCHECK = {json.dumps(rules(catalogue), ensure_ascii=True, sort_keys=True)};\n"
+            f"window.AFTERSALES_STARTER = {json.dumps(starter(catalogue), ensure_ascii=True, sort_keys=True)};\n")
