@@ -97,3 +97,14 @@ def test_a_reader_sees_the_fees_of_the_application_form(page):
     page.locator("[data-outlets]").fill("0")
     assert "53,000 元" in page.locator('tr[data-stage="initial"]').inner_text()  # the tariff's own example
     assert not page.errors
+
+
+@pytest.mark.parametrize("box, typed", [("[data-employees]", "1e3"), ("[data-employees]", "0"),
+                                        ("[data-outlets]", "2.5"), ("[data-outlets]", "10000000")])
+def test_the_calculator_tells_a_number_it_cannot_take(page, box, typed):
+    page.locator("[data-employees]").fill("100")
+    page.locator("[data-outlets]").fill("0")
+    page.locator(box).fill(typed)
+    result = page.locator(".fees-result").inner_text()
+    assert f"“{typed}”" in result and "元" not in result
+    assert not page.errors

@@ -228,3 +228,28 @@ def test_the_downloaded_starter_profile_holds_the_answers_and_passes_check(page,
         done = subprocess.run([sys.executable, "-m", "generator.cli", "check", str(tmp_path / f"starter{i}.yaml")],
                               cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_five_deductions_show_the_way_out_not_the_top_level(page):
+    """All in place but five special deductions: 不通过 whatever the score, and the page says to correct
+    one first and what level that gives (a stranger saw "已达到最高等级" beside 不通过)."""
+    page.reload()
+    page.locator("[data-deductions]").fill("5")
+    result = page.locator(".selfcheck-result").inner_text()
+    assert "不通过" in result and "须先整改至少 1 项" in result and "要评五星" in result
+    assert "整改特别扣分项 1 项" in result and "已达到最高等级" not in result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("box, typed", [('[data-checked="5.3.2"]', "1e3"), ('[data-checked="5.3.2"]', "2.5"),
+                                        ('[data-bad="5.3.2"]', "-1"), ("[data-deductions]", "1000000"),
+                                        ("[data-bonuses]", "x")])
+def test_numbers_that_are_not_whole_or_too_large_are_told_not_misread(page, box, typed):
+    page.reload()
+    if "bad" in box:
+        page.locator('[data-checked="5.3.2"]').fill("10")
+    page.locator(box).fill(typed)
+    result = page.locator(".selfcheck-result").inner_text()
+    assert "请先核对" in result and f"“{typed}”" in result and "自评得分" not in result
+    assert not page.errors

@@ -677,13 +677,15 @@ def test_mkdocs_site_runs_the_hook(tmp_path, monkeypatch):
             "一行中文\n接着**一行**\n中文 English\nwords\n\n    代码\n    换行\n")
     config = write_project({"index.md": page, "stylesheets/extra.css": ""}, tmp_path / "mkdocs", "x",
                            [{"首页": "index.md"}])
-    assert yaml.safe_load(config.read_text(encoding="utf-8"))["hooks"] == ["wide_lines.py", "html_safety.py"]
-    for hook in ("wide_lines.py", "html_safety.py"):
+    assert yaml.safe_load(config.read_text(encoding="utf-8"))["hooks"] == ["search_words.py", "wide_lines.py",
+                                                                           "html_safety.py"]
+    for hook in ("search_words.py", "wide_lines.py", "html_safety.py"):
         assert (config.parent / hook).read_bytes() == (ROOT / "generator" / "text" / hook).read_bytes()
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as for a user without PYTHONDONTWRITEBYTECODE
     build_site(config, tmp_path / "site")
     assert sys.dont_write_bytecode is False
-    assert sorted(p.name for p in config.parent.iterdir()) == ["docs", "html_safety.py", "mkdocs.yml", "wide_lines.py"]
+    assert sorted(p.name for p in config.parent.iterdir()) == ["docs", "html_safety.py", "mkdocs.yml", "search_words.py",
+                                                               "wide_lines.py"]
     built = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     no_dangerous_url(built)
     hrefs = [value for tag, name, value in url_attributes(built)]

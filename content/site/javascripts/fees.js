@@ -65,14 +65,22 @@
   }
 
   function render(tariff, form, out) {
-    const employees = parseInt(form.querySelector("[data-employees]").value, 10);
-    const outlets = Math.max(0, parseInt(form.querySelector("[data-outlets]").value, 10) || 0);
     out.replaceChildren();
-    if (!(employees > 0)) { out.appendChild(el("p", { text: "请填写员工人数（正整数）。" })); return; }
+    // whole numbers only: 1e3 or 2.5 are told, not read as 1 or 2
+    const read = (selector, low, high, what) => {
+      const value = form.querySelector(selector).value.trim();
+      const number = Number(value);
+      return /^[0-9]+$/.test(value) && Number.isSafeInteger(number) && number >= low && number <= high ? number
+        : `${what}应为 ${low.toLocaleString("en-US")}–${high.toLocaleString("en-US")} 的整数（现为“${value}”）`;
+    };
+    const employees = read("[data-employees]", 1, 10000000, "员工人数");
+    const outlets = form.querySelector("[data-outlets]").value.trim() === "" ? 0 : read("[data-outlets]", 0, 100000, "服务网点数");
+    const wrong = [employees, outlets].filter((v) => typeof v === "string");
+    if (wrong.length) { out.appendChild(el("ul", { class: "selfcheck-problem" }, wrong.map((w) => el("li", { text: w })))); return; }
     const body = compute(employees, outlets, tariff).map((s) => {
-      const daysText = s.days === null ? (s.floor === null ? "待核定" : `不少于 ${asWritten(add(s.floor, s.sampleDays))}`)
+      const daysText = s.days === null ? `待核定${s.floor === null ? "" : `（不少于 ${asWritten(add(s.floor, s.sampleDays))}）`}`
         : asWritten(s.totalDays);
-      const amountText = s.amount === null ? (s.boundTotal === null ? "待报价" : `不少于 ${yuan(s.boundTotal)} 元`)
+      const amountText = s.amount === null ? `待报价${s.boundTotal === null ? "" : `（不少于 ${yuan(s.boundTotal)} 元）`}`
         : `${yuan(s.totalAmount)} 元`;
       const parts = [s.days === null ? "员工人数档的人日表中没有，由认证机构核定" : `员工人数档 ${asWritten(s.days)} 人日`];
       if (outlets) parts.push(`抽查 ${s.size} 个网点 × ${asWritten(parse(tariff.multi_site.days_per_outlet))} 人日 = ${asWritten(s.sampleDays)} 人日（估算）`);
@@ -82,6 +90,8 @@
     });
     out.appendChild(el("table", {}, [el("thead", {}, [el("tr", {}, ["阶段", "人日", "费用", "构成"].map((h) => el("th", { text: h })))]),
       el("tbody", {}, body)]));
+    const band = tariff.rows.find((row) => employees <= row.max);
+    if (band && band.uncertain) out.appendChild(el("p", { text: "这一档的人日在收费标准的公开文本中字迹不清，是推定的，报价以认证机构为准。" }));
     out.appendChild(el("p", { text: `评审费每人日 ${yuan(parse(tariff.fees.day_rate))} 元；不含评审员差旅费。${tariff.cited}，${tariff.retrieved}查阅。` }));
   }
 
@@ -90,8 +100,8 @@
   const tariff = window.AFTERSALES_TARIFF;
   if (!root || !tariff) return;
   const form = el("form", { class: "selfcheck-form" }, [
-    el("label", {}, [document.createTextNode("员工人数"), el("input", { type: "number", min: "1", value: "100", "data-employees": "" })]),
-    el("label", {}, [document.createTextNode("服务网点数（固定网点，含委托）"), el("input", { type: "number", min: "0", value: "0", "data-outlets": "" })])]);
+    el("label", {}, [document.createTextNode("员工人数"), el("input", { type: "text", inputmode: "numeric", value: "100", "data-employees": "" })]),
+    el("label", {}, [document.createTextNode("服务网点数（固定网点，含委托）"), el("input", { type: "text", inputmode: "numeric", value: "0", "data-outlets": "" })])]);
   const out = el("div", { class: "fees-result", "aria-live": "polite" });
   root.replaceChildren(form, out);
   form.addEventListener("input", () => render(tariff, form, out));

@@ -171,24 +171,38 @@
     return node;
   }
 
+  // A whole number typed in a box: "" is none; anything else must be a whole number in [low, high]
+  // (1e3 and 2.5 are not read as 1 and 2: they are told).
+  const LIMIT = { samples: 1000000, count: 99 };
+  function whole(text, low, high, what, wrong) {
+    const value = String(text).trim();
+    if (value === "") return null;
+    const number = Number(value);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(number) || number < low || number > high) {
+      wrong.push(`${what}应为 ${low}–${high.toLocaleString("en-US")} 的整数（现为“${value}”）`);
+      return null;
+    }
+    return number;
+  }
+
   function readAnswers(rules, root) {
-    const answers = { clauses: {}, deductions: 0, bonuses: 0 };
+    const answers = { clauses: {}, deductions: 0, bonuses: 0 }, wrong = [];
     for (const clause of rules.clauses) {
       const picked = root.querySelector(`input[name="s-${clause.id}"]:checked`);
       const entry = { status: picked ? picked.value : "implemented" };
-      if (clause.sampled) {
-        const checked = parseInt(root.querySelector(`[data-checked="${clause.id}"]`).value, 10);
-        const bad = parseInt(root.querySelector(`[data-bad="${clause.id}"]`).value, 10);
-        if (checked > 0 && entry.status !== "na") { entry.checked = checked; entry.nonconforming = Math.max(0, bad || 0); }
+      if (clause.sampled && entry.status !== "na") {
+        const checked = whole(root.querySelector(`[data-checked="${clause.id}"]`).value, 1, LIMIT.samples, `${clause.id} 抽查样本数`, wrong);
+        const bad = whole(root.querySelector(`[data-bad="${clause.id}"]`).value, 0, LIMIT.samples, `${clause.id} 不符合样本数`, wrong);
+        if (checked !== null) { entry.checked = checked; entry.nonconforming = bad || 0; }
+        else if (bad) wrong.push(`${clause.id}：填了不符合样本数，请同时填写抽查样本数`);
       }
       answers.clauses[clause.id] = entry;
     }
-    const count = (selector) => Math.min(99, Math.max(0, parseInt(root.querySelector(selector).value, 10) || 0));
-    answers.deductions = count("[data-deductions]");  // each is an item of the profile: at most 99 here
-    answers.bonuses = count("[data-bonuses]");
+    answers.deductions = whole(root.querySelector("[data-deductions]").value, 0, LIMIT.count, "特别扣分项", wrong) || 0;
+    answers.bonuses = whole(root.querySelector("[data-bonuses]").value, 0, LIMIT.count, "特别加分项", wrong) || 0;
     const year = root.querySelector("[data-year]");
     answers.year_at_dabiao = year ? year.checked : false;
-    return answers;
+    return { answers, wrong };
   }
 
   // The same checks as the profile (readiness.py): samples agree with the status.
@@ -251,9 +265,9 @@
   }
 
   function render(rules, root, out) {
-    const answers = readAnswers(rules, root);
+    const { answers, wrong } = readAnswers(rules, root);
     out.replaceChildren();
-    const wrong = problems(rules, answers);
+    wrong.push(...problems(rules, answers));
     if (wrong.length) {
       out.appendChild(el("p", { class: "selfcheck-problem", text: "请先核对：" }));
       out.appendChild(el("ul", {}, wrong.map((w) => el("li", { text: w }))));
@@ -263,20 +277,36 @@
     const score = hundredthsText(shown(a.score, a.thresholds));
     out.appendChild(el("p", { class: "selfcheck-score" }, [
       el("strong", { text: `自评得分 ${score} 分` }), document.createTextNode("　等级："), el("strong", { text: a.level })]));
-    if (a.mustFix) out.appendChild(el("p", { text: `特别扣分 ${a.deductions} 项，${rules.deduction.fail_at} 项及以上不通过：须先整改至少 ${a.mustFix} 项。` }));
-    if (a.bare !== null && a.bareLevel !== a.level) {
-      out.appendChild(el("p", { text: `其中含特别加分 ${hundredthsText(shown(a.bonus, []))} 分；${rules.bonus.disputed || ""}不计加分时为 ${hundredthsText(shown(a.bare, a.thresholds))} 分、${a.bareLevel}。` }));
+    const counted = rules.bonus.counted ? Math.min(answers.bonuses, rules.bonus.max) : 0;
+    if (answers.bonuses > counted) {
+      out.appendChild(el("p", { text: rules.bonus.counted ? `特别加分项填了 ${answers.bonuses} 项，按标准至多计 ${rules.bonus.max} 项。` : "按设置不计特别加分。" }));
     }
-    if (!a.next) { out.appendChild(el("p", { text: "已达到最高等级。" })); }
+    if (a.bare !== null && a.bareLevel !== a.level) {
+      const disputed = (rules.bonus.disputed || "").replace(/[。；，\s]+$/, "");
+      out.appendChild(el("p", { text: `其中含特别加分 ${hundredthsText(shown(a.bonus, []))} 分${disputed ? `（${disputed}）` : ""}。不计加分时为 ${hundredthsText(shown(a.bare, a.thresholds))} 分、${a.bareLevel}。` }));
+    }
+    // five or more special deductions fail whatever the score: the way out is to correct them first
+    const scoreLevel = levelFor(rules, a.score, 0);
+    let target = a.next ? a.next.name : null;
+    if (a.mustFix) {
+      out.appendChild(el("p", { text: `特别扣分 ${a.deductions} 项，${rules.deduction.fail_at} 项及以上不通过，无论得分：须先整改至少 ${a.mustFix} 项。` }));
+      if (!target && scoreLevel !== rules.fail_name) target = scoreLevel;
+    }
+    if (!target) { if (!a.mustFix) out.appendChild(el("p", { text: "已达到最高等级。" })); }
     else {
-      const route = pathTo(rules, a, a.next.name);
+      const route = pathTo(rules, a, target);
+      const short = a.next && a.next.name === target ? `离${target}还差 ${hundredthsText(a.next.needed)} 分` : `要评${target}`;
       if (!route.reachable) {
-        out.appendChild(el("p", { text: `离${a.next.name}还差 ${hundredthsText(a.next.needed)} 分：整改全部失分项也达不到。` }));
+        out.appendChild(el("p", { text: `${short}：整改全部失分项也达不到。` }));
       } else {
-        out.appendChild(el("p", { text: `离${a.next.name}还差 ${hundredthsText(a.next.needed)} 分。最省力的整改（按估计工作量）：` }));
-        out.appendChild(el("ol", {}, route.actions.map((t) => el("li", {
-          text: t.deduction ? `${t.key}：整改并保留记录（+${hundredthsText(t.points)} 分，约 ${t.effort} 人日）`
-            : `${t.key} ${t.title}：${t.action}（+${hundredthsText(t.points)} 分，约 ${t.effort} 人日）` }))));
+        out.appendChild(el("p", { text: `${short}。最省力的整改（按估计工作量）：` }));
+        const fixes = route.actions.filter((t) => t.deduction), items = route.actions.filter((t) => !t.deduction).map((t) =>
+          el("li", { text: `${t.key} ${t.title}：${t.action}（+${hundredthsText(t.points)} 分，约 ${t.effort} 人日）` }));
+        if (fixes.length) {
+          const each = fixes[0];
+          items.unshift(el("li", { text: `整改特别扣分项 ${fixes.length} 项并保留记录（每项 +${hundredthsText(each.points)} 分，约 ${each.effort} 人日）` }));
+        }
+        out.appendChild(el("ol", {}, items));
         if (route.after) out.appendChild(el("p", { text: `完成后约 ${hundredthsText(shown(route.after, a.thresholds))} 分、${route.afterLevel}，合计约 ${route.effort} 人日。` }));
       }
     }
@@ -301,24 +331,23 @@
           ...options]);
         if (clause.sampled) {
           row.appendChild(el("label", {}, [document.createTextNode("抽查样本数"),
-            el("input", { type: "number", min: "0", value: "", "data-checked": clause.id })]));
+            el("input", { type: "text", inputmode: "numeric", value: "", "data-checked": clause.id })]));
           row.appendChild(el("label", {}, [document.createTextNode("其中不符合"),
-            el("input", { type: "number", min: "0", value: "", "data-bad": clause.id })]));
+            el("input", { type: "text", inputmode: "numeric", value: "", "data-bad": clause.id })]));
         }
         form.appendChild(row);
       }
     }
     form.appendChild(el("fieldset", { class: "selfcheck-clause" }, [
       el("legend", { text: "特别扣分与加分" }),
-      el("label", {}, [document.createTextNode("特别扣分项"), el("input", { type: "number", min: "0", value: "0", "data-deductions": "" })]),
-      el("label", {}, [document.createTextNode("特别加分项"), el("input", { type: "number", min: "0", value: "0", "data-bonuses": "" })])]));
+      el("label", {}, [document.createTextNode("特别扣分项"), el("input", { type: "text", inputmode: "numeric", value: "0", "data-deductions": "" })]),
+      el("label", {}, [document.createTextNode("特别加分项"), el("input", { type: "text", inputmode: "numeric", value: "0", "data-bonuses": "" })])]));
     if (rules.year_rule) {
       form.appendChild(el("label", {}, [el("input", { type: "checkbox", "data-year": "" }), document.createTextNode("已获达标证书满一年")]));
     }
     const out = el("div", { class: "selfcheck-result", "aria-live": "polite" });
     root.replaceChildren(out, form);
-    form.addEventListener("input", () => render(rules, root, out));
-    form.addEventListener("change", () => render(rules, root, out));
+    form.addEventListener("input", () => render(rules, root, out));  // radios and boxes both send it
     render(rules, root, out);
   }
 

@@ -18,7 +18,7 @@ import yaml as pyyaml  # PyYAML ships with MkDocs; used only to dump the config 
 SEARCH_SEPARATOR = "[\\s\\u200b\\u3000\\-、。，．？！；：（）“”]+"
 # copied beside each mkdocs.yml (a self-contained project); the safety hook last, so it has the final word
 _TEXT = Path(__file__).resolve().parent.parent.parent / "text"  # standard-library rules shared with the DOCX
-HOOKS = (_TEXT / "wide_lines.py", _TEXT / "html_safety.py")
+HOOKS = (_TEXT / "search_words.py", _TEXT / "wide_lines.py", _TEXT / "html_safety.py")
 
 
 def site_name(name: str) -> str:

@@ -88,7 +88,8 @@ def tariff_script() -> str:
         "multi_site": {"days_per_outlet": exact_text(tariff.multi_site.days_per_outlet),
                        "factors": {key: exact_text(getattr(tariff.multi_site.factors, key))
                                    for key in ("initial", "surveillance", "recert")}},
-        "rows": [{"max": row.max, **{key: optional(getattr(row, key)) for key in ("initial", "surveillance", "recert")}}
+        "rows": [{"max": row.max, "uncertain": row.uncertain,
+                  **{key: optional(getattr(row, key)) for key in ("initial", "surveillance", "recert")}}
                  for row in tariff.person_days],
         "stages": [{"key": key, "name": say(name), "charges": [{"name": say(fee), "key": fee_key} for fee, fee_key in charges]}
                    for key, _, name, charges in STAGES],
