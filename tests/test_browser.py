@@ -45,6 +45,31 @@ def browser():
         browser.close()
 
 
+@contextmanager
+def published_page(folder, path: str):
+    """The project's published site built into `folder` (mkdocs build --strict, as the README says) and
+    `path` of it open in Chromium over local HTTP; the page's console errors gather in `page.errors`."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(folder / "site")],
+                   cwd=ROOT, check=True, capture_output=True)
+    chromium = need_tool("chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p, serve(folder / "site") as base:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/{path}")
+        page.errors = errors
+        yield page
+        browser.close()
+
+
 def heading(page) -> str:
     return page.locator("h1").first.inner_text().rstrip("¶")  # the permalink sign
 

@@ -6,12 +6,9 @@ the form sees them."""
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, need_tool
 from generator.assess.fees import audits, band_for, bands, stage_costs
 from generator.standard.scheme import load_tariffs
 from generator.standard.wording import yuan
@@ -50,23 +47,10 @@ def inputs() -> list[tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    from test_browser import ARGS, serve
+    from test_browser import published_page
 
-    folder = tmp_path_factory.mktemp("published")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(folder / "site")],
-                   cwd=ROOT, check=True, capture_output=True)
-    chromium = need_tool("chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p, serve(folder / "site") as base:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/standard/process.html")
-        page.errors = errors
+    with published_page(tmp_path_factory.mktemp("published"), "standard/process.html") as page:
         yield page
-        browser.close()
 
 
 def test_calculator_and_python_engine_agree(page):

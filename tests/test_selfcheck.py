@@ -14,7 +14,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import HUALAN, ROOT, need_tool
+from conftest import HUALAN
 from generator.assess import gaps
 from generator.assess.facts import facts_of
 from generator.assess.score import assess
@@ -119,29 +119,11 @@ def python_results(catalogue, cases: list[dict], folder) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("published")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(folder / "site")],
-                   cwd=ROOT, check=True, capture_output=True)
-    return folder / "site"
+def page(tmp_path_factory):
+    from test_browser import published_page
 
-
-@pytest.fixture(scope="module")
-def page(site):
-    from test_browser import ARGS, serve
-
-    chromium = need_tool("chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p, serve(site) as base:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/standard/selfcheck.html")
-        page.errors = errors
+    with published_page(tmp_path_factory.mktemp("published"), "standard/selfcheck.html") as page:
         yield page
-        browser.close()
 
 
 def test_the_page_reads_the_rules_as_the_python_engine_has_them(page):
