@@ -81,6 +81,15 @@ def schedule_onsite(scheme: Scheme, application: dt.date, audit: Audit) -> OnSit
     return OnSite(person_days, audit, audit.at_least, (fewest, most), workdays, start, end, max(0, (end - due).days))
 
 
+def surveillance_windows(scheme: Scheme) -> list[tuple[int, int, int]]:
+    """Each surveillance's window in months after the certificate is issued: (k, first, last). The k-th
+    usually falls in months low·k to high·k, may move by the larger leeway either way, and stays in the
+    certificate's k-th year (at least one surveillance a year): a window ending at 12·k ends the day before."""
+    s = scheme.surveillance
+    (low, high), lead = s.cycle_months, s.leeway_months[1]
+    return [(k, max(low * k - lead, 12 * (k - 1)), min(high * k + lead, 12 * k)) for k in range(1, s.count + 1)]
+
+
 def milestones(scheme: Scheme, system_start: dt.date, earliest: dt.date, application: dt.date,
                onsite: OnSite, decision: dt.date, expiry: dt.date) -> list[Milestone]:
     """Every step from the trial run to recertification, each with its dates."""
@@ -92,13 +101,9 @@ def milestones(scheme: Scheme, system_start: dt.date, earliest: dt.date, applica
         Milestone(Reason("timeline.onsite"), onsite.start, onsite.end, "onsite"),
         Milestone(Reason("timeline.decision"), onsite.end, decision, "decision"),
     ]
-    s = scheme.surveillance
-    (low, high), lead = s.cycle_months, s.leeway_months[1]
-    for k in range(1, s.count + 1):
-        # the k-th usually falls in months low·k to high·k after issue, may move `lead` either way,
-        # and stays in the certificate's k-th year (at least one surveillance a year)
-        earliest_k = max(add_months(decision, low * k - lead), add_months(decision, 12 * (k - 1)))
-        latest_k = min(add_months(decision, high * k + lead), add_months(decision, 12 * k) - dt.timedelta(days=1))
+    for k, first, last in surveillance_windows(scheme):
+        earliest_k = add_months(decision, first)
+        latest_k = add_months(decision, last) - dt.timedelta(days=1 if last == 12 * k else 0)  # within year k
         out.append(Milestone(Reason("timeline.surveillance", {"number": k}), earliest_k, latest_k, "surveillance", k))
     out.append(Milestone(Reason("timeline.recert"), add_months(decision, scheme.recertification_month), expiry, "recert"))
     return out

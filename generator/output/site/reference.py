@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from generator.assess.numbers import exact
+from generator.assess.timeline import surveillance_windows
 from generator.assess.fees import STAGES, audits, band_for, bands, stage_costs
 from generator.output.site.layout import clause_anchor, guide_page, rel
 from generator.output.site.selfcheck import DATA, data_script, exact_text
@@ -181,5 +182,5 @@ def _process(catalogue: Catalogue) -> dict:
         rows.append({"range": band.range, "uncertain": bool(band.row.uncertain),
                      **{stage: (cost.days_text, cost.amount_text) for stage, cost in costs.items()}})
     fees = {key: yuan(exact(getattr(tariff.fees, key))) for key in ("application", "registration", "annual", "day_rate")}
-    return {"scheme": scheme, "tariff": tariff, "fees": fees, "others": [t for t in tariffs if not t.default],
+    return {"scheme": scheme, "tariff": tariff, "fees": fees, "windows": surveillance_windows(scheme), "others": [t for t in tariffs if not t.default],
             "conditions": conditions, "rows": rows}
