@@ -32,10 +32,7 @@ def on_files(files, config):
     for bundle in _bundles:
         for rel, content in site_pages(bundle, standard="../../standard/").items():
             files.append(File.generated(config, f"companies/{bundle.slug}/{rel}", content=content))
-    examples = [Example(bundle.profile.company.short_name, f"companies/{bundle.slug}/",
-                        {t.clause.id: t for t in bundle.traces}, bundle.profile, bundle.assessment)
-                for bundle in _bundles]
-    for rel, content in reference_pages(load_catalogue(), examples).items():
+    for rel, content in reference_pages(load_catalogue(), [Example.of(bundle) for bundle in _bundles]).items():
         files.append(File.generated(config, rel, content=content))
     portal = portal_page([(summary_of(bundle), f"{bundle.slug}/index.html") for bundle in _bundles],
                          load_catalogue())  # the catalogue every example was built with

@@ -30,8 +30,7 @@ def examples():
     out = []
     for path in sorted((ROOT / "company_profiles").glob("*.yaml")):
         bundle = make_bundle(path)
-        out.append(Example(bundle.profile.company.short_name, f"companies/{bundle.slug}/",
-                           {t.clause.id: t for t in bundle.traces}, bundle.profile, bundle.assessment))
+        out.append(Example.of(bundle))
     return out
 
 

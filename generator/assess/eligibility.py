@@ -29,42 +29,57 @@ class Check:
 def checks(profile: Profile, catalogue: Catalogue, scheme: Scheme, earliest: dt.date) -> list[Check]:
     """Every condition, in the order the application form lists them."""
     c = profile.certification
-    standard = catalogue.info.id
-    managers_clause, budget_clause = catalogue.with_fact("managers"), catalogue.with_fact("budget")
+    managers_clause = catalogue.with_fact("managers")
     managers = len(profile.staff.certified_managers)
     fund = profile.resources.special_fund
     law = [d for d in profile.readiness.special_deductions if d.kind == "法律法规"]
     licence_material = catalogue.material("licence")
     licence = profile.readiness.materials.get(licence_material.id)
     licence_missing = licence is not None and licence.status == "missing"
-    months = {"months": scheme.minimum_running_months}
     in_time = c.planned_application >= earliest
     too_early = None if in_time else Reason("eligibility.running.too_early",
                                             {"planned": c.planned_application, "earliest": earliest})
+    (entity, entity_rule), (running, running_rule), (manager_item, manager_rule), (fund_item, fund_rule), \
+        (accidents, accidents_rule), (licence_item, licence_rule) = conditions(catalogue, scheme)
     return [
-        Check(Reason("eligibility.legal_entity.item"), True,
+        Check(entity, True,
               Reason("eligibility.legal_entity.detail", {"code": profile.company.credit_code,
                                                          "representative": profile.company.legal_representative}),
-              Reason("eligibility.legal_entity.rule")),
-        Check(Reason("eligibility.running.item", months), in_time,
+              entity_rule),
+        Check(running, in_time,
               Reason("eligibility.running.detail", {"start": c.system_start, "earliest": earliest,
                                                     "too_early": too_early}),
-              Reason("eligibility.running.rule", months), key=("certification", "planned_application")),
-        Check(Reason("eligibility.managers.item"), managers > 0,
+              running_rule, key=("certification", "planned_application")),
+        Check(manager_item, managers > 0,
               Reason("eligibility.managers.present", {"count": managers}) if managers else
               Reason("eligibility.managers.none", {"clause": managers_clause.id, "points": managers_clause.points}),
-              Reason("eligibility.clause_rule", {"standard": standard, "clause": managers_clause.id}),
-              key=("staff", "certified_managers")),
-        Check(Reason("eligibility.fund.item"), fund > 0,
+              manager_rule, key=("staff", "certified_managers")),
+        Check(fund_item, fund > 0,
               Reason("eligibility.fund.present", {"amount": fund}) if fund > 0 else Reason("eligibility.fund.none"),
-              Reason("eligibility.clause_rule", {"standard": standard, "clause": budget_clause.id}),
-              key=("resources", "special_fund")),
-        Check(Reason("eligibility.no_accidents.item"), not law,
+              fund_rule, key=("resources", "special_fund")),
+        Check(accidents, not law,
               Reason("eligibility.no_accidents.found", {"count": len(law)}) if law
               else Reason("eligibility.no_accidents.clear"),
-              Reason("eligibility.no_accidents.rule"), key=("readiness", "special_deductions")),
-        Check(Reason("eligibility.licence.item"), not licence_missing,
+              accidents_rule, key=("readiness", "special_deductions")),
+        Check(licence_item, not licence_missing,
               Reason("eligibility.licence.missing", {"material": licence_material.id}) if licence_missing
               else Reason("eligibility.licence.present"),
-              Reason("eligibility.licence.rule"), key=("readiness", "materials", licence_material.id)),
+              licence_rule, key=("readiness", "materials", licence_material.id)),
+    ]
+
+
+def conditions(catalogue: Catalogue, scheme: Scheme) -> list[tuple[Reason, Reason]]:
+    """Every condition and its ground, in the order the application form lists them: what `checks`
+    checks a profile against, and what the published guide lists for any reader."""
+    standard = catalogue.info.id
+    months = {"months": scheme.minimum_running_months}
+    return [
+        (Reason("eligibility.legal_entity.item"), Reason("eligibility.legal_entity.rule")),
+        (Reason("eligibility.running.item", months), Reason("eligibility.running.rule", months)),
+        (Reason("eligibility.managers.item"),
+         Reason("eligibility.clause_rule", {"standard": standard, "clause": catalogue.with_fact("managers").id})),
+        (Reason("eligibility.fund.item"),
+         Reason("eligibility.clause_rule", {"standard": standard, "clause": catalogue.with_fact("budget").id})),
+        (Reason("eligibility.no_accidents.item"), Reason("eligibility.no_accidents.rule")),
+        (Reason("eligibility.licence.item"), Reason("eligibility.licence.rule")),
     ]

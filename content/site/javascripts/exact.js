@@ -1,5 +1,5 @@
-// 精确分数（BigInt）和显示用的取整：标准指南的即时自评（selfcheck.js）和费用计算器（fees.js）共用，
-// 与 generator/assess/numbers.py 和 generator/standard/wording.py 的做法相同。
+// 标准指南的即时自评（selfcheck.js）和费用计算器（fees.js）共用的部分：精确分数（BigInt）和显示用的取整，
+// 与 generator/assess/numbers.py 和 generator/standard/wording.py 的做法相同；读者输入的整数；生成页面元素。
 (function () {
   "use strict";
   function gcd(a, b) { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b) { [a, b] = [b, a % b]; } return a; }
@@ -56,6 +56,29 @@
     return (Number(q.n) / Number(q.d)).toFixed(digits).replace(/0+$/, "").replace(/\.$/, "");
   }
 
-  window.AftersalesExact = { Q, parse, add, sub, mul, div, cmp, min, max, ZERO, ONE, floorDiv, ceilDiv, text, shown,
+  // A whole number typed in a box, in [low, high]: "" is none (or, `required`, told); anything else that is
+  // not such a number is told in `wrong` (1e3 and 2.5 are not read as 1 and 2). null where there is none.
+  function whole(text, low, high, what, wrong, required) {
+    const value = String(text).trim();
+    if (value === "" && !required) return null;
+    const number = Number(value);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(number) || number < low || number > high) {
+      wrong.push(`${what}应为 ${low.toLocaleString("en-US")}–${high.toLocaleString("en-US")} 的整数（现为“${value}”）`);
+      return null;
+    }
+    return number;
+  }
+
+  // An element with attributes (`text` is its text, never markup) and children.
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") node.textContent = v; else node.setAttribute(k, v);
+    }
+    for (const child of children || []) node.appendChild(child);
+    return node;
+  }
+
+  window.AftersalesExact = { whole, el, Q, parse, add, sub, mul, div, cmp, min, max, ZERO, ONE, floorDiv, ceilDiv, text, shown,
     hundredthsText, upToHundredth, roundHalfEven, yuan, asWritten };
 })();

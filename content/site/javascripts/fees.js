@@ -4,7 +4,7 @@
 // 用上千组人数和网点数与 Python 逐一比较。
 (function () {
   "use strict";
-  const { Q, parse, add, mul, cmp, ZERO, text, yuan, asWritten } = window.AftersalesExact;
+  const { Q, parse, add, mul, cmp, ZERO, text, yuan, asWritten, whole, el } = window.AftersalesExact;
 
   function isqrt(n) {  // the largest r with r² ≤ n (n ≥ 0), BigInt
     if (n < 2n) return n;
@@ -57,25 +57,11 @@
       total_days: t(s.totalDays), total_amount: t(s.totalAmount) }));
   }
 
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) { if (k === "text") node.textContent = v; else node.setAttribute(k, v); }
-    for (const child of children || []) node.appendChild(child);
-    return node;
-  }
-
   function render(tariff, form, out) {
     out.replaceChildren();
-    // whole numbers only: 1e3 or 2.5 are told, not read as 1 or 2
-    const read = (selector, low, high, what) => {
-      const value = form.querySelector(selector).value.trim();
-      const number = Number(value);
-      return /^[0-9]+$/.test(value) && Number.isSafeInteger(number) && number >= low && number <= high ? number
-        : `${what}应为 ${low.toLocaleString("en-US")}–${high.toLocaleString("en-US")} 的整数（现为“${value}”）`;
-    };
-    const employees = read("[data-employees]", 1, 10000000, "员工人数");
-    const outlets = form.querySelector("[data-outlets]").value.trim() === "" ? 0 : read("[data-outlets]", 0, 100000, "服务网点数");
-    const wrong = [employees, outlets].filter((v) => typeof v === "string");
+    const wrong = [];
+    const employees = whole(form.querySelector("[data-employees]").value, 1, 10000000, "员工人数", wrong, true);
+    const outlets = whole(form.querySelector("[data-outlets]").value, 0, 100000, "服务网点数", wrong) || 0;
     if (wrong.length) { out.appendChild(el("ul", { class: "selfcheck-problem" }, wrong.map((w) => el("li", { text: w })))); return; }
     const body = compute(employees, outlets, tariff).map((s) => {
       const daysText = s.days === null ? `待核定${s.floor === null ? "" : `（不少于 ${asWritten(add(s.floor, s.sampleDays))}）`}`

@@ -6,7 +6,7 @@
   "use strict";
 
   const { Q, parse, add, sub, mul, div, cmp, min, max, ZERO, ONE, ceilDiv, text, shown, hundredthsText,
-    upToHundredth, roundHalfEven } = window.AftersalesExact;
+    upToHundredth, roundHalfEven, whole, el } = window.AftersalesExact;
 
   // ---- the score (assess/score.py, assess/credit.py) --------------------------------------
   function levelFor(rules, score, deductions) {
@@ -162,28 +162,7 @@
   // ---- the page ---------------------------------------------------------------------------
   const STATUSES = [["implemented", "已落实"], ["partial", "部分落实"], ["missing", "未落实"], ["na", "不适用（删减）"]];
 
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-    }
-    for (const child of children || []) node.appendChild(child);
-    return node;
-  }
-
-  // A whole number typed in a box: "" is none; anything else must be a whole number in [low, high]
-  // (1e3 and 2.5 are not read as 1 and 2: they are told).
-  const LIMIT = { samples: 1000000, count: 99 };
-  function whole(text, low, high, what, wrong) {
-    const value = String(text).trim();
-    if (value === "") return null;
-    const number = Number(value);
-    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(number) || number < low || number > high) {
-      wrong.push(`${what}应为 ${low}–${high.toLocaleString("en-US")} 的整数（现为“${value}”）`);
-      return null;
-    }
-    return number;
-  }
+  const LIMIT = { samples: 1000000, count: 99 };  // the largest whole numbers the boxes take
 
   function readAnswers(rules, root) {
     const answers = { clauses: {}, deductions: 0, bonuses: 0 }, wrong = [];

@@ -11,20 +11,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from generator.assess.eligibility import conditions as eligibility_conditions
 from generator.assess.numbers import exact
 from generator.assess.timeline import surveillance_windows
 from generator.assess.fees import STAGES, audits, band_for, bands, stage_costs
 from generator.output.site.layout import clause_anchor, guide_page, rel
 from generator.output.site.selfcheck import DATA, data_script, exact_text
-from generator.output.site.templates import render
-from generator.render.provisional import caveat, star
+from generator.output.site.templates import render_page
 from generator.errors import CatalogueError, Problem
 from generator.paths import PAGES
 from generator.standard.bundled import Data, Evidence, load_data
 from generator.standard.catalogue import EVIDENCE_LABELS, Catalogue
 from generator.standard.industry import load_packs
 from generator.standard.scheme import load_scheme, load_tariffs
-from generator.standard.wording import Reason, say, yuan
+from generator.standard.wording import say, yuan
 from generator.text.literal import Markdown, date
 
 INDEX, PROCESS, SELFCHECK, FAQ = "standard/index.md", "standard/process.md", "standard/selfcheck.md", "standard/faq.md"
@@ -43,8 +43,14 @@ class Example:
     name: str
     prefix: str  # its pages' folder in the docs, e.g. companies/hualan-appliances/
     traces: dict  # clause id -> Trace
-    profile: object = None  # its Profile, for the side-by-side page
-    assessment: object = None  # its Assessment
+    profile: object  # its Profile, for the side-by-side page
+    assessment: object  # its Assessment
+
+    @classmethod
+    def of(cls, bundle) -> "Example":
+        """A built company as the published site shows it, under companies/<its slug>/."""
+        return cls(bundle.profile.company.short_name, f"companies/{bundle.slug}/",
+                   {t.clause.id: t for t in bundle.traces}, bundle.profile, bundle.assessment)
 
 
 def reference_nav(catalogue: Catalogue) -> list[dict]:
@@ -68,8 +74,7 @@ def reference_pages(catalogue: Catalogue, examples: list[Example]) -> dict[str, 
                             packs=list(load_packs().values()))
     pages[PROCESS] = _page("standard_process.md.j2", PROCESS, catalogue, **_process(catalogue))
     pages[SELFCHECK] = _page("standard_selfcheck.md.j2", SELFCHECK, catalogue)
-    pages[EXAMPLES] = _page("standard_examples.md.j2", EXAMPLES, catalogue,
-                            examples=[e for e in examples if e.profile is not None])
+    pages[EXAMPLES] = _page("standard_examples.md.j2", EXAMPLES, catalogue, examples=examples)
     pages[FAQ] = _page("standard_faq.md.j2", FAQ, catalogue, questions=faq(catalogue),
                        pages={"index": (INDEX, "标准概览"), "process": (PROCESS, "认证流程与费用"),
                               "selfcheck": (SELFCHECK, "即时自评")})
@@ -138,41 +143,24 @@ def faq(catalogue: Catalogue) -> list[Question]:
 
 
 def _page(template: str, page: str, catalogue: Catalogue, **data) -> str:
+    """A guide page from `template`, with the site's own helpers (`render_page`) and the guide's links:
+    to a clause's reference page, and to an example's page for a clause."""
     def to(target: str) -> Markdown:
         return Markdown(rel(page, target))
 
-    def example_link(example: Example, clause_id: str) -> Markdown:
-        return to(f"{example.prefix}{guide_page(clause_id)}#{clause_anchor(clause_id)}")
-
-    helpers = {
-        "to": to,
-        "to_ref": lambda clause_id: to(f"{standard_page(clause_id)}#{clause_anchor(clause_id)}"),
-        "to_page": lambda clause_id: to(standard_page(clause_id)),
-        "anchor": lambda clause_id: Markdown(clause_anchor(clause_id)),
-        "example_link": example_link,
-        "evidence": lambda level: EVIDENCE_LABELS[level],
-        "catalogue": catalogue,
-        "star": star,
-        "caveat": caveat(catalogue),
-    }
-    return render(template, **helpers, **data)
+    return render_page(template, page, catalogue, **data,
+                       to_ref=lambda clause_id: to(f"{standard_page(clause_id)}#{clause_anchor(clause_id)}"),
+                       to_page=lambda clause_id: to(standard_page(clause_id)),
+                       example_link=lambda example, clause_id: to(
+                           f"{example.prefix}{guide_page(clause_id)}#{clause_anchor(clause_id)}"),
+                       evidence=lambda level: EVIDENCE_LABELS[level])
 
 
 def _process(catalogue: Catalogue) -> dict:
     """The certification process's data: conditions, steps, surveillance, materials, person-days and fees."""
     scheme, tariffs = load_scheme(), load_tariffs()
     tariff = next(t for t in tariffs if t.default)
-    months = {"months": scheme.minimum_running_months}
-    conditions = [
-        (say(Reason("eligibility.legal_entity.item")), say(Reason("eligibility.legal_entity.rule"))),
-        (say(Reason("eligibility.running.item", months)), say(Reason("eligibility.running.rule", months))),
-        *((say(item), say(Reason("eligibility.clause_rule", {"standard": catalogue.info.id,
-                                                            "clause": catalogue.with_fact(fact).label})))
-          for item, fact in ((Reason("eligibility.managers.item"), "managers"),
-                             (Reason("eligibility.fund.item"), "budget"))),
-        (say(Reason("eligibility.no_accidents.item")), say(Reason("eligibility.no_accidents.rule"))),
-        (say(Reason("eligibility.licence.item")), say(Reason("eligibility.licence.rule"))),
-    ]
+    conditions = [(say(item), say(ground)) for item, ground in eligibility_conditions(catalogue, scheme)]
     top = bands(tariff)[-1]
     rows = []
     for band in bands(tariff):

@@ -11,6 +11,7 @@ answers as YAML for a profile's `readiness` section.
 from __future__ import annotations
 
 import json
+import re
 
 from generator.assess.numbers import exact
 from generator.standard.catalogue import Catalogue
@@ -52,8 +53,6 @@ def rules(catalogue: Catalogue) -> dict:
 
 def _blocks(text: str, indent: str) -> list[list[str]]:
     """YAML text cut into its keys at `indent`: [key, the key's lines with the comments just above them]."""
-    import re
-
     blocks: list[list[str]] = []
     pending: list[str] = []
     for line in text.splitlines(keepends=True):
