@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from generator.output.site.selfcheck import exact_text
 from generator.assess.fees import audits, band_for, bands, stage_costs
 from generator.standard.scheme import load_tariffs
 from generator.standard.wording import yuan
@@ -17,9 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 def _t(value) -> str | None:
-    if value is None:
-        return None
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    return None if value is None else exact_text(value)  # as the page's data writes numbers
 
 
 def python(employees: int, outlets: int) -> list[dict]:

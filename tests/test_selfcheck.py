@@ -18,7 +18,7 @@ from conftest import HUALAN
 from generator.assess import gaps
 from generator.assess.facts import facts_of
 from generator.assess.score import assess
-from generator.output.site.selfcheck import rules
+from generator.output.site.selfcheck import exact_text, rules
 from generator.profile.validation import load_profile
 from generator.standard.catalogue import load_catalogue
 
@@ -61,10 +61,6 @@ def answers_profile(base: dict, answers: dict, catalogue) -> dict:
     readiness["bonuses"] = [{"strength": f"领先做法 {i + 1}", "evidence": "说明材料"}
                             for i in range(answers.get("bonuses", 0))]
     return data
-
-
-def _exact(value) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 def _answer(clause, rng: random.Random) -> dict:
@@ -110,8 +106,8 @@ def python_results(catalogue, cases: list[dict], folder) -> list[dict]:
             todo = gaps.actions(profile, catalogue, facts, a)
             found = gaps.path_to(a.next_level[0], catalogue, a, todo)
             route = {"reachable": found.reachable, "keys": [act.key for act in found.actions] if found.reachable else None}
-        out.append({"score": _exact(a.score_exact), "shown": f"{a.score:g}", "level": a.level,
-                    "bare": _exact(a.bare_exact) if a.bare_exact is not None else None,
+        out.append({"score": exact_text(a.score_exact), "shown": f"{a.score:g}", "level": a.level,
+                    "bare": exact_text(a.bare_exact) if a.bare_exact is not None else None,
                     "bare_level": a.without_bonus.level if a.without_bonus else None, "must_fix": a.must_fix,
                     "next": {"name": a.next_level[0], "needed": f"{a.next_level[1]:g}"} if a.next_level else None,
                     "path": route})
